@@ -1,0 +1,102 @@
+# xen-netmodes: native replacements for Xen's network hotplug scripts.
+#
+#   make            build build/xen-netmodes and build/bin/<applet> links
+#   make check      install what is missing, then unit, fixture and namespace tests
+#                   under AddressSanitizer and UndefinedBehaviorSanitizer
+#   make demo       the lab on one machine: two guests on a bridge
+#   make install    DESTDIR, PREFIX, XEN_SCRIPT_DIR as usual
+#   make deps       install the Debian build and test dependencies when missing
+#   V=1             show the full command lines
+
+PREFIX ?= /usr/local
+DESTDIR ?=
+XEN_SCRIPT_DIR ?= /etc/xen/scripts
+LIBEXECDIR ?= $(PREFIX)/lib/xen-netmodes
+BUILD ?= build
+
+CC ?= cc
+PKG_CONFIG ?= pkg-config
+PKGS := libnl-3.0 libnl-route-3.0 libmnl libnftnl xenstore
+
+CFLAGS ?= -O2 -g
+CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -MMD -MP
+CFLAGS += $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+CFLAGS += -DXEN_SCRIPT_DIR='"$(XEN_SCRIPT_DIR)"'
+LDLIBS += $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+
+ifeq ($(SAN),1)
+CFLAGS += -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+LDFLAGS += -fsanitize=address,undefined
+endif
+
+ifneq ($(V),1)
+Q := @
+quiet = @printf '  %-6s %s\n' $(1) $(2);
+endif
+
+APPLETS := vif-bridge vif-route vif-nat network-bridge network-route network-nat vif-setup
+
+LIB_SRCS := $(wildcard netmodes/*.c) $(filter-out hotplug/main.c,$(wildcard hotplug/*.c))
+LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
+BIN := $(BUILD)/xen-netmodes
+LINKS := $(APPLETS:%=$(BUILD)/bin/%)
+
+UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(wildcard tests/unit/test_*.c))
+NFT_DRIVER := $(BUILD)/tests/nft_port_driver
+
+.PHONY: all check check-run demo demo-run deps install uninstall clean tests
+
+all: $(BIN) $(LINKS)
+
+$(BUILD)/%.o: %.c
+	$(call quiet,CC,$@)mkdir -p $(dir $@) && $(CC) $(CFLAGS) -c -o $@ $<
+
+$(BIN): $(LIB_OBJS) $(BUILD)/hotplug/main.o
+	$(call quiet,LD,$@)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/bin/%: $(BIN)
+	$(Q)mkdir -p $(dir $@) && ln -sf ../xen-netmodes $@
+
+$(BUILD)/tests/unit/%: tests/unit/%.c $(LIB_OBJS)
+	$(call quiet,LD,$@)mkdir -p $(dir $@) && $(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
+
+$(NFT_DRIVER): tests/integration/nft_port_driver.c $(LIB_OBJS)
+	$(call quiet,LD,$@)mkdir -p $(dir $@) && $(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+include tests/xenstored/Makefile.inc
+
+tests: all $(UNIT_TESTS) $(NFT_DRIVER) $(BUILD)/xs-fixture
+
+# The README's commands must work on a fresh Debian machine, so both start
+# with deps; the real work runs in a fresh make that sees the installed
+# libraries through pkg-config.
+check: deps
+	$(Q)$(MAKE) --no-print-directory BUILD=$(BUILD)/san SAN=1 check-run
+
+check-run: tests
+	$(Q)tests/run-all.sh $(BUILD)
+
+demo: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)tests/demo.sh $(BUILD)
+
+deps:
+	$(Q)tests/deps.sh
+
+install: all
+	install -d $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(XEN_SCRIPT_DIR)
+	install -m 0755 $(BIN) $(DESTDIR)$(LIBEXECDIR)/xen-netmodes
+	for a in $(APPLETS); do \
+		ln -sf $(LIBEXECDIR)/xen-netmodes $(DESTDIR)$(XEN_SCRIPT_DIR)/$$a; done
+
+uninstall:
+	for a in $(APPLETS); do \
+		l=$(DESTDIR)$(XEN_SCRIPT_DIR)/$$a; \
+		[ "$$(readlink $$l)" = $(LIBEXECDIR)/xen-netmodes ] && rm -f $$l || true; done
+	rm -f $(DESTDIR)$(LIBEXECDIR)/xen-netmodes
+	-rmdir $(DESTDIR)$(LIBEXECDIR)
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,49 @@
+#include "log.h"
+
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <time.h>
+#include <unistd.h>
+
+static const char *log_prog = "xen-netmodes";
+
+void log_init(const char *prog)
+{
+	log_prog = prog;
+	openlog(prog, LOG_PID, LOG_DAEMON);
+}
+
+/* One write with O_APPEND, so lines of concurrent calls never interleave. */
+static void log_to_file(const char *msg)
+{
+	char line[1024];
+	char stamp[32];
+	time_t t = time(NULL);
+	struct tm tm;
+	int fd, n;
+
+	fd = open(HOTPLUG_LOG_FILE, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+	if (fd < 0)
+		return; /* no /var/log/xen: not a Xen host's layout, syslog has it */
+	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%S", gmtime_r(&t, &tm));
+	n = snprintf(line, sizeof(line), "%s %s[%d]: %s\n", stamp, log_prog, (int)getpid(), msg);
+	if (n > (int)sizeof(line) - 1)
+		n = (int)sizeof(line) - 1;
+	(void)!write(fd, line, (size_t)n);
+	close(fd);
+}
+
+void log_line(int prio, const char *fmt, ...)
+{
+	char msg[768];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	syslog(prio, "%s", msg);
+	log_to_file(msg);
+	if (prio <= LOG_WARNING)
+		fprintf(stderr, "%s: %s\n", log_prog, msg);
+}

@@ -1,0 +1,95 @@
+/* One binary, many names: the toolstack runs it as the script it replaces. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vif_flow.h"
+
+extern char **environ;
+
+struct applet {
+	const char *name;
+	vif_planner *planner; /* per-vif modes */
+	int (*main)(const char *name, int argc, char **argv); /* the others; NULL: not built */
+	const char *summary;
+};
+
+static int vif_setup_main(const char *name, int argc, char **argv);
+
+static const struct applet applets[] = {
+	{ "vif-bridge", bridge_plan, NULL, "attach a guest's vif to a bridge, with anti-spoofing" },
+	{ "vif-route", NULL, NULL, "route a guest's addresses to its vif (not built yet)" },
+	{ "vif-nat", NULL, NULL, "give a guest a private address behind NAT (not built yet)" },
+	{ "network-bridge", NULL, NULL, "move the host's network onto a bridge (not built yet)" },
+	{ "network-route", NULL, NULL, "prepare the host for routed guests (not built yet)" },
+	{ "network-nat", NULL, NULL, "prepare the host for NAT guests (not built yet)" },
+	{ "vif-setup", NULL, vif_setup_main, "run the vif script named by $script" },
+};
+
+#define N_APPLETS (sizeof(applets) / sizeof(applets[0]))
+
+static const struct applet *find_applet(const char *name)
+{
+	for (size_t i = 0; i < N_APPLETS; i++)
+		if (!strcmp(applets[i].name, name))
+			return &applets[i];
+	return NULL;
+}
+
+static int run_applet(const struct applet *a, int argc, char **argv)
+{
+	if (a->planner || (!a->main && !strncmp(a->name, "vif-", 4)))
+		return vif_flow_run(a->name, a->planner, argc, argv, environ);
+	if (a->main)
+		return a->main(a->name, argc, argv);
+	fprintf(stderr, "%s: not implemented in this version of xen-netmodes\n", a->name);
+	return 1;
+}
+
+static const char *base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
+/* udev's path: $script names the mode (a path or a bare name), vif-bridge by default. */
+static int vif_setup_main(const char *name, int argc, char **argv)
+{
+	const char *script = getenv("script");
+	const struct applet *a = find_applet(script && *script ? base_name(script) : "vif-bridge");
+
+	if (!a || !a->planner) {
+		fprintf(stderr, "%s: script \"%s\" is not a mode this version provides\n", name,
+			script);
+		return 1;
+	}
+	return run_applet(a, argc, argv);
+}
+
+static int usage(FILE *out, int status)
+{
+	fprintf(out, "usage: xen-netmodes APPLET [ARGS...]   or run as APPLET itself\n\n");
+	for (size_t i = 0; i < N_APPLETS; i++)
+		fprintf(out, "  %-16s %s\n", applets[i].name, applets[i].summary);
+	fprintf(out, "\nPer-vif applets take: online|offline|add|remove [type_if=vif|tap] "
+		     "[VAR=VAL...] [--dry-run]\n");
+	return status;
+}
+
+int main(int argc, char **argv)
+{
+	const struct applet *a = find_applet(base_name(argv[0]));
+
+	if (!a) {
+		if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
+			return usage(argc < 2 ? stderr : stdout, argc < 2 ? 1 : 0);
+		if (!(a = find_applet(argv[1]))) {
+			fprintf(stderr, "xen-netmodes: unknown applet \"%s\"\n", argv[1]);
+			return usage(stderr, 1);
+		}
+		argc--;
+		argv++;
+	}
+	return run_applet(a, argc, argv);
+}

@@ -1,0 +1,249 @@
+#include "request.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "parse.h"
+
+#ifndef XEN_SCRIPT_DIR
+#define XEN_SCRIPT_DIR "/etc/xen/scripts"
+#endif
+
+const char *vif_command_name(enum vif_command c)
+{
+	static const char *const names[] = { "online", "offline", "add", "remove" };
+
+	return names[c];
+}
+
+const char *env_get(char **envp, const char *name)
+{
+	size_t len = strlen(name);
+
+	for (; envp && *envp; envp++)
+		if (!strncmp(*envp, name, len) && (*envp)[len] == '=')
+			return *envp + len + 1;
+	return NULL;
+}
+
+static int parse_command(const char *s, enum vif_command *ret, struct nm_err *e)
+{
+	static const enum vif_command all[] = { VIF_ONLINE, VIF_OFFLINE, VIF_ADD, VIF_REMOVE };
+	char q[64];
+
+	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
+		if (!strcmp(s, vif_command_name(all[i]))) {
+			*ret = all[i];
+			return 0;
+		}
+	}
+	return nm_fail(e, -EINVAL, "invalid command \"%s\": expected online, offline, add or remove",
+		       quote_value(s, q, sizeof(q)));
+}
+
+/* Files a VAR=VAL argument into params; only the parameters a vif script knows. */
+static int take_assignment(const char *arg, struct vif_params *params, struct nm_err *e)
+{
+	const char *key, *val;
+	size_t klen;
+	char q[64];
+	struct {
+		const char *name;
+		const char **slot;
+	} known[] = {
+		{ "type_if", &params->type_if },
+		{ "bridge", &params->bridge },
+		{ "ip", &params->ip },
+		{ "netdev", &params->netdev },
+	};
+
+	if (parse_assignment(arg, &key, &klen, &val, e) < 0)
+		return -EINVAL;
+	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
+		if (strlen(known[i].name) == klen && !strncmp(key, known[i].name, klen)) {
+			*known[i].slot = val;
+			return 0;
+		}
+	}
+	return nm_fail(e, -EINVAL, "unknown parameter \"%s\": expected type_if, bridge, ip or netdev",
+		       quote_value(arg, q, sizeof(q)));
+}
+
+static void set_script_dir(struct vif_request *r, const char *argv0)
+{
+	const char *slash = argv0 ? strrchr(argv0, '/') : NULL;
+
+	if (slash && slash != argv0)
+		snprintf(r->script_dir, sizeof(r->script_dir), "%.*s", (int)(slash - argv0), argv0);
+	else if (slash)
+		snprintf(r->script_dir, sizeof(r->script_dir), "/");
+	else
+		snprintf(r->script_dir, sizeof(r->script_dir), "%s", XEN_SCRIPT_DIR);
+}
+
+/* vifD.N-emu names its backend, which the shell scripts rely on when XENBUS_PATH is missing. */
+static int backend_from_tap_name(const char *dev, char *path, size_t n, struct nm_err *e)
+{
+	unsigned d, id;
+	char rel[64], tail[8];
+
+	if (sscanf(dev, "vif%u.%u%7s", &d, &id, tail) != 3 || strcmp(tail, "-emu"))
+		return nm_fail(e, -EINVAL, "cannot find the backend of %s: XENBUS_PATH is not set",
+			       dev);
+	snprintf(rel, sizeof(rel), "backend/vif/%u/%u", d, id);
+	return parse_xenbus_path(rel, path, n, &d, &id, e);
+}
+
+static int resolve_device(struct vif_request *r, char **envp, struct nm_err *e)
+{
+	const char *xenbus = env_get(envp, "XENBUS_PATH");
+	char name[IFNAMSIZ + 8];
+
+	if (r->type == VIF_TYPE_TAP) {
+		const char *iface = env_get(envp, "INTERFACE");
+		if (!iface || !*iface)
+			return nm_fail(e, -EINVAL, "INTERFACE is not set for a tap device");
+		if (parse_ifname(iface, "INTERFACE", r->dev, e) < 0)
+			return -EINVAL;
+		if (!xenbus || !*xenbus)
+			return backend_from_tap_name(r->dev, r->backend, sizeof(r->backend), e);
+	}
+	if (parse_xenbus_path(xenbus, r->backend, sizeof(r->backend), &r->domid, &r->devid, e) < 0)
+		return -EINVAL;
+	if (r->type == VIF_TYPE_VIF) {
+		const char *vif = env_get(envp, "vif");
+		if (!vif || !*vif) {
+			snprintf(name, sizeof(name), "vif%u.%u", r->domid, r->devid);
+			vif = name;
+		}
+		if (parse_ifname(vif, "vif", r->dev, e) < 0)
+			return -EINVAL;
+	}
+	return 0;
+}
+
+int request_from_argv_env(struct vif_request *r, int argc, char **argv, char **envp,
+			  struct vif_params *params, struct nm_err *e)
+{
+	const char *command = NULL, *s;
+	char q[64];
+
+	memset(params, 0, sizeof(*params));
+	params->type_if = env_get(envp, "type_if");
+	params->bridge = env_get(envp, "bridge");
+	params->ip = env_get(envp, "ip");
+	params->netdev = env_get(envp, "netdev");
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--dry-run"))
+			r->dry_run = true;
+		else if (strchr(argv[i], '=')) {
+			if (take_assignment(argv[i], params, e) < 0)
+				return -EINVAL;
+		} else if (!command)
+			command = argv[i];
+		else
+			return nm_fail(e, -EINVAL, "unexpected argument \"%s\"",
+				       quote_value(argv[i], q, sizeof(q)));
+	}
+	if ((s = env_get(envp, "XEN_NETMODES_DRY_RUN")) && *s) {
+		bool dry;
+		if (parse_bool(s, "XEN_NETMODES_DRY_RUN", &dry, e) < 0)
+			return -EINVAL;
+		r->dry_run = r->dry_run || dry;
+	}
+	s = env_get(envp, "UDEV_CALL");
+	r->udev_call = s && *s;
+	set_script_dir(r, argv[0]);
+
+	if (!command)
+		return nm_fail(e, -EINVAL, "missing command: expected online, offline, add or remove");
+	if (parse_command(command, &r->cmd, e) < 0)
+		return -EINVAL;
+	if (!params->type_if || !*params->type_if || !strcmp(params->type_if, "vif"))
+		r->type = VIF_TYPE_VIF;
+	else if (!strcmp(params->type_if, "tap"))
+		r->type = VIF_TYPE_TAP;
+	else
+		return nm_fail(e, -EINVAL, "unknown interface type \"%s\": expected vif or tap",
+			       quote_value(params->type_if, q, sizeof(q)));
+	/* The toolstack calls every script for both kinds; each kind has its own commands. */
+	if ((r->type == VIF_TYPE_VIF) != (r->cmd == VIF_ONLINE || r->cmd == VIF_OFFLINE))
+		return 1;
+	return resolve_device(r, envp, e);
+}
+
+/* Reads backend node `node` (absent: ""), prefixing any error with its path. */
+static int read_node(struct vif_request *r, struct xs_handle *xs, const char *node, char *buf,
+		     size_t n, struct nm_err *e)
+{
+	char path[XS_PATH_LEN + 32];
+
+	snprintf(path, sizeof(path), "%s/%s", r->backend, node);
+	return xsw_read_opt(xs, path, buf, n, e);
+}
+
+/* Prefixes e's reason with where the value came from. */
+static int from(const char *where, int rc, struct nm_err *e)
+{
+	struct nm_err inner = *e;
+
+	return nm_fail(e, rc, "%s: %s", where, inner.msg);
+}
+
+int request_read_xenstore(struct vif_request *r, struct xs_handle *xs,
+			  const struct vif_params *params, struct nm_err *e)
+{
+	char v[1024];
+	int rc;
+
+	if ((rc = read_node(r, xs, "frontend", v, sizeof(v), e)) < 0)
+		return rc;
+	if (*v && parse_frontend_path(v, r->domid, r->frontend, sizeof(r->frontend), e) < 0)
+		return from("backend node frontend", -EINVAL, e);
+
+	if ((rc = read_node(r, xs, "mac", v, sizeof(v), e)) < 0)
+		return rc;
+	r->has_mac = *v;
+	if (*v && parse_mac(v, &r->mac, e) < 0)
+		return from("backend node mac", -EINVAL, e);
+
+	if ((rc = read_node(r, xs, "bridge", v, sizeof(v), e)) < 0)
+		return rc;
+	if (*v) {
+		if (parse_ifname(v, "bridge", r->bridge, e) < 0)
+			return from("backend node bridge", -EINVAL, e);
+	} else if (params->bridge && *params->bridge &&
+		   parse_ifname(params->bridge, "bridge", r->bridge, e) < 0) {
+		return from("parameter bridge", -EINVAL, e);
+	}
+
+	if ((rc = read_node(r, xs, "ip", v, sizeof(v), e)) < 0)
+		return rc;
+	if (*v) {
+		if (parse_prefix_list(v, &r->ips, e) < 0)
+			return from("backend node ip", -EINVAL, e);
+	} else if (params->ip && parse_prefix_list(params->ip, &r->ips, e) < 0) {
+		return from("parameter ip", -EINVAL, e);
+	}
+
+	if ((rc = read_node(r, xs, "vifname", v, sizeof(v), e)) < 0)
+		return rc;
+	if (*v) {
+		if (r->type == VIF_TYPE_TAP)
+			strncat(v, "-emu", sizeof(v) - strlen(v) - 1);
+		if (parse_ifname(v, "vifname", r->vifname, e) < 0)
+			return from("backend node vifname", -EINVAL, e);
+	}
+
+	if ((rc = read_node(r, xs, "mtu", v, sizeof(v), e)) < 0)
+		return rc;
+	if (*v && parse_mtu(v, &r->mtu, e) < 0)
+		return from("backend node mtu", -EINVAL, e);
+
+	if (params->netdev && *params->netdev &&
+	    parse_ifname(params->netdev, "netdev", r->netdev, e) < 0)
+		return from("parameter netdev", -EINVAL, e);
+	return 0;
+}

@@ -1,0 +1,38 @@
+/*
+ * Turning argv, the environment and the backend's xenstore nodes into a
+ * validated struct vif_request, in rising precedence: environment, VAR=VAL
+ * arguments, xenstore.
+ */
+#ifndef HOTPLUG_REQUEST_H
+#define HOTPLUG_REQUEST_H
+
+#include "../netmodes/err.h"
+#include "../netmodes/vif.h"
+#include "xs.h"
+
+/* Parameters given as VAR=VAL arguments or environment variables, not yet validated. */
+struct vif_params {
+	const char *type_if, *bridge, *ip, *netdev;
+};
+
+/*
+ * The part that needs no xenstore: command, flags, type_if, the device and
+ * the backend path. argv[0] is the program name. Returns 0, 1 when
+ * nothing is to be done for this command and type (exit 0 at once, as the
+ * shell scripts do), or -EINVAL with e set.
+ */
+int request_from_argv_env(struct vif_request *r, int argc, char **argv, char **envp,
+			  struct vif_params *params, struct nm_err *e);
+
+/*
+ * Reads and validates the backend's nodes (frontend, mac, bridge, ip,
+ * vifname, mtu), which take precedence over params. Returns 0 or -errno
+ * with e set.
+ */
+int request_read_xenstore(struct vif_request *r, struct xs_handle *xs,
+			  const struct vif_params *params, struct nm_err *e);
+
+/* Looks up NAME in a NULL-terminated "NAME=VALUE" array; NULL when absent. */
+const char *env_get(char **envp, const char *name);
+
+#endif

@@ -1,0 +1,131 @@
+#include "vif_flow.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../netmodes/rtnl.h"
+#include "hooks.h"
+#include "lock.h"
+#include "log.h"
+#include "request.h"
+#include "xs.h"
+
+#define DISABLE_UDEV_NODE "/local/domain/0/libxl/disable_udev"
+
+struct call {
+	struct vif_request r;
+	struct vif_params params;
+	struct xs_handle *xs;
+	struct nl_sock *nl;
+	struct hp_lock lock;
+	struct plan plan;
+	struct vif_outcome out;
+	struct nm_err e;
+};
+
+/* libxl runs the scripts itself and told udev's calls to stand aside. */
+static bool udev_call_disabled(struct call *c, char **envp)
+{
+	const char *udev = env_get(envp, "UDEV_CALL");
+
+	if (!udev || !*udev)
+		return false;
+	return xsw_open(&c->xs, &c->e) == 0 && xsw_exists(c->xs, DISABLE_UDEV_NODE);
+}
+
+static void report_failure(struct call *c)
+{
+	char path[XS_PATH_LEN + 32];
+	struct nm_err we = { "" };
+
+	log_line(LOG_ERR, "%s %s %s: %s", c->r.prog, vif_command_name(c->r.cmd),
+		 c->r.dev[0] ? c->r.dev : "?", c->e.msg);
+	if (c->r.dry_run || !c->r.backend[0])
+		return;
+	if (!c->xs && xsw_open(&c->xs, &we) < 0) {
+		log_line(LOG_ERR, "cannot report the failure: %s", we.msg);
+		return;
+	}
+	snprintf(path, sizeof(path), "%s/hotplug-error", c->r.backend);
+	if (xsw_write(c->xs, path, c->e.msg, &we) == 0) {
+		snprintf(path, sizeof(path), "%s/hotplug-status", c->r.backend);
+		(void)xsw_write(c->xs, path, "error", &we);
+	}
+	if (we.msg[0])
+		log_line(LOG_ERR, "cannot report the failure: %s", we.msg);
+}
+
+static int plan_call(struct call *c, vif_planner *planner)
+{
+	struct mode_ctx ctx;
+	char lock_name[64], path[XS_PATH_LEN + 32];
+	int rc;
+
+	if (!planner)
+		return nm_fail(&c->e, -ENOSYS, "%s is not implemented in this version of xen-netmodes",
+			       c->r.prog);
+	if ((rc = request_read_xenstore(&c->r, c->xs, &c->params, &c->e)) < 0)
+		return rc;
+	if ((rc = rt_open(&c->nl, &c->e)) < 0)
+		return rc;
+	/* Calls for one vif go in order; calls for different vifs never wait for each other. */
+	snprintf(lock_name, sizeof(lock_name), "xen-netmodes-vif%u.%u%s", c->r.domid, c->r.devid,
+		 c->r.type == VIF_TYPE_TAP ? "-emu" : "");
+	if (!c->r.dry_run &&
+	    (rc = lock_claim(lock_name, VIF_LOCK_TIMEOUT_MS, &c->lock, &c->e)) < 0)
+		return rc;
+	ctx = (struct mode_ctx){ .nl = c->nl, .xs = c->xs };
+	if ((rc = planner(&c->r, &ctx, &c->plan, &c->out, &c->e)) < 0)
+		return rc;
+	if ((rc = op_hooks(&c->plan, &c->r, c->out.dev, c->out.bridge)) < 0)
+		return nm_fail(&c->e, rc, "out of memory");
+	/* Last, so the toolstack sees "connected" only when everything is in place. */
+	if (c->r.type == VIF_TYPE_VIF && c->r.cmd == VIF_ONLINE) {
+		snprintf(path, sizeof(path), "%s/hotplug-status", c->r.backend);
+		if ((rc = op_xs_write(&c->plan, c->xs, path, "connected")) < 0)
+			return nm_fail(&c->e, rc, "out of memory");
+	}
+	return 0;
+}
+
+static int run(struct call *c, vif_planner *planner, int argc, char **argv, char **envp)
+{
+	int rc = request_from_argv_env(&c->r, argc, argv, envp, &c->params, &c->e);
+
+	if (rc != 0)
+		return rc;
+	if (!c->xs && (rc = xsw_open(&c->xs, &c->e)) < 0)
+		return rc;
+	if ((rc = plan_call(c, planner)) < 0)
+		return rc;
+	if (c->r.dry_run) {
+		printf("# %s %s %s (%s)\n", c->r.prog, vif_command_name(c->r.cmd), c->r.dev,
+		       c->r.backend);
+		plan_describe(&c->plan, stdout);
+		return 0;
+	}
+	if ((rc = plan_apply(&c->plan, &c->e)) < 0)
+		return rc;
+	log_line(LOG_INFO, "Successful %s %s for %s%s%s.", c->r.prog, vif_command_name(c->r.cmd),
+		 c->out.dev, c->out.bridge[0] ? ", bridge " : "", c->out.bridge);
+	return 0;
+}
+
+int vif_flow_run(const char *prog, vif_planner *planner, int argc, char **argv, char **envp)
+{
+	struct call c = { .r.prog = prog, .lock.fd = -1 };
+	int rc;
+
+	log_init(prog);
+	if (udev_call_disabled(&c, envp))
+		rc = 0;
+	else if ((rc = run(&c, planner, argc, argv, envp)) < 0)
+		report_failure(&c);
+	lock_release(&c.lock);
+	plan_free(&c.plan);
+	if (c.nl)
+		rt_close(c.nl);
+	xsw_close(c.xs);
+	return rc < 0 ? 1 : 0;
+}

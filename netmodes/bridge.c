@@ -1,0 +1,157 @@
+/* vif-bridge: a vif or tap device as a filtered port of a bridge. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "link_ops.h"
+#include "modes.h"
+#include "nft_port.h"
+#include "port_filter_ops.h"
+#include "vifdev.h"
+
+/* The numerically largest unicast MAC: a bridge never takes it as its own (STP). */
+static const struct mac_addr port_mac = { { 0xfe, 0xff, 0xff, 0xff, 0xff, 0xff } };
+
+/*
+ * The bridge: from the request, else the host's first one. An old-style
+ * xenbrN that does not exist becomes ethN when that is a bridge, so old
+ * guest configs keep working after network-bridge named the bridge ethN.
+ */
+static int find_bridge(const struct vif_request *r, struct nl_sock *sk, struct link_info *br,
+		       struct nm_err *e)
+{
+	char eth[IFNAMSIZ + 8];
+	int rc;
+
+	if (!r->bridge[0]) {
+		rc = rt_first_bridge(sk, br, e);
+		if (rc == -ENODEV)
+			return nm_fail(e, rc, "Could not find bridge, and none was specified");
+		return rc;
+	}
+	rc = rt_link_get(sk, 0, r->bridge, br, e);
+	if (rc == -ENODEV && !strncmp(r->bridge, "xenbr", 5)) {
+		snprintf(eth, sizeof(eth), "eth%s", r->bridge + 5);
+		if (strlen(eth) < IFNAMSIZ && rt_link_get(sk, 0, eth, br, e) == 0 && br->is_bridge)
+			return 0;
+	}
+	if (rc == -ENODEV)
+		return nm_fail(e, rc, "Could not find bridge device %s", r->bridge);
+	if (rc < 0)
+		return rc;
+	if (!br->is_bridge)
+		return nm_fail(e, -EINVAL, "%s is not a bridge", r->bridge);
+	return 0;
+}
+
+static int plan_filter(const struct vif_request *r, const char *dev, struct plan *p,
+		       struct nm_err *e)
+{
+	bool table, port;
+	int rc = nft_port_query(dev, &table, &port, e);
+
+	if (rc < 0)
+		return rc;
+	if (!r->ips.n)
+		return port ? op_port_filter_clear(p, dev) : 0;
+	if (!r->has_mac)
+		return nm_fail(e, -EINVAL, "ip is set but the backend has no mac: cannot filter %s",
+			       dev);
+	struct port_filter f = { .mac = r->mac, .ips = r->ips };
+	snprintf(f.ifname, sizeof(f.ifname), "%s", dev);
+	return op_port_filter_set(p, &f, table, port);
+}
+
+/* A port that is up, on the bridge and set up as asked needs no bounce. */
+static bool port_in_place(const struct link_info *l, const struct link_info *br, unsigned mtu,
+			  const struct addr_set *addrs)
+{
+	return l->up && l->master == br->ifindex && l->mtu == mtu &&
+	       !memcmp(&l->mac, &port_mac, sizeof(port_mac)) && !addr_set_has_configured(addrs);
+}
+
+/* Filter before the link goes up; it is in place before any frame can pass. */
+static int plan_up(const struct vif_request *r, struct mode_ctx *c, struct plan *p,
+		   struct vif_outcome *out, struct nm_err *e)
+{
+	struct vifdev d;
+	struct link_info br;
+	struct addr_set addrs = { 0 };
+	unsigned mtu;
+	int rc;
+
+	if ((rc = vifdev_find(r, c->nl, &d, e)) < 0 || (rc = find_bridge(r, c->nl, &br, e)) < 0)
+		return rc;
+	snprintf(out->dev, sizeof(out->dev), "%s", d.name);
+	snprintf(out->bridge, sizeof(out->bridge), "%s", br.name);
+	mtu = r->mtu ? r->mtu : br.mtu;
+	if ((rc = addr_set_query(c->nl, d.link.ifindex, &addrs, e)) < 0)
+		return rc;
+
+	int idx = d.link.ifindex;
+	if (!d.rename && port_in_place(&d.link, &br, mtu, &addrs)) {
+		addr_set_free(&addrs);
+		if ((rc = vifdev_plan_mtu(r, c, &d, mtu, p)) < 0)
+			return nm_fail(e, rc, "out of memory");
+		return plan_filter(r, d.name, p, e);
+	}
+	if (d.link.up)
+		rc = op_link_set_up(p, c->nl, idx, d.link.name, false);
+	if (!rc && d.rename)
+		rc = op_link_rename(p, c->nl, idx, d.link.name, d.name);
+	if (!rc && memcmp(&d.link.mac, &port_mac, sizeof(port_mac)))
+		rc = op_link_set_mac(p, c->nl, idx, d.name, &port_mac, &d.link.mac);
+	if (!rc && addrs.n)
+		rc = op_addr_flush(p, c->nl, d.name, &addrs);
+	addr_set_free(&addrs);
+	if (!rc)
+		rc = vifdev_plan_mtu(r, c, &d, mtu, p);
+	if (rc < 0)
+		return nm_fail(e, rc, "out of memory");
+	if ((rc = plan_filter(r, d.name, p, e)) < 0)
+		return rc;
+	if (d.link.master != br.ifindex) {
+		char old[IFNAMSIZ] = "";
+		struct link_info m;
+		if (d.link.master && rt_link_get(c->nl, d.link.master, NULL, &m, NULL) == 0)
+			snprintf(old, sizeof(old), "%s", m.name);
+		rc = op_link_set_master(p, c->nl, idx, d.name, br.ifindex, br.name, d.link.master, old);
+	}
+	if (!rc)
+		rc = op_link_set_up(p, c->nl, idx, d.name, true);
+	return rc < 0 ? nm_fail(e, rc, "out of memory") : 0;
+}
+
+/* Offline tolerates a device already gone and needs no bridge: it only takes down. */
+static int plan_down(const struct vif_request *r, struct mode_ctx *c, struct plan *p,
+		     struct vif_outcome *out, struct nm_err *e)
+{
+	struct vifdev d;
+	bool table, port;
+	int rc;
+
+	if ((rc = vifdev_find(r, c->nl, &d, e)) < 0)
+		return rc;
+	snprintf(out->dev, sizeof(out->dev), "%s", d.name);
+	if (d.exists && d.link.master) {
+		struct link_info m;
+		if (rt_link_get(c->nl, d.link.master, NULL, &m, NULL) == 0)
+			snprintf(out->bridge, sizeof(out->bridge), "%s", m.name);
+	}
+	if (d.exists && d.link.up)
+		rc = op_link_set_up(p, c->nl, d.link.ifindex, d.name, false);
+	if (!rc && d.exists && d.link.master)
+		rc = op_link_set_master(p, c->nl, d.link.ifindex, d.name, 0, "", d.link.master,
+					out->bridge);
+	if (rc < 0)
+		return nm_fail(e, rc, "out of memory");
+	if ((rc = nft_port_query(d.name, &table, &port, e)) < 0)
+		return rc;
+	return port ? op_port_filter_clear(p, d.name) : 0;
+}
+
+int bridge_plan(const struct vif_request *r, struct mode_ctx *c, struct plan *p,
+		struct vif_outcome *out, struct nm_err *e)
+{
+	return vif_command_is_up(r->cmd) ? plan_up(r, c, p, out, e) : plan_down(r, c, p, out, e);
+}

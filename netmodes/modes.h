@@ -1,0 +1,34 @@
+/* The per-vif modes: each turns a validated request into a plan. */
+#ifndef NETMODES_MODES_H
+#define NETMODES_MODES_H
+
+#include <netlink/socket.h>
+
+#include "err.h"
+#include "plan.h"
+#include "vif.h"
+
+struct xs_handle;
+
+/* What a planner works with: open connections, owned by the caller. */
+struct mode_ctx {
+	struct nl_sock *nl;
+	struct xs_handle *xs;
+};
+
+/* What the plan leaves behind, for hooks and logs. */
+struct vif_outcome {
+	char dev[IFNAMSIZ];    /* the device's final name */
+	char bridge[IFNAMSIZ]; /* "" outside bridge mode */
+};
+
+/*
+ * Builds the plan for r from live state (read-only queries only). Returns 0
+ * or -errno with e set to the one-line reason the toolstack will show.
+ */
+typedef int vif_planner(const struct vif_request *r, struct mode_ctx *c, struct plan *p,
+			struct vif_outcome *out, struct nm_err *e);
+
+vif_planner bridge_plan;
+
+#endif

@@ -1,0 +1,56 @@
+/*
+ * Anti-spoofing for one bridge port, kept in the project's own nftables
+ * table "bridge xen-netmodes":
+ *
+ *   map ports { type ifname : verdict }       one element per filtered port
+ *   chain prerouting { type filter hook prerouting priority -200; policy accept;
+ *                      iifname vmap @ports }
+ *   chain port-IFNAME { ... }                 that port's checks, see nft_port.c
+ *
+ * A packet costs one map lookup whatever the number of ports; a hotplug adds
+ * or removes one element and one chain, so its work is constant too. Every
+ * change of one call travels in one atomic batch.
+ */
+#ifndef NETMODES_NFT_PORT_H
+#define NETMODES_NFT_PORT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "err.h"
+#include "netaddr.h"
+
+#define NFT_TABLE_NAME "xen-netmodes"
+
+struct port_filter {
+	char ifname[IFNAMSIZ];
+	struct mac_addr mac;
+	struct prefix_list ips; /* IPv4 and IPv6 prefixes, n >= 1 */
+};
+
+/*
+ * Read-only: whether the table exists and whether ifname has a filter.
+ * Returns 0, or a negative errno with e set.
+ */
+int nft_port_query(const char *ifname, bool *ret_table, bool *ret_port, struct nm_err *e);
+
+/*
+ * Installs or replaces the filter of f->ifname in one batch, creating the
+ * table on first use (a concurrent creator is tolerated). Idempotent.
+ * Returns 0, or a negative errno with e set (the kernel's extended ack text
+ * when it gave one).
+ */
+int nft_port_set(const struct port_filter *f, struct nm_err *e);
+
+/* Removes ifname's element and chain in one batch; 0 when it had none. */
+int nft_port_clear(const char *ifname, struct nm_err *e);
+
+/*
+ * Print what nft_port_set / nft_port_clear would do, in nft(8) syntax, one
+ * line per table object, rule or element, each line prefixed with "nft ".
+ * table_exists says whether the table setup lines are needed.
+ */
+void nft_port_describe_set(const struct port_filter *f, bool table_exists, FILE *out);
+void nft_port_describe_clear(const char *ifname, FILE *out);
+
+#endif

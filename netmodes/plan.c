@@ -1,0 +1,76 @@
+#include "plan.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+int plan_add(struct plan *p, const struct op_type *type, void *data)
+{
+	if (p->n == p->cap) {
+		size_t cap = p->cap ? 2 * p->cap : 16;
+		struct op *ops = realloc(p->ops, cap * sizeof(*ops));
+		if (!ops) {
+			if (type->release)
+				type->release(data);
+			else
+				free(data);
+			return -ENOMEM;
+		}
+		p->ops = ops;
+		p->cap = cap;
+	}
+	p->ops[p->n++] = (struct op){ .type = type, .data = data };
+	return 0;
+}
+
+void plan_free(struct plan *p)
+{
+	for (size_t i = 0; i < p->n; i++) {
+		if (p->ops[i].type->release)
+			p->ops[i].type->release(p->ops[i].data);
+		else
+			free(p->ops[i].data);
+	}
+	free(p->ops);
+	memset(p, 0, sizeof(*p));
+}
+
+void plan_describe(const struct plan *p, FILE *out)
+{
+	for (size_t i = 0; i < p->n; i++)
+		p->ops[i].type->describe(&p->ops[i], out);
+}
+
+/* Undoes ops[0..n) in reverse; appends the first undo failure to e. */
+static void plan_rollback(struct plan *p, size_t n, struct nm_err *e)
+{
+	bool noted = false;
+
+	while (n-- > 0) {
+		struct op *op = &p->ops[n];
+		struct nm_err ue = { "" };
+		if (!op->type->undo || op->type->undo(op, &ue) == 0 || noted)
+			continue;
+		noted = true;
+		size_t len = strlen(e->msg);
+		snprintf(e->msg + len, sizeof(e->msg) - len, "; rollback of %s failed too: %s",
+			 op->type->name, ue.msg);
+	}
+}
+
+int plan_apply(struct plan *p, struct nm_err *e)
+{
+	for (size_t i = 0; i < p->n; i++) {
+		struct op *op = &p->ops[i];
+		struct nm_err se = { "" };
+		int rc = op->type->apply(op, &se);
+		if (rc < 0) {
+			nm_fail(e, rc, "%s: %s", op->type->name,
+				se.msg[0] ? se.msg : strerror(-rc));
+			plan_rollback(p, i, e);
+			return rc;
+		}
+	}
+	return 0;
+}

@@ -1,0 +1,81 @@
+#include "port_filter_ops.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+struct port_filter_op {
+	struct port_filter f;
+	bool table_exists, had_filter;
+};
+
+static int set_apply(struct op *op, struct nm_err *e)
+{
+	struct port_filter_op *o = op->data;
+
+	return nft_port_set(&o->f, e);
+}
+
+static int set_undo(struct op *op, struct nm_err *e)
+{
+	struct port_filter_op *o = op->data;
+
+	return o->had_filter ? 0 : nft_port_clear(o->f.ifname, e);
+}
+
+static void set_describe(const struct op *op, FILE *out)
+{
+	const struct port_filter_op *o = op->data;
+
+	nft_port_describe_set(&o->f, o->table_exists, out);
+}
+
+static int clear_apply(struct op *op, struct nm_err *e)
+{
+	struct port_filter_op *o = op->data;
+
+	return nft_port_clear(o->f.ifname, e);
+}
+
+static void clear_describe(const struct op *op, FILE *out)
+{
+	const struct port_filter_op *o = op->data;
+
+	nft_port_describe_clear(o->f.ifname, out);
+}
+
+static const struct op_type set_type = {
+	.name = "install anti-spoofing",
+	.apply = set_apply,
+	.undo = set_undo,
+	.describe = set_describe,
+};
+
+static const struct op_type clear_type = {
+	.name = "remove anti-spoofing",
+	.apply = clear_apply,
+	.describe = clear_describe,
+};
+
+int op_port_filter_set(struct plan *p, const struct port_filter *f, bool table_exists,
+		       bool had_filter)
+{
+	struct port_filter_op *o = calloc(1, sizeof(*o));
+
+	if (!o)
+		return -ENOMEM;
+	o->f = *f;
+	o->table_exists = table_exists;
+	o->had_filter = had_filter;
+	return plan_add(p, &set_type, o);
+}
+
+int op_port_filter_clear(struct plan *p, const char *ifname)
+{
+	struct port_filter_op *o = calloc(1, sizeof(*o));
+
+	if (!o)
+		return -ENOMEM;
+	snprintf(o->f.ifname, sizeof(o->f.ifname), "%s", ifname);
+	return plan_add(p, &clear_type, o);
+}

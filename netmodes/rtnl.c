@@ -1,0 +1,229 @@
+#include "rtnl.h"
+
+#include <errno.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <netlink/errno.h>
+#include <netlink/netlink.h>
+#include <netlink/route/rtnl.h>
+
+#ifndef SOL_NETLINK
+#define SOL_NETLINK 270
+#endif
+
+int rt_errno(int nlerr)
+{
+	static const struct {
+		int nle, err;
+	} map[] = {
+		{ NLE_NOMEM, ENOMEM },	       { NLE_EXIST, EEXIST },	 { NLE_OBJ_NOTFOUND, ENODEV },
+		{ NLE_NODEV, ENODEV },	       { NLE_PERM, EPERM },	 { NLE_BUSY, EBUSY },
+		{ NLE_INVAL, EINVAL },	       { NLE_RANGE, ERANGE },	 { NLE_OPNOTSUPP, EOPNOTSUPP },
+		{ NLE_AF_NOSUPPORT, EAFNOSUPPORT }, { NLE_NOACCESS, EACCES }, { NLE_AGAIN, EAGAIN },
+		{ NLE_INTR, EINTR },	       { NLE_MSGSIZE, EMSGSIZE }, { NLE_NOADDR, EADDRNOTAVAIL },
+		{ NLE_SRCRT_NOSUPPORT, EOPNOTSUPP }, { NLE_IMMUTABLE, EPERM },
+	};
+	int v = nlerr < 0 ? -nlerr : nlerr;
+
+	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (map[i].nle == v)
+			return -map[i].err;
+	return -EIO;
+}
+
+int rt_open(struct nl_sock **ret, struct nm_err *e)
+{
+	struct nl_sock *sk = nl_socket_alloc();
+	int one = 1, rc;
+
+	if (!sk)
+		return nm_fail(e, -ENOMEM, "cannot allocate a netlink socket");
+	rc = nl_connect(sk, NETLINK_ROUTE);
+	if (rc < 0) {
+		nl_socket_free(sk);
+		return nm_fail(e, rt_errno(rc), "cannot open rtnetlink: %s", nl_geterror(rc));
+	}
+	/* Both are optional: older kernels just give terser errors and full dumps. */
+	(void)setsockopt(nl_socket_get_fd(sk), SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
+	(void)setsockopt(nl_socket_get_fd(sk), SOL_NETLINK, NETLINK_GET_STRICT_CHK, &one,
+			 sizeof(one));
+	*ret = sk;
+	return 0;
+}
+
+void rt_close(struct nl_sock *sk)
+{
+	nl_socket_free(sk);
+}
+
+struct talk {
+	int err;
+	bool done;
+	char ext[256];
+	int (*fn)(struct nl_msg *, void *);
+	void *arg;
+};
+
+/* Copies NLMSGERR_ATTR_MSG, which follows the (possibly capped) echoed request. */
+static void take_extack(struct nlmsghdr *h, struct nlmsgerr *err, char *buf, size_t n)
+{
+	size_t off = NLMSG_HDRLEN + sizeof(*err);
+	struct nlattr *a;
+
+	if (!(h->nlmsg_flags & NLM_F_ACK_TLVS))
+		return;
+	if (!(h->nlmsg_flags & NLM_F_CAPPED))
+		off += NLMSG_ALIGN(err->msg.nlmsg_len - NLMSG_HDRLEN);
+	for (a = (struct nlattr *)((char *)h + off);
+	     (char *)a + NLA_HDRLEN <= (char *)h + h->nlmsg_len && a->nla_len >= NLA_HDRLEN;
+	     a = (struct nlattr *)((char *)a + NLA_ALIGN(a->nla_len))) {
+		if ((a->nla_type & NLA_TYPE_MASK) == NLMSGERR_ATTR_MSG) {
+			snprintf(buf, n, "%.*s", (int)(a->nla_len - NLA_HDRLEN),
+				 (char *)a + NLA_HDRLEN);
+			return;
+		}
+	}
+}
+
+static int on_error(struct sockaddr_nl *who, struct nlmsgerr *err, void *arg)
+{
+	struct talk *t = arg;
+	struct nlmsghdr *h = (struct nlmsghdr *)((char *)err - NLMSG_HDRLEN);
+
+	(void)who;
+	t->err = err->error;
+	t->done = true;
+	if (err->error)
+		take_extack(h, err, t->ext, sizeof(t->ext));
+	return NL_STOP;
+}
+
+static int on_done(struct nl_msg *msg, void *arg)
+{
+	(void)msg;
+	((struct talk *)arg)->done = true;
+	return NL_STOP;
+}
+
+static int on_valid(struct nl_msg *msg, void *arg)
+{
+	struct talk *t = arg;
+
+	return t->fn ? t->fn(msg, t->arg) : NL_OK;
+}
+
+static int talk(struct nl_sock *sk, struct nl_msg *msg, struct talk *t, struct nm_err *e)
+{
+	struct nl_cb *cb = nl_cb_clone(nl_socket_get_cb(sk));
+	int rc;
+
+	if (!cb)
+		return nm_fail(e, -ENOMEM, "out of memory");
+	nl_cb_err(cb, NL_CB_CUSTOM, on_error, t);
+	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, on_done, t);
+	nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, on_done, t);
+	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_valid, t);
+	rc = nl_send_auto(sk, msg);
+	while (rc >= 0 && !t->done)
+		rc = nl_recvmsgs(sk, cb);
+	nl_cb_put(cb);
+	if (t->err)
+		return nm_fail(e, t->err, "%s", t->ext[0] ? t->ext : strerror(-t->err));
+	if (rc < 0)
+		return nm_fail(e, rt_errno(rc), "%s", nl_geterror(rc));
+	return 0;
+}
+
+int rt_talk(struct nl_sock *sk, struct nl_msg *msg, struct nm_err *e)
+{
+	struct talk t = { 0 };
+
+	nlmsg_hdr(msg)->nlmsg_flags |= NLM_F_ACK;
+	return talk(sk, msg, &t, e);
+}
+
+int rt_dump(struct nl_sock *sk, struct nl_msg *msg, int (*fn)(struct nl_msg *, void *), void *arg,
+	    struct nm_err *e)
+{
+	struct talk t = { .fn = fn, .arg = arg };
+
+	return talk(sk, msg, &t, e);
+}
+
+static void link_info_from(struct rtnl_link *l, struct link_info *ret)
+{
+	struct nl_addr *a = rtnl_link_get_addr(l);
+	const char *type = rtnl_link_get_type(l);
+
+	memset(ret, 0, sizeof(*ret));
+	ret->ifindex = rtnl_link_get_ifindex(l);
+	snprintf(ret->name, sizeof(ret->name), "%s", rtnl_link_get_name(l));
+	ret->mtu = rtnl_link_get_mtu(l);
+	if (a && nl_addr_get_len(a) == MAC_LEN)
+		memcpy(ret->mac.b, nl_addr_get_binary_addr(a), MAC_LEN);
+	ret->up = rtnl_link_get_flags(l) & IFF_UP;
+	ret->master = rtnl_link_get_master(l);
+	ret->is_bridge = type && !strcmp(type, "bridge");
+}
+
+int rt_link_get(struct nl_sock *sk, int ifindex, const char *name, struct link_info *ret,
+		struct nm_err *e)
+{
+	struct rtnl_link *l = NULL;
+	int rc = rtnl_link_get_kernel(sk, ifindex, ifindex ? NULL : name, &l);
+
+	if (rc < 0) {
+		rc = rt_errno(rc);
+		if (rc == -ENODEV)
+			return nm_fail(e, rc, "no such device %s", name ? name : "");
+		return nm_fail(e, rc, "cannot read link %s: %s", name ? name : "", strerror(-rc));
+	}
+	link_info_from(l, ret);
+	rtnl_link_put(l);
+	return 0;
+}
+
+static void pick_bridge_obj(struct nl_object *obj, void *arg)
+{
+	struct link_info *best = arg, li;
+
+	link_info_from((struct rtnl_link *)obj, &li);
+	if (li.is_bridge && (!best->ifindex || strcmp(li.name, best->name) < 0))
+		*best = li;
+}
+
+static int pick_bridge(struct nl_msg *msg, void *arg)
+{
+	if (nlmsg_hdr(msg)->nlmsg_type == RTM_NEWLINK)
+		(void)nl_msg_parse(msg, pick_bridge_obj, arg);
+	return NL_OK;
+}
+
+int rt_first_bridge(struct nl_sock *sk, struct link_info *ret, struct nm_err *e)
+{
+	struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC };
+	struct nl_msg *msg = nlmsg_alloc_simple(RTM_GETLINK, NLM_F_DUMP);
+	struct link_info best = { 0 };
+	struct nlattr *info;
+	int rc;
+
+	/* With strict checking the kernel returns only bridges. */
+	if (!msg || nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0 ||
+	    !(info = nla_nest_start(msg, IFLA_LINKINFO)) ||
+	    nla_put_string(msg, IFLA_INFO_KIND, "bridge") < 0) {
+		nlmsg_free(msg);
+		return nm_fail(e, -ENOMEM, "out of memory");
+	}
+	nla_nest_end(msg, info);
+	rc = rt_dump(sk, msg, pick_bridge, &best, e);
+	nlmsg_free(msg);
+	if (rc < 0)
+		return rc;
+	if (!best.ifindex)
+		return -ENODEV;
+	*ret = best;
+	return 0;
+}

@@ -1,0 +1,56 @@
+/*
+ * The rtnetlink boundary: one libnl socket, requests with their ACK read
+ * in one place, libnl's -NLE_* codes turned into -errno, and the kernel's
+ * extended-ACK text kept for the error message.
+ */
+#ifndef NETMODES_RTNL_H
+#define NETMODES_RTNL_H
+
+#include <stdbool.h>
+
+#include <netlink/msg.h>
+#include <netlink/route/link.h>
+#include <netlink/socket.h>
+
+#include "err.h"
+#include "netaddr.h"
+
+/* What planning needs to know of a link. */
+struct link_info {
+	int ifindex;
+	char name[IFNAMSIZ];
+	unsigned mtu;
+	struct mac_addr mac;
+	bool up;
+	int master; /* ifindex, 0 when none */
+	bool is_bridge;
+};
+
+/* Opens a NETLINK_ROUTE socket with extended ACKs and strict dump filtering. */
+int rt_open(struct nl_sock **ret, struct nm_err *e);
+void rt_close(struct nl_sock *sk);
+
+/* libnl error code (negative NLE_*) to a negative errno. */
+int rt_errno(int nlerr);
+
+/* Sends msg (not consumed) and waits for its ACK. Returns 0 or -errno with e set. */
+int rt_talk(struct nl_sock *sk, struct nl_msg *msg, struct nm_err *e);
+
+/*
+ * Sends a dump request msg and calls fn for every reply message until done.
+ * Returns 0 or -errno with e set.
+ */
+int rt_dump(struct nl_sock *sk, struct nl_msg *msg, int (*fn)(struct nl_msg *, void *), void *arg,
+	    struct nm_err *e);
+
+/*
+ * One RTM_GETLINK by name (ifindex 0) or index: never a dump. Returns 0,
+ * -ENODEV when there is no such link, or another -errno with e set.
+ */
+int rt_link_get(struct nl_sock *sk, int ifindex, const char *name, struct link_info *ret,
+		struct nm_err *e);
+
+/* The alphabetically first bridge on the host, as `brctl show` lists them; -ENODEV if none. */
+int rt_first_bridge(struct nl_sock *sk, struct link_info *ret, struct nm_err *e);
+
+#endif

@@ -1,0 +1,34 @@
+/* Finding a vif's device and the steps every mode takes to prepare it. */
+#ifndef NETMODES_VIFDEV_H
+#define NETMODES_VIFDEV_H
+
+#include <stdbool.h>
+
+#include "modes.h"
+#include "rtnl.h"
+
+struct vifdev {
+	bool exists;
+	struct link_info link;	/* valid when exists; link.name is the current name */
+	char name[IFNAMSIZ];	/* the name it has once the plan ran */
+	bool rename;		/* link.name -> name is part of the plan */
+};
+
+/*
+ * Locates the device for r. For online/add with a vifname: renames when the
+ * kernel name still exists, refuses when both names exist (the vifname
+ * belongs to someone else), accepts an already renamed device. For
+ * offline/remove a missing device is not an error (exists false). Returns 0
+ * or -errno with e set.
+ */
+int vifdev_find(const struct vif_request *r, struct nl_sock *sk, struct vifdev *ret,
+		struct nm_err *e);
+
+/*
+ * Appends the MTU steps: the link's MTU when it differs, and for a vif the
+ * frontend's mtu node (found through the backend's frontend node).
+ */
+int vifdev_plan_mtu(const struct vif_request *r, struct mode_ctx *c, const struct vifdev *d,
+		    unsigned mtu, struct plan *p);
+
+#endif

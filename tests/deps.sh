@@ -1,0 +1,26 @@
+#!/bin/bash
+# Installs the Debian packages the build, the tests and the demo need, when
+# any is missing. Idempotent and quiet when everything is there.
+set -euo pipefail
+
+packages=(
+	gcc make pkg-config
+	libnl-3-dev libnl-route-3-dev libmnl-dev libnftnl-dev libxen-dev libcmocka-dev
+	nftables iproute2 xenstore-utils iputils-ping iputils-arping procps
+)
+
+missing=()
+for p in "${packages[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+		missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "deps: missing ${missing[*]}; run 'make deps' as root" >&2
+	exit 1
+fi
+echo "deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q >/dev/null
+apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null

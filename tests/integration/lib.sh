@@ -1,0 +1,191 @@
+# Shared by the namespace tests: TAP-style results, the xenstore fixture,
+# the lab topology (a dom0 namespace with a bridge, guests behind veth pairs
+# whose dom0 ends are named like netback's vifD.N), and calls made the way
+# libxl makes them. Source it after setting TEST_NAME; pass the build dir.
+
+set -euo pipefail
+
+BUILD=$(realpath "${1:?usage: $0 BUILD_DIR}")
+PASS=0
+FAIL=0
+TMP=$(mktemp -d /tmp/xnm-test.XXXXXX)
+ID=$$
+D0=xnm$ID-dom0
+NAMESPACES=()
+FIXTURE_PID=
+export XENSTORED_PATH=$TMP/xenstored.sock
+SCRIPTS=$TMP/scripts
+
+ok() {
+	PASS=$((PASS + 1))
+	echo "ok $((PASS + FAIL)) - $*"
+}
+
+not_ok() {
+	FAIL=$((FAIL + 1))
+	echo "not ok $((PASS + FAIL)) - $*"
+}
+
+# check DESCRIPTION COMMAND...: passes when the command succeeds.
+check() {
+	local desc=$1
+	shift
+	if "$@" >"$TMP/check.out" 2>&1; then
+		ok "$desc"
+	else
+		not_ok "$desc"
+		sed 's/^/#   /' "$TMP/check.out" | head -n 20
+	fi
+}
+
+# check_eq DESCRIPTION EXPECTED ACTUAL
+check_eq() {
+	if [ "$2" == "$3" ]; then
+		ok "$1"
+	else
+		not_ok "$1"
+		echo "#   expected: $2"
+		echo "#   actual:   $3"
+	fi
+}
+
+# check_fails DESCRIPTION COMMAND...: passes when the command fails.
+check_fails() {
+	local desc=$1
+	shift
+	if "$@" >"$TMP/check.out" 2>&1; then
+		not_ok "$desc (it succeeded)"
+	else
+		ok "$desc"
+	fi
+}
+
+finish() {
+	echo "$TEST_NAME: $PASS passed, $FAIL failed"
+	[ "$FAIL" -eq 0 ]
+}
+
+cleanup() {
+	local ns
+	for ns in "${NAMESPACES[@]}"; do
+		ip netns del "$ns" 2>/dev/null || true
+	done
+	if [ -n "$FIXTURE_PID" ]; then
+		kill "$FIXTURE_PID" 2>/dev/null || true
+		wait "$FIXTURE_PID" 2>/dev/null || true
+	fi
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+netns_add() {
+	ip netns add "$1"
+	NAMESPACES+=("$1")
+	ip -n "$1" link set lo up
+}
+
+start_fixture() {
+	"$BUILD/xs-fixture" --socket "$XENSTORED_PATH" --pidfile "$TMP/xs.pid" &
+	FIXTURE_PID=$!
+	for _ in $(seq 200); do
+		[ -s "$TMP/xs.pid" ] && return 0
+		sleep 0.02
+	done
+	echo "xenstore fixture did not start" >&2
+	return 1
+}
+
+# The script directory a toolstack would use: the applets as links to our binary.
+make_script_dir() {
+	local a
+	mkdir -p "$SCRIPTS"
+	for a in vif-bridge vif-route vif-nat vif-setup network-bridge network-route network-nat; do
+		ln -sf "$BUILD/xen-netmodes" "$SCRIPTS/$a"
+	done
+}
+
+# dom0 with bridge BRIDGE (address ADDR/24), up.
+make_dom0() {
+	local bridge=$1 addr=$2
+	netns_add "$D0"
+	ip -n "$D0" link add "$bridge" type bridge stp_state 0 forward_delay 0
+	ip -n "$D0" addr add "$addr/24" dev "$bridge"
+	ip -n "$D0" link set "$bridge" up
+}
+
+# make_guest DOMID DEVID MAC ADDR/LEN: a guest namespace whose eth0 is the
+# peer of dom0's vifDOMID.DEVID, which is left down and unattached like a
+# fresh netback device.
+make_guest() {
+	local domid=$1 devid=$2 mac=$3 addr=$4 ns=xnm$ID-g$1
+	netns_add "$ns"
+	ip -n "$D0" link add "vif$domid.$devid" type veth peer name eth0 netns "$ns"
+	ip -n "$ns" link set eth0 address "$mac"
+	ip -n "$ns" addr add "$addr" dev eth0 nodad
+	ip -n "$ns" link set eth0 up
+}
+
+guest_ns() {
+	echo "xnm$ID-g$1"
+}
+
+# xs_vif DOMID DEVID MAC [NODE=VALUE...]: the nodes libxl writes for a vif.
+xs_vif() {
+	local domid=$1 devid=$2 mac=$3
+	shift 3
+	local be=/local/domain/0/backend/vif/$domid/$devid fe=/local/domain/$domid/device/vif/$devid
+	xenstore-write "/local/domain/$domid/name" "guest$domid" "/local/domain/$domid/domid" "$domid"
+	xenstore-write "$be/frontend" "$fe" "$be/frontend-id" "$domid" "$be/online" 1 \
+		"$be/state" 1 "$be/script" "$SCRIPTS/vif-bridge" "$be/mac" "$mac" \
+		"$be/handle" "$devid" "$be/type" vif "$be/hotplug-status" ""
+	xenstore-write "$fe/backend" "$be" "$fe/backend-id" 0 "$fe/state" 1 \
+		"$fe/handle" "$devid" "$fe/mac" "$mac"
+	local kv
+	for kv in "$@"; do
+		xenstore-write "$be/${kv%%=*}" "${kv#*=}"
+	done
+}
+
+be_path() {
+	echo "/local/domain/0/backend/vif/$1/$2"
+}
+
+# xs_read PATH: the value, or "<absent>".
+xs_read() {
+	xenstore-read "$1" 2>/dev/null || echo "<absent>"
+}
+
+# hotplug SCRIPT DOMID DEVID COMMAND [ENV=VALUE...]: run as libxl runs it, in dom0.
+hotplug() {
+	local script=$1 domid=$2 devid=$3 command=$4
+	shift 4
+	ip netns exec "$D0" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
+		XENSTORED_PATH="$XENSTORED_PATH" ASAN_OPTIONS="${ASAN_OPTIONS:-}" \
+		script="$SCRIPTS/$script" XENBUS_TYPE=vif XENBUS_PATH="backend/vif/$domid/$devid" \
+		XENBUS_BASE_PATH=backend netdev= vif="vif$domid.$devid" "$@" \
+		"$SCRIPTS/$script" "$command" type_if=vif
+}
+
+# Everything a call could change in dom0: links, addresses, routes, nftables.
+host_state() {
+	ip netns exec "$D0" sh -c 'ip -d -o link show; ip -o addr show; ip route show table all;
+		ip -6 route show table all; nft list ruleset'
+}
+
+xs_state() {
+	xenstore-ls -f /local
+}
+
+in_ns() {
+	local ns=$1
+	shift
+	ip netns exec "$ns" "$@"
+}
+
+ping_ok() {
+	ip netns exec "$1" ping -c 1 -W 2 "${@:2}" >/dev/null 2>&1
+}
+
+mkdir -p /var/log/xen
+start_fixture
+make_script_dir

@@ -1,0 +1,240 @@
+#!/bin/bash
+# vif-bridge against the real kernel and the real libxenstore: two guests on
+# a bridge, anti-spoofing proven with packets, every error path leaving the
+# host as it was.
+TEST_NAME="vif-bridge"
+. "$(dirname "$0")/lib.sh"
+
+BR=xenbr0
+MAC1=00:16:3e:00:00:01
+MAC2=00:16:3e:00:00:02
+BE1=$(be_path 1 0)
+BE2=$(be_path 2 0)
+
+make_dom0 $BR 10.77.0.1
+make_guest 1 0 $MAC1 10.77.0.11/24
+make_guest 2 0 $MAC2 10.77.0.12/24
+in_ns "$(guest_ns 1)" ip addr add fd77::11/64 dev eth0 nodad
+in_ns "$(guest_ns 2)" ip addr add fd77::12/64 dev eth0 nodad
+xs_vif 1 0 $MAC1 bridge=$BR "ip=10.77.0.11 fd77::11"
+xs_vif 2 0 $MAC2 bridge=$BR
+G1=$(guest_ns 1)
+G2=$(guest_ns 2)
+
+link_field() { # NAME JQ-less field extraction from `ip -d -o link`
+	ip -n "$D0" -o -d link show dev "$1" 2>/dev/null
+}
+
+echo "# dry-run changes nothing"
+before=$(host_state)
+xs_before=$(xs_state)
+dry=$(hotplug vif-bridge 1 0 online XEN_NETMODES_DRY_RUN=1)
+check_eq "dry-run leaves links, addresses, routes and nft as they were" "$before" "$(host_state)"
+check_eq "dry-run leaves xenstore as it was" "$xs_before" "$(xs_state)"
+expected_dry="# vif-bridge online vif1.0 (/local/domain/0/backend/vif/1/0)
+ip link set dev vif1.0 address fe:ff:ff:ff:ff:ff
+xenstore-write /local/domain/1/device/vif/0/mtu 1500
+nft add table bridge xen-netmodes"
+check_eq "dry-run text starts as expected" "$expected_dry" "$(echo "$dry" | head -n 4)"
+check "dry-run lists the anti-spoofing element" grep -qx \
+	'nft add element bridge xen-netmodes ports { "vif1.0" : jump port-vif1.0 }' <<<"$dry"
+check_eq "dry-run ends with enslave, up and status" \
+	"ip link set dev vif1.0 master $BR
+ip link set dev vif1.0 up
+xenstore-write $BE1/hotplug-status connected" "$(echo "$dry" | tail -n 3)"
+check "--dry-run flag works too" hotplug vif-bridge 1 0 online --dry-run
+check_eq "--dry-run flag changes nothing" "$before" "$(host_state)"
+
+echo "# online"
+check "vif1.0 online" hotplug vif-bridge 1 0 online
+check "vif2.0 online" hotplug vif-bridge 2 0 online
+check_eq "hotplug-status connected (1)" connected "$(xs_read $BE1/hotplug-status)"
+check_eq "hotplug-status connected (2)" connected "$(xs_read $BE2/hotplug-status)"
+check "vif1.0 is up on $BR" grep -q "master $BR state UP" <<<"$(link_field vif1.0)"
+check "vif1.0 has the port MAC" grep -q "link/ether fe:ff:ff:ff:ff:ff" <<<"$(link_field vif1.0)"
+check_eq "frontend mtu written" 1500 "$(xs_read /local/domain/1/device/vif/0/mtu)"
+check "anti-spoofing chain for vif1.0" in_ns "$D0" nft list chain bridge xen-netmodes port-vif1.0
+check_fails "no anti-spoofing chain for vif2.0 (no ip)" \
+	in_ns "$D0" nft list chain bridge xen-netmodes port-vif2.0
+check "log line written" grep -q "Successful vif-bridge online for vif1.0, bridge $BR." \
+	/var/log/xen/xen-hotplug.log
+check_fails "lock file removed after the call" test -e /var/run/xen-hotplug/xen-netmodes-vif1.0
+
+echo "# traffic"
+check "guest 1 pings guest 2" ping_ok "$G1" 10.77.0.12
+check "guest 1 pings the bridge" ping_ok "$G1" 10.77.0.1
+check "guest 2 pings guest 1" ping_ok "$G2" 10.77.0.11
+check "guest 1 pings guest 2 over IPv6" ping_ok "$G1" fd77::12
+
+echo "# anti-spoofing"
+in_ns "$G1" ip addr add 10.77.0.99/24 dev eth0
+check_fails "spoofed IPv4 source from guest 1 is dropped" ping_ok "$G1" -I 10.77.0.99 10.77.0.12
+check "legitimate source still passes" ping_ok "$G1" -I 10.77.0.11 10.77.0.12
+in_ns "$G2" ip neigh flush dev eth0
+in_ns "$G1" arping -c 1 -w 1 -I eth0 -s 10.77.0.99 10.77.0.12 >/dev/null 2>&1 || true
+check_eq "ARP with a spoofed sender address teaches guest 2 nothing" "" \
+	"$(in_ns "$G2" ip neigh show 10.77.0.99)"
+in_ns "$G1" ip addr del 10.77.0.99/24 dev eth0
+in_ns "$G1" ip addr add fd77::99/64 dev eth0 nodad
+check_fails "spoofed IPv6 source from guest 1 is dropped" ping_ok "$G1" -I fd77::99 fd77::12
+in_ns "$G1" ip addr del fd77::99/64 dev eth0
+in_ns "$G1" ip link set eth0 address 00:16:3e:00:00:66
+in_ns "$G2" ip neigh flush dev eth0
+check_fails "spoofed source MAC from guest 1 is dropped" ping_ok "$G1" 10.77.0.12
+in_ns "$G1" ip link set eth0 address $MAC1
+in_ns "$G2" ip neigh flush dev eth0
+in_ns "$G1" ip neigh flush dev eth0
+check "guest 1 passes again with its own MAC" ping_ok "$G1" 10.77.0.12
+check "drop counters counted the spoofed packets" sh -c \
+	"ip netns exec $D0 nft list chain bridge xen-netmodes port-vif1.0 | grep -q 'packets [1-9]'"
+
+echo "# idempotence"
+state=$(host_state)
+check "online again succeeds" hotplug vif-bridge 1 0 online
+check_eq "online again changes nothing" "$state" "$(host_state)"
+check "guest 1 still pings guest 2" ping_ok "$G1" 10.77.0.12
+
+echo "# offline"
+check "vif1.0 offline" hotplug vif-bridge 1 0 offline
+check_fails "vif1.0 is out of the bridge" grep -q "master" <<<"$(link_field vif1.0)"
+check "vif1.0 is down" grep -q "state DOWN" <<<"$(link_field vif1.0)"
+check_fails "anti-spoofing chain gone" in_ns "$D0" nft list chain bridge xen-netmodes port-vif1.0
+check_fails "anti-spoofing element gone" sh -c \
+	"ip netns exec $D0 nft list map bridge xen-netmodes ports | grep -q vif1.0"
+state=$(host_state)
+check "offline twice succeeds" hotplug vif-bridge 1 0 offline
+check_eq "offline twice changes nothing" "$state" "$(host_state)"
+check_fails "guest 1 no longer reaches guest 2" ping_ok "$G1" 10.77.0.12
+check "online after offline" hotplug vif-bridge 1 0 online
+check "guest 1 reaches guest 2 again" ping_ok "$G1" 10.77.0.12
+
+echo "# offline without online, and of a vif that is gone"
+make_guest 3 0 00:16:3e:00:00:03 10.77.0.13/24
+xs_vif 3 0 00:16:3e:00:00:03 bridge=$BR ip=10.77.0.13
+check "offline without online succeeds" hotplug vif-bridge 3 0 offline
+ip -n "$D0" link del vif3.0
+check "offline of a vanished vif succeeds" hotplug vif-bridge 3 0 offline
+
+echo "# vifname, MTU node, hooks"
+make_guest 4 0 00:16:3e:00:00:04 10.77.0.14/24
+xs_vif 4 0 00:16:3e:00:00:04 bridge=$BR vifname=web0 mtu=1400
+mkdir -p "$SCRIPTS/vif-post.d"
+cat >"$SCRIPTS/vif-post.d/10-record.hook" <<EOF
+#!/bin/sh
+echo "\$command \$dev \$ip \$XENBUS_PATH" >>"$TMP/hook.out"
+EOF
+chmod 0755 "$SCRIPTS/vif-post.d/10-record.hook"
+check "online with vifname" hotplug vif-bridge 4 0 online
+check "renamed to web0 and on the bridge" grep -q "master $BR" <<<"$(link_field web0)"
+check "mtu 1400 on web0" grep -q "mtu 1400" <<<"$(link_field web0)"
+check_eq "frontend mtu found through the frontend node" 1400 \
+	"$(xs_read /local/domain/4/device/vif/0/mtu)"
+check_eq "hook ran with command, dev, ip, XENBUS_PATH" "online web0  /local/domain/0/backend/vif/4/0" \
+	"$(cat "$TMP/hook.out" 2>/dev/null)"
+check "online again with vifname (already renamed)" hotplug vif-bridge 4 0 online
+check "offline with vifname" hotplug vif-bridge 4 0 offline
+check_fails "web0 released" grep -q "master" <<<"$(link_field web0)"
+rm -rf "$SCRIPTS/vif-post.d"
+
+echo "# bridge choice"
+xs_vif 5 0 00:16:3e:00:00:05
+ip -n "$D0" link add eth5 type bridge
+make_guest 5 0 00:16:3e:00:00:05 10.77.5.15/24
+xenstore-write "$(be_path 5 0)/bridge" xenbr5
+check "xenbr5 becomes eth5 when only eth5 exists" hotplug vif-bridge 5 0 online
+check "vif5.0 on eth5" grep -q "master eth5" <<<"$(link_field vif5.0)"
+hotplug vif-bridge 5 0 offline
+xenstore-rm "$(be_path 5 0)/bridge"
+check "no bridge configured: the first bridge" hotplug vif-bridge 5 0 online
+check "vif5.0 on eth5 (first by name)" grep -q "master eth5" <<<"$(link_field vif5.0)"
+hotplug vif-bridge 5 0 offline
+
+echo "# tap devices"
+ip -n "$D0" link add vif5.0-emu type veth peer name vif5.0-emu-p
+xenstore-write "$(be_path 5 0)/bridge" $BR
+tap() {
+	ip netns exec "$D0" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin XENSTORED_PATH="$XENSTORED_PATH" \
+		ASAN_OPTIONS="${ASAN_OPTIONS:-}" INTERFACE=vif5.0-emu "$SCRIPTS/vif-bridge" "$1" type_if=tap
+}
+check "tap add" tap add
+check "vif5.0-emu on $BR" grep -q "master $BR" <<<"$(link_field vif5.0-emu)"
+check_eq "tap add writes no hotplug-status" "" "$(xs_read "$(be_path 5 0)/hotplug-status")"
+check "tap online is a no-op" tap online
+check "tap remove" tap remove
+check_fails "vif5.0-emu released" grep -q "master" <<<"$(link_field vif5.0-emu)"
+
+echo "# udev calls when libxl runs the scripts"
+xenstore-write /local/domain/0/libxl/disable_udev 1
+make_guest 6 0 00:16:3e:00:00:06 10.77.0.16/24
+xs_vif 6 0 00:16:3e:00:00:06 bridge=$BR
+state=$(host_state)
+check "UDEV_CALL=1 with disable_udev exits 0" hotplug vif-bridge 6 0 online UDEV_CALL=1
+check_eq "and changes nothing" "$state" "$(host_state)"
+check_eq "and writes no status" "" "$(xs_read "$(be_path 6 0)/hotplug-status")"
+xenstore-rm /local/domain/0/libxl/disable_udev
+
+echo "# lock shared with locking.sh"
+mkdir -p /var/run/xen-hotplug
+(
+	exec 9<>/var/run/xen-hotplug/xen-netmodes-vif6.0
+	flock -x 9
+	touch "$TMP/locked"
+	sleep 0.5
+	echo released >"$TMP/lock.order"
+	rm -f /var/run/xen-hotplug/xen-netmodes-vif6.0
+) &
+holder=$!
+while [ ! -e "$TMP/locked" ]; do sleep 0.01; done
+check "online waits for the lock holder" hotplug vif-bridge 6 0 online
+check_eq "the holder finished first" released "$(cat "$TMP/lock.order" 2>/dev/null)"
+wait $holder
+hotplug vif-bridge 6 0 offline
+
+echo "# errors: clear hotplug-error, exit 1, host unchanged"
+# expect_error DOMID DEVID MESSAGE NODE=VALUE...: the backend gets NODE=VALUE, online fails.
+expect_error() {
+	local domid=$1 devid=$2 msg=$3
+	shift 3
+	xs_vif "$domid" "$devid" 00:16:3e:00:00:07 bridge=$BR "$@"
+	local st rc=0
+	st=$(host_state)
+	hotplug vif-bridge "$domid" "$devid" online >/dev/null 2>&1 || rc=$?
+	check_eq "$msg: exit 1" 1 "$rc"
+	check_eq "$msg: hotplug-error" "$msg" "$(xs_read "$(be_path "$domid" "$devid")/hotplug-error")"
+	check_eq "$msg: hotplug-status" error "$(xs_read "$(be_path "$domid" "$devid")/hotplug-status")"
+	check_eq "$msg: host unchanged" "$st" "$(host_state)"
+	xenstore-rm "$(be_path "$domid" "$devid")"
+}
+make_guest 7 0 00:16:3e:00:00:07 10.77.0.17/24
+expect_error 7 0 "Could not find bridge device nosuch0" bridge=nosuch0
+expect_error 7 0 'backend node mac: invalid MAC address "00:16:3e:00:00": expected six hex pairs joined by '"':'" \
+	mac=00:16:3e:00:00
+expect_error 7 0 'backend node ip: invalid IP address "10.77.0.300"' ip=10.77.0.300
+expect_error 7 0 'backend node mtu: invalid MTU "9x": must be 68..65535' mtu=9x
+expect_error 7 0 'backend node mtu: invalid MTU "70000": must be 68..65535' mtu=70000
+expect_error 7 0 'backend node vifname: invalid vifname "bad/name": only letters, digits, '"'_', '.' and '-'"' are allowed' \
+	vifname=bad/name
+expect_error 7 0 "Cannot rename interface vif7.0. An interface with name vif2.0 already exists." \
+	vifname=vif2.0
+expect_error 8 0 "device vif8.0 does not exist"
+
+rc=0
+out=$(ip netns exec "$D0" env -i XENSTORED_PATH="$XENSTORED_PATH" vif=vif7.0 \
+	"$SCRIPTS/vif-bridge" online type_if=vif 2>&1) || rc=$?
+check_eq "missing XENBUS_PATH: exit 1" 1 "$rc"
+check "missing XENBUS_PATH: says so" grep -q "XENBUS_PATH is not set" <<<"$out"
+rc=0
+st=$(host_state)
+out=$(ip netns exec "$D0" env -i XENSTORED_PATH=/nonexistent/socket XENBUS_PATH=backend/vif/7/0 \
+	vif=vif7.0 "$SCRIPTS/vif-bridge" online type_if=vif 2>&1) || rc=$?
+check_eq "xenstore unreachable: exit 1" 1 "$rc"
+check "xenstore unreachable: says so" grep -q "cannot connect to xenstore" <<<"$out"
+check_eq "xenstore unreachable: host unchanged" "$st" "$(host_state)"
+
+echo "# offline of everything leaves no filter behind"
+hotplug vif-bridge 1 0 offline
+hotplug vif-bridge 2 0 offline
+check_eq "no port elements left" "" \
+	"$(in_ns "$D0" nft list map bridge xen-netmodes ports | grep -o '"vif[^"]*"' || true)"
+
+finish

@@ -1,0 +1,49 @@
+#!/bin/bash
+# Runs every suite against BUILD (unit tests, the xenstore fixture's own
+# test, the namespace tests) and closes with one line of totals.
+set -uo pipefail
+
+BUILD=${1:?usage: run-all.sh BUILD_DIR}
+here=$(dirname "$0")
+passed=0
+failed=0
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+# Adds a suite's counts from its closing line: cmocka's PASSED/FAILED lines
+# or "NAME: N passed, M failed". A suite that fails without them counts once.
+suite() {
+	local p f rc
+	echo "=== $*"
+	"$@" 2>&1 | tee "$log"
+	rc=${PIPESTATUS[0]}
+	if grep -q '^\[  PASSED  \]' "$log"; then
+		p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$log" | tail -n 1)
+		f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$log" | tail -n 1)
+	else
+		p=$(sed -n 's/^.*: \([0-9]*\) passed, \([0-9]*\) failed$/\1/p' "$log" | tail -n 1)
+		f=$(sed -n 's/^.*: \([0-9]*\) passed, \([0-9]*\) failed$/\2/p' "$log" | tail -n 1)
+	fi
+	p=${p:-0}
+	f=${f:-0}
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		echo "suite exited with status $rc"
+		f=1
+	fi
+	passed=$((passed + p))
+	failed=$((failed + f))
+}
+
+for t in "$BUILD"/tests/unit/test_*; do
+	[ -x "$t" ] && suite "$t"
+done
+suite "$here/xenstored/selftest.sh" "$BUILD"
+suite "$here/integration/nft_port_test.sh" "$BUILD/tests/nft_port_driver"
+for t in "$here"/integration/*_test.sh; do
+	case $t in */nft_port_test.sh) continue ;; esac
+	suite "$t" "$BUILD"
+done
+
+echo
+echo "make check: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
