@@ -83,18 +83,23 @@ demo: deps
 deps:
 	$(Q)tests/deps.sh
 
+# A script already at an applet's name (Xen's own) is kept aside as NAME.orig;
+# uninstall puts it back.
 install: all
 	install -d $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(XEN_SCRIPT_DIR)
 	install -m 0755 $(BIN) $(DESTDIR)$(LIBEXECDIR)/xen-netmodes
-	for a in $(APPLETS); do \
-		ln -sf $(LIBEXECDIR)/xen-netmodes $(DESTDIR)$(XEN_SCRIPT_DIR)/$$a; done
+	$(Q)for a in $(APPLETS); do \
+		l=$(DESTDIR)$(XEN_SCRIPT_DIR)/$$a; \
+		if [ -e "$$l" ] && [ ! -L "$$l" ] && [ ! -e "$$l.orig" ]; then mv "$$l" "$$l.orig"; fi; \
+		ln -sfn $(LIBEXECDIR)/xen-netmodes "$$l"; done
 
 uninstall:
-	for a in $(APPLETS); do \
+	$(Q)for a in $(APPLETS); do \
 		l=$(DESTDIR)$(XEN_SCRIPT_DIR)/$$a; \
-		[ "$$(readlink $$l)" = $(LIBEXECDIR)/xen-netmodes ] && rm -f $$l || true; done
+		if [ "$$(readlink "$$l")" = $(LIBEXECDIR)/xen-netmodes ]; then rm -f "$$l"; \
+			if [ -e "$$l.orig" ]; then mv "$$l.orig" "$$l"; fi; fi; done
 	rm -f $(DESTDIR)$(LIBEXECDIR)/xen-netmodes
-	-rmdir $(DESTDIR)$(LIBEXECDIR)
+	-rmdir $(DESTDIR)$(LIBEXECDIR) 2>/dev/null
 
 clean:
 	rm -rf $(BUILD)

@@ -117,8 +117,11 @@ static int on_valid(struct nl_msg *msg, void *arg)
 
 static int talk(struct nl_sock *sk, struct nl_msg *msg, struct talk *t, struct nm_err *e)
 {
-	struct nl_cb *cb = nl_cb_clone(nl_socket_get_cb(sk));
+	struct nl_cb *orig = nl_socket_get_cb(sk); /* takes a reference */
+	struct nl_cb *cb = nl_cb_clone(orig);
 	int rc;
+
+	nl_cb_put(orig);
 
 	if (!cb)
 		return nm_fail(e, -ENOMEM, "out of memory");

@@ -1,0 +1,50 @@
+#!/bin/bash
+# The multi-call binary: dispatch on argv[0], modes not built yet, and
+# make install / uninstall into a DESTDIR.
+TEST_NAME="applets"
+. "$(dirname "$0")/lib.sh"
+
+ROOT=$(realpath "$(dirname "$0")/../..")
+
+netns_add "$D0"
+xs_vif 3 0 00:16:3e:00:00:03 bridge=xenbr0
+
+echo "# dispatch"
+check "xen-netmodes --help lists every applet" sh -c \
+	"'$BUILD/xen-netmodes' --help | grep -c -e vif-bridge -e vif-route -e vif-nat \
+	-e network-bridge -e network-route -e network-nat -e vif-setup | grep -qx 7"
+check_fails "unknown applet fails" "$BUILD/xen-netmodes" no-such-applet
+rc=0
+out=$("$SCRIPTS/network-bridge" start 2>&1) || rc=$?
+check_eq "network-bridge not built: exit 1" 1 "$rc"
+check_eq "network-bridge not built: says so" \
+	"network-bridge: not implemented in this version of xen-netmodes" "$out"
+for mode in vif-route vif-nat; do
+	rc=0
+	hotplug "$mode" 3 0 online >/dev/null 2>&1 || rc=$?
+	check_eq "$mode not built: exit 1" 1 "$rc"
+	check_eq "$mode not built: hotplug-error says so" \
+		"$mode is not implemented in this version of xen-netmodes" \
+		"$(xs_read "$(be_path 3 0)/hotplug-error")"
+	check_eq "$mode not built: hotplug-status error" error "$(xs_read "$(be_path 3 0)/hotplug-status")"
+done
+check "the applet name also works as first argument" sh -c \
+	"'$BUILD/xen-netmodes' vif-bridge online type_if=tap; test \$? -eq 0"
+
+echo "# make install / uninstall"
+DEST=$TMP/dest
+mkdir -p "$DEST/etc/xen/scripts"
+echo '#!/bin/sh' >"$DEST/etc/xen/scripts/vif-bridge"
+make -s -C "$ROOT" BUILD="$BUILD" DESTDIR="$DEST" PREFIX=/usr install >/dev/null
+check "binary installed" test -x "$DEST/usr/lib/xen-netmodes/xen-netmodes"
+for a in vif-bridge vif-route vif-nat network-bridge network-route network-nat vif-setup; do
+	check_eq "$a linked into the script dir" /usr/lib/xen-netmodes/xen-netmodes \
+		"$(readlink "$DEST/etc/xen/scripts/$a")"
+done
+check "the shell script was kept aside" grep -q '^#!/bin/sh' "$DEST/etc/xen/scripts/vif-bridge.orig"
+make -s -C "$ROOT" BUILD="$BUILD" DESTDIR="$DEST" PREFIX=/usr uninstall >/dev/null
+check "uninstall puts the shell script back" grep -q '^#!/bin/sh' "$DEST/etc/xen/scripts/vif-bridge"
+check_fails "uninstall removes the links" test -L "$DEST/etc/xen/scripts/vif-route"
+check_fails "uninstall removes the binary" test -e "$DEST/usr/lib/xen-netmodes/xen-netmodes"
+
+finish
