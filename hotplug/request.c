@@ -83,16 +83,16 @@ static void set_script_dir(struct vif_request *r, const char *argv0)
 }
 
 /* vifD.N-emu names its backend, which the shell scripts rely on when XENBUS_PATH is missing. */
-static int backend_from_tap_name(const char *dev, char *path, size_t n, struct nm_err *e)
+static int backend_from_tap_name(struct vif_request *r, struct nm_err *e)
 {
 	unsigned d, id;
 	char rel[64], tail[8];
 
-	if (sscanf(dev, "vif%u.%u%7s", &d, &id, tail) != 3 || strcmp(tail, "-emu"))
+	if (sscanf(r->dev, "vif%u.%u%7s", &d, &id, tail) != 3 || strcmp(tail, "-emu"))
 		return nm_fail(e, -EINVAL, "cannot find the backend of %s: XENBUS_PATH is not set",
-			       dev);
+			       r->dev);
 	snprintf(rel, sizeof(rel), "backend/vif/%u/%u", d, id);
-	return parse_xenbus_path(rel, path, n, &d, &id, e);
+	return parse_xenbus_path(rel, r->backend, sizeof(r->backend), &r->domid, &r->devid, e);
 }
 
 static int resolve_device(struct vif_request *r, char **envp, struct nm_err *e)
@@ -107,7 +107,7 @@ static int resolve_device(struct vif_request *r, char **envp, struct nm_err *e)
 		if (parse_ifname(iface, "INTERFACE", r->dev, e) < 0)
 			return -EINVAL;
 		if (!xenbus || !*xenbus)
-			return backend_from_tap_name(r->dev, r->backend, sizeof(r->backend), e);
+			return backend_from_tap_name(r, e);
 	}
 	if (parse_xenbus_path(xenbus, r->backend, sizeof(r->backend), &r->domid, &r->devid, e) < 0)
 		return -EINVAL;

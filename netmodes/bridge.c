@@ -47,19 +47,19 @@ static int find_bridge(const struct vif_request *r, struct nl_sock *sk, struct l
 static int plan_filter(const struct vif_request *r, const char *dev, struct plan *p,
 		       struct nm_err *e)
 {
-	bool table, port;
-	int rc = nft_port_query(dev, &table, &port, e);
+	struct port_filter f = { .mac = r->mac, .ips = r->ips };
+	struct port_state s;
+	int rc = nft_port_query(dev, &s, e);
 
 	if (rc < 0)
 		return rc;
 	if (!r->ips.n)
-		return port ? op_port_filter_clear(p, dev) : 0;
+		return s.port ? op_port_filter_clear(p, dev) : 0;
 	if (!r->has_mac)
 		return nm_fail(e, -EINVAL, "ip is set but the backend has no mac: cannot filter %s",
 			       dev);
-	struct port_filter f = { .mac = r->mac, .ips = r->ips };
 	snprintf(f.ifname, sizeof(f.ifname), "%s", dev);
-	return op_port_filter_set(p, &f, table, port);
+	return nft_port_matches(&s, &f) ? 0 : op_port_filter_set(p, &f, &s);
 }
 
 /* A port that is up, on the bridge and set up as asked needs no bounce. */
@@ -127,7 +127,7 @@ static int plan_down(const struct vif_request *r, struct mode_ctx *c, struct pla
 		     struct vif_outcome *out, struct nm_err *e)
 {
 	struct vifdev d;
-	bool table, port;
+	struct port_state s;
 	int rc;
 
 	if ((rc = vifdev_find(r, c->nl, &d, e)) < 0)
@@ -145,9 +145,9 @@ static int plan_down(const struct vif_request *r, struct mode_ctx *c, struct pla
 					out->bridge);
 	if (rc < 0)
 		return nm_fail(e, rc, "out of memory");
-	if ((rc = nft_port_query(d.name, &table, &port, e)) < 0)
+	if ((rc = nft_port_query(d.name, &s, e)) < 0)
 		return rc;
-	return port ? op_port_filter_clear(p, d.name) : 0;
+	return s.port ? op_port_filter_clear(p, d.name) : 0;
 }
 
 int bridge_plan(const struct vif_request *r, struct mode_ctx *c, struct plan *p,

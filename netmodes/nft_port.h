@@ -28,17 +28,27 @@ struct port_filter {
 	struct prefix_list ips; /* IPv4 and IPv6 prefixes, n >= 1 */
 };
 
-/*
- * Read-only: whether the table exists and whether ifname has a filter.
- * Returns 0, or a negative errno with e set.
- */
-int nft_port_query(const char *ifname, bool *ret_table, bool *ret_port, struct nm_err *e);
+/* What is in place for one port. */
+struct port_state {
+	bool table;	  /* the table exists */
+	bool port;	  /* the port has a filter */
+	char comment[64]; /* that filter's fingerprint (its chain's comment) */
+};
 
 /*
- * Installs or replaces the filter of f->ifname in one batch, creating the
- * table on first use (a concurrent creator is tolerated). Idempotent.
- * Returns 0, or a negative errno with e set (the kernel's extended ack text
- * when it gave one).
+ * Read-only: one or two single-object GETs, never a dump. Returns 0, or a
+ * negative errno with e set.
+ */
+int nft_port_query(const char *ifname, struct port_state *ret, struct nm_err *e);
+
+/* Whether the filter in place (s) is exactly f. */
+bool nft_port_matches(const struct port_state *s, const struct port_filter *f);
+
+/*
+ * Makes f the port's filter in one batch: nothing when it is already in
+ * place, else the old chain (if any) replaced and the table created on
+ * first use (a concurrent creator is tolerated). Returns 0, or a negative
+ * errno with e set (the kernel's extended ack text when it gave one).
  */
 int nft_port_set(const struct port_filter *f, struct nm_err *e);
 
@@ -46,11 +56,10 @@ int nft_port_set(const struct port_filter *f, struct nm_err *e);
 int nft_port_clear(const char *ifname, struct nm_err *e);
 
 /*
- * Print what nft_port_set / nft_port_clear would do, in nft(8) syntax, one
- * line per table object, rule or element, each line prefixed with "nft ".
- * table_exists says whether the table setup lines are needed.
+ * Print what nft_port_set / nft_port_clear would do given state s, in nft(8)
+ * syntax, one line per table object, rule or element, each prefixed "nft ".
  */
-void nft_port_describe_set(const struct port_filter *f, bool table_exists, FILE *out);
+void nft_port_describe_set(const struct port_filter *f, const struct port_state *s, FILE *out);
 void nft_port_describe_clear(const char *ifname, FILE *out);
 
 #endif

@@ -6,7 +6,7 @@
 
 struct port_filter_op {
 	struct port_filter f;
-	bool table_exists, had_filter;
+	struct port_state before;
 };
 
 static int set_apply(struct op *op, struct nm_err *e)
@@ -20,14 +20,14 @@ static int set_undo(struct op *op, struct nm_err *e)
 {
 	struct port_filter_op *o = op->data;
 
-	return o->had_filter ? 0 : nft_port_clear(o->f.ifname, e);
+	return o->before.port ? 0 : nft_port_clear(o->f.ifname, e);
 }
 
 static void set_describe(const struct op *op, FILE *out)
 {
 	const struct port_filter_op *o = op->data;
 
-	nft_port_describe_set(&o->f, o->table_exists, out);
+	nft_port_describe_set(&o->f, &o->before, out);
 }
 
 static int clear_apply(struct op *op, struct nm_err *e)
@@ -57,16 +57,14 @@ static const struct op_type clear_type = {
 	.describe = clear_describe,
 };
 
-int op_port_filter_set(struct plan *p, const struct port_filter *f, bool table_exists,
-		       bool had_filter)
+int op_port_filter_set(struct plan *p, const struct port_filter *f, const struct port_state *s)
 {
 	struct port_filter_op *o = calloc(1, sizeof(*o));
 
 	if (!o)
 		return -ENOMEM;
 	o->f = *f;
-	o->table_exists = table_exists;
-	o->had_filter = had_filter;
+	o->before = *s;
 	return plan_add(p, &set_type, o);
 }
 

@@ -8,12 +8,11 @@
 #include "plan.h"
 
 /*
- * Installs f. Undo removes it again when the port had no filter before
- * (had_filter false); a filter it replaced cannot be restored and is left
- * in place, which still filters. Returns 0 or -ENOMEM.
+ * Installs f over what s says is in place. Undo removes it again when the
+ * port had no filter before; a filter it replaced is not restored, and the
+ * new one, which still filters, stays. Returns 0 or -ENOMEM.
  */
-int op_port_filter_set(struct plan *p, const struct port_filter *f, bool table_exists,
-		       bool had_filter);
+int op_port_filter_set(struct plan *p, const struct port_filter *f, const struct port_state *s);
 
 /* Removes ifname's filter. Returns 0 or -ENOMEM. */
 int op_port_filter_clear(struct plan *p, const char *ifname);

@@ -156,6 +156,7 @@ tap() {
 	ip netns exec "$D0" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin XENSTORED_PATH="$XENSTORED_PATH" \
 		ASAN_OPTIONS="${ASAN_OPTIONS:-}" INTERFACE=vif5.0-emu "$SCRIPTS/vif-bridge" "$1" type_if=tap
 }
+xenstore-write "$(be_path 5 0)/hotplug-status" ""
 check "tap add" tap add
 check "vif5.0-emu on $BR" grep -q "master $BR" <<<"$(link_field vif5.0-emu)"
 check_eq "tap add writes no hotplug-status" "" "$(xs_read "$(be_path 5 0)/hotplug-status")"

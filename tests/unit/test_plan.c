@@ -236,7 +236,7 @@ static void test_online_with_ip_filters_before_enslave(void **state)
 	f.mac = r.mac;
 	f.ips = r.ips;
 	out = open_memstream(&nft, &len);
-	nft_port_describe_set(&f, false, out);
+	nft_port_describe_set(&f, &(struct port_state){ .table = false }, out);
 	fclose(out);
 	snprintf(expected, sizeof(expected),
 		 "ip link set dev vif1.0 address fe:ff:ff:ff:ff:ff\n"

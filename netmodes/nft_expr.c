@@ -1,0 +1,121 @@
+#include "nft_expr.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include <libnftnl/expr.h>
+#include <linux/netfilter/nf_tables.h>
+
+/* Attaches e to r, or reports that it could not be allocated. */
+static int add(struct nftnl_rule *r, struct nftnl_expr *e)
+{
+	if (!e)
+		return -ENOMEM;
+	nftnl_rule_add_expr(r, e);
+	return 0;
+}
+
+int nx_meta(struct nftnl_rule *r, uint32_t key)
+{
+	struct nftnl_expr *e = nftnl_expr_alloc("meta");
+
+	if (e) {
+		nftnl_expr_set_u32(e, NFTNL_EXPR_META_KEY, key);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_META_DREG, NFT_REG_1);
+	}
+	return add(r, e);
+}
+
+int nx_payload(struct nftnl_rule *r, uint32_t base, uint32_t offset, uint32_t len)
+{
+	struct nftnl_expr *e = nftnl_expr_alloc("payload");
+
+	if (e) {
+		nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_BASE, base);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_OFFSET, offset);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_LEN, len);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_DREG, NFT_REG_1);
+	}
+	return add(r, e);
+}
+
+int nx_cmp(struct nftnl_rule *r, uint32_t op, const void *data, uint32_t len)
+{
+	struct nftnl_expr *e = nftnl_expr_alloc("cmp");
+
+	if (e) {
+		nftnl_expr_set_u32(e, NFTNL_EXPR_CMP_SREG, NFT_REG_1);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_CMP_OP, op);
+		nftnl_expr_set(e, NFTNL_EXPR_CMP_DATA, data, len);
+	}
+	return add(r, e);
+}
+
+int nx_mask(struct nftnl_rule *r, const void *mask, uint32_t len)
+{
+	static const uint8_t zero[16];
+	struct nftnl_expr *e = nftnl_expr_alloc("bitwise");
+
+	if (e) {
+		nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_SREG, NFT_REG_1);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_DREG, NFT_REG_1);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_LEN, len);
+		nftnl_expr_set(e, NFTNL_EXPR_BITWISE_MASK, mask, len);
+		nftnl_expr_set(e, NFTNL_EXPR_BITWISE_XOR, zero, len);
+	}
+	return add(r, e);
+}
+
+int nx_vmap(struct nftnl_rule *r, const char *set)
+{
+	struct nftnl_expr *e = nftnl_expr_alloc("lookup");
+
+	if (e) {
+		nftnl_expr_set_u32(e, NFTNL_EXPR_LOOKUP_SREG, NFT_REG_1);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_LOOKUP_DREG, NFT_REG_VERDICT);
+		nftnl_expr_set_str(e, NFTNL_EXPR_LOOKUP_SET, set);
+	}
+	return add(r, e);
+}
+
+int nx_verdict(struct nftnl_rule *r, int verdict, const char *chain)
+{
+	struct nftnl_expr *e = nftnl_expr_alloc("immediate");
+
+	if (e) {
+		nftnl_expr_set_u32(e, NFTNL_EXPR_IMM_DREG, NFT_REG_VERDICT);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_IMM_VERDICT, (uint32_t)verdict);
+		if (chain)
+			nftnl_expr_set_str(e, NFTNL_EXPR_IMM_CHAIN, chain);
+	}
+	return add(r, e);
+}
+
+int nx_counter(struct nftnl_rule *r)
+{
+	return add(r, nftnl_expr_alloc("counter"));
+}
+
+int nx_match_prefix(struct nftnl_rule *r, uint32_t base, uint32_t offset, const uint8_t *value,
+		    uint32_t len, unsigned len_bits)
+{
+	uint8_t mask[16] = { 0 }, masked[16] = { 0 };
+	uint32_t bytes = (len_bits + 7) / 8;
+	int rc;
+
+	if (len > sizeof(mask) || len_bits > len * 8)
+		return -EINVAL;
+	if (len_bits == 0)
+		return 0; /* /0 matches everything: no test at all */
+	/* Whole bytes need no mask: load only the bytes the prefix covers. */
+	for (uint32_t i = 0; i < bytes; i++) {
+		unsigned bits = len_bits - i * 8 >= 8 ? 8 : len_bits - i * 8;
+		mask[i] = (uint8_t)(0xff << (8 - bits));
+		masked[i] = value[i] & mask[i];
+	}
+	if ((rc = nx_payload(r, base, offset, bytes)) < 0)
+		return rc;
+	if (len_bits % 8 && (rc = nx_mask(r, mask, bytes)) < 0)
+		return rc;
+	return nx_cmp(r, NFT_CMP_EQ, masked, bytes);
+}

@@ -1,0 +1,32 @@
+/*
+ * One builder per nftables expression, so a rule reads like its nft(8)
+ * text. Each appends to rule r, which owns the expression afterwards.
+ * Values are in network byte order as they appear in packets. Builders
+ * return 0 or -ENOMEM.
+ */
+#ifndef NETMODES_NFT_EXPR_H
+#define NETMODES_NFT_EXPR_H
+
+#include <stdint.h>
+
+#include <libnftnl/rule.h>
+
+/* meta KEY => reg 1 */
+int nx_meta(struct nftnl_rule *r, uint32_t key);
+/* payload load LEN bytes @ BASE + OFFSET => reg 1 */
+int nx_payload(struct nftnl_rule *r, uint32_t base, uint32_t offset, uint32_t len);
+/* cmp OP reg 1 DATA */
+int nx_cmp(struct nftnl_rule *r, uint32_t op, const void *data, uint32_t len);
+/* reg 1 = reg 1 & MASK */
+int nx_mask(struct nftnl_rule *r, const void *mask, uint32_t len);
+/* lookup reg 1 in SET; its verdict decides (a vmap) */
+int nx_vmap(struct nftnl_rule *r, const char *set);
+/* verdict (NF_DROP, NFT_RETURN, NFT_JUMP with chain...) */
+int nx_verdict(struct nftnl_rule *r, int verdict, const char *chain);
+int nx_counter(struct nftnl_rule *r);
+
+/* payload load + cmp eq of a field whose leading len_bits must equal value's */
+int nx_match_prefix(struct nftnl_rule *r, uint32_t base, uint32_t offset, const uint8_t *value,
+		    uint32_t len, unsigned len_bits);
+
+#endif
