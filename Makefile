@@ -42,7 +42,6 @@ BIN := $(BUILD)/xen-netmodes
 LINKS := $(APPLETS:%=$(BUILD)/bin/%)
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(wildcard tests/unit/test_*.c))
-NFT_DRIVER := $(BUILD)/tests/nft_port_driver
 
 .PHONY: all check check-run demo demo-run deps install uninstall clean tests
 
@@ -60,12 +59,9 @@ $(BUILD)/bin/%: $(BIN)
 $(BUILD)/tests/unit/%: tests/unit/%.c $(LIB_OBJS)
 	$(call quiet,LD,$@)mkdir -p $(dir $@) && $(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
 
-$(NFT_DRIVER): tests/integration/nft_port_driver.c $(LIB_OBJS)
-	$(call quiet,LD,$@)mkdir -p $(dir $@) && $(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
-
 include tests/xenstored/Makefile.inc
 
-tests: all $(UNIT_TESTS) $(NFT_DRIVER) $(BUILD)/xs-fixture
+tests: all $(UNIT_TESTS) $(BUILD)/xs-fixture
 
 # The README's commands must work on a fresh Debian machine, so both start
 # with deps; the real work runs in a fresh make that sees the installed

@@ -100,22 +100,24 @@ int nx_match_prefix(struct nftnl_rule *r, uint32_t base, uint32_t offset, const 
 		    uint32_t len, unsigned len_bits)
 {
 	uint8_t mask[16] = { 0 }, masked[16] = { 0 };
-	uint32_t bytes = (len_bits + 7) / 8;
+	uint32_t load;
 	int rc;
 
 	if (len > sizeof(mask) || len_bits > len * 8)
 		return -EINVAL;
 	if (len_bits == 0)
 		return 0; /* /0 matches everything: no test at all */
-	/* Whole bytes need no mask: load only the bytes the prefix covers. */
-	for (uint32_t i = 0; i < bytes; i++) {
-		unsigned bits = len_bits - i * 8 >= 8 ? 8 : len_bits - i * 8;
-		mask[i] = (uint8_t)(0xff << (8 - bits));
+	for (uint32_t i = 0; i < len; i++) {
+		unsigned bits = len_bits <= i * 8 ? 0 : len_bits - i * 8 >= 8 ? 8 : len_bits - i * 8;
+		mask[i] = (uint8_t)(0xff00 >> bits);
 		masked[i] = value[i] & mask[i];
 	}
-	if ((rc = nx_payload(r, base, offset, bytes)) < 0)
+	/* As nft encodes it, so listings read back as "ip saddr 10.0.0.0/24": whole
+	 * bytes load only what the prefix covers; otherwise the field is masked. */
+	load = len_bits % 8 ? len : len_bits / 8;
+	if ((rc = nx_payload(r, base, offset, load)) < 0)
 		return rc;
-	if (len_bits % 8 && (rc = nx_mask(r, mask, bytes)) < 0)
+	if (len_bits % 8 && (rc = nx_mask(r, mask, load)) < 0)
 		return rc;
-	return nx_cmp(r, NFT_CMP_EQ, masked, bytes);
+	return nx_cmp(r, NFT_CMP_EQ, masked, load);
 }

@@ -39,9 +39,7 @@ for t in "$BUILD"/tests/unit/test_*; do
 	[ -x "$t" ] && suite "$t"
 done
 suite "$here/xenstored/selftest.sh" "$BUILD"
-suite "$here/integration/nft_port_test.sh" "$BUILD/tests/nft_port_driver"
 for t in "$here"/integration/*_test.sh; do
-	case $t in */nft_port_test.sh) continue ;; esac
 	suite "$t" "$BUILD"
 done
 

@@ -107,6 +107,8 @@ make_script_dir() {
 make_dom0() {
 	local bridge=$1 addr=$2
 	netns_add "$D0"
+	# No duplicate address detection: state snapshots must not change by themselves.
+	ip netns exec "$D0" sysctl -qw net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0
 	ip -n "$D0" link add "$bridge" type bridge stp_state 0 forward_delay 0
 	ip -n "$D0" addr add "$addr/24" dev "$bridge"
 	ip -n "$D0" link set "$bridge" up

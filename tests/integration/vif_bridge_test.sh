@@ -56,6 +56,11 @@ check_eq "frontend mtu written" 1500 "$(xs_read /local/domain/1/device/vif/0/mtu
 check "anti-spoofing chain for vif1.0" in_ns "$D0" nft list chain bridge xen-netmodes port-vif1.0
 check_fails "no anti-spoofing chain for vif2.0 (no ip)" \
 	in_ns "$D0" nft list chain bridge xen-netmodes port-vif2.0
+netns_add "xnm$ID-replay"
+grep '^nft ' <<<"$dry" | sed 's/^nft //' >"$TMP/replay.nft"
+check "the dry-run's nft lines are valid nft(8) input" ip netns exec "xnm$ID-replay" nft -f "$TMP/replay.nft"
+check_eq "and build exactly the ruleset the call built" \
+	"$(in_ns "$D0" nft list ruleset)" "$(in_ns "xnm$ID-replay" nft list ruleset)"
 check "log line written" grep -q "Successful vif-bridge online for vif1.0, bridge $BR." \
 	/var/log/xen/xen-hotplug.log
 check_fails "lock file removed after the call" test -e /var/run/xen-hotplug/xen-netmodes-vif1.0
