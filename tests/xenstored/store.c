@@ -60,6 +60,16 @@ static void node_link(struct node *parent, struct node *n)
 	*at = n;
 }
 
+static struct node *child_named(const struct node *n, const char *name, size_t len)
+{
+	struct node *c;
+
+	for (c = n->child; c; c = c->next)
+		if (strlen(c->name) == len && !strncmp(c->name, name, len))
+			break;
+	return c;
+}
+
 /* Finds or creates every component of the absolute path. */
 static int mkpath(struct store *s, const char *path, struct node **ret)
 {
@@ -69,10 +79,7 @@ static int mkpath(struct store *s, const char *path, struct node **ret)
 	while (*p) {
 		const char *slash = strchr(p, '/');
 		size_t len = slash ? (size_t)(slash - p) : strlen(p);
-		struct node *c;
-		for (c = n->child; c; c = c->next)
-			if (strlen(c->name) == len && !strncmp(c->name, p, len))
-				break;
+		struct node *c = child_named(n, p, len);
 		if (!c) {
 			if (!(c = node_new(p, len, n)))
 				return -ENOMEM;
@@ -152,11 +159,7 @@ struct node *store_find(const struct store *s, const char *path)
 	while (n && *p) {
 		const char *slash = strchr(p, '/');
 		size_t len = slash ? (size_t)(slash - p) : strlen(p);
-		struct node *c;
-		for (c = n->child; c; c = c->next)
-			if (strlen(c->name) == len && !strncmp(c->name, p, len))
-				break;
-		n = c;
+		n = child_named(n, p, len);
 		p += len + (slash ? 1 : 0);
 	}
 	return n;

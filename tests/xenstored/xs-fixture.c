@@ -386,6 +386,17 @@ static void do_transaction_end(struct conn *c, const char *how)
 	reply_ok(c);
 }
 
+/* Replies to a change: its error, or OK with the change noted for watches. */
+static void changed(struct conn *c, struct txn *t, const char *path, int rc, bool rm)
+{
+	if (rc < 0) {
+		reply_err(c, -rc);
+		return;
+	}
+	note_change(t, path, rm);
+	reply_ok(c);
+}
+
 static void handle(struct conn *c)
 {
 	const char *a[256];
@@ -441,42 +452,21 @@ static void handle(struct conn *c)
 	case XS_WRITE: {
 		size_t plen = strlen(a[0]) + 1;
 		size_t vlen = c->hdr.len > plen ? c->hdr.len - plen : 0;
-		if ((rc = store_write(s, abs, c->payload + plen, vlen)) < 0) {
-			reply_err(c, -rc);
-			break;
-		}
-		note_change(t, abs, false);
-		reply_ok(c);
+		changed(c, t, abs, store_write(s, abs, c->payload + plen, vlen), false);
 		break;
 	}
 	case XS_MKDIR:
-		if ((rc = store_mkdir(s, abs)) < 0) {
-			reply_err(c, -rc);
-			break;
-		}
-		note_change(t, abs, false);
-		reply_ok(c);
+		changed(c, t, abs, store_mkdir(s, abs), false);
 		break;
 	case XS_RM:
-		if ((rc = store_rm(s, abs)) < 0) {
-			reply_err(c, -rc);
-			break;
-		}
-		note_change(t, abs, true);
-		reply_ok(c);
+		changed(c, t, abs, store_rm(s, abs), true);
 		break;
 	case XS_SET_PERMS: {
 		size_t plen = strlen(a[0]) + 1;
-		if (!perms_valid(a + 1, n - 1)) {
-			reply_err(c, EINVAL);
-			break;
-		}
-		if ((rc = store_set_perms(s, abs, c->payload + plen, c->hdr.len - plen)) < 0) {
-			reply_err(c, -rc);
-			break;
-		}
-		note_change(t, abs, false);
-		reply_ok(c);
+		rc = perms_valid(a + 1, n - 1)
+			     ? store_set_perms(s, abs, c->payload + plen, c->hdr.len - plen)
+			     : -EINVAL;
+		changed(c, t, abs, rc, false);
 		break;
 	}
 	case XS_WATCH:
