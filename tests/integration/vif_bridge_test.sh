@@ -93,6 +93,22 @@ check "guest 1 passes again with its own MAC" ping_ok "$G1" 10.77.0.12
 check "drop counters counted the spoofed packets" sh -c \
 	"ip netns exec $D0 nft list chain bridge xen-netmodes port-vif1.0 | grep -q 'packets [1-9]'"
 
+echo "# no program started (no hooks installed)"
+hotplug vif-bridge 2 0 offline >/dev/null
+# LeakSanitizer cannot run under ptrace.
+ip netns exec "$D0" env -i ASAN_OPTIONS=detect_leaks=0 XENSTORED_PATH="$XENSTORED_PATH" \
+	XENBUS_PATH=backend/vif/2/0 vif=vif2.0 \
+	strace -f -qq -e trace=execve,execveat,fork,vfork,clone3 -o "$TMP/strace.out" \
+	"$SCRIPTS/vif-bridge" online type_if=vif >/dev/null 2>&1
+check_eq "online executes nothing but itself" 1 "$(grep -c 'execve' "$TMP/strace.out")"
+check_fails "and forks nothing" grep -q -e 'fork' -e 'clone3' "$TMP/strace.out"
+check "guest 2 is back on the bridge" ping_ok "$G2" 10.77.0.11
+
+echo "# vif-setup runs \$script"
+hotplug vif-bridge 2 0 offline >/dev/null
+check "vif-setup with script=vif-bridge" hotplug vif-setup 2 0 online script="$SCRIPTS/vif-bridge"
+check "vif2.0 on the bridge again" grep -q "master $BR" <<<"$(link_field vif2.0)"
+
 echo "# idempotence"
 state=$(host_state)
 check "online again succeeds" hotplug vif-bridge 1 0 online
