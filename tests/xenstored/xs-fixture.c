@@ -286,6 +286,15 @@ static bool perms_valid(const char **perms, size_t n)
 	return true;
 }
 
+static void watch_free(struct watch *w)
+{
+	if (w) {
+		free(w->path);
+		free(w->token);
+		free(w);
+	}
+}
+
 static void do_watch(struct conn *c, const char **a, size_t n, bool add)
 {
 	char abs[XENSTORE_ABS_PATH_MAX + 1];
@@ -307,9 +316,7 @@ static void do_watch(struct conn *c, const char **a, size_t n, bool add)
 		}
 		w = *at;
 		*at = w->next;
-		free(w->path);
-		free(w->token);
-		free(w);
+		watch_free(w);
 		reply_ok(c);
 		return;
 	}
@@ -318,10 +325,7 @@ static void do_watch(struct conn *c, const char **a, size_t n, bool add)
 		return;
 	}
 	if (!(w = calloc(1, sizeof(*w))) || !(w->path = strdup(abs)) || !(w->token = strdup(a[1]))) {
-		if (w) {
-			free(w->path);
-			free(w);
-		}
+		watch_free(w);
 		reply_err(c, ENOMEM);
 		return;
 	}
@@ -384,6 +388,15 @@ static void do_transaction_end(struct conn *c, const char *how)
 		note_change(NULL, t->changed[i], true);
 	txn_free(t);
 	reply_ok(c);
+}
+
+static void drop_watches(struct conn *c)
+{
+	while (c->watches) {
+		struct watch *w = c->watches;
+		c->watches = w->next;
+		watch_free(w);
+	}
 }
 
 /* Replies to a change: its error, or OK with the change noted for watches. */
@@ -490,13 +503,7 @@ static void handle(struct conn *c)
 		reply(c, "T", 2);
 		break;
 	case XS_RESET_WATCHES:
-		while (c->watches) {
-			struct watch *w = c->watches;
-			c->watches = w->next;
-			free(w->path);
-			free(w->token);
-			free(w);
-		}
+		drop_watches(c);
 		reply_ok(c);
 		break;
 	case XS_CONTROL:
@@ -514,13 +521,7 @@ static void handle(struct conn *c)
 static void conn_free(struct conn *c)
 {
 	close(c->fd);
-	while (c->watches) {
-		struct watch *w = c->watches;
-		c->watches = w->next;
-		free(w->path);
-		free(w->token);
-		free(w);
-	}
+	drop_watches(c);
 	while (c->txns) {
 		struct txn *t = c->txns;
 		c->txns = t->next;
