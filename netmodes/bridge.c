@@ -47,14 +47,14 @@ static int find_bridge(const struct vif_request *r, struct nl_sock *sk, struct l
 static int plan_filter(const struct vif_request *r, const char *dev, struct plan *p,
 		       struct nm_err *e)
 {
-	struct port_filter f = { .mac = r->mac, .ips = r->ips };
+	struct port_filter f = { .kind = PORT_BRIDGED, .mac = r->mac, .ips = r->ips };
 	struct port_state s;
-	int rc = nft_port_query(dev, &s, e);
+	int rc = nft_port_query(PORT_BRIDGED, dev, &s, e);
 
 	if (rc < 0)
 		return rc;
 	if (!r->ips.n)
-		return s.port ? op_port_filter_clear(p, dev) : 0;
+		return s.port ? op_port_filter_clear(p, PORT_BRIDGED, dev) : 0;
 	if (!r->has_mac)
 		return nm_fail(e, -EINVAL, "ip is set but the backend has no mac: cannot filter %s",
 			       dev);
@@ -145,9 +145,9 @@ static int plan_down(const struct vif_request *r, struct mode_ctx *c, struct pla
 					out->bridge);
 	if (rc < 0)
 		return nm_fail(e, rc, "out of memory");
-	if ((rc = nft_port_query(d.name, &s, e)) < 0)
+	if ((rc = nft_port_query(PORT_BRIDGED, d.name, &s, e)) < 0)
 		return rc;
-	return s.port ? op_port_filter_clear(p, d.name) : 0;
+	return s.port ? op_port_filter_clear(p, PORT_BRIDGED, d.name) : 0;
 }
 
 int bridge_plan(const struct vif_request *r, struct mode_ctx *c, struct plan *p,

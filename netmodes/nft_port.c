@@ -21,17 +21,25 @@
 #include "nft_batch.h"
 #include "nft_expr.h"
 
-#define FAMILY NFPROTO_BRIDGE
-#define FAMILY_NAME "bridge"
 #define PORTS_MAP "ports"
 #define BASE_CHAIN "prerouting"
 #define PORT_CHAIN_FMT "port-%s"
 #define CHAIN_NAME_LEN (IFNAMSIZ + 8)
-#define BASE_PRIORITY (-200) /* NF_BR_PRI_FILTER_BRIDGED */
 #define MAP_ID 1
 #define TYPE_IFNAME 41		  /* nft's datatype id: listings show names */
 #define BYTEORDER_HOST_ENDIAN 1	  /* nft's udata: the key is a string */
-#define NF_BR_PRE_ROUTING 0
+#define PRE_ROUTING 0 /* PRE_ROUTING and NF_INET_PRE_ROUTING alike */
+
+/* Where each kind of port is filtered: bridged frames, or routed packets. */
+static const struct port_family {
+	uint16_t family;
+	const char *name;
+	int priority;
+	bool arp; /* ARP frames reach this family's hooks */
+} families[] = {
+	[PORT_BRIDGED] = { NFPROTO_BRIDGE, "bridge", -200 /* NF_BR_PRI_FILTER_BRIDGED */, true },
+	[PORT_ROUTED] = { NFPROTO_INET, "inet", -300 /* raw: before conntrack sees it */, false },
+};
 
 enum rule_kind {
 	R_ETHER_SADDR,	/* ether saddr != MAC counter drop */
@@ -71,6 +79,8 @@ static bool ifname_ok(const char *s)
 
 static int check_filter(const struct port_filter *f, struct nm_err *e)
 {
+	if (f->kind != PORT_BRIDGED && f->kind != PORT_ROUTED)
+		return nm_fail(e, -EINVAL, "unknown kind of port");
 	if (!ifname_ok(f->ifname))
 		return nm_fail(e, -EINVAL, "invalid interface name for anti-spoofing");
 	if (!f->ips.n || f->ips.n > MAX_PREFIXES)
@@ -86,15 +96,18 @@ static int check_filter(const struct port_filter *f, struct nm_err *e)
 
 static size_t rule_specs(const struct port_filter *f, struct rule_spec *out)
 {
+	bool arp = families[f->kind].arp;
 	size_t n = 0;
 
 	out[n++] = (struct rule_spec){ R_ETHER_SADDR, NULL };
-	out[n++] = (struct rule_spec){ R_ARP_SHA, NULL };
-	out[n++] = (struct rule_spec){ R_ARP_PROBE, NULL };
-	for (size_t i = 0; i < f->ips.n; i++)
-		if (f->ips.p[i].family == AF_INET)
-			out[n++] = (struct rule_spec){ R_ARP_SPA, &f->ips.p[i] };
-	out[n++] = (struct rule_spec){ R_ARP_DROP, NULL };
+	if (arp) {
+		out[n++] = (struct rule_spec){ R_ARP_SHA, NULL };
+		out[n++] = (struct rule_spec){ R_ARP_PROBE, NULL };
+		for (size_t i = 0; i < f->ips.n; i++)
+			if (f->ips.p[i].family == AF_INET)
+				out[n++] = (struct rule_spec){ R_ARP_SPA, &f->ips.p[i] };
+		out[n++] = (struct rule_spec){ R_ARP_DROP, NULL };
+	}
 	out[n++] = (struct rule_spec){ R_DHCP, NULL };
 	for (size_t i = 0; i < f->ips.n; i++)
 		if (f->ips.p[i].family == AF_INET)
@@ -270,35 +283,35 @@ static int rule_build(const struct rule_spec *s, const struct port_filter *f,
 
 /* Objects */
 
-static struct nftnl_table *table_obj(void)
+static struct nftnl_table *table_obj(const struct port_family *pf)
 {
 	struct nftnl_table *t = nftnl_table_alloc();
 
 	if (t) {
-		nftnl_table_set_u32(t, NFTNL_TABLE_FAMILY, FAMILY);
+		nftnl_table_set_u32(t, NFTNL_TABLE_FAMILY, pf->family);
 		nftnl_table_set_str(t, NFTNL_TABLE_NAME, NFT_TABLE_NAME);
 	}
 	return t;
 }
 
-static struct nftnl_chain *chain_obj(const char *name)
+static struct nftnl_chain *chain_obj(const struct port_family *pf, const char *name)
 {
 	struct nftnl_chain *c = nftnl_chain_alloc();
 
 	if (c) {
-		nftnl_chain_set_u32(c, NFTNL_CHAIN_FAMILY, FAMILY);
+		nftnl_chain_set_u32(c, NFTNL_CHAIN_FAMILY, pf->family);
 		nftnl_chain_set_str(c, NFTNL_CHAIN_TABLE, NFT_TABLE_NAME);
 		nftnl_chain_set_str(c, NFTNL_CHAIN_NAME, name);
 	}
 	return c;
 }
 
-static struct nftnl_rule *rule_obj(const char *chain)
+static struct nftnl_rule *rule_obj(const struct port_family *pf, const char *chain)
 {
 	struct nftnl_rule *r = nftnl_rule_alloc();
 
 	if (r) {
-		nftnl_rule_set_u32(r, NFTNL_RULE_FAMILY, FAMILY);
+		nftnl_rule_set_u32(r, NFTNL_RULE_FAMILY, pf->family);
 		nftnl_rule_set_str(r, NFTNL_RULE_TABLE, NFT_TABLE_NAME);
 		nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, chain);
 	}
@@ -306,7 +319,8 @@ static struct nftnl_rule *rule_obj(const char *chain)
 }
 
 /* The map itself, or (with an element for ifname) the carrier of that element. */
-static struct nftnl_set *map_obj(const char *ifname, const char *jump_to)
+static struct nftnl_set *map_obj(const struct port_family *pf, const char *ifname,
+				 const char *jump_to)
 {
 	struct nftnl_set *s = nftnl_set_alloc();
 	struct nftnl_set_elem *el;
@@ -314,7 +328,7 @@ static struct nftnl_set *map_obj(const char *ifname, const char *jump_to)
 
 	if (!s)
 		return NULL;
-	nftnl_set_set_u32(s, NFTNL_SET_FAMILY, FAMILY);
+	nftnl_set_set_u32(s, NFTNL_SET_FAMILY, pf->family);
 	nftnl_set_set_str(s, NFTNL_SET_TABLE, NFT_TABLE_NAME);
 	nftnl_set_set_str(s, NFTNL_SET_NAME, PORTS_MAP);
 	if (!ifname)
@@ -334,12 +348,12 @@ static struct nftnl_set *map_obj(const char *ifname, const char *jump_to)
 }
 
 /* Adds the table, the map, the base chain and its one rule. */
-static int batch_table_setup(struct nft_batch *b)
+static int batch_table_setup(struct nft_batch *b, const struct port_family *pf)
 {
-	struct nftnl_table *t = table_obj();
-	struct nftnl_set *m = map_obj(NULL, NULL);
-	struct nftnl_chain *c = chain_obj(BASE_CHAIN);
-	struct nftnl_rule *r = rule_obj(BASE_CHAIN);
+	struct nftnl_table *t = table_obj(pf);
+	struct nftnl_set *m = map_obj(pf, NULL, NULL);
+	struct nftnl_chain *c = chain_obj(pf, BASE_CHAIN);
+	struct nftnl_rule *r = rule_obj(pf, BASE_CHAIN);
 	struct nftnl_udata_buf *ud = nftnl_udata_buf_alloc(64);
 	int rc = -ENOMEM;
 
@@ -354,8 +368,8 @@ static int batch_table_setup(struct nft_batch *b)
 	nftnl_set_set_u32(m, NFTNL_SET_ID, MAP_ID);
 	nftnl_set_set_data(m, NFTNL_SET_USERDATA, nftnl_udata_buf_data(ud), nftnl_udata_buf_len(ud));
 	nftnl_chain_set_str(c, NFTNL_CHAIN_TYPE, "filter");
-	nftnl_chain_set_u32(c, NFTNL_CHAIN_HOOKNUM, NF_BR_PRE_ROUTING);
-	nftnl_chain_set_s32(c, NFTNL_CHAIN_PRIO, BASE_PRIORITY);
+	nftnl_chain_set_u32(c, NFTNL_CHAIN_HOOKNUM, PRE_ROUTING);
+	nftnl_chain_set_s32(c, NFTNL_CHAIN_PRIO, pf->priority);
 	nftnl_chain_set_u32(c, NFTNL_CHAIN_POLICY, NF_ACCEPT);
 	if ((rc = nx_meta(r, NFT_META_IIFNAME)) < 0 || (rc = nx_vmap(r, PORTS_MAP)) < 0)
 		goto out;
@@ -380,12 +394,12 @@ out:
 }
 
 /* Removes the port's element and chain (the element first: it holds the chain). */
-static int batch_port_clear(struct nft_batch *b, const char *ifname, const char *chain,
-			    bool with_element)
+static int batch_port_clear(struct nft_batch *b, const struct port_family *pf, const char *ifname,
+			    const char *chain, bool with_element)
 {
-	struct nftnl_set *el = map_obj(ifname, NULL);
-	struct nftnl_rule *flush = rule_obj(chain);
-	struct nftnl_chain *c = chain_obj(chain);
+	struct nftnl_set *el = map_obj(pf, ifname, NULL);
+	struct nftnl_rule *flush = rule_obj(pf, chain);
+	struct nftnl_chain *c = chain_obj(pf, chain);
 	int rc = -ENOMEM;
 
 	if (el && flush && c) {
@@ -427,10 +441,11 @@ static void fingerprint(const struct port_filter *f, char *buf, size_t n)
 
 static int batch_port_add(struct nft_batch *b, const struct port_filter *f, const char *chain)
 {
+	const struct port_family *pf = &families[f->kind];
 	struct rule_spec specs[MAX_RULES];
 	size_t n = rule_specs(f, specs);
-	struct nftnl_chain *c = chain_obj(chain);
-	struct nftnl_set *el = map_obj(f->ifname, chain);
+	struct nftnl_chain *c = chain_obj(pf, chain);
+	struct nftnl_set *el = map_obj(pf, f->ifname, chain);
 	char comment[64];
 	int rc = -ENOMEM;
 
@@ -439,7 +454,7 @@ static int batch_port_add(struct nft_batch *b, const struct port_filter *f, cons
 		goto out;
 	nft_batch_chain(b, NFT_MSG_NEWCHAIN, NLM_F_CREATE | NLM_F_EXCL, c, "add chain");
 	for (size_t i = 0; i < n; i++) {
-		struct nftnl_rule *r = rule_obj(chain);
+		struct nftnl_rule *r = rule_obj(pf, chain);
 		if (!r || (rc = rule_build(&specs[i], f, r)) < 0) {
 			if (r)
 				nftnl_rule_free(r);
@@ -465,9 +480,11 @@ static void chain_name(const char *ifname, char *buf)
 }
 
 /* One batch that takes the port from state s to filter f (clear when f is NULL). */
-static int send_port(const char *ifname, const struct port_filter *f, const struct port_state *s,
-		     bool with_element, const char **failed, struct nm_err *e)
+static int send_port(enum port_kind kind, const char *ifname, const struct port_filter *f,
+		     const struct port_state *s, bool with_element, const char **failed,
+		     struct nm_err *e)
 {
+	const struct port_family *pf = &families[kind];
 	char chain[CHAIN_NAME_LEN];
 	struct nft_batch b;
 	int rc = 0;
@@ -476,9 +493,9 @@ static int send_port(const char *ifname, const struct port_filter *f, const stru
 	if (nft_batch_init(&b) < 0)
 		return nm_fail(e, -ENOMEM, "out of memory");
 	if (f && !s->table)
-		rc = batch_table_setup(&b);
+		rc = batch_table_setup(&b, pf);
 	if (!rc && s->port)
-		rc = batch_port_clear(&b, ifname, chain, with_element);
+		rc = batch_port_clear(&b, pf, ifname, chain, with_element);
 	if (!rc && f)
 		rc = batch_port_add(&b, f, chain);
 	if (rc < 0)
@@ -489,8 +506,10 @@ static int send_port(const char *ifname, const struct port_filter *f, const stru
 	return rc;
 }
 
-int nft_port_query(const char *ifname, struct port_state *ret, struct nm_err *e)
+int nft_port_query(enum port_kind kind, const char *ifname, struct port_state *ret,
+		   struct nm_err *e)
 {
+	const struct port_family *pf = &families[kind];
 	char chain[CHAIN_NAME_LEN];
 	struct port_state st = { 0 };
 	int rc;
@@ -498,10 +517,10 @@ int nft_port_query(const char *ifname, struct port_state *ret, struct nm_err *e)
 	if (!ifname_ok(ifname))
 		return nm_fail(e, -EINVAL, "invalid interface name for anti-spoofing");
 	chain_name(ifname, chain);
-	if ((rc = nft_object_get(FAMILY, NFT_TABLE_NAME, NULL, NULL, 0, e)) < 0)
+	if ((rc = nft_object_get(pf->family, NFT_TABLE_NAME, NULL, NULL, 0, e)) < 0)
 		return rc;
 	st.table = rc;
-	if (st.table && (rc = nft_object_get(FAMILY, NFT_TABLE_NAME, chain, st.comment,
+	if (st.table && (rc = nft_object_get(pf->family, NFT_TABLE_NAME, chain, st.comment,
 					     sizeof(st.comment), e)) < 0)
 		return rc;
 	st.port = st.table && rc;
@@ -522,23 +541,24 @@ bool nft_port_matches(const struct port_state *s, const struct port_filter *f)
  * query: another call created the table first, or someone removed the
  * element by hand while its chain stayed.
  */
-static int port_update(const char *ifname, const struct port_filter *f, struct nm_err *e)
+static int port_update(enum port_kind kind, const char *ifname, const struct port_filter *f,
+		       struct nm_err *e)
 {
 	const char *failed = NULL;
 	struct port_state s;
 	int rc;
 
-	if ((rc = nft_port_query(ifname, &s, e)) < 0)
+	if ((rc = nft_port_query(kind, ifname, &s, e)) < 0)
 		return rc;
 	if (f ? nft_port_matches(&s, f) : !s.port)
 		return 0;
-	rc = send_port(ifname, f, &s, true, &failed, e);
+	rc = send_port(kind, ifname, f, &s, true, &failed, e);
 	if (rc == -EEXIST && failed && !strcmp(failed, "add table")) {
 		s.table = true;
-		rc = send_port(ifname, f, &s, true, &failed, e);
+		rc = send_port(kind, ifname, f, &s, true, &failed, e);
 	}
 	if (rc == -ENOENT && failed && !strcmp(failed, "delete element"))
-		rc = send_port(ifname, f, &s, false, &failed, e);
+		rc = send_port(kind, ifname, f, &s, false, &failed, e);
 	return rc;
 }
 
@@ -546,53 +566,55 @@ int nft_port_set(const struct port_filter *f, struct nm_err *e)
 {
 	int rc = check_filter(f, e);
 
-	return rc < 0 ? rc : port_update(f->ifname, f, e);
+	return rc < 0 ? rc : port_update(f->kind, f->ifname, f, e);
 }
 
-int nft_port_clear(const char *ifname, struct nm_err *e)
+int nft_port_clear(enum port_kind kind, const char *ifname, struct nm_err *e)
 {
-	return port_update(ifname, NULL, e);
+	return port_update(kind, ifname, NULL, e);
 }
 
-void nft_port_describe_clear(const char *ifname, FILE *out)
+void nft_port_describe_clear(enum port_kind kind, const char *ifname, FILE *out)
 {
+	const struct port_family *pf = &families[kind];
 	char chain[CHAIN_NAME_LEN];
 
 	chain_name(ifname, chain);
-	fprintf(out, "nft delete element %s %s %s { \"%s\" }\n", FAMILY_NAME, NFT_TABLE_NAME,
+	fprintf(out, "nft delete element %s %s %s { \"%s\" }\n", pf->name, NFT_TABLE_NAME,
 		PORTS_MAP, ifname);
-	fprintf(out, "nft flush chain %s %s %s\n", FAMILY_NAME, NFT_TABLE_NAME, chain);
-	fprintf(out, "nft delete chain %s %s %s\n", FAMILY_NAME, NFT_TABLE_NAME, chain);
+	fprintf(out, "nft flush chain %s %s %s\n", pf->name, NFT_TABLE_NAME, chain);
+	fprintf(out, "nft delete chain %s %s %s\n", pf->name, NFT_TABLE_NAME, chain);
 }
 
 void nft_port_describe_set(const struct port_filter *f, const struct port_state *s, FILE *out)
 {
+	const struct port_family *pf = &families[f->kind];
 	struct rule_spec specs[MAX_RULES];
 	size_t n = rule_specs(f, specs);
 	char chain[CHAIN_NAME_LEN], comment[64];
-	const char *pre = "nft add rule " FAMILY_NAME " " NFT_TABLE_NAME;
 
 	chain_name(f->ifname, chain);
 	fingerprint(f, comment, sizeof(comment));
 	if (!s->table) {
-		fprintf(out, "nft add table %s %s\n", FAMILY_NAME, NFT_TABLE_NAME);
-		fprintf(out, "nft add map %s %s %s { type ifname : verdict; }\n", FAMILY_NAME,
+		fprintf(out, "nft add table %s %s\n", pf->name, NFT_TABLE_NAME);
+		fprintf(out, "nft add map %s %s %s { type ifname : verdict; }\n", pf->name,
 			NFT_TABLE_NAME, PORTS_MAP);
 		fprintf(out,
 			"nft add chain %s %s %s { type filter hook prerouting priority %d; "
 			"policy accept; }\n",
-			FAMILY_NAME, NFT_TABLE_NAME, BASE_CHAIN, BASE_PRIORITY);
-		fprintf(out, "%s %s iifname vmap @%s\n", pre, BASE_CHAIN, PORTS_MAP);
+			pf->name, NFT_TABLE_NAME, BASE_CHAIN, pf->priority);
+		fprintf(out, "nft add rule %s %s %s iifname vmap @%s\n", pf->name, NFT_TABLE_NAME,
+			BASE_CHAIN, PORTS_MAP);
 	}
 	if (s->port)
-		nft_port_describe_clear(f->ifname, out);
-	fprintf(out, "nft add chain %s %s %s { comment \"%s\"; }\n", FAMILY_NAME, NFT_TABLE_NAME,
+		nft_port_describe_clear(f->kind, f->ifname, out);
+	fprintf(out, "nft add chain %s %s %s { comment \"%s\"; }\n", pf->name, NFT_TABLE_NAME,
 		chain, comment);
 	for (size_t i = 0; i < n; i++) {
-		fprintf(out, "%s %s ", pre, chain);
+		fprintf(out, "nft add rule %s %s %s ", pf->name, NFT_TABLE_NAME, chain);
 		rule_text(&specs[i], f, out);
 		fputc('\n', out);
 	}
-	fprintf(out, "nft add element %s %s %s { \"%s\" : jump %s }\n", FAMILY_NAME,
+	fprintf(out, "nft add element %s %s %s { \"%s\" : jump %s }\n", pf->name,
 		NFT_TABLE_NAME, PORTS_MAP, f->ifname, chain);
 }

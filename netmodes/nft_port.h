@@ -1,10 +1,11 @@
 /*
- * Anti-spoofing for one bridge port, kept in the project's own nftables
- * table "bridge xen-netmodes":
+ * Anti-spoofing for one guest port, kept in the project's own nftables
+ * table "xen-netmodes": in the bridge family for bridged vifs (frames, ARP
+ * included), in the inet family for routed vifs (packets):
  *
  *   map ports { type ifname : verdict }       one element per filtered port
- *   chain prerouting { type filter hook prerouting priority -200; policy accept;
- *                      iifname vmap @ports }
+ *   chain prerouting { type filter hook prerouting priority -200 (inet: -300);
+ *                      policy accept; iifname vmap @ports }
  *   chain port-IFNAME { ... }                 that port's checks, see nft_port.c
  *
  * A packet costs one map lookup whatever the number of ports; a hotplug adds
@@ -22,7 +23,10 @@
 
 #define NFT_TABLE_NAME "xen-netmodes"
 
+enum port_kind { PORT_BRIDGED, PORT_ROUTED };
+
 struct port_filter {
+	enum port_kind kind;
 	char ifname[IFNAMSIZ];
 	struct mac_addr mac;
 	struct prefix_list ips; /* IPv4 and IPv6 prefixes, n >= 1 */
@@ -39,7 +43,8 @@ struct port_state {
  * Read-only: one or two single-object GETs, never a dump. Returns 0, or a
  * negative errno with e set.
  */
-int nft_port_query(const char *ifname, struct port_state *ret, struct nm_err *e);
+int nft_port_query(enum port_kind kind, const char *ifname, struct port_state *ret,
+		   struct nm_err *e);
 
 /* Whether the filter in place (s) is exactly f. */
 bool nft_port_matches(const struct port_state *s, const struct port_filter *f);
@@ -53,13 +58,13 @@ bool nft_port_matches(const struct port_state *s, const struct port_filter *f);
 int nft_port_set(const struct port_filter *f, struct nm_err *e);
 
 /* Removes ifname's element and chain in one batch; 0 when it had none. */
-int nft_port_clear(const char *ifname, struct nm_err *e);
+int nft_port_clear(enum port_kind kind, const char *ifname, struct nm_err *e);
 
 /*
  * Print what nft_port_set / nft_port_clear would do given state s, in nft(8)
  * syntax, one line per table object, rule or element, each prefixed "nft ".
  */
 void nft_port_describe_set(const struct port_filter *f, const struct port_state *s, FILE *out);
-void nft_port_describe_clear(const char *ifname, FILE *out);
+void nft_port_describe_clear(enum port_kind kind, const char *ifname, FILE *out);
 
 #endif

@@ -20,7 +20,7 @@ static int set_undo(struct op *op, struct nm_err *e)
 {
 	struct port_filter_op *o = op->data;
 
-	return o->before.port ? 0 : nft_port_clear(o->f.ifname, e);
+	return o->before.port ? 0 : nft_port_clear(o->f.kind, o->f.ifname, e);
 }
 
 static void set_describe(const struct op *op, FILE *out)
@@ -34,14 +34,14 @@ static int clear_apply(struct op *op, struct nm_err *e)
 {
 	struct port_filter_op *o = op->data;
 
-	return nft_port_clear(o->f.ifname, e);
+	return nft_port_clear(o->f.kind, o->f.ifname, e);
 }
 
 static void clear_describe(const struct op *op, FILE *out)
 {
 	const struct port_filter_op *o = op->data;
 
-	nft_port_describe_clear(o->f.ifname, out);
+	nft_port_describe_clear(o->f.kind, o->f.ifname, out);
 }
 
 static const struct op_type set_type = {
@@ -68,12 +68,13 @@ int op_port_filter_set(struct plan *p, const struct port_filter *f, const struct
 	return plan_add(p, &set_type, o);
 }
 
-int op_port_filter_clear(struct plan *p, const char *ifname)
+int op_port_filter_clear(struct plan *p, enum port_kind kind, const char *ifname)
 {
 	struct port_filter_op *o = calloc(1, sizeof(*o));
 
 	if (!o)
 		return -ENOMEM;
+	o->f.kind = kind;
 	snprintf(o->f.ifname, sizeof(o->f.ifname), "%s", ifname);
 	return plan_add(p, &clear_type, o);
 }

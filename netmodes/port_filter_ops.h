@@ -15,6 +15,6 @@
 int op_port_filter_set(struct plan *p, const struct port_filter *f, const struct port_state *s);
 
 /* Removes ifname's filter. Returns 0 or -ENOMEM. */
-int op_port_filter_clear(struct plan *p, const char *ifname);
+int op_port_filter_clear(struct plan *p, enum port_kind kind, const char *ifname);
 
 #endif

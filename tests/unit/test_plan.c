@@ -222,7 +222,7 @@ static void test_online_vifname_and_mtu(void **state)
 static void test_online_with_ip_filters_before_enslave(void **state)
 {
 	struct vif_request r = request(VIF_ONLINE, "vif1.0");
-	struct port_filter f = { .ifname = "vif1.0" };
+	struct port_filter f = { .kind = PORT_BRIDGED, .ifname = "vif1.0" };
 	char expected[8192], *nft;
 	size_t len;
 	FILE *out;
