@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "network_flow.h"
 #include "vif_flow.h"
 
 extern char **environ;
@@ -16,12 +17,17 @@ struct applet {
 
 static int vif_setup_main(const char *name, int argc, char **argv);
 
+static int network_route_main(const char *name, int argc, char **argv)
+{
+	return network_flow_run(name, network_route_plan, network_route_status, argc, argv, environ);
+}
+
 static const struct applet applets[] = {
 	{ "vif-bridge", bridge_plan, NULL, "attach a guest's vif to a bridge, with anti-spoofing" },
-	{ "vif-route", NULL, NULL, "route a guest's addresses to its vif (not built yet)" },
+	{ "vif-route", route_plan, NULL, "route a guest's addresses to its vif, with anti-spoofing" },
 	{ "vif-nat", NULL, NULL, "give a guest a private address behind NAT (not built yet)" },
 	{ "network-bridge", NULL, NULL, "move the host's network onto a bridge (not built yet)" },
-	{ "network-route", NULL, NULL, "prepare the host for routed guests (not built yet)" },
+	{ "network-route", NULL, network_route_main, "prepare the host for routed guests" },
 	{ "network-nat", NULL, NULL, "prepare the host for NAT guests (not built yet)" },
 	{ "vif-setup", NULL, vif_setup_main, "run the vif script named by $script" },
 };
@@ -73,7 +79,8 @@ static int usage(FILE *out, int status)
 	for (size_t i = 0; i < N_APPLETS; i++)
 		fprintf(out, "  %-16s %s\n", applets[i].name, applets[i].summary);
 	fprintf(out, "\nPer-vif applets take: online|offline|add|remove [type_if=vif|tap] "
-		     "[VAR=VAL...] [--dry-run]\n");
+		     "[VAR=VAL...] [--dry-run]\n"
+		     "network-* applets take: start|stop|status [VAR=VAL...] [--dry-run] [--json]\n");
 	return status;
 }
 

@@ -242,8 +242,15 @@ int request_read_xenstore(struct vif_request *r, struct xs_handle *xs,
 	if (*v && parse_mtu(v, &r->mtu, e) < 0)
 		return from("backend node mtu", -EINVAL, e);
 
-	if (params->netdev && *params->netdev &&
-	    parse_ifname(params->netdev, "netdev", r->netdev, e) < 0)
+	/* libxl passes gatewaydev as $netdev too; the node is the source of truth. */
+	if ((rc = read_node(r, xs, "gatewaydev", v, sizeof(v), e)) < 0)
+		return rc;
+	if (*v) {
+		if (parse_ifname(v, "gatewaydev", r->netdev, e) < 0)
+			return from("backend node gatewaydev", -EINVAL, e);
+	} else if (params->netdev && *params->netdev &&
+		   parse_ifname(params->netdev, "netdev", r->netdev, e) < 0) {
 		return from("parameter netdev", -EINVAL, e);
+	}
 	return 0;
 }

@@ -26,7 +26,7 @@ int request_from_argv_env(struct vif_request *r, int argc, char **argv, char **e
 
 /*
  * Reads and validates the backend's nodes (frontend, mac, bridge, ip,
- * vifname, mtu), which take precedence over params. Returns 0 or -errno
+ * vifname, mtu, gatewaydev), which take precedence over params. Returns 0 or -errno
  * with e set.
  */
 int request_read_xenstore(struct vif_request *r, struct xs_handle *xs,

@@ -30,5 +30,6 @@ typedef int vif_planner(const struct vif_request *r, struct mode_ctx *c, struct 
 			struct vif_outcome *out, struct nm_err *e);
 
 vif_planner bridge_plan;
+vif_planner route_plan;
 
 #endif

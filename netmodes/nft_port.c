@@ -586,6 +586,63 @@ void nft_port_describe_clear(enum port_kind kind, const char *ifname, FILE *out)
 	fprintf(out, "nft delete chain %s %s %s\n", pf->name, NFT_TABLE_NAME, chain);
 }
 
+int nft_port_table_exists(enum port_kind kind, struct nm_err *e)
+{
+	return nft_object_get(families[kind].family, NFT_TABLE_NAME, NULL, NULL, 0, e);
+}
+
+int nft_port_table_create(enum port_kind kind, struct nm_err *e)
+{
+	struct nft_batch b;
+	int rc;
+
+	if (nft_batch_init(&b) < 0)
+		return nm_fail(e, -ENOMEM, "out of memory");
+	if ((rc = batch_table_setup(&b, &families[kind])) < 0)
+		nm_fail(e, rc, "out of memory");
+	else
+		rc = nft_batch_send(&b, NULL, e);
+	nft_batch_free(&b);
+	return rc == -EEXIST ? 0 : rc;
+}
+
+int nft_port_table_delete(enum port_kind kind, struct nm_err *e)
+{
+	struct nftnl_table *t = table_obj(&families[kind]);
+	struct nft_batch b;
+	int rc;
+
+	if (!t || nft_batch_init(&b) < 0) {
+		if (t)
+			nftnl_table_free(t);
+		return nm_fail(e, -ENOMEM, "out of memory");
+	}
+	nft_batch_table(&b, NFT_MSG_DELTABLE, 0, t, "delete table");
+	rc = nft_batch_send(&b, NULL, e);
+	nft_batch_free(&b);
+	nftnl_table_free(t);
+	return rc == -ENOENT ? 0 : rc;
+}
+
+void nft_port_describe_table(enum port_kind kind, bool create, FILE *out)
+{
+	const struct port_family *pf = &families[kind];
+
+	if (!create) {
+		fprintf(out, "nft delete table %s %s\n", pf->name, NFT_TABLE_NAME);
+		return;
+	}
+	fprintf(out, "nft add table %s %s\n", pf->name, NFT_TABLE_NAME);
+	fprintf(out, "nft add map %s %s %s { type ifname : verdict; }\n", pf->name, NFT_TABLE_NAME,
+		PORTS_MAP);
+	fprintf(out,
+		"nft add chain %s %s %s { type filter hook prerouting priority %d; "
+		"policy accept; }\n",
+		pf->name, NFT_TABLE_NAME, BASE_CHAIN, pf->priority);
+	fprintf(out, "nft add rule %s %s %s iifname vmap @%s\n", pf->name, NFT_TABLE_NAME,
+		BASE_CHAIN, PORTS_MAP);
+}
+
 void nft_port_describe_set(const struct port_filter *f, const struct port_state *s, FILE *out)
 {
 	const struct port_family *pf = &families[f->kind];
@@ -595,17 +652,8 @@ void nft_port_describe_set(const struct port_filter *f, const struct port_state 
 
 	chain_name(f->ifname, chain);
 	fingerprint(f, comment, sizeof(comment));
-	if (!s->table) {
-		fprintf(out, "nft add table %s %s\n", pf->name, NFT_TABLE_NAME);
-		fprintf(out, "nft add map %s %s %s { type ifname : verdict; }\n", pf->name,
-			NFT_TABLE_NAME, PORTS_MAP);
-		fprintf(out,
-			"nft add chain %s %s %s { type filter hook prerouting priority %d; "
-			"policy accept; }\n",
-			pf->name, NFT_TABLE_NAME, BASE_CHAIN, pf->priority);
-		fprintf(out, "nft add rule %s %s %s iifname vmap @%s\n", pf->name, NFT_TABLE_NAME,
-			BASE_CHAIN, PORTS_MAP);
-	}
+	if (!s->table)
+		nft_port_describe_table(f->kind, true, out);
 	if (s->port)
 		nft_port_describe_clear(f->kind, f->ifname, out);
 	fprintf(out, "nft add chain %s %s %s { comment \"%s\"; }\n", pf->name, NFT_TABLE_NAME,

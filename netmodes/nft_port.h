@@ -67,4 +67,14 @@ int nft_port_clear(enum port_kind kind, const char *ifname, struct nm_err *e);
 void nft_port_describe_set(const struct port_filter *f, const struct port_state *s, FILE *out);
 void nft_port_describe_clear(enum port_kind kind, const char *ifname, FILE *out);
 
+/*
+ * The table alone, for per-host calls: created with its map and base chain
+ * (0 when it exists), or deleted with everything in it (0 when absent).
+ */
+int nft_port_table_create(enum port_kind kind, struct nm_err *e);
+/* 1, 0, or -errno with e set. */
+int nft_port_table_exists(enum port_kind kind, struct nm_err *e);
+int nft_port_table_delete(enum port_kind kind, struct nm_err *e);
+void nft_port_describe_table(enum port_kind kind, bool create, FILE *out);
+
 #endif

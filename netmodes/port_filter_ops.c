@@ -78,3 +78,51 @@ int op_port_filter_clear(struct plan *p, enum port_kind kind, const char *ifname
 	snprintf(o->f.ifname, sizeof(o->f.ifname), "%s", ifname);
 	return plan_add(p, &clear_type, o);
 }
+
+struct table_op {
+	enum port_kind kind;
+	bool create;
+};
+
+static int table_do(const struct table_op *o, bool create, struct nm_err *e)
+{
+	return create ? nft_port_table_create(o->kind, e) : nft_port_table_delete(o->kind, e);
+}
+
+static int table_apply(struct op *op, struct nm_err *e)
+{
+	struct table_op *o = op->data;
+
+	return table_do(o, o->create, e);
+}
+
+static int table_undo(struct op *op, struct nm_err *e)
+{
+	struct table_op *o = op->data;
+
+	return table_do(o, !o->create, e);
+}
+
+static void table_describe(const struct op *op, FILE *out)
+{
+	const struct table_op *o = op->data;
+
+	nft_port_describe_table(o->kind, o->create, out);
+}
+
+static const struct op_type table_type = {
+	.name = "anti-spoofing table",
+	.apply = table_apply,
+	.undo = table_undo,
+	.describe = table_describe,
+};
+
+int op_port_table(struct plan *p, enum port_kind kind, bool create)
+{
+	struct table_op *o = malloc(sizeof(*o));
+
+	if (!o)
+		return -ENOMEM;
+	*o = (struct table_op){ .kind = kind, .create = create };
+	return plan_add(p, &table_type, o);
+}

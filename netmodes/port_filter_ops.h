@@ -17,4 +17,7 @@ int op_port_filter_set(struct plan *p, const struct port_filter *f, const struct
 /* Removes ifname's filter. Returns 0 or -ENOMEM. */
 int op_port_filter_clear(struct plan *p, enum port_kind kind, const char *ifname);
 
+/* Creates (create) or deletes the kind's table; each undoes the other. */
+int op_port_table(struct plan *p, enum port_kind kind, bool create);
+
 #endif

@@ -19,7 +19,7 @@ out=$("$SCRIPTS/network-bridge" start 2>&1) || rc=$?
 check_eq "network-bridge not built: exit 1" 1 "$rc"
 check_eq "network-bridge not built: says so" \
 	"network-bridge: not implemented in this version of xen-netmodes" "$out"
-for mode in vif-route vif-nat; do
+for mode in vif-nat; do
 	rc=0
 	hotplug "$mode" 3 0 online >/dev/null 2>&1 || rc=$?
 	check_eq "$mode not built: exit 1" 1 "$rc"

@@ -14,6 +14,8 @@ D0=xnm$ID-dom0
 NAMESPACES=()
 FIXTURE_PID=
 export XENSTORED_PATH=$TMP/xenstored.sock
+# network-* state files of this test only
+export XEN_NETMODES_RUN_DIR=$TMP/run
 SCRIPTS=$TMP/scripts
 
 ok() {
@@ -167,16 +169,19 @@ hotplug() {
 	done
 	ip netns exec "$D0" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
 		XENSTORED_PATH="$XENSTORED_PATH" ASAN_OPTIONS="${ASAN_OPTIONS:-}" \
+		XEN_NETMODES_RUN_DIR="$XEN_NETMODES_RUN_DIR" \
 		script="$SCRIPTS/$script" XENBUS_TYPE=vif XENBUS_PATH="backend/vif/$domid/$devid" \
 		XENBUS_BASE_PATH=backend netdev= vif="vif$domid.$devid" "${env[@]}" \
 		"$SCRIPTS/$script" "$command" type_if=vif "${args[@]}"
 }
 
-# Everything a call could change in dom0: links, addresses, routes, nftables
-# (less the bridge's running timers).
+# Everything a call could change in dom0: links, addresses, routes, proxy
+# neighbours, nftables (less the bridge's running timers, and the qdisc the
+# kernel attaches the first time a link comes up).
 host_state() {
 	ip netns exec "$D0" sh -c 'ip -d -o link show; ip -o addr show; ip route show table all;
-		ip -6 route show table all; nft list ruleset' | sed 's/[a-z_]*timer *[0-9.]*//g'
+		ip -6 route show table all; ip neigh show proxy; ip -6 neigh show proxy;
+		nft list ruleset' | sed -e 's/[a-z_]*timer *[0-9.]*//g' -e 's/ qdisc [a-z_]*//'
 }
 
 xs_state() {

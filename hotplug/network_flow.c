@@ -1,0 +1,126 @@
+#include "network_flow.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "../netmodes/rtnl.h"
+#include "lock.h"
+#include "log.h"
+#include "parse.h"
+#include "request.h"
+
+/* A host-wide change may wait for another one; never as long as a toolstack would. */
+#define NETWORK_LOCK_TIMEOUT_MS 30000
+
+static int parse_network_command(const char *s, enum network_command *ret, struct nm_err *e)
+{
+	static const char *const names[] = { "start", "stop", "status" };
+	char q[64];
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (!strcmp(s, names[i])) {
+			*ret = (enum network_command)i;
+			return 0;
+		}
+	}
+	return nm_fail(e, -EINVAL, "invalid command \"%s\": expected start, stop or status",
+		       quote_value(s, q, sizeof(q)));
+}
+
+static int take_assignment(struct network_request *r, const char *arg, struct nm_err *e)
+{
+	const char *key, *val;
+	size_t klen;
+	char q[64];
+
+	if (parse_assignment(arg, &key, &klen, &val, e) < 0)
+		return -EINVAL;
+	if (klen == 6 && !strncmp(key, "netdev", 6))
+		return parse_ifname(val, "netdev", r->netdev, e);
+	if (klen == 9 && !strncmp(key, "antispoof", 9))
+		return parse_bool(val, "antispoof", &r->antispoof, e);
+	return nm_fail(e, -EINVAL, "unknown parameter \"%s\": expected netdev or antispoof",
+		       quote_value(arg, q, sizeof(q)));
+}
+
+static int parse_args(struct network_request *r, int argc, char **argv, char **envp,
+		      struct nm_err *e)
+{
+	const char *command = NULL, *dry = env_get(envp, "XEN_NETMODES_DRY_RUN");
+	char q[64];
+
+	r->antispoof = true;
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--dry-run"))
+			r->dry_run = true;
+		else if (!strcmp(argv[i], "--json"))
+			r->json = true;
+		else if (strchr(argv[i], '=')) {
+			if (take_assignment(r, argv[i], e) < 0)
+				return -EINVAL;
+		} else if (!command)
+			command = argv[i];
+		else
+			return nm_fail(e, -EINVAL, "unexpected argument \"%s\"",
+				       quote_value(argv[i], q, sizeof(q)));
+	}
+	if (dry && *dry) {
+		bool on;
+		if (parse_bool(dry, "XEN_NETMODES_DRY_RUN", &on, e) < 0)
+			return -EINVAL;
+		r->dry_run = r->dry_run || on;
+	}
+	if (!command)
+		return nm_fail(e, -EINVAL, "missing command: expected start, stop or status");
+	return parse_network_command(command, &r->cmd, e);
+}
+
+static int run(struct network_request *r, network_planner *planner, network_status *status,
+	       struct nl_sock *nl, struct plan *plan, struct hp_lock *lock, struct nm_err *e)
+{
+	char lock_name[64];
+	int rc;
+
+	if (r->cmd == NET_STATUS)
+		return status(r, nl, stdout, e);
+	snprintf(lock_name, sizeof(lock_name), "xen-netmodes-%s", r->prog);
+	if (!r->dry_run && (rc = lock_claim(lock_name, NETWORK_LOCK_TIMEOUT_MS, lock, e)) < 0)
+		return rc;
+	if ((rc = planner(r, nl, plan, e)) < 0)
+		return rc;
+	if (r->dry_run) {
+		printf("# %s %s\n", r->prog, r->cmd == NET_START ? "start" : "stop");
+		plan_describe(plan, stdout);
+		return 0;
+	}
+	if ((rc = plan_apply(plan, e)) < 0)
+		return rc;
+	log_line(LOG_INFO, "Successful %s %s%s.", r->prog, r->cmd == NET_START ? "start" : "stop",
+		 plan->n ? "" : " (nothing to change)");
+	return 0;
+}
+
+int network_flow_run(const char *prog, network_planner *planner, network_status *status,
+		     int argc, char **argv, char **envp)
+{
+	struct network_request r = { .prog = prog };
+	struct hp_lock lock = { .fd = -1 };
+	struct plan plan = { 0 };
+	struct nl_sock *nl = NULL;
+	struct nm_err e = { "" };
+	int rc;
+
+	log_init(prog);
+	rc = parse_args(&r, argc, argv, envp, &e);
+	if (!rc)
+		rc = rt_open(&nl, &e);
+	if (!rc)
+		rc = run(&r, planner, status, nl, &plan, &lock, &e);
+	if (rc < 0)
+		log_line(LOG_ERR, "%s: %s", prog, e.msg);
+	lock_release(&lock);
+	plan_free(&plan);
+	if (nl)
+		rt_close(nl);
+	return rc < 0 ? 1 : 0;
+}

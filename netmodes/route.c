@@ -1,0 +1,170 @@
+/*
+ * vif-route: the guest's addresses routed to its vif. dom0 lends the vif its
+ * own address (/32) and answers ARP on the vif (proxy ARP) and NDP on the
+ * uplink (proxy NDP entries), so neither the guest nor the LAN needs a route.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "link_ops.h"
+#include "modes.h"
+#include "network_route.h"
+#include "nft_port.h"
+#include "port_filter_ops.h"
+#include "route_ops.h"
+#include "sysctl_ops.h"
+#include "vifdev.h"
+
+/* Guests' routes lose to nothing and qemu's tap wins over the vif, as in the shell script. */
+static unsigned route_metric(const struct vif_request *r)
+{
+	return r->type == VIF_TYPE_TAP ? 1 : 2;
+}
+
+static void proxy_arp_key(const char *dev, char *buf, size_t n)
+{
+	snprintf(buf, n, "net/ipv4/conf/%s/proxy_arp", dev);
+}
+
+static int plan_filter(const struct vif_request *r, const char *dev, bool antispoof,
+		       struct plan *p, struct nm_err *e)
+{
+	struct port_filter f = { .kind = PORT_ROUTED, .mac = r->mac, .ips = r->ips };
+	struct port_state s;
+	int rc = nft_port_query(PORT_ROUTED, dev, &s, e);
+
+	if (rc < 0)
+		return rc;
+	if (!antispoof)
+		return s.port ? op_port_filter_clear(p, PORT_ROUTED, dev) : 0;
+	if (!r->has_mac)
+		return nm_fail(e, -EINVAL, "the backend has no mac: cannot filter %s", dev);
+	snprintf(f.ifname, sizeof(f.ifname), "%s", dev);
+	return nft_port_matches(&s, &f) ? 0 : op_port_filter_set(p, &f, &s);
+}
+
+/* Routes to every guest prefix, and proxy NDP on the uplink for each IPv6 address. */
+static int plan_routes(const struct vif_request *r, struct mode_ctx *c, bool add, int ifindex,
+		       const char *dev, const struct prefix *src, const struct link_info *uplink,
+		       struct plan *p)
+{
+	int rc = 0;
+
+	for (size_t i = 0; i < r->ips.n && !rc; i++) {
+		const struct prefix *ip = &r->ips.p[i];
+		bool v6 = ip->family == AF_INET6;
+		if (ifindex)
+			rc = op_route(p, c->nl, add, ifindex, dev, ip, v6 ? NULL : src, route_metric(r));
+		if (!rc && v6 && ip->len == 128 && uplink)
+			rc = op_neigh_proxy(p, c->nl, add, uplink->ifindex, uplink->name, ip);
+	}
+	return rc;
+}
+
+static int find_uplink(const struct vif_request *r, struct mode_ctx *c, struct link_info *uplink,
+		       bool *antispoof, struct nm_err *e)
+{
+	char name[IFNAMSIZ];
+	int rc = network_route_netdev(c->nl, r->netdev, name, antispoof, e);
+
+	if (rc < 0)
+		return rc;
+	rc = rt_link_get(c->nl, 0, name, uplink, e);
+	return rc == -ENODEV ? nm_fail(e, rc, "netdev %s does not exist", name) : rc;
+}
+
+static int plan_up(const struct vif_request *r, struct mode_ctx *c, struct plan *p,
+		   struct vif_outcome *out, struct nm_err *e)
+{
+	char key[64];
+	struct vifdev d;
+	struct link_info uplink;
+	struct prefix dom0;
+	bool antispoof;
+	int rc, idx;
+
+	if ((rc = vifdev_find(r, c->nl, &d, e)) < 0)
+		return rc;
+	snprintf(out->dev, sizeof(out->dev), "%s", d.name);
+	if (!r->ips.n)
+		return nm_fail(e, -EINVAL, "the backend has no ip: routed mode has nothing to route to %s",
+			       d.name);
+	if ((rc = find_uplink(r, c, &uplink, &antispoof, e)) < 0)
+		return rc;
+	rc = rt_primary_ipv4(c->nl, uplink.ifindex, &dom0, e);
+	if (rc == -EADDRNOTAVAIL)
+		return nm_fail(e, rc, "%s has no IPv4 address. Bring it up or specify another "
+				      "interface with netdev=<if>", uplink.name);
+	if (rc < 0)
+		return rc;
+
+	idx = d.link.ifindex;
+	rc = 0;
+	if (d.rename && d.link.up)
+		rc = op_link_set_up(p, c->nl, idx, d.link.name, false);
+	if (!rc && d.rename)
+		rc = op_link_rename(p, c->nl, idx, d.link.name, d.name);
+	if (!rc)
+		rc = vifdev_plan_mtu(r, c, &d, r->mtu ? r->mtu : uplink.mtu, p);
+	if (!rc)
+		rc = op_addr(p, c->nl, true, idx, d.name, &dom0);
+	if (rc < 0)
+		return nm_fail(e, rc, "out of memory");
+	if ((rc = plan_filter(r, d.name, antispoof, p, e)) < 0)
+		return rc;
+	proxy_arp_key(d.name, key, sizeof(key));
+	rc = op_sysctl(p, key, "1");
+	if (!rc && (!d.link.up || d.rename))
+		rc = op_link_set_up(p, c->nl, idx, d.name, true);
+	if (!rc)
+		rc = plan_routes(r, c, true, idx, d.name, &dom0, &uplink, p);
+	return rc < 0 ? nm_fail(e, rc, "out of memory") : 0;
+}
+
+/* Offline takes away every trace, and tolerates a vif (or an uplink) already gone. */
+static int plan_down(const struct vif_request *r, struct mode_ctx *c, struct plan *p,
+		     struct vif_outcome *out, struct nm_err *e)
+{
+	struct vifdev d;
+	struct link_info uplink;
+	struct addr_set addrs = { 0 };
+	struct port_state s;
+	bool antispoof, have_uplink;
+	char key[64];
+	int rc;
+
+	if ((rc = vifdev_find(r, c->nl, &d, e)) < 0)
+		return rc;
+	snprintf(out->dev, sizeof(out->dev), "%s", d.name);
+	rc = find_uplink(r, c, &uplink, &antispoof, e);
+	if (rc < 0 && rc != -ENODEV)
+		return rc;
+	have_uplink = rc == 0;
+	if (d.exists && (rc = addr_set_query(c->nl, d.link.ifindex, &addrs, e)) < 0)
+		return rc;
+	rc = 0;
+	if (d.exists && d.link.up)
+		rc = op_link_set_up(p, c->nl, d.link.ifindex, d.name, false);
+	if (!rc)
+		rc = plan_routes(r, c, false, d.exists ? d.link.ifindex : 0, d.name, NULL,
+				 have_uplink ? &uplink : NULL, p);
+	if (!rc && addrs.n)
+		rc = op_addr_flush(p, c->nl, d.name, &addrs);
+	addr_set_free(&addrs);
+	if (!rc && d.exists) {
+		proxy_arp_key(d.name, key, sizeof(key));
+		rc = op_sysctl(p, key, "0");
+	}
+	if (rc < 0)
+		return nm_fail(e, rc, "out of memory");
+	if ((rc = nft_port_query(PORT_ROUTED, d.name, &s, e)) < 0)
+		return rc;
+	return s.port ? op_port_filter_clear(p, PORT_ROUTED, d.name) : 0;
+}
+
+int route_plan(const struct vif_request *r, struct mode_ctx *c, struct plan *p,
+	       struct vif_outcome *out, struct nm_err *e)
+{
+	return vif_command_is_up(r->cmd) ? plan_up(r, c, p, out, e) : plan_down(r, c, p, out, e);
+}

@@ -1,0 +1,34 @@
+/*
+ * Plan operations for routed guests: an address on a link, a route to a
+ * guest's prefix through its vif, a proxy neighbour entry answering NDP for
+ * a guest address. Adds replace (so a repeated online changes nothing);
+ * deletes tolerate what is already gone; each undoes the other.
+ * Constructors return 0 or -ENOMEM.
+ */
+#ifndef NETMODES_ROUTE_OPS_H
+#define NETMODES_ROUTE_OPS_H
+
+#include <stdbool.h>
+
+#include "netaddr.h"
+#include "plan.h"
+#include "rtnl.h"
+
+/* The protocol our routes carry, so they can be told apart from anyone else's. */
+#define XNM_RTPROT 88
+
+int op_addr(struct plan *p, struct nl_sock *sk, bool add, int ifindex, const char *dev,
+	    const struct prefix *addr);
+/* src may be NULL (IPv6 routes take the kernel's choice). */
+int op_route(struct plan *p, struct nl_sock *sk, bool add, int ifindex, const char *dev,
+	     const struct prefix *dst, const struct prefix *src, unsigned metric);
+int op_neigh_proxy(struct plan *p, struct nl_sock *sk, bool add, int ifindex, const char *dev,
+		   const struct prefix *addr);
+
+/* The primary IPv4 address of ifindex (global, not secondary); -EADDRNOTAVAIL when none. */
+int rt_primary_ipv4(struct nl_sock *sk, int ifindex, struct prefix *ret, struct nm_err *e);
+
+/* The device of the main table's IPv4 default route (lowest metric); -ENOENT when none. */
+int rt_default_route_dev(struct nl_sock *sk, char ret[IFNAMSIZ], struct nm_err *e);
+
+#endif
