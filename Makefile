@@ -12,6 +12,7 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 XEN_SCRIPT_DIR ?= /etc/xen/scripts
 LIBEXECDIR ?= $(PREFIX)/lib/xen-netmodes
+MANDIR ?= $(PREFIX)/share/man
 BUILD ?= build
 
 CC ?= cc
@@ -82,8 +83,9 @@ deps:
 # A script already at an applet's name (Xen's own) is kept aside as NAME.orig;
 # uninstall puts it back.
 install: all
-	install -d $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(XEN_SCRIPT_DIR)
+	install -d $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(XEN_SCRIPT_DIR) $(DESTDIR)$(MANDIR)/man8
 	install -m 0755 $(BIN) $(DESTDIR)$(LIBEXECDIR)/xen-netmodes
+	install -m 0644 $(wildcard docs/*.8) $(DESTDIR)$(MANDIR)/man8/
 	$(Q)for a in $(APPLETS); do \
 		l=$(DESTDIR)$(XEN_SCRIPT_DIR)/$$a; \
 		if [ -e "$$l" ] && [ ! -L "$$l" ] && [ ! -e "$$l.orig" ]; then mv "$$l" "$$l.orig"; fi; \
@@ -94,7 +96,7 @@ uninstall:
 		l=$(DESTDIR)$(XEN_SCRIPT_DIR)/$$a; \
 		if [ "$$(readlink "$$l")" = $(LIBEXECDIR)/xen-netmodes ]; then rm -f "$$l"; \
 			if [ -e "$$l.orig" ]; then mv "$$l.orig" "$$l"; fi; fi; done
-	rm -f $(DESTDIR)$(LIBEXECDIR)/xen-netmodes
+	rm -f $(DESTDIR)$(LIBEXECDIR)/xen-netmodes $(patsubst docs/%,$(DESTDIR)$(MANDIR)/man8/%,$(wildcard docs/*.8))
 	-rmdir $(DESTDIR)$(LIBEXECDIR) 2>/dev/null
 
 clean:

@@ -39,6 +39,7 @@ for t in "$BUILD"/tests/unit/test_*; do
 	[ -x "$t" ] && suite "$t"
 done
 suite "$here/xenstored/selftest.sh" "$BUILD"
+suite "$here/docs_lint.sh"
 for t in "$here"/integration/*_test.sh; do
 	suite "$t" "$BUILD"
 done

@@ -41,10 +41,12 @@ for a in vif-bridge vif-route vif-nat network-bridge network-route network-nat v
 	check_eq "$a linked into the script dir" /usr/lib/xen-netmodes/xen-netmodes \
 		"$(readlink "$DEST/etc/xen/scripts/$a")"
 done
+check "man pages installed" test -f "$DEST/usr/share/man/man8/vif-route.8"
 check "the shell script was kept aside" grep -q '^#!/bin/sh' "$DEST/etc/xen/scripts/vif-bridge.orig"
 make -s -C "$ROOT" BUILD="$BUILD" DESTDIR="$DEST" PREFIX=/usr uninstall >/dev/null
 check "uninstall puts the shell script back" grep -q '^#!/bin/sh' "$DEST/etc/xen/scripts/vif-bridge"
 check_fails "uninstall removes the links" test -L "$DEST/etc/xen/scripts/vif-route"
 check_fails "uninstall removes the binary" test -e "$DEST/usr/lib/xen-netmodes/xen-netmodes"
+check_fails "uninstall removes the man pages" test -e "$DEST/usr/share/man/man8/vif-route.8"
 
 finish

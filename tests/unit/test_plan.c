@@ -17,9 +17,8 @@
 #include <netlink/route/link/bridge.h>
 #include <netlink/route/link/veth.h>
 
-#include "../../netmodes/modes.h"
 #include "../../netmodes/nft_port.h"
-#include "../../netmodes/rtnl.h"
+#include "plan_helpers.h"
 
 /* The engine, with operations that record what they did. */
 
@@ -63,18 +62,6 @@ static const struct op_type rec_type = {
 	.describe = rec_describe, .release = rec_release,
 };
 
-static char *describe(const struct plan *p)
-{
-	static char buf[8192];
-	FILE *f;
-
-	buf[0] = '\0';
-	f = fmemopen(buf, sizeof(buf), "w");
-	assert_non_null(f);
-	plan_describe(p, f);
-	fclose(f);
-	return buf;
-}
 
 static void test_apply_in_order(void **state)
 {
@@ -129,8 +116,6 @@ static void test_rollback_failure_reported(void **state)
 
 /* vif-bridge plans in a namespace of our own. */
 
-static struct nl_sock *sk;
-
 static void add_veth(const char *name, const char *peer)
 {
 	assert_int_equal(rtnl_link_veth_add(sk, name, peer, getpid()), 0);
@@ -139,21 +124,10 @@ static void add_veth(const char *name, const char *peer)
 static int ns_setup(void **state)
 {
 	(void)state;
-	if (unshare(CLONE_NEWNET) < 0) {
-		print_error("unshare(CLONE_NEWNET): %s (run as root)\n", strerror(errno));
-		return -1;
-	}
-	if (rt_open(&sk, NULL) < 0 || rtnl_link_bridge_add(sk, "xenbr0") < 0)
+	if (enter_netns(NULL) < 0 || rtnl_link_bridge_add(sk, "xenbr0") < 0)
 		return -1;
 	add_veth("vif1.0", "peer1");
 	add_veth("vif2.0", "peer2");
-	return 0;
-}
-
-static int ns_teardown(void **state)
-{
-	(void)state;
-	rt_close(sk);
 	return 0;
 }
 
@@ -169,25 +143,12 @@ static struct vif_request request(enum vif_command cmd, const char *dev)
 	return r;
 }
 
-/* Plans r; returns the describe text, or the error message when planning fails. */
-static const char *plan_text(const struct vif_request *r, int expect_rc)
+static const char *bridge_text(const struct vif_request *r, int expect_rc)
 {
-	static char msg[ERR_MSG_LEN];
-	struct mode_ctx c = { .nl = sk, .xs = NULL };
-	struct plan p = { 0 };
-	struct vif_outcome out = { 0 };
-	struct nm_err e = { "" };
-	const char *text;
-	int rc = bridge_plan(r, &c, &p, &out, &e);
+	int rc;
+	const char *text = plan_text(bridge_plan, r, &rc);
 
 	assert_int_equal(rc, expect_rc);
-	if (rc < 0) {
-		plan_free(&p);
-		snprintf(msg, sizeof(msg), "%s", e.msg);
-		return msg;
-	}
-	text = describe(&p);
-	plan_free(&p);
 	return text;
 }
 
@@ -196,7 +157,7 @@ static void test_online_fresh_vif(void **state)
 	struct vif_request r = request(VIF_ONLINE, "vif1.0");
 
 	(void)state;
-	assert_string_equal(plan_text(&r, 0),
+	assert_string_equal(bridge_text(&r, 0),
 			    "ip link set dev vif1.0 address fe:ff:ff:ff:ff:ff\n"
 			    "xenstore-write /local/domain/1/device/vif/0/mtu 1500\n"
 			    "ip link set dev vif1.0 master xenbr0\n"
@@ -210,7 +171,7 @@ static void test_online_vifname_and_mtu(void **state)
 	(void)state;
 	snprintf(r.vifname, sizeof(r.vifname), "web0");
 	r.mtu = 1400;
-	assert_string_equal(plan_text(&r, 0),
+	assert_string_equal(bridge_text(&r, 0),
 			    "ip link set dev vif1.0 name web0\n"
 			    "ip link set dev web0 address fe:ff:ff:ff:ff:ff\n"
 			    "ip link set dev web0 mtu 1400\n"
@@ -246,7 +207,7 @@ static void test_online_with_ip_filters_before_enslave(void **state)
 		 "ip link set dev vif1.0 up\n",
 		 nft);
 	free(nft);
-	assert_string_equal(plan_text(&r, 0), expected);
+	assert_string_equal(bridge_text(&r, 0), expected);
 }
 
 static void test_ip_without_mac_refused(void **state)
@@ -256,7 +217,7 @@ static void test_ip_without_mac_refused(void **state)
 	(void)state;
 	r.ips.n = 1;
 	r.ips.p[0] = (struct prefix){ .family = AF_INET, .len = 32 };
-	assert_string_equal(plan_text(&r, -EINVAL),
+	assert_string_equal(bridge_text(&r, -EINVAL),
 			    "ip is set but the backend has no mac: cannot filter vif1.0");
 }
 
@@ -274,9 +235,9 @@ static void test_in_place_port_not_bounced_then_offline(void **state)
 	assert_int_equal(bridge_plan(&r, &c, &p, &out, &e), 0);
 	assert_int_equal(plan_apply(&p, &e), 0);
 	plan_free(&p);
-	assert_string_equal(plan_text(&r, 0), "");
+	assert_string_equal(bridge_text(&r, 0), "");
 	r.cmd = VIF_OFFLINE;
-	assert_string_equal(plan_text(&r, 0),
+	assert_string_equal(bridge_text(&r, 0),
 			    "ip link set dev vif2.0 down\n"
 			    "ip link set dev vif2.0 nomaster\n");
 }
@@ -286,7 +247,7 @@ static void test_offline_of_missing_vif_is_empty(void **state)
 	struct vif_request r = request(VIF_OFFLINE, "vif9.0");
 
 	(void)state;
-	assert_string_equal(plan_text(&r, 0), "");
+	assert_string_equal(bridge_text(&r, 0), "");
 }
 
 static void test_planning_errors(void **state)
@@ -295,16 +256,16 @@ static void test_planning_errors(void **state)
 
 	(void)state;
 	snprintf(r.bridge, sizeof(r.bridge), "nosuch0");
-	assert_string_equal(plan_text(&r, -ENODEV), "Could not find bridge device nosuch0");
+	assert_string_equal(bridge_text(&r, -ENODEV), "Could not find bridge device nosuch0");
 	snprintf(r.bridge, sizeof(r.bridge), "peer1");
-	assert_string_equal(plan_text(&r, -EINVAL), "peer1 is not a bridge");
+	assert_string_equal(bridge_text(&r, -EINVAL), "peer1 is not a bridge");
 	snprintf(r.bridge, sizeof(r.bridge), "xenbr0");
 	snprintf(r.vifname, sizeof(r.vifname), "vif2.0");
-	assert_string_equal(plan_text(&r, -EEXIST),
+	assert_string_equal(bridge_text(&r, -EEXIST),
 			    "Cannot rename interface vif1.0. An interface with name vif2.0 "
 			    "already exists.");
 	r = request(VIF_ONLINE, "vif7.0");
-	assert_string_equal(plan_text(&r, -ENODEV), "device vif7.0 does not exist");
+	assert_string_equal(bridge_text(&r, -ENODEV), "device vif7.0 does not exist");
 }
 
 static void test_first_bridge_by_name(void **state)
@@ -314,10 +275,10 @@ static void test_first_bridge_by_name(void **state)
 	(void)state;
 	r.bridge[0] = '\0';
 	assert_int_equal(rtnl_link_bridge_add(sk, "abr0"), 0);
-	assert_non_null(strstr(plan_text(&r, 0), "ip link set dev vif1.0 master abr0\n"));
+	assert_non_null(strstr(bridge_text(&r, 0), "ip link set dev vif1.0 master abr0\n"));
 	snprintf(r.bridge, sizeof(r.bridge), "xenbr7");
 	assert_int_equal(rtnl_link_bridge_add(sk, "eth7"), 0);
-	assert_non_null(strstr(plan_text(&r, 0), "ip link set dev vif1.0 master eth7\n"));
+	assert_non_null(strstr(bridge_text(&r, 0), "ip link set dev vif1.0 master eth7\n"));
 }
 
 /* A step that fails for real undoes the MAC change before it. */
@@ -370,5 +331,5 @@ int main(void)
 	};
 	int failed = cmocka_run_group_tests_name("plan engine", engine, NULL, NULL);
 
-	return failed + cmocka_run_group_tests_name("vif-bridge plans", bridge, ns_setup, ns_teardown);
+	return failed + cmocka_run_group_tests_name("vif-bridge plans", bridge, ns_setup, leave_netns);
 }
