@@ -4,7 +4,7 @@
 
 #include <stdio.h>
 
-#include "../netmodes/network_route.h"
+#include "../netmodes/network.h"
 
 typedef int network_planner(const struct network_request *r, struct nl_sock *sk, struct plan *p,
 			    struct nm_err *e);

@@ -1,4 +1,4 @@
-#include "network_route.h"
+#include "network.h"
 
 #include <errno.h>
 #include <linux/rtnetlink.h>
@@ -13,79 +13,38 @@
 #include "state_ops.h"
 #include "sysctl_ops.h"
 
-/* Keys in the state file besides the saved sysctls, which are stored as "sysctl:KEY". */
 #define ST_NETDEV "netdev"
 #define ST_ANTISPOOF "antispoof"
 #define ST_TABLE "table-created"
-#define ST_SYSCTL "sysctl:"
-
-int network_route_netdev(struct nl_sock *sk, const char *given, char ret[IFNAMSIZ],
-			 bool *ret_antispoof, struct nm_err *e)
-{
-	struct state st;
-	const char *v;
-	int rc = state_load(NETWORK_ROUTE_STATE, &st, e);
-
-	if (rc < 0 && rc != -ENOENT)
-		return rc;
-	*ret_antispoof = rc == -ENOENT || !(v = state_get(&st, ST_ANTISPOOF)) || strcmp(v, "no");
-	if (given && *given) {
-		snprintf(ret, IFNAMSIZ, "%s", given);
-		return 0;
-	}
-	if (rc == 0 && (v = state_get(&st, ST_NETDEV))) {
-		snprintf(ret, IFNAMSIZ, "%s", v);
-		return 0;
-	}
-	rc = rt_default_route_dev(sk, ret, e);
-	if (rc == -ENOENT)
-		snprintf(ret, IFNAMSIZ, "eth0");
-	return rc == -ENOENT ? 0 : rc;
-}
-
-/* Sets key to value, remembering the value it had for stop. */
-static int plan_sysctl(struct plan *p, struct state *st, const char *key, const char *value,
-		       struct nm_err *e)
-{
-	char old[32], skey[STATE_KEY_LEN];
-	int rc = sysctl_read(key, old, sizeof(old), e);
-
-	if (rc < 0)
-		return rc;
-	snprintf(skey, sizeof(skey), ST_SYSCTL "%s", key);
-	if (state_set(st, skey, old) < 0)
-		return nm_fail(e, -E2BIG, "too much state to record");
-	return op_sysctl(p, key, value) < 0 ? nm_fail(e, -ENOMEM, "out of memory") : 0;
-}
 
 static int plan_start(const struct network_request *r, struct nl_sock *sk, struct plan *p,
 		      struct nm_err *e)
 {
+	struct network_state ns;
 	struct state st = { 0 };
 	struct link_info li;
 	char netdev[IFNAMSIZ], key[64];
-	bool unused;
-	int rc = state_load(NETWORK_ROUTE_STATE, &st, e);
+	int rc = network_state_load(NETWORK_ROUTE_STATE, &ns, e);
 
-	if (rc == 0)
-		return 0; /* started already: start twice changes nothing */
-	if (rc != -ENOENT)
+	if (rc < 0)
 		return rc;
-	if ((rc = network_route_netdev(sk, r->netdev, netdev, &unused, e)) < 0)
+	if (ns.started)
+		return 0; /* start twice changes nothing */
+	if ((rc = network_netdev(sk, &ns, r->netdev, netdev, e)) < 0)
 		return rc;
 	if ((rc = rt_link_get(sk, 0, netdev, &li, e)) < 0)
 		return rc == -ENODEV ? nm_fail(e, rc, "netdev %s does not exist", netdev) : rc;
 	state_set(&st, ST_NETDEV, netdev);
 	state_set(&st, ST_ANTISPOOF, r->antispoof ? "yes" : "no");
-	if ((rc = plan_sysctl(p, &st, "net/ipv4/ip_forward", "1", e)) < 0)
+	if ((rc = network_plan_sysctl(p, &st, "net/ipv4/ip_forward", "1", e)) < 0)
 		return rc;
 	snprintf(key, sizeof(key), "net/ipv4/conf/%s/proxy_arp", netdev);
-	if ((rc = plan_sysctl(p, &st, key, "1", e)) < 0)
+	if ((rc = network_plan_sysctl(p, &st, key, "1", e)) < 0)
 		return rc;
 	if (sysctl_exists("net/ipv6/conf/all/forwarding")) {
 		snprintf(key, sizeof(key), "net/ipv6/conf/%s/proxy_ndp", netdev);
-		if ((rc = plan_sysctl(p, &st, "net/ipv6/conf/all/forwarding", "1", e)) < 0 ||
-		    (rc = plan_sysctl(p, &st, key, "1", e)) < 0)
+		if ((rc = network_plan_sysctl(p, &st, "net/ipv6/conf/all/forwarding", "1", e)) < 0 ||
+		    (rc = network_plan_sysctl(p, &st, key, "1", e)) < 0)
 			return rc;
 	}
 	if (r->antispoof) {
@@ -101,32 +60,25 @@ static int plan_start(const struct network_request *r, struct nl_sock *sk, struc
 							       : 0;
 }
 
-static int plan_stop(struct nl_sock *sk, struct plan *p, struct nm_err *e)
+static int plan_stop(struct plan *p, struct nm_err *e)
 {
-	struct state st;
-	int rc = state_load(NETWORK_ROUTE_STATE, &st, e);
+	struct network_state ns;
+	int rc = network_state_load(NETWORK_ROUTE_STATE, &ns, e);
 
-	(void)sk;
-	if (rc == -ENOENT)
-		return 0; /* not started: nothing to undo */
-	if (rc < 0)
-		return rc;
-	/* In reverse of start, each parameter back to what it was. */
-	for (size_t i = st.n; i-- > 0 && !rc;)
-		if (!strncmp(st.kv[i].key, ST_SYSCTL, strlen(ST_SYSCTL)) &&
-		    sysctl_exists(st.kv[i].key + strlen(ST_SYSCTL)))
-			rc = op_sysctl(p, st.kv[i].key + strlen(ST_SYSCTL), st.kv[i].value);
-	if (!rc && state_get(&st, ST_TABLE))
+	if (rc < 0 || !ns.started)
+		return rc; /* not started: nothing to undo */
+	rc = network_plan_restore(p, &ns.st);
+	if (!rc && state_get(&ns.st, ST_TABLE))
 		rc = op_port_table(p, PORT_ROUTED, false);
 	if (!rc)
-		rc = op_state_remove(p, NETWORK_ROUTE_STATE, &st);
+		rc = op_state_remove(p, NETWORK_ROUTE_STATE, &ns.st);
 	return rc < 0 ? nm_fail(e, rc, "out of memory") : 0;
 }
 
 int network_route_plan(const struct network_request *r, struct nl_sock *sk, struct plan *p,
 		       struct nm_err *e)
 {
-	return r->cmd == NET_START ? plan_start(r, sk, p, e) : plan_stop(sk, p, e);
+	return r->cmd == NET_START ? plan_start(r, sk, p, e) : plan_stop(p, e);
 }
 
 /* Status */
@@ -207,51 +159,34 @@ static int routed_vifs(struct nl_sock *sk, struct routed *rs, struct nm_err *e)
 	return 0;
 }
 
-static void print_text(const struct state *st, bool started, const struct routed *rs, FILE *out)
+static void print_text(const struct network_state *ns, const struct routed *rs, FILE *out)
 {
-	fprintf(out, "network-route: %s\n", started ? "started" : "not started");
-	if (started) {
-		fprintf(out, "  netdev: %s\n", state_get(st, ST_NETDEV));
-		fprintf(out, "  anti-spoofing: %s\n", state_get(st, ST_ANTISPOOF));
+	fprintf(out, "network-route: %s\n", ns->started ? "started" : "not started");
+	if (ns->started) {
+		fprintf(out, "  netdev: %s\n", network_state_get(ns, ST_NETDEV, "?"));
+		fprintf(out, "  anti-spoofing: %s\n", network_state_get(ns, ST_ANTISPOOF, "?"));
 	}
-	for (size_t i = 0; i < st->n; i++) {
-		const char *key = st->kv[i].key + strlen(ST_SYSCTL);
-		char now[32] = "?";
-		if (strncmp(st->kv[i].key, ST_SYSCTL, strlen(ST_SYSCTL)))
-			continue;
-		(void)sysctl_read(key, now, sizeof(now), NULL);
-		fprintf(out, "  %s = %s (before start: %s)\n", key, now, st->kv[i].value);
-	}
+	network_print_sysctls(&ns->st, false, out);
 	fprintf(out, "routed vifs:%s\n", rs->n ? "" : " none");
 	for (size_t i = 0; i < rs->n; i++)
 		fprintf(out, "  %s: %s\n", rs->v[i].name, rs->v[i].addrs);
 }
 
-static void print_json(const struct state *st, bool started, const struct routed *rs, FILE *out)
+static void print_json(const struct network_state *ns, const struct routed *rs, FILE *out)
 {
-	const char *sep = "";
-
-	fprintf(out, "{\"started\": %s", started ? "true" : "false");
-	if (started)
-		fprintf(out, ", \"netdev\": \"%s\", \"antispoof\": %s", state_get(st, ST_NETDEV),
-			strcmp(state_get(st, ST_ANTISPOOF), "no") ? "true" : "false");
+	fprintf(out, "{\"started\": %s", ns->started ? "true" : "false");
+	if (ns->started)
+		fprintf(out, ", \"netdev\": \"%s\", \"antispoof\": %s",
+			network_state_get(ns, ST_NETDEV, ""),
+			strcmp(network_state_get(ns, ST_ANTISPOOF, "yes"), "no") ? "true" : "false");
 	fprintf(out, ", \"sysctl\": {");
-	for (size_t i = 0; i < st->n; i++) {
-		const char *key = st->kv[i].key + strlen(ST_SYSCTL);
-		char now[32] = "";
-		if (strncmp(st->kv[i].key, ST_SYSCTL, strlen(ST_SYSCTL)))
-			continue;
-		(void)sysctl_read(key, now, sizeof(now), NULL);
-		fprintf(out, "%s\"%s\": {\"value\": \"%s\", \"before\": \"%s\"}", sep, key, now,
-			st->kv[i].value);
-		sep = ", ";
-	}
+	network_print_sysctls(&ns->st, true, out);
 	fprintf(out, "}, \"vifs\": {");
 	for (size_t i = 0; i < rs->n; i++) {
 		char addrs[sizeof(rs->v[i].addrs)], *tok, *save = NULL;
+		const char *sep = "";
 		fprintf(out, "%s\"%s\": [", i ? ", " : "", rs->v[i].name);
 		snprintf(addrs, sizeof(addrs), "%s", rs->v[i].addrs);
-		sep = "";
 		for (tok = strtok_r(addrs, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
 			fprintf(out, "%s\"%s\"", sep, tok);
 			sep = ", ";
@@ -264,16 +199,12 @@ static void print_json(const struct state *st, bool started, const struct routed
 int network_route_status(const struct network_request *r, struct nl_sock *sk, FILE *out,
 			 struct nm_err *e)
 {
-	struct state st = { 0 };
+	struct network_state ns;
 	struct routed rs = { 0 };
-	int rc = state_load(NETWORK_ROUTE_STATE, &st, e);
+	int rc = network_state_load(NETWORK_ROUTE_STATE, &ns, e);
 
-	if (rc < 0 && rc != -ENOENT)
+	if (rc < 0 || (rc = routed_vifs(sk, &rs, e)) < 0)
 		return rc;
-	if (rc == -ENOENT)
-		st.n = 0;
-	if ((rc = routed_vifs(sk, &rs, e)) < 0)
-		return rc;
-	(r->json ? print_json : print_text)(&st, st.n > 0, &rs, out);
+	(r->json ? print_json : print_text)(&ns, &rs, out);
 	return 0;
 }

@@ -96,6 +96,22 @@ int nx_counter(struct nftnl_rule *r)
 	return add(r, nftnl_expr_alloc("counter"));
 }
 
+int nx_ct(struct nftnl_rule *r, uint32_t key)
+{
+	struct nftnl_expr *e = nftnl_expr_alloc("ct");
+
+	if (e) {
+		nftnl_expr_set_u32(e, NFTNL_EXPR_CT_KEY, key);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_CT_DREG, NFT_REG_1);
+	}
+	return add(r, e);
+}
+
+int nx_masq(struct nftnl_rule *r)
+{
+	return add(r, nftnl_expr_alloc("masq"));
+}
+
 int nx_match_prefix(struct nftnl_rule *r, uint32_t base, uint32_t offset, const uint8_t *value,
 		    uint32_t len, unsigned len_bits)
 {

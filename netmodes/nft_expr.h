@@ -24,6 +24,10 @@ int nx_vmap(struct nftnl_rule *r, const char *set);
 /* verdict (NF_DROP, NFT_RETURN, NFT_JUMP with chain...) */
 int nx_verdict(struct nftnl_rule *r, int verdict, const char *chain);
 int nx_counter(struct nftnl_rule *r);
+/* ct KEY => reg 1 */
+int nx_ct(struct nftnl_rule *r, uint32_t key);
+/* masquerade to the outgoing device's address */
+int nx_masq(struct nftnl_rule *r);
 
 /* payload load + cmp eq of a field whose leading len_bits must equal value's */
 int nx_match_prefix(struct nftnl_rule *r, uint32_t base, uint32_t offset, const uint8_t *value,

@@ -9,7 +9,7 @@
 
 #include "link_ops.h"
 #include "modes.h"
-#include "network_route.h"
+#include "network.h"
 #include "nft_port.h"
 #include "port_filter_ops.h"
 #include "route_ops.h"
@@ -65,11 +65,13 @@ static int plan_routes(const struct vif_request *r, struct mode_ctx *c, bool add
 static int find_uplink(const struct vif_request *r, struct mode_ctx *c, struct link_info *uplink,
 		       bool *antispoof, struct nm_err *e)
 {
+	struct network_state ns;
 	char name[IFNAMSIZ];
-	int rc = network_route_netdev(c->nl, r->netdev, name, antispoof, e);
+	int rc = network_state_load(NETWORK_ROUTE_STATE, &ns, e);
 
-	if (rc < 0)
+	if (rc < 0 || (rc = network_netdev(c->nl, &ns, r->netdev, name, e)) < 0)
 		return rc;
+	*antispoof = strcmp(network_state_get(&ns, "antispoof", "yes"), "no") != 0;
 	rc = rt_link_get(c->nl, 0, name, uplink, e);
 	return rc == -ENODEV ? nm_fail(e, rc, "netdev %s does not exist", name) : rc;
 }

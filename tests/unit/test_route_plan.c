@@ -7,7 +7,7 @@
 
 #include <cmocka.h>
 
-#include "../../netmodes/network_route.h"
+#include "../../netmodes/network.h"
 #include "../../netmodes/nft_port.h"
 #include "plan_helpers.h"
 

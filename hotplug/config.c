@@ -1,0 +1,123 @@
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "parse.h"
+
+#define DEFAULT_HOSTSDIR "/var/lib/xen-netmodes/dnsmasq-hosts"
+
+static const char *const dhcp_names[] = { "no", "dnsmasq", "isc" };
+
+const char *dhcp_kind_name(enum dhcp_kind k)
+{
+	return dhcp_names[k];
+}
+
+int parse_dhcp_kind(const char *s, enum dhcp_kind *ret, struct nm_err *e)
+{
+	char q[64];
+
+	for (size_t i = 0; i < sizeof(dhcp_names) / sizeof(dhcp_names[0]); i++) {
+		if (!strcmp(s, dhcp_names[i])) {
+			*ret = (enum dhcp_kind)i;
+			return 0;
+		}
+	}
+	return nm_fail(e, -EINVAL, "invalid dhcp \"%s\": expected no, dnsmasq or isc",
+		       quote_value(s, q, sizeof(q)));
+}
+
+/* An absolute path of printable characters, no "..": it names files we write as root. */
+static int parse_path(const char *s, const char *what, char *ret, size_t n, struct nm_err *e)
+{
+	char q[128];
+
+	if (s[0] != '/' || strstr(s, "/../") || strlen(s) >= n)
+		return nm_fail(e, -EINVAL, "invalid %s \"%s\": expected an absolute path", what,
+			       quote_value(s, q, sizeof(q)));
+	for (const char *p = s; *p; p++)
+		if ((unsigned char)*p <= ' ' || (unsigned char)*p >= 0x7f)
+			return nm_fail(e, -EINVAL, "invalid %s \"%s\": expected an absolute path",
+				       what, quote_value(s, q, sizeof(q)));
+	memcpy(ret, s, strlen(s) + 1);
+	return 0;
+}
+
+int config_set(struct config *c, const char *key, const char *value, struct nm_err *e)
+{
+	char q[64];
+
+	if (!strcmp(key, "nat_range")) {
+		struct prefix p;
+		if (parse_prefix(value, &p, e) < 0)
+			return -EINVAL;
+		if (p.family != AF_INET)
+			return nm_fail(e, -EINVAL, "nat_range must be an IPv4 prefix");
+		c->nat_range = p;
+		return 0;
+	}
+	if (!strcmp(key, "dhcp"))
+		return parse_dhcp_kind(value, &c->dhcp, e);
+	if (!strcmp(key, "dnsmasq_hostsdir"))
+		return parse_path(value, key, c->dnsmasq_hostsdir, sizeof(c->dnsmasq_hostsdir), e);
+	if (!strcmp(key, "dhcpd_conf"))
+		return parse_path(value, key, c->dhcpd_conf, sizeof(c->dhcpd_conf), e);
+	if (!strcmp(key, "dhcpd_defaults"))
+		return parse_path(value, key, c->dhcpd_defaults, sizeof(c->dhcpd_defaults), e);
+	if (!strcmp(key, "dhcpd_init"))
+		return parse_path(value, key, c->dhcpd_init, sizeof(c->dhcpd_init), e);
+	return nm_fail(e, -EINVAL, "unknown key \"%s\"", quote_value(key, q, sizeof(q)));
+}
+
+static char *trim(char *s)
+{
+	char *end;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	end = s + strlen(s);
+	while (end > s && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\n' || end[-1] == '\r'))
+		*--end = '\0';
+	return s;
+}
+
+int config_load(struct config *ret, struct nm_err *e)
+{
+	const char *path = getenv("XEN_NETMODES_CONF");
+	struct config c = { .dhcp = DHCP_NO };
+	char line[1024];
+	int lineno = 0, rc = 0;
+	FILE *f;
+
+	(void)parse_prefix("10.0.0.0/8", &c.nat_range, NULL);
+	snprintf(c.dnsmasq_hostsdir, sizeof(c.dnsmasq_hostsdir), DEFAULT_HOSTSDIR);
+	if (!path || !*path)
+		path = CONFIG_FILE;
+	if (!(f = fopen(path, "re"))) {
+		if (errno != ENOENT)
+			return nm_fail(e, -errno, "cannot read %s: %s", path, strerror(errno));
+		*ret = c;
+		return 0;
+	}
+	while (rc == 0 && fgets(line, sizeof(line), f)) {
+		char *s, *eq, *hash = strchr(line, '#');
+		struct nm_err inner = { "" };
+		lineno++;
+		if (hash)
+			*hash = '\0';
+		s = trim(line);
+		if (!*s)
+			continue;
+		if (!(eq = strchr(s, '=')))
+			rc = nm_fail(e, -EINVAL, "%s:%d: expected KEY = VALUE", path, lineno);
+		else if (*eq = '\0', config_set(&c, trim(s), trim(eq + 1), &inner) < 0)
+			rc = nm_fail(e, -EINVAL, "%s:%d: %s", path, lineno, inner.msg);
+	}
+	fclose(f);
+	if (rc == 0)
+		*ret = c;
+	return rc;
+}

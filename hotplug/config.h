@@ -1,0 +1,36 @@
+/*
+ * The defaults file, /etc/xen/xen-netmodes.conf ($XEN_NETMODES_CONF
+ * overrides the path): KEY = VALUE lines, '#' comments. A missing file
+ * means built-in defaults; a bad line is an error naming file and line.
+ */
+#ifndef HOTPLUG_CONFIG_H
+#define HOTPLUG_CONFIG_H
+
+#include <limits.h>
+
+#include "../netmodes/err.h"
+#include "../netmodes/netaddr.h"
+#include "../netmodes/network.h"
+
+#define CONFIG_FILE "/etc/xen/xen-netmodes.conf"
+
+struct config {
+	struct prefix nat_range;	     /* nat_range: the guests' private range */
+	enum dhcp_kind dhcp;		     /* dhcp: no | dnsmasq | isc */
+	char dnsmasq_hostsdir[PATH_MAX / 4]; /* dnsmasq_hostsdir */
+	char dhcpd_conf[PATH_MAX / 4];	     /* dhcpd_conf: "" = the first that exists */
+	char dhcpd_defaults[PATH_MAX / 4];   /* dhcpd_defaults: likewise */
+	char dhcpd_init[PATH_MAX / 4];	     /* dhcpd_init: likewise */
+};
+
+/* Built-in defaults, then the file. Returns 0 or -errno with e set ("FILE:LINE: ..."). */
+int config_load(struct config *ret, struct nm_err *e);
+
+/* Parses one "KEY = VALUE" assignment into c (shared with VAR=VAL arguments). */
+int config_set(struct config *c, const char *key, const char *value, struct nm_err *e);
+
+/* "no", "dnsmasq", "isc" */
+int parse_dhcp_kind(const char *s, enum dhcp_kind *ret, struct nm_err *e);
+const char *dhcp_kind_name(enum dhcp_kind k);
+
+#endif

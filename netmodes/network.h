@@ -1,0 +1,76 @@
+/* The per-host calls (network-route, network-nat) and what the per-vif modes learn from them. */
+#ifndef NETMODES_NETWORK_H
+#define NETMODES_NETWORK_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include <netlink/socket.h>
+
+#include "err.h"
+#include "netaddr.h"
+#include "plan.h"
+#include "state_ops.h"
+
+#define NETWORK_ROUTE_STATE "network-route"
+#define NETWORK_NAT_STATE "network-nat"
+
+enum network_command { NET_START, NET_STOP, NET_STATUS };
+enum dhcp_kind { DHCP_NO, DHCP_DNSMASQ, DHCP_ISC };
+
+struct network_request {
+	const char *prog;
+	enum network_command cmd;
+	char netdev[IFNAMSIZ]; /* "" when not given */
+	bool antispoof;
+	enum dhcp_kind dhcp;	 /* network-nat */
+	struct prefix nat_range; /* network-nat */
+	bool dry_run, json;
+};
+
+/* What a started network-* recorded: its state file, loaded. */
+struct network_state {
+	bool started;
+	struct state st;
+};
+
+/* Loads NAME's state; started false when there is none. Returns 0 or -errno with e set. */
+int network_state_load(const char *name, struct network_state *ret, struct nm_err *e);
+/* A recorded value, or def when absent or not started. */
+const char *network_state_get(const struct network_state *ns, const char *key, const char *def);
+
+/*
+ * The uplink: the given name, else the one start recorded in ns, else the
+ * default route's device, else eth0.
+ */
+int network_netdev(struct nl_sock *sk, const struct network_state *ns, const char *given,
+		   char ret[IFNAMSIZ], struct nm_err *e);
+
+/* Plans key = value, recording the previous value in st for stop. */
+int network_plan_sysctl(struct plan *p, struct state *st, const char *key, const char *value,
+			struct nm_err *e);
+/* Plans every recorded value back, in reverse order. Returns 0 or -ENOMEM. */
+int network_plan_restore(struct plan *p, const struct state *st);
+/* The recorded parameters, now and before start, as text lines or a JSON object's members. */
+void network_print_sysctls(const struct state *st, bool json, FILE *out);
+
+/*
+ * network-route start: forwarding and proxy ARP (and for IPv6 forwarding and proxy NDP)
+ * on netdev, the routed anti-spoofing table, and a state file recording
+ * every previous value; nothing when already started. stop: exactly the
+ * reverse, from the state file; nothing when not started.
+ */
+int network_route_plan(const struct network_request *r, struct nl_sock *sk, struct plan *p,
+		       struct nm_err *e);
+
+/* Plain text, or JSON with r->json. Returns 0 or -errno with e set. */
+int network_route_status(const struct network_request *r, struct nl_sock *sk, FILE *out,
+			 struct nm_err *e);
+
+/* network-nat, likewise, with the masquerading table instead of proxies. */
+int network_nat_plan(const struct network_request *r, struct nl_sock *sk, struct plan *p,
+		     struct nm_err *e);
+int network_nat_status(const struct network_request *r, struct nl_sock *sk, FILE *out,
+		       struct nm_err *e);
+
+#endif

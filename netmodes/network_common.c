@@ -1,0 +1,104 @@
+/* What network-route and network-nat share: their state files, uplink and kernel parameters. */
+#include "network.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "route_ops.h"
+#include "rtnl.h"
+#include "sysctl_ops.h"
+
+/* Saved parameters are stored as "sysctl:KEY" = value before start. */
+#define ST_SYSCTL "sysctl:"
+
+int network_state_load(const char *name, struct network_state *ret, struct nm_err *e)
+{
+	struct network_state ns = { 0 };
+	int rc = state_load(name, &ns.st, e);
+
+	if (rc < 0 && rc != -ENOENT)
+		return rc;
+	ns.started = rc == 0;
+	if (!ns.started)
+		ns.st.n = 0;
+	*ret = ns;
+	return 0;
+}
+
+const char *network_state_get(const struct network_state *ns, const char *key, const char *def)
+{
+	const char *v = ns->started ? state_get(&ns->st, key) : NULL;
+
+	return v ? v : def;
+}
+
+int network_netdev(struct nl_sock *sk, const struct network_state *ns, const char *given,
+		   char ret[IFNAMSIZ], struct nm_err *e)
+{
+	const char *recorded = network_state_get(ns, "netdev", NULL);
+	int rc;
+
+	if (given && *given) {
+		snprintf(ret, IFNAMSIZ, "%s", given);
+		return 0;
+	}
+	if (recorded) {
+		snprintf(ret, IFNAMSIZ, "%s", recorded);
+		return 0;
+	}
+	rc = rt_default_route_dev(sk, ret, e);
+	if (rc == -ENOENT)
+		snprintf(ret, IFNAMSIZ, "eth0");
+	return rc == -ENOENT ? 0 : rc;
+}
+
+int network_plan_sysctl(struct plan *p, struct state *st, const char *key, const char *value,
+			struct nm_err *e)
+{
+	char old[32], skey[STATE_KEY_LEN];
+	int rc = sysctl_read(key, old, sizeof(old), e);
+
+	if (rc < 0)
+		return rc;
+	snprintf(skey, sizeof(skey), ST_SYSCTL "%s", key);
+	if (state_set(st, skey, old) < 0)
+		return nm_fail(e, -E2BIG, "too much state to record");
+	return op_sysctl(p, key, value) < 0 ? nm_fail(e, -ENOMEM, "out of memory") : 0;
+}
+
+/* The parameter a state entry saved, or NULL for other entries. */
+static const char *saved_key(const char *entry)
+{
+	return strncmp(entry, ST_SYSCTL, strlen(ST_SYSCTL)) ? NULL : entry + strlen(ST_SYSCTL);
+}
+
+int network_plan_restore(struct plan *p, const struct state *st)
+{
+	int rc = 0;
+
+	for (size_t i = st->n; i-- > 0 && !rc;) {
+		const char *key = saved_key(st->kv[i].key);
+		if (key && sysctl_exists(key))
+			rc = op_sysctl(p, key, st->kv[i].value);
+	}
+	return rc;
+}
+
+void network_print_sysctls(const struct state *st, bool json, FILE *out)
+{
+	const char *sep = "";
+
+	for (size_t i = 0; i < st->n; i++) {
+		const char *key = saved_key(st->kv[i].key);
+		char now[32] = "?";
+		if (!key)
+			continue;
+		(void)sysctl_read(key, now, sizeof(now), NULL);
+		if (json)
+			fprintf(out, "%s\"%s\": {\"value\": \"%s\", \"before\": \"%s\"}", sep, key,
+				now, st->kv[i].value);
+		else
+			fprintf(out, "  %s = %s (before start: %s)\n", key, now, st->kv[i].value);
+		sep = ", ";
+	}
+}
