@@ -9,20 +9,13 @@
 
 #define DEFAULT_HOSTSDIR "/var/lib/xen-netmodes/dnsmasq-hosts"
 
-static const char *const dhcp_names[] = { "no", "dnsmasq", "isc" };
-
-const char *dhcp_kind_name(enum dhcp_kind k)
-{
-	return dhcp_names[k];
-}
-
 int parse_dhcp_kind(const char *s, enum dhcp_kind *ret, struct nm_err *e)
 {
 	char q[64];
 
-	for (size_t i = 0; i < sizeof(dhcp_names) / sizeof(dhcp_names[0]); i++) {
-		if (!strcmp(s, dhcp_names[i])) {
-			*ret = (enum dhcp_kind)i;
+	for (int k = 0; k < DHCP_KINDS; k++) {
+		if (!strcmp(s, dhcp_kind_name((enum dhcp_kind)k))) {
+			*ret = (enum dhcp_kind)k;
 			return 0;
 		}
 	}
@@ -88,7 +81,9 @@ int config_load(struct config *ret, struct nm_err *e)
 {
 	const char *path = getenv("XEN_NETMODES_CONF");
 	struct config c = { .dhcp = DHCP_NO };
-	char line[1024];
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
 	int lineno = 0, rc = 0;
 	FILE *f;
 
@@ -102,10 +97,14 @@ int config_load(struct config *ret, struct nm_err *e)
 		*ret = c;
 		return 0;
 	}
-	while (rc == 0 && fgets(line, sizeof(line), f)) {
+	while (rc == 0 && (len = getline(&line, &cap, f)) >= 0) {
 		char *s, *eq, *hash = strchr(line, '#');
 		struct nm_err inner = { "" };
 		lineno++;
+		if ((size_t)len != strlen(line)) {
+			rc = nm_fail(e, -EINVAL, "%s:%d: a NUL byte is not text", path, lineno);
+			break;
+		}
 		if (hash)
 			*hash = '\0';
 		s = trim(line);
@@ -116,6 +115,7 @@ int config_load(struct config *ret, struct nm_err *e)
 		else if (*eq = '\0', config_set(&c, trim(s), trim(eq + 1), &inner) < 0)
 			rc = nm_fail(e, -EINVAL, "%s:%d: %s", path, lineno, inner.msg);
 	}
+	free(line);
 	fclose(f);
 	if (rc == 0)
 		*ret = c;

@@ -13,14 +13,15 @@
 #include "../netmodes/network.h"
 
 #define CONFIG_FILE "/etc/xen/xen-netmodes.conf"
+#define CONFIG_PATH_LEN 256
 
 struct config {
 	struct prefix nat_range;	     /* nat_range: the guests' private range */
 	enum dhcp_kind dhcp;		     /* dhcp: no | dnsmasq | isc */
-	char dnsmasq_hostsdir[PATH_MAX / 4]; /* dnsmasq_hostsdir */
-	char dhcpd_conf[PATH_MAX / 4];	     /* dhcpd_conf: "" = the first that exists */
-	char dhcpd_defaults[PATH_MAX / 4];   /* dhcpd_defaults: likewise */
-	char dhcpd_init[PATH_MAX / 4];	     /* dhcpd_init: likewise */
+	char dnsmasq_hostsdir[CONFIG_PATH_LEN]; /* dnsmasq_hostsdir */
+	char dhcpd_conf[CONFIG_PATH_LEN];	     /* dhcpd_conf: "" = the first that exists */
+	char dhcpd_defaults[CONFIG_PATH_LEN];   /* dhcpd_defaults: likewise */
+	char dhcpd_init[CONFIG_PATH_LEN];	     /* dhcpd_init: likewise */
 };
 
 /* Built-in defaults, then the file. Returns 0 or -errno with e set ("FILE:LINE: ..."). */
@@ -31,6 +32,5 @@ int config_set(struct config *c, const char *key, const char *value, struct nm_e
 
 /* "no", "dnsmasq", "isc" */
 int parse_dhcp_kind(const char *s, enum dhcp_kind *ret, struct nm_err *e);
-const char *dhcp_kind_name(enum dhcp_kind k);
 
 #endif

@@ -19,16 +19,23 @@ static int vif_setup_main(const char *name, int argc, char **argv);
 
 static int network_route_main(const char *name, int argc, char **argv)
 {
-	return network_flow_run(name, network_route_plan, network_route_status, argc, argv, environ);
+	return network_flow_run(name, network_route_plan, network_route_status, false, argc, argv,
+				environ);
+}
+
+static int network_nat_main(const char *name, int argc, char **argv)
+{
+	return network_flow_run(name, network_nat_plan, network_nat_status, true, argc, argv,
+				environ);
 }
 
 static const struct applet applets[] = {
 	{ "vif-bridge", bridge_plan, NULL, "attach a guest's vif to a bridge, with anti-spoofing" },
 	{ "vif-route", route_plan, NULL, "route a guest's addresses to its vif, with anti-spoofing" },
-	{ "vif-nat", NULL, NULL, "give a guest a private address behind NAT (not built yet)" },
+	{ "vif-nat", nat_plan, NULL, "give a guest a private address behind NAT, with DHCP" },
 	{ "network-bridge", NULL, NULL, "move the host's network onto a bridge (not built yet)" },
 	{ "network-route", NULL, network_route_main, "prepare the host for routed guests" },
-	{ "network-nat", NULL, NULL, "prepare the host for NAT guests (not built yet)" },
+	{ "network-nat", NULL, network_nat_main, "prepare the host for NAT guests" },
 	{ "vif-setup", NULL, vif_setup_main, "run the vif script named by $script" },
 };
 

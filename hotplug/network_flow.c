@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "../netmodes/rtnl.h"
+#include "config.h"
 #include "lock.h"
 #include "log.h"
 #include "parse.h"
@@ -27,7 +28,14 @@ static int parse_network_command(const char *s, enum network_command *ret, struc
 		       quote_value(s, q, sizeof(q)));
 }
 
-static int take_assignment(struct network_request *r, const char *arg, struct nm_err *e)
+static bool key_is(const char *key, size_t klen, const char *name)
+{
+	return strlen(name) == klen && !strncmp(key, name, klen);
+}
+
+/* netdev= and antispoof= for every network-*; dhcp= where the applet has DHCP. */
+static int take_assignment(struct network_request *r, bool with_dhcp, const char *arg,
+			   struct nm_err *e)
 {
 	const char *key, *val;
 	size_t klen;
@@ -35,28 +43,35 @@ static int take_assignment(struct network_request *r, const char *arg, struct nm
 
 	if (parse_assignment(arg, &key, &klen, &val, e) < 0)
 		return -EINVAL;
-	if (klen == 6 && !strncmp(key, "netdev", 6))
+	if (key_is(key, klen, "netdev"))
 		return parse_ifname(val, "netdev", r->netdev, e);
-	if (klen == 9 && !strncmp(key, "antispoof", 9))
+	if (key_is(key, klen, "antispoof"))
 		return parse_bool(val, "antispoof", &r->antispoof, e);
-	return nm_fail(e, -EINVAL, "unknown parameter \"%s\": expected netdev or antispoof",
-		       quote_value(arg, q, sizeof(q)));
+	if (with_dhcp && key_is(key, klen, "dhcp"))
+		return parse_dhcp_kind(val, &r->dhcp, e);
+	return nm_fail(e, -EINVAL, "unknown parameter \"%s\": expected netdev%s or antispoof",
+		       quote_value(arg, q, sizeof(q)), with_dhcp ? ", dhcp" : "");
 }
 
-static int parse_args(struct network_request *r, int argc, char **argv, char **envp,
-		      struct nm_err *e)
+static int parse_args(struct network_request *r, bool with_dhcp, int argc, char **argv,
+		      char **envp, struct nm_err *e)
 {
 	const char *command = NULL, *dry = env_get(envp, "XEN_NETMODES_DRY_RUN");
+	struct config conf;
 	char q[64];
 
+	if (config_load(&conf, e) < 0)
+		return -EINVAL;
 	r->antispoof = true;
+	r->dhcp = conf.dhcp;
+	r->nat_range = conf.nat_range;
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--dry-run"))
 			r->dry_run = true;
 		else if (!strcmp(argv[i], "--json"))
 			r->json = true;
 		else if (strchr(argv[i], '=')) {
-			if (take_assignment(r, argv[i], e) < 0)
+			if (take_assignment(r, with_dhcp, argv[i], e) < 0)
 				return -EINVAL;
 		} else if (!command)
 			command = argv[i];
@@ -101,7 +116,7 @@ static int run(struct network_request *r, network_planner *planner, network_stat
 }
 
 int network_flow_run(const char *prog, network_planner *planner, network_status *status,
-		     int argc, char **argv, char **envp)
+		     bool with_dhcp, int argc, char **argv, char **envp)
 {
 	struct network_request r = { .prog = prog };
 	struct hp_lock lock = { .fd = -1 };
@@ -111,7 +126,7 @@ int network_flow_run(const char *prog, network_planner *planner, network_status 
 	int rc;
 
 	log_init(prog);
-	rc = parse_args(&r, argc, argv, envp, &e);
+	rc = parse_args(&r, with_dhcp, argc, argv, envp, &e);
 	if (!rc)
 		rc = rt_open(&nl, &e);
 	if (!rc)

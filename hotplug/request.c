@@ -56,6 +56,7 @@ static int take_assignment(const char *arg, struct vif_params *params, struct nm
 		{ "bridge", &params->bridge },
 		{ "ip", &params->ip },
 		{ "netdev", &params->netdev },
+		{ "dhcp", &params->dhcp },
 	};
 
 	if (parse_assignment(arg, &key, &klen, &val, e) < 0)
@@ -66,7 +67,8 @@ static int take_assignment(const char *arg, struct vif_params *params, struct nm
 			return 0;
 		}
 	}
-	return nm_fail(e, -EINVAL, "unknown parameter \"%s\": expected type_if, bridge, ip or netdev",
+	return nm_fail(e, -EINVAL,
+		       "unknown parameter \"%s\": expected type_if, bridge, ip, netdev or dhcp",
 		       quote_value(arg, q, sizeof(q)));
 }
 
@@ -134,6 +136,7 @@ int request_from_argv_env(struct vif_request *r, int argc, char **argv, char **e
 	params->bridge = env_get(envp, "bridge");
 	params->ip = env_get(envp, "ip");
 	params->netdev = env_get(envp, "netdev");
+	params->dhcp = env_get(envp, "dhcp");
 
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--dry-run"))

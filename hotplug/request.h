@@ -12,7 +12,7 @@
 
 /* Parameters given as VAR=VAL arguments or environment variables, not yet validated. */
 struct vif_params {
-	const char *type_if, *bridge, *ip, *netdev;
+	const char *type_if, *bridge, *ip, *netdev, *dhcp;
 };
 
 /*

@@ -4,7 +4,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../netmodes/dhcp_host.h"
 #include "../netmodes/rtnl.h"
+#include "config.h"
 #include "hooks.h"
 #include "lock.h"
 #include "log.h"
@@ -21,6 +23,7 @@ struct call {
 	struct hp_lock lock;
 	struct plan plan;
 	struct vif_outcome out;
+	struct dhcp_settings dhcp;
 	struct nm_err e;
 };
 
@@ -56,6 +59,27 @@ static void report_failure(struct call *c)
 		log_line(LOG_ERR, "cannot report the failure: %s", we.msg);
 }
 
+/* DHCP choices from the defaults file, and dhcp= of this call over network-nat's. */
+static int load_dhcp_settings(struct call *c)
+{
+	struct config conf;
+	struct dhcp_settings *d = &c->dhcp;
+
+	if (config_load(&conf, &c->e) < 0)
+		return -EINVAL;
+	d->kind = conf.dhcp;
+	snprintf(d->hostsdir, sizeof(d->hostsdir), "%s", conf.dnsmasq_hostsdir);
+	snprintf(d->conf, sizeof(d->conf), "%s", conf.dhcpd_conf);
+	snprintf(d->defaults, sizeof(d->defaults), "%s", conf.dhcpd_defaults);
+	snprintf(d->init, sizeof(d->init), "%s", conf.dhcpd_init);
+	if (c->params.dhcp && *c->params.dhcp) {
+		d->kind_given = true;
+		if (parse_dhcp_kind(c->params.dhcp, &d->kind, &c->e) < 0)
+			return -EINVAL;
+	}
+	return 0;
+}
+
 static int plan_call(struct call *c, vif_planner *planner)
 {
 	struct mode_ctx ctx;
@@ -65,7 +89,8 @@ static int plan_call(struct call *c, vif_planner *planner)
 	if (!planner)
 		return nm_fail(&c->e, -ENOSYS, "%s is not implemented in this version of xen-netmodes",
 			       c->r.prog);
-	if ((rc = request_read_xenstore(&c->r, c->xs, &c->params, &c->e)) < 0)
+	if ((rc = request_read_xenstore(&c->r, c->xs, &c->params, &c->e)) < 0 ||
+	    (rc = load_dhcp_settings(c)) < 0)
 		return rc;
 	if ((rc = rt_open(&c->nl, &c->e)) < 0)
 		return rc;
@@ -75,7 +100,7 @@ static int plan_call(struct call *c, vif_planner *planner)
 	if (!c->r.dry_run &&
 	    (rc = lock_claim(lock_name, VIF_LOCK_TIMEOUT_MS, &c->lock, &c->e)) < 0)
 		return rc;
-	ctx = (struct mode_ctx){ .nl = c->nl, .xs = c->xs };
+	ctx = (struct mode_ctx){ .nl = c->nl, .xs = c->xs, .dhcp = &c->dhcp };
 	if ((rc = planner(&c->r, &ctx, &c->plan, &c->out, &c->e)) < 0)
 		return rc;
 	if ((rc = op_hooks(&c->plan, &c->r, c->out.dev, c->out.bridge)) < 0)

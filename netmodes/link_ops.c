@@ -8,7 +8,7 @@
 #include <netlink/addr.h>
 #include <netlink/route/link.h>
 
-enum link_change { CH_NAME, CH_UP, CH_MAC, CH_MTU, CH_MASTER };
+enum link_change { CH_NAME, CH_UP, CH_ARP, CH_MAC, CH_MTU, CH_MASTER };
 
 struct link_op {
 	struct nl_sock *sk;
@@ -20,6 +20,7 @@ struct link_op {
 			char to[IFNAMSIZ];
 		} rename;
 		bool up;
+		bool arp;
 		struct {
 			struct mac_addr now, old;
 		} mac;
@@ -53,6 +54,12 @@ static int link_change(const struct link_op *o, bool undo, struct nm_err *e)
 			rtnl_link_set_flags(ch, IFF_UP);
 		else
 			rtnl_link_unset_flags(ch, IFF_UP);
+		break;
+	case CH_ARP:
+		if (o->u.arp != undo)
+			rtnl_link_unset_flags(ch, IFF_NOARP);
+		else
+			rtnl_link_set_flags(ch, IFF_NOARP);
 		break;
 	case CH_MAC:
 		mac = nl_addr_build(AF_LLC, undo ? o->u.mac.old.b : o->u.mac.now.b, MAC_LEN);
@@ -112,6 +119,9 @@ static void link_describe(const struct op *op, FILE *out)
 	case CH_UP:
 		fprintf(out, "%s\n", o->u.up ? "up" : "down");
 		break;
+	case CH_ARP:
+		fprintf(out, "arp %s\n", o->u.arp ? "on" : "off");
+		break;
 	case CH_MAC:
 		fprintf(out, "address %s\n", mac_format(&o->u.mac.now, mac));
 		break;
@@ -135,6 +145,7 @@ static void link_describe(const struct op *op, FILE *out)
 LINK_OP_TYPE(rename_type, "rename");
 LINK_OP_TYPE(up_type, "link up");
 LINK_OP_TYPE(down_type, "link down");
+LINK_OP_TYPE(arp_type, "set ARP");
 LINK_OP_TYPE(mac_type, "set MAC address");
 LINK_OP_TYPE(mtu_type, "set MTU");
 LINK_OP_TYPE(enslave_type, "enslave to bridge");
@@ -173,6 +184,16 @@ int op_link_set_up(struct plan *p, struct nl_sock *sk, int ifindex, const char *
 		return -ENOMEM;
 	o->u.up = up;
 	return plan_add(p, up ? &up_type : &down_type, o);
+}
+
+int op_link_set_arp(struct plan *p, struct nl_sock *sk, int ifindex, const char *name, bool on)
+{
+	struct link_op *o = link_op_new(sk, ifindex, name, CH_ARP);
+
+	if (!o)
+		return -ENOMEM;
+	o->u.arp = on;
+	return plan_add(p, &arp_type, o);
 }
 
 int op_link_set_mac(struct plan *p, struct nl_sock *sk, int ifindex, const char *name,

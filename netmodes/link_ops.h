@@ -30,6 +30,8 @@ void addr_set_free(struct addr_set *s);
 int op_link_rename(struct plan *p, struct nl_sock *sk, int ifindex, const char *from,
 		   const char *to);
 int op_link_set_up(struct plan *p, struct nl_sock *sk, int ifindex, const char *name, bool up);
+/* ARP on (clears IFF_NOARP) or off. */
+int op_link_set_arp(struct plan *p, struct nl_sock *sk, int ifindex, const char *name, bool on);
 int op_link_set_mac(struct plan *p, struct nl_sock *sk, int ifindex, const char *name,
 		    const struct mac_addr *mac, const struct mac_addr *old);
 int op_link_set_mtu(struct plan *p, struct nl_sock *sk, int ifindex, const char *name,

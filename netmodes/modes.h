@@ -9,11 +9,13 @@
 #include "vif.h"
 
 struct xs_handle;
+struct dhcp_settings;
 
-/* What a planner works with: open connections, owned by the caller. */
+/* What a planner works with: open connections and settings, owned by the caller. */
 struct mode_ctx {
 	struct nl_sock *nl;
 	struct xs_handle *xs;
+	const struct dhcp_settings *dhcp; /* vif-nat */
 };
 
 /* What the plan leaves behind, for hooks and logs. */
@@ -31,5 +33,6 @@ typedef int vif_planner(const struct vif_request *r, struct mode_ctx *c, struct 
 
 vif_planner bridge_plan;
 vif_planner route_plan;
+vif_planner nat_plan;
 
 #endif

@@ -16,7 +16,10 @@
 #define NETWORK_NAT_STATE "network-nat"
 
 enum network_command { NET_START, NET_STOP, NET_STATUS };
-enum dhcp_kind { DHCP_NO, DHCP_DNSMASQ, DHCP_ISC };
+enum dhcp_kind { DHCP_NO, DHCP_DNSMASQ, DHCP_ISC, DHCP_KINDS };
+
+/* "no", "dnsmasq", "isc" */
+const char *dhcp_kind_name(enum dhcp_kind k);
 
 struct network_request {
 	const char *prog;

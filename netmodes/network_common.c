@@ -11,6 +11,13 @@
 /* Saved parameters are stored as "sysctl:KEY" = value before start. */
 #define ST_SYSCTL "sysctl:"
 
+const char *dhcp_kind_name(enum dhcp_kind k)
+{
+	static const char *const names[DHCP_KINDS] = { "no", "dnsmasq", "isc" };
+
+	return k < DHCP_KINDS ? names[k] : "?";
+}
+
 int network_state_load(const char *name, struct network_state *ret, struct nm_err *e)
 {
 	struct network_state ns = { 0 };

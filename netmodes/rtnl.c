@@ -168,6 +168,7 @@ static void link_info_from(struct rtnl_link *l, struct link_info *ret)
 	if (a && nl_addr_get_len(a) == MAC_LEN)
 		memcpy(ret->mac.b, nl_addr_get_binary_addr(a), MAC_LEN);
 	ret->up = rtnl_link_get_flags(l) & IFF_UP;
+	ret->noarp = rtnl_link_get_flags(l) & IFF_NOARP;
 	ret->master = rtnl_link_get_master(l);
 	ret->is_bridge = type && !strcmp(type, "bridge");
 }

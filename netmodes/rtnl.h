@@ -22,6 +22,7 @@ struct link_info {
 	unsigned mtu;
 	struct mac_addr mac;
 	bool up;
+	bool noarp; /* IFF_NOARP */
 	int master; /* ifindex, 0 when none */
 	bool is_bridge;
 };

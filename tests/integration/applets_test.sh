@@ -7,7 +7,6 @@ TEST_NAME="applets"
 ROOT=$(realpath "$(dirname "$0")/../..")
 
 netns_add "$D0"
-xs_vif 3 0 00:16:3e:00:00:03 bridge=xenbr0
 
 echo "# dispatch"
 check "xen-netmodes --help lists every applet" sh -c \
@@ -19,15 +18,6 @@ out=$("$SCRIPTS/network-bridge" start 2>&1) || rc=$?
 check_eq "network-bridge not built: exit 1" 1 "$rc"
 check_eq "network-bridge not built: says so" \
 	"network-bridge: not implemented in this version of xen-netmodes" "$out"
-for mode in vif-nat; do
-	rc=0
-	hotplug "$mode" 3 0 online >/dev/null 2>&1 || rc=$?
-	check_eq "$mode not built: exit 1" 1 "$rc"
-	check_eq "$mode not built: hotplug-error says so" \
-		"$mode is not implemented in this version of xen-netmodes" \
-		"$(xs_read "$(be_path 3 0)/hotplug-error")"
-	check_eq "$mode not built: hotplug-status error" error "$(xs_read "$(be_path 3 0)/hotplug-status")"
-done
 check "the applet name also works as first argument" sh -c \
 	"'$BUILD/xen-netmodes' vif-bridge online type_if=tap; test \$? -eq 0"
 

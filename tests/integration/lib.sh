@@ -12,6 +12,7 @@ TMP=$(mktemp -d /tmp/xnm-test.XXXXXX)
 ID=$$
 D0=xnm$ID-dom0
 NAMESPACES=()
+BACKGROUND=() # servers a test starts, stopped on exit
 FIXTURE_PID=
 export XENSTORED_PATH=$TMP/xenstored.sock
 # network-* state files of this test only
@@ -67,7 +68,10 @@ finish() {
 }
 
 cleanup() {
-	local ns
+	local ns pid
+	for pid in "${BACKGROUND[@]}"; do
+		kill "$pid" 2>/dev/null || true
+	done
 	for ns in "${NAMESPACES[@]}"; do
 		ip netns del "$ns" 2>/dev/null || true
 	done
@@ -176,12 +180,13 @@ hotplug() {
 }
 
 # Everything a call could change in dom0: links, addresses, routes, proxy
-# neighbours, nftables (less the bridge's running timers, and the qdisc the
-# kernel attaches the first time a link comes up).
+# neighbours, nftables (less what traffic moves: the bridge's running timers,
+# rule counters, and the qdisc the kernel attaches when a link first comes up).
 host_state() {
 	ip netns exec "$D0" sh -c 'ip -d -o link show; ip -o addr show; ip route show table all;
 		ip -6 route show table all; ip neigh show proxy; ip -6 neigh show proxy;
-		nft list ruleset' | sed -e 's/[a-z_]*timer *[0-9.]*//g' -e 's/ qdisc [a-z_]*//'
+		nft list ruleset' | sed -e 's/[a-z_]*timer *[0-9.]*//g' -e 's/ qdisc [a-z_]*//' \
+		-e 's/counter packets [0-9]* bytes [0-9]*/counter/'
 }
 
 xs_state() {

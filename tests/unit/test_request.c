@@ -134,7 +134,7 @@ static void test_errors(void **state)
 		{ { "vif-bridge", "online", "offline", NULL }, { "XENBUS_PATH=backend/vif/3/1", NULL },
 		  "unexpected argument \"offline\"" },
 		{ { "vif-bridge", "online", "foo=1", NULL }, { "XENBUS_PATH=backend/vif/3/1", NULL },
-		  "unknown parameter \"foo=1\": expected type_if, bridge, ip or netdev" },
+		  "unknown parameter \"foo=1\": expected type_if, bridge, ip, netdev or dhcp" },
 		{ { "vif-bridge", "online", "1x=1", NULL }, { "XENBUS_PATH=backend/vif/3/1", NULL },
 		  "invalid argument \"1x=1\": expected VAR=VALUE" },
 		{ { "vif-bridge", "online", "type_if=ioemu", NULL }, { "XENBUS_PATH=backend/vif/3/1", NULL },

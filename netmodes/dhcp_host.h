@@ -1,0 +1,61 @@
+/* One NAT guest as the DHCP servers see it, and the text each server's files carry for it. */
+#ifndef NETMODES_DHCP_HOST_H
+#define NETMODES_DHCP_HOST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "netaddr.h"
+#include "network.h"
+#include "plan.h"
+
+#define DHCP_PATH_LEN 256
+
+/* Where the DHCP servers' files are: from the defaults file, "" for the usual places. */
+struct dhcp_settings {
+	enum dhcp_kind kind; /* from dhcp=, else network-nat's, else the defaults file's */
+	bool kind_given;     /* dhcp= was passed to this call */
+	char hostsdir[DHCP_PATH_LEN], conf[DHCP_PATH_LEN], defaults[DHCP_PATH_LEN],
+		init[DHCP_PATH_LEN];
+};
+
+struct dhcp_host {
+	char name[32];	     /* domD, or domD-N for the guest's Nth vif (N > 1) */
+	char dev[IFNAMSIZ];  /* the vif it is served on */
+	struct mac_addr mac;
+	struct prefix ip, router;
+};
+
+/* Fills name from domid and handle as the shell script names hosts. */
+void dhcp_host_name(struct dhcp_host *h, unsigned domid, unsigned handle);
+
+/* dnsmasq dhcp-hostsdir line: "MAC,IP,NAME\n" into buf. */
+void dnsmasq_host_line(const struct dhcp_host *h, char *buf, size_t n);
+
+/*
+ * dhcpd.conf: in, with the host's line removed ("host NAME {" only, not
+ * "host NAME-2 {") and, when add, appended. Returns a malloc'ed string or NULL.
+ */
+char *isc_conf_edit(const char *in, const struct dhcp_host *h, bool add);
+
+/*
+ * The dhcpd defaults file: dev removed from, and when add appended to, the
+ * quoted interface list of DHCPDARGS, DHCPD_INTERFACE, INTERFACES and
+ * INTERFACESv4, each word followed by a space as the shell script writes
+ * it. Returns a malloc'ed string or NULL.
+ */
+char *isc_defaults_edit(const char *in, const char *dev, bool add);
+
+/*
+ * Plan operations: the guest's file in dnsmasq's dhcp-hostsdir (a running
+ * dnsmasq reads it without a restart), or its host line in dhcpd.conf and
+ * its vif in the dhcpd defaults file (under the vif-nat-dhcp lock, then the
+ * init script's restart when it exists). add false removes. Each undoes
+ * the other. Return 0, -ENOMEM, or for ISC -ENOENT with e set when the
+ * files cannot be found.
+ */
+int op_dnsmasq_host(struct plan *p, const char *dir, const struct dhcp_host *h, bool add);
+int op_isc_host(struct plan *p, const struct dhcp_settings *s, const struct dhcp_host *h,
+		bool add, struct nm_err *e);
+
+#endif

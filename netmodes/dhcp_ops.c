@@ -1,0 +1,276 @@
+/* The DHCP servers' files for NAT guests, written atomically; see dhcp_host.h. */
+#include "dhcp_host.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "../hotplug/lock.h"
+
+#define ISC_LOCK "vif-nat-dhcp" /* the shell script's lock: both serialise */
+#define ISC_LOCK_TIMEOUT_MS 30000
+
+/* Writes text to path through a dotfile in the same directory and a rename. */
+static int write_atomic(const char *path, const char *text, struct nm_err *e)
+{
+	char tmp[DHCP_PATH_LEN + 32];
+	const char *slash = strrchr(path, '/');
+	size_t len = strlen(text);
+	int fd;
+
+	/* dnsmasq skips dotfiles, so it never reads a half-written one. */
+	snprintf(tmp, sizeof(tmp), "%.*s/.%s.xen-netmodes", (int)(slash - path), path, slash + 1);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return nm_fail(e, -errno, "cannot write %s: %s", tmp, strerror(errno));
+	if (write(fd, text, len) != (ssize_t)len || fsync(fd) < 0 || close(fd) < 0 ||
+	    rename(tmp, path) < 0) {
+		int err = errno;
+		unlink(tmp);
+		return nm_fail(e, -err, "cannot write %s: %s", path, strerror(err));
+	}
+	return 0;
+}
+
+/* The whole file as a string ("" when absent and absent_ok). */
+static int read_all(const char *path, bool absent_ok, char **ret, struct nm_err *e)
+{
+	FILE *f = fopen(path, "re");
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m;
+	int c;
+
+	if (!f) {
+		if (errno == ENOENT && absent_ok)
+			return (*ret = strdup("")) ? 0 : nm_fail(e, -ENOMEM, "out of memory");
+		return nm_fail(e, -errno, "cannot read %s: %s", path, strerror(errno));
+	}
+	if (!(m = open_memstream(&buf, &len))) {
+		fclose(f);
+		return nm_fail(e, -ENOMEM, "out of memory");
+	}
+	while ((c = fgetc(f)) != EOF)
+		fputc(c, m);
+	fclose(f);
+	fclose(m);
+	*ret = buf;
+	return 0;
+}
+
+/* dnsmasq */
+
+struct dnsmasq_op {
+	char path[DHCP_PATH_LEN + IFNAMSIZ + 2];
+	struct dhcp_host h;
+	bool add;
+};
+
+static int dnsmasq_do(const struct dnsmasq_op *o, bool add, struct nm_err *e)
+{
+	char line[128], dir[DHCP_PATH_LEN];
+
+	if (!add) {
+		if (unlink(o->path) < 0 && errno != ENOENT)
+			return nm_fail(e, -errno, "cannot remove %s: %s", o->path, strerror(errno));
+		return 0;
+	}
+	snprintf(dir, sizeof(dir), "%.*s", (int)(strrchr(o->path, '/') - o->path), o->path);
+	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+		return nm_fail(e, -errno, "cannot create %s: %s", dir, strerror(errno));
+	dnsmasq_host_line(&o->h, line, sizeof(line));
+	return write_atomic(o->path, line, e);
+}
+
+static int dnsmasq_apply(struct op *op, struct nm_err *e)
+{
+	struct dnsmasq_op *o = op->data;
+
+	return dnsmasq_do(o, o->add, e);
+}
+
+static int dnsmasq_undo(struct op *op, struct nm_err *e)
+{
+	struct dnsmasq_op *o = op->data;
+
+	return dnsmasq_do(o, !o->add, e);
+}
+
+static void dnsmasq_describe(const struct op *op, FILE *out)
+{
+	const struct dnsmasq_op *o = op->data;
+	char line[128];
+
+	dnsmasq_host_line(&o->h, line, sizeof(line));
+	if (o->add)
+		fprintf(out, "write %s: %s", o->path, line);
+	else
+		fprintf(out, "rm -f %s\n", o->path);
+}
+
+static const struct op_type dnsmasq_type = {
+	.name = "dnsmasq host", .apply = dnsmasq_apply, .undo = dnsmasq_undo,
+	.describe = dnsmasq_describe,
+};
+
+int op_dnsmasq_host(struct plan *p, const char *dir, const struct dhcp_host *h, bool add)
+{
+	struct dnsmasq_op *o = calloc(1, sizeof(*o));
+
+	if (!o)
+		return -ENOMEM;
+	snprintf(o->path, sizeof(o->path), "%s/%s", dir, h->dev);
+	o->h = *h;
+	o->add = add;
+	return plan_add(p, &dnsmasq_type, o);
+}
+
+/* ISC dhcpd */
+
+struct isc_op {
+	char conf[DHCP_PATH_LEN], defaults[DHCP_PATH_LEN], init[DHCP_PATH_LEN];
+	struct dhcp_host h;
+	bool add;
+};
+
+/* The first of the candidates that exists (executable ones for the init script). */
+static void first_file(char *ret, const char *configured, const char *const *candidates,
+		       int mode)
+{
+	if (configured[0]) {
+		snprintf(ret, DHCP_PATH_LEN, "%s", configured);
+		return;
+	}
+	ret[0] = '\0';
+	for (; *candidates && !ret[0]; candidates++)
+		if (access(*candidates, mode) == 0)
+			snprintf(ret, DHCP_PATH_LEN, "%s", *candidates);
+}
+
+/* Restarts dhcpd as the shell script does; its failure is ignored (dhcpd 3 fails with no vifs). */
+static void isc_restart(const char *init)
+{
+	pid_t pid;
+	int status;
+
+	if (!init[0] || access(init, X_OK) < 0 || (pid = fork()) < 0)
+		return;
+	if (pid == 0) {
+		char *argv[] = { (char *)init, "restart", NULL };
+		int null = open("/dev/null", O_RDWR);
+		if (null >= 0) {
+			dup2(null, 0);
+			dup2(null, 1);
+		}
+		execv(init, argv);
+		_exit(127);
+	}
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+}
+
+/* Rewrites path through edit, unchanged files left alone. */
+static int edit_file(const char *path, char *(*edit)(const char *, const void *, bool),
+		     const void *arg, bool add, struct nm_err *e)
+{
+	char *in = NULL, *out;
+	int rc = read_all(path, false, &in, e);
+
+	if (rc < 0)
+		return rc;
+	out = edit(in, arg, add);
+	if (!out)
+		rc = nm_fail(e, -ENOMEM, "out of memory");
+	else if (strcmp(in, out))
+		rc = write_atomic(path, out, e);
+	free(in);
+	free(out);
+	return rc;
+}
+
+static char *conf_edit(const char *in, const void *h, bool add)
+{
+	return isc_conf_edit(in, h, add);
+}
+
+static char *defaults_edit(const char *in, const void *h, bool add)
+{
+	return isc_defaults_edit(in, ((const struct dhcp_host *)h)->dev, add);
+}
+
+static int isc_do(const struct isc_op *o, bool add, struct nm_err *e)
+{
+	struct hp_lock lock;
+	int rc = lock_claim(ISC_LOCK, ISC_LOCK_TIMEOUT_MS, &lock, e);
+
+	if (rc < 0)
+		return rc;
+	rc = edit_file(o->conf, conf_edit, &o->h, add, e);
+	if (!rc)
+		rc = edit_file(o->defaults, defaults_edit, &o->h, add, e);
+	lock_release(&lock);
+	if (!rc)
+		isc_restart(o->init);
+	return rc;
+}
+
+static int isc_apply(struct op *op, struct nm_err *e)
+{
+	struct isc_op *o = op->data;
+
+	return isc_do(o, o->add, e);
+}
+
+static int isc_undo(struct op *op, struct nm_err *e)
+{
+	struct isc_op *o = op->data;
+
+	return isc_do(o, !o->add, e);
+}
+
+static void isc_describe(const struct op *op, FILE *out)
+{
+	const struct isc_op *o = op->data;
+
+	fprintf(out, "edit %s: %s host %s\n", o->conf, o->add ? "add" : "remove", o->h.name);
+	fprintf(out, "edit %s: %s %s %s the interface lists\n", o->defaults,
+		o->add ? "add" : "remove", o->h.dev, o->add ? "to" : "from");
+	if (o->init[0])
+		fprintf(out, "%s restart\n", o->init);
+}
+
+static const struct op_type isc_type = {
+	.name = "dhcpd host", .apply = isc_apply, .undo = isc_undo, .describe = isc_describe,
+};
+
+int op_isc_host(struct plan *p, const struct dhcp_settings *s, const struct dhcp_host *h,
+		bool add, struct nm_err *e)
+{
+	static const char *const confs[] = { "/etc/dhcp/dhcpd.conf", "/etc/dhcp3/dhcpd.conf",
+					     "/etc/dhcpd.conf", NULL };
+	static const char *const defaults[] = { "/etc/sysconfig/dhcpd", "/etc/defaults/dhcp",
+						"/etc/default/dhcp-server", "/etc/default/dhcp3-server",
+						"/etc/default/isc-dhcp-server", NULL };
+	static const char *const inits[] = { "/etc/init.d/isc-dhcp-server", "/etc/init.d/dhcp-server",
+					     "/etc/init.d/dhcp3-server", "/etc/init.d/dhcp",
+					     "/etc/init.d/dhcpd", NULL };
+	struct isc_op *o = calloc(1, sizeof(*o));
+
+	if (!o)
+		return nm_fail(e, -ENOMEM, "out of memory");
+	first_file(o->conf, s->conf, confs, F_OK);
+	first_file(o->defaults, s->defaults, defaults, F_OK);
+	first_file(o->init, s->init, inits, X_OK);
+	if (!o->conf[0] || !o->defaults[0]) {
+		free(o);
+		return nm_fail(e, -ENOENT, "Failed to find dhcpd configuration or args file.");
+	}
+	o->h = *h;
+	o->add = add;
+	return plan_add(p, &isc_type, o) < 0 ? nm_fail(e, -ENOMEM, "out of memory") : 0;
+}

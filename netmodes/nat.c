@@ -1,0 +1,172 @@
+/*
+ * vif-nat: the guest on a private address behind dom0. The vif carries the
+ * router address (the guest's last octet + 127), a route to the guest, proxy
+ * ARP, anti-spoofing; network-nat's table masquerades toward the LAN; the
+ * guest can learn its address from dnsmasq or ISC dhcpd.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "dhcp_host.h"
+#include "link_ops.h"
+#include "modes.h"
+#include "nat_addr.h"
+#include "network.h"
+#include "nft_port.h"
+#include "port_filter_ops.h"
+#include "route_ops.h"
+#include "sysctl_ops.h"
+#include "vifdev.h"
+
+struct nat_vif {
+	struct prefix guest, router;
+	bool antispoof;
+	enum dhcp_kind dhcp;
+	struct link_info uplink;
+	bool have_uplink;
+};
+
+/* Addresses, and what network-nat start chose (antispoof, dhcp, uplink). */
+static int nat_setup(const struct vif_request *r, struct mode_ctx *c, struct nat_vif *v,
+		     struct nm_err *e)
+{
+	struct network_state ns;
+	char netdev[IFNAMSIZ];
+	int rc;
+
+	if ((rc = nat_addresses(&r->ips, r->domid, r->devid, &v->guest, &v->router, e)) < 0)
+		return rc;
+	if ((rc = network_state_load(NETWORK_NAT_STATE, &ns, e)) < 0)
+		return rc;
+	v->antispoof = strcmp(network_state_get(&ns, "antispoof", "yes"), "no") != 0;
+	v->dhcp = c->dhcp->kind;
+	if (!c->dhcp->kind_given) {
+		const char *d = network_state_get(&ns, "dhcp", NULL);
+		for (int k = 0; d && k < DHCP_KINDS; k++)
+			if (!strcmp(d, dhcp_kind_name((enum dhcp_kind)k)))
+				v->dhcp = (enum dhcp_kind)k;
+	}
+	if ((rc = network_netdev(c->nl, &ns, r->netdev, netdev, e)) < 0)
+		return rc;
+	rc = rt_link_get(c->nl, 0, netdev, &v->uplink, e);
+	v->have_uplink = rc == 0;
+	return rc == -ENODEV ? 0 : rc;
+}
+
+static int plan_dhcp(const struct vif_request *r, struct mode_ctx *c, const struct nat_vif *v,
+		     const char *dev, bool add, struct plan *p, struct nm_err *e)
+{
+	struct dhcp_host h = { .mac = r->mac, .ip = v->guest, .router = v->router };
+
+	if (v->dhcp == DHCP_NO)
+		return 0;
+	if (add && !r->has_mac)
+		return nm_fail(e, -EINVAL, "the backend has no mac: cannot serve DHCP to %s", dev);
+	dhcp_host_name(&h, r->domid, r->devid);
+	snprintf(h.dev, sizeof(h.dev), "%s", dev);
+	if (v->dhcp == DHCP_DNSMASQ)
+		return op_dnsmasq_host(p, c->dhcp->hostsdir, &h, add) < 0
+			       ? nm_fail(e, -ENOMEM, "out of memory")
+			       : 0;
+	return op_isc_host(p, c->dhcp, &h, add, e);
+}
+
+static int plan_filter(const struct vif_request *r, const struct nat_vif *v, const char *dev,
+		       struct plan *p, struct nm_err *e)
+{
+	struct port_filter f = { .kind = PORT_ROUTED, .mac = r->mac, .ips = { .n = 1 } };
+	struct port_state s;
+	int rc = nft_port_query(PORT_ROUTED, dev, &s, e);
+
+	if (rc < 0)
+		return rc;
+	if (!v->antispoof)
+		return s.port ? op_port_filter_clear(p, PORT_ROUTED, dev) : 0;
+	if (!r->has_mac)
+		return nm_fail(e, -EINVAL, "the backend has no mac: cannot filter %s", dev);
+	f.ips.p[0] = v->guest;
+	snprintf(f.ifname, sizeof(f.ifname), "%s", dev);
+	return nft_port_matches(&s, &f) ? 0 : op_port_filter_set(p, &f, &s);
+}
+
+static int plan_up(const struct vif_request *r, struct mode_ctx *c, struct plan *p,
+		   struct vif_outcome *out, struct nm_err *e)
+{
+	struct vifdev d;
+	struct nat_vif v;
+	char key[64];
+	int rc, idx;
+
+	if ((rc = vifdev_find(r, c->nl, &d, e)) < 0 || (rc = nat_setup(r, c, &v, e)) < 0)
+		return rc;
+	snprintf(out->dev, sizeof(out->dev), "%s", d.name);
+	idx = d.link.ifindex;
+	rc = 0;
+	if (d.rename && d.link.up)
+		rc = op_link_set_up(p, c->nl, idx, d.link.name, false);
+	if (!rc && d.rename)
+		rc = op_link_rename(p, c->nl, idx, d.link.name, d.name);
+	if (!rc)
+		rc = vifdev_plan_mtu(r, c, &d, r->mtu ? r->mtu : v.have_uplink ? v.uplink.mtu : 1500, p);
+	if (!rc)
+		rc = op_addr(p, c->nl, true, idx, d.name, &v.router);
+	if (rc < 0)
+		return nm_fail(e, rc, "out of memory");
+	if ((rc = plan_filter(r, &v, d.name, p, e)) < 0)
+		return rc;
+	snprintf(key, sizeof(key), "net/ipv4/conf/%s/proxy_arp", d.name);
+	rc = op_sysctl(p, key, "1");
+	if (!rc && d.link.noarp)
+		rc = op_link_set_arp(p, c->nl, idx, d.name, true);
+	if (!rc && (!d.link.up || d.rename))
+		rc = op_link_set_up(p, c->nl, idx, d.name, true);
+	if (!rc)
+		rc = op_route(p, c->nl, true, idx, d.name, &v.guest, &v.router, 0);
+	if (rc < 0)
+		return nm_fail(e, rc, "out of memory");
+	return plan_dhcp(r, c, &v, d.name, true, p, e);
+}
+
+/* Offline tolerates a vif already gone and missing state: it removes what is there. */
+static int plan_down(const struct vif_request *r, struct mode_ctx *c, struct plan *p,
+		     struct vif_outcome *out, struct nm_err *e)
+{
+	struct vifdev d;
+	struct nat_vif v;
+	struct addr_set addrs = { 0 };
+	struct port_state s;
+	char key[64];
+	int rc;
+
+	if ((rc = vifdev_find(r, c->nl, &d, e)) < 0 || (rc = nat_setup(r, c, &v, e)) < 0)
+		return rc;
+	snprintf(out->dev, sizeof(out->dev), "%s", d.name);
+	if (d.exists && (rc = addr_set_query(c->nl, d.link.ifindex, &addrs, e)) < 0)
+		return rc;
+	rc = 0;
+	if (d.exists && d.link.up)
+		rc = op_link_set_up(p, c->nl, d.link.ifindex, d.name, false);
+	if (!rc && d.exists)
+		rc = op_route(p, c->nl, false, d.link.ifindex, d.name, &v.guest, NULL, 0);
+	if (!rc && addrs.n)
+		rc = op_addr_flush(p, c->nl, d.name, &addrs);
+	addr_set_free(&addrs);
+	if (!rc && d.exists) {
+		snprintf(key, sizeof(key), "net/ipv4/conf/%s/proxy_arp", d.name);
+		rc = op_sysctl(p, key, "0");
+	}
+	if (rc < 0)
+		return nm_fail(e, rc, "out of memory");
+	if ((rc = nft_port_query(PORT_ROUTED, d.name, &s, e)) < 0)
+		return rc;
+	if (s.port && op_port_filter_clear(p, PORT_ROUTED, d.name) < 0)
+		return nm_fail(e, -ENOMEM, "out of memory");
+	return plan_dhcp(r, c, &v, d.name, false, p, e);
+}
+
+int nat_plan(const struct vif_request *r, struct mode_ctx *c, struct plan *p,
+	     struct vif_outcome *out, struct nm_err *e)
+{
+	return vif_command_is_up(r->cmd) ? plan_up(r, c, p, out, e) : plan_down(r, c, p, out, e);
+}

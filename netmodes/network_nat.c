@@ -1,0 +1,120 @@
+/* network-nat: forwarding, the masquerading table and what vif-nat learns from the state. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "network.h"
+#include "nft_nat.h"
+#include "nft_port.h"
+#include "port_filter_ops.h"
+#include "rtnl.h"
+
+#define ST_NETDEV "netdev"
+#define ST_ANTISPOOF "antispoof"
+#define ST_DHCP "dhcp"
+#define ST_RANGE "range"
+#define ST_TABLE "table-created"
+
+static int plan_start(const struct network_request *r, struct nl_sock *sk, struct plan *p,
+		      struct nm_err *e)
+{
+	struct network_state ns;
+	struct state st = { 0 };
+	struct link_info li;
+	char netdev[IFNAMSIZ], range[PREFIX_STR_LEN];
+	int rc = network_state_load(NETWORK_NAT_STATE, &ns, e);
+
+	if (rc < 0)
+		return rc;
+	if (ns.started)
+		return 0; /* start twice changes nothing */
+	if ((rc = network_netdev(sk, &ns, r->netdev, netdev, e)) < 0)
+		return rc;
+	if ((rc = rt_link_get(sk, 0, netdev, &li, e)) < 0)
+		return rc == -ENODEV ? nm_fail(e, rc, "netdev %s does not exist", netdev) : rc;
+	if ((rc = nft_nat_exists(e)) != 0)
+		return rc < 0 ? rc
+			      : nm_fail(e, -EEXIST, "table ip %s exists already: someone else's; "
+						    "remove it or run network-nat stop", NFT_NAT_TABLE);
+	state_set(&st, ST_NETDEV, netdev);
+	state_set(&st, ST_ANTISPOOF, r->antispoof ? "yes" : "no");
+	state_set(&st, ST_DHCP, dhcp_kind_name(r->dhcp));
+	state_set(&st, ST_RANGE, prefix_format(&r->nat_range, range));
+	if ((rc = network_plan_sysctl(p, &st, "net/ipv4/ip_forward", "1", e)) < 0)
+		return rc;
+	if (op_nat_table(p, true, &r->nat_range, netdev) < 0)
+		return nm_fail(e, -ENOMEM, "out of memory");
+	if (r->antispoof) {
+		if ((rc = nft_port_table_exists(PORT_ROUTED, e)) < 0)
+			return rc;
+		if (!rc) {
+			state_set(&st, ST_TABLE, "yes");
+			if (op_port_table(p, PORT_ROUTED, true) < 0)
+				return nm_fail(e, -ENOMEM, "out of memory");
+		}
+	}
+	return op_state_save(p, NETWORK_NAT_STATE, &st) < 0 ? nm_fail(e, -ENOMEM, "out of memory") : 0;
+}
+
+static int plan_stop(struct plan *p, struct nm_err *e)
+{
+	struct network_state ns;
+	struct prefix range = { .family = AF_INET, .len = 8, .addr.raw = { 10 } };
+	char buf[PREFIX_STR_LEN], *slash;
+	int rc = network_state_load(NETWORK_NAT_STATE, &ns, e);
+
+	if (rc < 0 || !ns.started)
+		return rc; /* not started: nothing to undo */
+	/* The range only matters to recreate the table should a later step fail. */
+	snprintf(buf, sizeof(buf), "%s", network_state_get(&ns, ST_RANGE, "10.0.0.0/8"));
+	if ((slash = strchr(buf, '/')) && (*slash = '\0', inet_pton(AF_INET, buf, range.addr.raw) == 1))
+		range.len = (uint8_t)atoi(slash + 1);
+	rc = network_plan_restore(p, &ns.st);
+	if (!rc)
+		rc = op_nat_table(p, false, &range, network_state_get(&ns, ST_NETDEV, "eth0"));
+	if (!rc && state_get(&ns.st, ST_TABLE))
+		rc = op_port_table(p, PORT_ROUTED, false);
+	if (!rc)
+		rc = op_state_remove(p, NETWORK_NAT_STATE, &ns.st);
+	return rc < 0 ? nm_fail(e, rc, "out of memory") : 0;
+}
+
+int network_nat_plan(const struct network_request *r, struct nl_sock *sk, struct plan *p,
+		     struct nm_err *e)
+{
+	return r->cmd == NET_START ? plan_start(r, sk, p, e) : plan_stop(p, e);
+}
+
+int network_nat_status(const struct network_request *r, struct nl_sock *sk, FILE *out,
+		       struct nm_err *e)
+{
+	struct network_state ns;
+	int rc = network_state_load(NETWORK_NAT_STATE, &ns, e), table;
+
+	(void)sk;
+	if (rc < 0 || (table = nft_nat_exists(e)) < 0)
+		return rc < 0 ? rc : table;
+	if (r->json) {
+		fprintf(out, "{\"started\": %s, \"table\": %s", ns.started ? "true" : "false",
+			table ? "true" : "false");
+		if (ns.started)
+			fprintf(out, ", \"netdev\": \"%s\", \"range\": \"%s\", \"dhcp\": \"%s\", "
+				     "\"antispoof\": %s",
+				network_state_get(&ns, ST_NETDEV, ""), network_state_get(&ns, ST_RANGE, ""),
+				network_state_get(&ns, ST_DHCP, "no"),
+				strcmp(network_state_get(&ns, ST_ANTISPOOF, "yes"), "no") ? "true" : "false");
+		fprintf(out, ", \"sysctl\": {");
+		network_print_sysctls(&ns.st, true, out);
+		fprintf(out, "}}\n");
+		return 0;
+	}
+	fprintf(out, "network-nat: %s\n", ns.started ? "started" : "not started");
+	if (ns.started)
+		fprintf(out, "  netdev: %s\n  range: %s\n  dhcp: %s\n  anti-spoofing: %s\n",
+			network_state_get(&ns, ST_NETDEV, "?"), network_state_get(&ns, ST_RANGE, "?"),
+			network_state_get(&ns, ST_DHCP, "no"), network_state_get(&ns, ST_ANTISPOOF, "?"));
+	fprintf(out, "  table ip %s: %s\n", NFT_NAT_TABLE, table ? "present" : "absent");
+	network_print_sysctls(&ns.st, false, out);
+	return 0;
+}
