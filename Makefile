@@ -13,6 +13,7 @@ DESTDIR ?=
 XEN_SCRIPT_DIR ?= /etc/xen/scripts
 LIBEXECDIR ?= $(PREFIX)/lib/xen-netmodes
 MANDIR ?= $(PREFIX)/share/man
+XEN_CONF_DIR ?= /etc/xen
 BUILD ?= build
 
 CC ?= cc
@@ -86,6 +87,9 @@ install: all
 	install -d $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(XEN_SCRIPT_DIR) $(DESTDIR)$(MANDIR)/man8
 	install -m 0755 $(BIN) $(DESTDIR)$(LIBEXECDIR)/xen-netmodes
 	install -m 0644 $(wildcard docs/*.8) $(DESTDIR)$(MANDIR)/man8/
+	install -d $(DESTDIR)$(XEN_CONF_DIR)
+	[ -e $(DESTDIR)$(XEN_CONF_DIR)/xen-netmodes.conf ] || \
+		install -m 0644 conf/xen-netmodes.conf $(DESTDIR)$(XEN_CONF_DIR)/xen-netmodes.conf
 	$(Q)for a in $(APPLETS); do \
 		l=$(DESTDIR)$(XEN_SCRIPT_DIR)/$$a; \
 		if [ -e "$$l" ] && [ ! -L "$$l" ] && [ ! -e "$$l.orig" ]; then mv "$$l" "$$l.orig"; fi; \

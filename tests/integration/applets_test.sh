@@ -26,12 +26,14 @@ DEST=$TMP/dest
 mkdir -p "$DEST/etc/xen/scripts"
 echo '#!/bin/sh' >"$DEST/etc/xen/scripts/vif-bridge"
 make -s -C "$ROOT" BUILD="$BUILD" DESTDIR="$DEST" PREFIX=/usr install >/dev/null
+cd "$ROOT"
 check "binary installed" test -x "$DEST/usr/lib/xen-netmodes/xen-netmodes"
 for a in vif-bridge vif-route vif-nat network-bridge network-route network-nat vif-setup; do
 	check_eq "$a linked into the script dir" /usr/lib/xen-netmodes/xen-netmodes \
 		"$(readlink "$DEST/etc/xen/scripts/$a")"
 done
 check "man pages installed" test -f "$DEST/usr/share/man/man8/vif-route.8"
+check "the defaults file installed" cmp conf/xen-netmodes.conf "$DEST/etc/xen/xen-netmodes.conf"
 check "the shell script was kept aside" grep -q '^#!/bin/sh' "$DEST/etc/xen/scripts/vif-bridge.orig"
 make -s -C "$ROOT" BUILD="$BUILD" DESTDIR="$DEST" PREFIX=/usr uninstall >/dev/null
 check "uninstall puts the shell script back" grep -q '^#!/bin/sh' "$DEST/etc/xen/scripts/vif-bridge"

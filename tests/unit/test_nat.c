@@ -174,6 +174,12 @@ static void test_config_file(void **state)
 	assert_string_equal(e.msg, want);
 	close(fd);
 	unlink(path);
+	/* The sample shipped in conf/ holds exactly the built-in defaults. */
+	setenv("XEN_NETMODES_CONF", "conf/xen-netmodes.conf", 1);
+	assert_int_equal(config_load(&c, &e), 0);
+	assert_string_equal(prefix_format(&c.nat_range, buf), "10.0.0.0/8");
+	assert_int_equal(c.dhcp, DHCP_NO);
+	assert_string_equal(c.dnsmasq_hostsdir, "/var/lib/xen-netmodes/dnsmasq-hosts");
 	unsetenv("XEN_NETMODES_CONF");
 }
 
