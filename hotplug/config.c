@@ -8,6 +8,7 @@
 #include "parse.h"
 
 #define DEFAULT_HOSTSDIR "/var/lib/xen-netmodes/dnsmasq-hosts"
+#define DEFAULT_OPTSDIR "/var/lib/xen-netmodes/dnsmasq-opts"
 
 int parse_dhcp_kind(const char *s, enum dhcp_kind *ret, struct nm_err *e)
 {
@@ -56,6 +57,8 @@ int config_set(struct config *c, const char *key, const char *value, struct nm_e
 		return parse_dhcp_kind(value, &c->dhcp, e);
 	if (!strcmp(key, "dnsmasq_hostsdir"))
 		return parse_path(value, key, c->dnsmasq_hostsdir, sizeof(c->dnsmasq_hostsdir), e);
+	if (!strcmp(key, "dnsmasq_optsdir"))
+		return parse_path(value, key, c->dnsmasq_optsdir, sizeof(c->dnsmasq_optsdir), e);
 	if (!strcmp(key, "dhcpd_conf"))
 		return parse_path(value, key, c->dhcpd_conf, sizeof(c->dhcpd_conf), e);
 	if (!strcmp(key, "dhcpd_defaults"))
@@ -89,6 +92,7 @@ int config_load(struct config *ret, struct nm_err *e)
 
 	(void)parse_prefix("10.0.0.0/8", &c.nat_range, NULL);
 	snprintf(c.dnsmasq_hostsdir, sizeof(c.dnsmasq_hostsdir), DEFAULT_HOSTSDIR);
+	snprintf(c.dnsmasq_optsdir, sizeof(c.dnsmasq_optsdir), DEFAULT_OPTSDIR);
 	if (!path || !*path)
 		path = CONFIG_FILE;
 	if (!(f = fopen(path, "re"))) {

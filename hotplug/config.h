@@ -19,6 +19,7 @@ struct config {
 	struct prefix nat_range;	     /* nat_range: the guests' private range */
 	enum dhcp_kind dhcp;		     /* dhcp: no | dnsmasq | isc */
 	char dnsmasq_hostsdir[CONFIG_PATH_LEN]; /* dnsmasq_hostsdir */
+	char dnsmasq_optsdir[CONFIG_PATH_LEN];	/* dnsmasq_optsdir */
 	char dhcpd_conf[CONFIG_PATH_LEN];	     /* dhcpd_conf: "" = the first that exists */
 	char dhcpd_defaults[CONFIG_PATH_LEN];   /* dhcpd_defaults: likewise */
 	char dhcpd_init[CONFIG_PATH_LEN];	     /* dhcpd_init: likewise */

@@ -69,6 +69,7 @@ static int load_dhcp_settings(struct call *c)
 		return -EINVAL;
 	d->kind = conf.dhcp;
 	snprintf(d->hostsdir, sizeof(d->hostsdir), "%s", conf.dnsmasq_hostsdir);
+	snprintf(d->optsdir, sizeof(d->optsdir), "%s", conf.dnsmasq_optsdir);
 	snprintf(d->conf, sizeof(d->conf), "%s", conf.dhcpd_conf);
 	snprintf(d->defaults, sizeof(d->defaults), "%s", conf.dhcpd_defaults);
 	snprintf(d->init, sizeof(d->init), "%s", conf.dhcpd_init);

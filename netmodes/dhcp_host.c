@@ -27,7 +27,15 @@ void dnsmasq_host_line(const struct dhcp_host *h, char *buf, size_t n)
 {
 	char mac[MAC_STR_LEN], ip[PREFIX_STR_LEN];
 
-	snprintf(buf, n, "%s,%s,%s\n", mac_format(&h->mac, mac), bare(&h->ip, ip), h->name);
+	snprintf(buf, n, "%s,set:xnm-%s,%s,%s\n", mac_format(&h->mac, mac), h->dev,
+		 bare(&h->ip, ip), h->name);
+}
+
+void dnsmasq_opts_line(const struct dhcp_host *h, char *buf, size_t n)
+{
+	char router[PREFIX_STR_LEN];
+
+	snprintf(buf, n, "tag:xnm-%s,option:router,%s\n", h->dev, bare(&h->router, router));
 }
 
 /* A growing string: appends never fail silently, ok turns false instead. */

@@ -15,8 +15,8 @@
 struct dhcp_settings {
 	enum dhcp_kind kind; /* from dhcp=, else network-nat's, else the defaults file's */
 	bool kind_given;     /* dhcp= was passed to this call */
-	char hostsdir[DHCP_PATH_LEN], conf[DHCP_PATH_LEN], defaults[DHCP_PATH_LEN],
-		init[DHCP_PATH_LEN];
+	char hostsdir[DHCP_PATH_LEN], optsdir[DHCP_PATH_LEN];
+	char conf[DHCP_PATH_LEN], defaults[DHCP_PATH_LEN], init[DHCP_PATH_LEN];
 };
 
 struct dhcp_host {
@@ -29,8 +29,13 @@ struct dhcp_host {
 /* Fills name from domid and handle as the shell script names hosts. */
 void dhcp_host_name(struct dhcp_host *h, unsigned domid, unsigned handle);
 
-/* dnsmasq dhcp-hostsdir line: "MAC,IP,NAME\n" into buf. */
+/*
+ * dnsmasq's per-guest lines: for dhcp-hostsdir "MAC,set:xnm-DEV,IP,NAME\n",
+ * and for dhcp-optsdir "tag:xnm-DEV,option:router,ROUTER\n" (the tag ties
+ * the router to this guest).
+ */
 void dnsmasq_host_line(const struct dhcp_host *h, char *buf, size_t n);
+void dnsmasq_opts_line(const struct dhcp_host *h, char *buf, size_t n);
 
 /*
  * dhcpd.conf: in, with the host's line removed ("host NAME {" only, not
@@ -47,14 +52,15 @@ char *isc_conf_edit(const char *in, const struct dhcp_host *h, bool add);
 char *isc_defaults_edit(const char *in, const char *dev, bool add);
 
 /*
- * Plan operations: the guest's file in dnsmasq's dhcp-hostsdir (a running
- * dnsmasq reads it without a restart), or its host line in dhcpd.conf and
+ * Plan operations: the guest's files in dnsmasq's dhcp-hostsdir and
+ * dhcp-optsdir (a running dnsmasq reads both without a restart), or its host line in dhcpd.conf and
  * its vif in the dhcpd defaults file (under the vif-nat-dhcp lock, then the
  * init script's restart when it exists). add false removes. Each undoes
  * the other. Return 0, -ENOMEM, or for ISC -ENOENT with e set when the
  * files cannot be found.
  */
-int op_dnsmasq_host(struct plan *p, const char *dir, const struct dhcp_host *h, bool add);
+int op_dnsmasq_host(struct plan *p, const struct dhcp_settings *s, const struct dhcp_host *h,
+		    bool add);
 int op_isc_host(struct plan *p, const struct dhcp_settings *s, const struct dhcp_host *h,
 		bool add, struct nm_err *e);
 

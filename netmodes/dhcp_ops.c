@@ -66,25 +66,41 @@ static int read_all(const char *path, bool absent_ok, char **ret, struct nm_err 
 /* dnsmasq */
 
 struct dnsmasq_op {
-	char path[DHCP_PATH_LEN + IFNAMSIZ + 2];
+	char hosts[DHCP_PATH_LEN + IFNAMSIZ + 2], opts[DHCP_PATH_LEN + IFNAMSIZ + 2];
 	struct dhcp_host h;
 	bool add;
 };
 
-static int dnsmasq_do(const struct dnsmasq_op *o, bool add, struct nm_err *e)
+/* Writes line to path (creating its directory), or removes path. */
+static int dnsmasq_file(const char *path, const char *line, bool add, struct nm_err *e)
 {
-	char line[128], dir[DHCP_PATH_LEN];
+	char dir[DHCP_PATH_LEN];
 
 	if (!add) {
-		if (unlink(o->path) < 0 && errno != ENOENT)
-			return nm_fail(e, -errno, "cannot remove %s: %s", o->path, strerror(errno));
+		if (unlink(path) < 0 && errno != ENOENT)
+			return nm_fail(e, -errno, "cannot remove %s: %s", path, strerror(errno));
 		return 0;
 	}
-	snprintf(dir, sizeof(dir), "%.*s", (int)(strrchr(o->path, '/') - o->path), o->path);
+	snprintf(dir, sizeof(dir), "%.*s", (int)(strrchr(path, '/') - path), path);
 	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
 		return nm_fail(e, -errno, "cannot create %s: %s", dir, strerror(errno));
-	dnsmasq_host_line(&o->h, line, sizeof(line));
-	return write_atomic(o->path, line, e);
+	return write_atomic(path, line, e);
+}
+
+/* The router option first: when the host line appears, its tag finds the option. */
+static int dnsmasq_do(const struct dnsmasq_op *o, bool add, struct nm_err *e)
+{
+	char host[128], opts[128];
+	int rc;
+
+	dnsmasq_host_line(&o->h, host, sizeof(host));
+	dnsmasq_opts_line(&o->h, opts, sizeof(opts));
+	if (add)
+		return (rc = dnsmasq_file(o->opts, opts, true, e)) < 0
+			       ? rc
+			       : dnsmasq_file(o->hosts, host, true, e);
+	return (rc = dnsmasq_file(o->hosts, host, false, e)) < 0 ? rc
+								  : dnsmasq_file(o->opts, opts, false, e);
 }
 
 static int dnsmasq_apply(struct op *op, struct nm_err *e)
@@ -106,11 +122,14 @@ static void dnsmasq_describe(const struct op *op, FILE *out)
 	const struct dnsmasq_op *o = op->data;
 	char line[128];
 
+	if (!o->add) {
+		fprintf(out, "rm -f %s %s\n", o->hosts, o->opts);
+		return;
+	}
+	dnsmasq_opts_line(&o->h, line, sizeof(line));
+	fprintf(out, "write %s: %s", o->opts, line);
 	dnsmasq_host_line(&o->h, line, sizeof(line));
-	if (o->add)
-		fprintf(out, "write %s: %s", o->path, line);
-	else
-		fprintf(out, "rm -f %s\n", o->path);
+	fprintf(out, "write %s: %s", o->hosts, line);
 }
 
 static const struct op_type dnsmasq_type = {
@@ -118,13 +137,15 @@ static const struct op_type dnsmasq_type = {
 	.describe = dnsmasq_describe,
 };
 
-int op_dnsmasq_host(struct plan *p, const char *dir, const struct dhcp_host *h, bool add)
+int op_dnsmasq_host(struct plan *p, const struct dhcp_settings *s, const struct dhcp_host *h,
+		    bool add)
 {
 	struct dnsmasq_op *o = calloc(1, sizeof(*o));
 
 	if (!o)
 		return -ENOMEM;
-	snprintf(o->path, sizeof(o->path), "%s/%s", dir, h->dev);
+	snprintf(o->hosts, sizeof(o->hosts), "%s/%s", s->hostsdir, h->dev);
+	snprintf(o->opts, sizeof(o->opts), "%s/%s", s->optsdir, h->dev);
 	o->h = *h;
 	o->add = add;
 	return plan_add(p, &dnsmasq_type, o);

@@ -66,7 +66,7 @@ static int plan_dhcp(const struct vif_request *r, struct mode_ctx *c, const stru
 	dhcp_host_name(&h, r->domid, r->devid);
 	snprintf(h.dev, sizeof(h.dev), "%s", dev);
 	if (v->dhcp == DHCP_DNSMASQ)
-		return op_dnsmasq_host(p, c->dhcp->hostsdir, &h, add) < 0
+		return op_dnsmasq_host(p, c->dhcp, &h, add) < 0
 			       ? nm_fail(e, -ENOMEM, "out of memory")
 			       : 0;
 	return op_isc_host(p, c->dhcp, &h, add, e);

@@ -113,13 +113,14 @@ xs_vif 5 0 00:16:3e:00:05:01
 
 echo "# dnsmasq: the guest learns its derived address and router"
 HOSTS=$TMP/dnsmasq-hosts
-mkdir -p "$HOSTS" # dnsmasq watches the directory from its start
-echo "dnsmasq_hostsdir = $HOSTS" >"$XEN_NETMODES_CONF"
+OPTS=$TMP/dnsmasq-opts
+mkdir -p "$HOSTS" "$OPTS" # dnsmasq watches the directories from its start
+printf 'dnsmasq_hostsdir = %s\ndnsmasq_optsdir = %s\n' "$HOSTS" "$OPTS" >"$XEN_NETMODES_CONF"
 nat_net stop
 check "start with dhcp=dnsmasq" nat_net start dhcp=dnsmasq
 ip netns exec "$D0" dnsmasq --keep-in-foreground --conf-file=/dev/null --port=0 --user=root \
 	--bind-dynamic --interface='vif*' --dhcp-range=10.0.0.0,static,255.0.0.0 \
-	--dhcp-hostsdir="$HOSTS" --dhcp-leasefile="$TMP/leases" --pid-file="$TMP/dnsmasq.pid" \
+	--dhcp-hostsdir="$HOSTS" --dhcp-optsdir="$OPTS" --dhcp-leasefile="$TMP/leases" --pid-file="$TMP/dnsmasq.pid" \
 	--log-facility="$TMP/dnsmasq.log" --log-dhcp &
 DNSMASQ=$!
 BACKGROUND+=("$DNSMASQ")
@@ -142,12 +143,16 @@ dhcp_guest() {
 	in_ns "$G5" busybox udhcpc -i eth0 -n -q -t 10 -T 1 -s "$TMP/udhcpc.script" >/dev/null 2>&1
 }
 check "online writes the host file" nat 5 0 online
-check_eq "host file: MAC, fixed address, host name" "00:16:3e:00:05:01,10.0.5.1,dom5" "$(cat "$HOSTS/vif5.0")"
+check_eq "host file: MAC, tag, fixed address, host name" "00:16:3e:00:05:01,set:xnm-vif5.0,10.0.5.1,dom5" \
+	"$(cat "$HOSTS/vif5.0")"
+check_eq "options file: the router for that tag" "tag:xnm-vif5.0,option:router,10.0.5.128" \
+	"$(cat "$OPTS/vif5.0")"
 check "the guest gets a lease" dhcp_guest
 check_eq "the derived address and router" "10.0.5.1 10.0.5.128" "$(cat "$TMP/udhcpc.lease" 2>/dev/null)"
 check "and reaches the LAN through the NAT" ping_ok "$G5" 192.168.60.2
 check "offline" nat 5 0 offline
 check_fails "offline removes the host file" test -e "$HOSTS/vif5.0"
+check_fails "and the options file" test -e "$OPTS/vif5.0"
 check "online again" nat 5 0 online
 check "the guest gets a lease again" dhcp_guest
 check "and reaches the LAN again" ping_ok "$G5" 192.168.60.2

@@ -80,7 +80,9 @@ static void test_names_and_dnsmasq_line(void **state)
 	assert_string_equal(h.name, "dom5");
 	assert_string_equal(h2.name, "dom5-2");
 	dnsmasq_host_line(&h2, line, sizeof(line));
-	assert_string_equal(line, "00:16:3e:00:05:01,10.0.5.2,dom5-2\n");
+	assert_string_equal(line, "00:16:3e:00:05:01,set:xnm-vif5.1,10.0.5.2,dom5-2\n");
+	dnsmasq_opts_line(&h2, line, sizeof(line));
+	assert_string_equal(line, "tag:xnm-vif5.1,option:router,10.0.5.129\n");
 }
 
 static void test_isc_conf(void **state)
@@ -180,6 +182,7 @@ static void test_config_file(void **state)
 	assert_string_equal(prefix_format(&c.nat_range, buf), "10.0.0.0/8");
 	assert_int_equal(c.dhcp, DHCP_NO);
 	assert_string_equal(c.dnsmasq_hostsdir, "/var/lib/xen-netmodes/dnsmasq-hosts");
+	assert_string_equal(c.dnsmasq_optsdir, "/var/lib/xen-netmodes/dnsmasq-opts");
 	unsetenv("XEN_NETMODES_CONF");
 }
 
