@@ -5,7 +5,6 @@
 
 #include "link_ops.h"
 #include "modes.h"
-#include "nft_port.h"
 #include "port_filter_ops.h"
 #include "vifdev.h"
 
@@ -44,24 +43,6 @@ static int find_bridge(const struct vif_request *r, struct nl_sock *sk, struct l
 	return 0;
 }
 
-static int plan_filter(const struct vif_request *r, const char *dev, struct plan *p,
-		       struct nm_err *e)
-{
-	struct port_filter f = { .kind = PORT_BRIDGED, .mac = r->mac, .ips = r->ips };
-	struct port_state s;
-	int rc = nft_port_query(PORT_BRIDGED, dev, &s, e);
-
-	if (rc < 0)
-		return rc;
-	if (!r->ips.n)
-		return s.port ? op_port_filter_clear(p, PORT_BRIDGED, dev) : 0;
-	if (!r->has_mac)
-		return nm_fail(e, -EINVAL, "ip is set but the backend has no mac: cannot filter %s",
-			       dev);
-	snprintf(f.ifname, sizeof(f.ifname), "%s", dev);
-	return nft_port_matches(&s, &f) ? 0 : op_port_filter_set(p, &f, &s);
-}
-
 /* A port that is up, on the bridge and set up as asked needs no bounce. */
 static bool port_in_place(const struct link_info *l, const struct link_info *br, unsigned mtu,
 			  const struct addr_set *addrs)
@@ -93,7 +74,8 @@ static int plan_up(const struct vif_request *r, struct mode_ctx *c, struct plan 
 		addr_set_free(&addrs);
 		if ((rc = vifdev_plan_mtu(r, c, &d, mtu, p)) < 0)
 			return nm_fail(e, rc, "out of memory");
-		return plan_filter(r, d.name, p, e);
+		return plan_port_filter(p, PORT_BRIDGED, d.name, r->ips.n > 0,
+					r->has_mac ? &r->mac : NULL, &r->ips, e);
 	}
 	if (d.link.up)
 		rc = op_link_set_up(p, c->nl, idx, d.link.name, false);
@@ -108,7 +90,8 @@ static int plan_up(const struct vif_request *r, struct mode_ctx *c, struct plan 
 		rc = vifdev_plan_mtu(r, c, &d, mtu, p);
 	if (rc < 0)
 		return nm_fail(e, rc, "out of memory");
-	if ((rc = plan_filter(r, d.name, p, e)) < 0)
+	if ((rc = plan_port_filter(p, PORT_BRIDGED, d.name, r->ips.n > 0,
+				   r->has_mac ? &r->mac : NULL, &r->ips, e)) < 0)
 		return rc;
 	if (d.link.master != br.ifindex) {
 		char old[IFNAMSIZ] = "";
@@ -127,7 +110,6 @@ static int plan_down(const struct vif_request *r, struct mode_ctx *c, struct pla
 		     struct vif_outcome *out, struct nm_err *e)
 {
 	struct vifdev d;
-	struct port_state s;
 	int rc;
 
 	if ((rc = vifdev_find(r, c->nl, &d, e)) < 0)
@@ -145,9 +127,7 @@ static int plan_down(const struct vif_request *r, struct mode_ctx *c, struct pla
 					out->bridge);
 	if (rc < 0)
 		return nm_fail(e, rc, "out of memory");
-	if ((rc = nft_port_query(PORT_BRIDGED, d.name, &s, e)) < 0)
-		return rc;
-	return s.port ? op_port_filter_clear(p, PORT_BRIDGED, d.name) : 0;
+	return plan_port_filter(p, PORT_BRIDGED, d.name, false, NULL, NULL, e);
 }
 
 int bridge_plan(const struct vif_request *r, struct mode_ctx *c, struct plan *p,

@@ -13,10 +13,8 @@
 #include "modes.h"
 #include "nat_addr.h"
 #include "network.h"
-#include "nft_port.h"
 #include "port_filter_ops.h"
 #include "route_ops.h"
-#include "sysctl_ops.h"
 #include "vifdev.h"
 
 struct nat_vif {
@@ -72,51 +70,28 @@ static int plan_dhcp(const struct vif_request *r, struct mode_ctx *c, const stru
 	return op_isc_host(p, c->dhcp, &h, add, e);
 }
 
-static int plan_filter(const struct vif_request *r, const struct nat_vif *v, const char *dev,
-		       struct plan *p, struct nm_err *e)
-{
-	struct port_filter f = { .kind = PORT_ROUTED, .mac = r->mac, .ips = { .n = 1 } };
-	struct port_state s;
-	int rc = nft_port_query(PORT_ROUTED, dev, &s, e);
-
-	if (rc < 0)
-		return rc;
-	if (!v->antispoof)
-		return s.port ? op_port_filter_clear(p, PORT_ROUTED, dev) : 0;
-	if (!r->has_mac)
-		return nm_fail(e, -EINVAL, "the backend has no mac: cannot filter %s", dev);
-	f.ips.p[0] = v->guest;
-	snprintf(f.ifname, sizeof(f.ifname), "%s", dev);
-	return nft_port_matches(&s, &f) ? 0 : op_port_filter_set(p, &f, &s);
-}
-
 static int plan_up(const struct vif_request *r, struct mode_ctx *c, struct plan *p,
 		   struct vif_outcome *out, struct nm_err *e)
 {
 	struct vifdev d;
 	struct nat_vif v;
-	char key[64];
 	int rc, idx;
 
 	if ((rc = vifdev_find(r, c->nl, &d, e)) < 0 || (rc = nat_setup(r, c, &v, e)) < 0)
 		return rc;
 	snprintf(out->dev, sizeof(out->dev), "%s", d.name);
 	idx = d.link.ifindex;
-	rc = 0;
-	if (d.rename && d.link.up)
-		rc = op_link_set_up(p, c->nl, idx, d.link.name, false);
-	if (!rc && d.rename)
-		rc = op_link_rename(p, c->nl, idx, d.link.name, d.name);
+	rc = vifdev_plan_rename(c, &d, p);
 	if (!rc)
 		rc = vifdev_plan_mtu(r, c, &d, r->mtu ? r->mtu : v.have_uplink ? v.uplink.mtu : 1500, p);
 	if (!rc)
 		rc = op_addr(p, c->nl, true, idx, d.name, &v.router);
 	if (rc < 0)
 		return nm_fail(e, rc, "out of memory");
-	if ((rc = plan_filter(r, &v, d.name, p, e)) < 0)
+	if ((rc = plan_port_filter(p, PORT_ROUTED, d.name, v.antispoof, r->has_mac ? &r->mac : NULL,
+				   &(struct prefix_list){ .n = 1, .p = { v.guest } }, e)) < 0)
 		return rc;
-	snprintf(key, sizeof(key), "net/ipv4/conf/%s/proxy_arp", d.name);
-	rc = op_sysctl(p, key, "1");
+	rc = vifdev_plan_proxy_arp(&d, true, p);
 	if (!rc && d.link.noarp)
 		rc = op_link_set_arp(p, c->nl, idx, d.name, true);
 	if (!rc && (!d.link.up || d.rename))
@@ -135,8 +110,6 @@ static int plan_down(const struct vif_request *r, struct mode_ctx *c, struct pla
 	struct vifdev d;
 	struct nat_vif v;
 	struct addr_set addrs = { 0 };
-	struct port_state s;
-	char key[64];
 	int rc;
 
 	if ((rc = vifdev_find(r, c->nl, &d, e)) < 0 || (rc = nat_setup(r, c, &v, e)) < 0)
@@ -152,16 +125,12 @@ static int plan_down(const struct vif_request *r, struct mode_ctx *c, struct pla
 	if (!rc && addrs.n)
 		rc = op_addr_flush(p, c->nl, d.name, &addrs);
 	addr_set_free(&addrs);
-	if (!rc && d.exists) {
-		snprintf(key, sizeof(key), "net/ipv4/conf/%s/proxy_arp", d.name);
-		rc = op_sysctl(p, key, "0");
-	}
+	if (!rc && d.exists)
+		rc = vifdev_plan_proxy_arp(&d, false, p);
 	if (rc < 0)
 		return nm_fail(e, rc, "out of memory");
-	if ((rc = nft_port_query(PORT_ROUTED, d.name, &s, e)) < 0)
+	if ((rc = plan_port_filter(p, PORT_ROUTED, d.name, false, NULL, NULL, e)) < 0)
 		return rc;
-	if (s.port && op_port_filter_clear(p, PORT_ROUTED, d.name) < 0)
-		return nm_fail(e, -ENOMEM, "out of memory");
 	return plan_dhcp(r, c, &v, d.name, false, p, e);
 }
 

@@ -79,6 +79,27 @@ int op_port_filter_clear(struct plan *p, enum port_kind kind, const char *ifname
 	return plan_add(p, &clear_type, o);
 }
 
+int plan_port_filter(struct plan *p, enum port_kind kind, const char *dev, bool want,
+		     const struct mac_addr *mac, const struct prefix_list *ips, struct nm_err *e)
+{
+	struct port_filter f = { .kind = kind };
+	struct port_state s;
+	int rc = nft_port_query(kind, dev, &s, e);
+
+	if (rc < 0)
+		return rc;
+	if (!want)
+		return s.port && op_port_filter_clear(p, kind, dev) < 0 ? nm_fail(e, -ENOMEM, "out of memory") : 0;
+	if (!mac)
+		return nm_fail(e, -EINVAL, "the backend has no mac: cannot filter %s", dev);
+	f.mac = *mac;
+	f.ips = *ips;
+	snprintf(f.ifname, sizeof(f.ifname), "%s", dev);
+	if (nft_port_matches(&s, &f))
+		return 0;
+	return op_port_filter_set(p, &f, &s) < 0 ? nm_fail(e, -ENOMEM, "out of memory") : 0;
+}
+
 struct table_op {
 	enum port_kind kind;
 	bool create;

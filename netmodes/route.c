@@ -10,38 +10,14 @@
 #include "link_ops.h"
 #include "modes.h"
 #include "network.h"
-#include "nft_port.h"
 #include "port_filter_ops.h"
 #include "route_ops.h"
-#include "sysctl_ops.h"
 #include "vifdev.h"
 
 /* Guests' routes lose to nothing and qemu's tap wins over the vif, as in the shell script. */
 static unsigned route_metric(const struct vif_request *r)
 {
 	return r->type == VIF_TYPE_TAP ? 1 : 2;
-}
-
-static void proxy_arp_key(const char *dev, char *buf, size_t n)
-{
-	snprintf(buf, n, "net/ipv4/conf/%s/proxy_arp", dev);
-}
-
-static int plan_filter(const struct vif_request *r, const char *dev, bool antispoof,
-		       struct plan *p, struct nm_err *e)
-{
-	struct port_filter f = { .kind = PORT_ROUTED, .mac = r->mac, .ips = r->ips };
-	struct port_state s;
-	int rc = nft_port_query(PORT_ROUTED, dev, &s, e);
-
-	if (rc < 0)
-		return rc;
-	if (!antispoof)
-		return s.port ? op_port_filter_clear(p, PORT_ROUTED, dev) : 0;
-	if (!r->has_mac)
-		return nm_fail(e, -EINVAL, "the backend has no mac: cannot filter %s", dev);
-	snprintf(f.ifname, sizeof(f.ifname), "%s", dev);
-	return nft_port_matches(&s, &f) ? 0 : op_port_filter_set(p, &f, &s);
 }
 
 /* Routes to every guest prefix, and proxy NDP on the uplink for each IPv6 address. */
@@ -79,7 +55,6 @@ static int find_uplink(const struct vif_request *r, struct mode_ctx *c, struct l
 static int plan_up(const struct vif_request *r, struct mode_ctx *c, struct plan *p,
 		   struct vif_outcome *out, struct nm_err *e)
 {
-	char key[64];
 	struct vifdev d;
 	struct link_info uplink;
 	struct prefix dom0;
@@ -102,21 +77,17 @@ static int plan_up(const struct vif_request *r, struct mode_ctx *c, struct plan 
 		return rc;
 
 	idx = d.link.ifindex;
-	rc = 0;
-	if (d.rename && d.link.up)
-		rc = op_link_set_up(p, c->nl, idx, d.link.name, false);
-	if (!rc && d.rename)
-		rc = op_link_rename(p, c->nl, idx, d.link.name, d.name);
+	rc = vifdev_plan_rename(c, &d, p);
 	if (!rc)
 		rc = vifdev_plan_mtu(r, c, &d, r->mtu ? r->mtu : uplink.mtu, p);
 	if (!rc)
 		rc = op_addr(p, c->nl, true, idx, d.name, &dom0);
 	if (rc < 0)
 		return nm_fail(e, rc, "out of memory");
-	if ((rc = plan_filter(r, d.name, antispoof, p, e)) < 0)
+	if ((rc = plan_port_filter(p, PORT_ROUTED, d.name, antispoof, r->has_mac ? &r->mac : NULL,
+				   &r->ips, e)) < 0)
 		return rc;
-	proxy_arp_key(d.name, key, sizeof(key));
-	rc = op_sysctl(p, key, "1");
+	rc = vifdev_plan_proxy_arp(&d, true, p);
 	if (!rc && (!d.link.up || d.rename))
 		rc = op_link_set_up(p, c->nl, idx, d.name, true);
 	if (!rc)
@@ -131,9 +102,7 @@ static int plan_down(const struct vif_request *r, struct mode_ctx *c, struct pla
 	struct vifdev d;
 	struct link_info uplink;
 	struct addr_set addrs = { 0 };
-	struct port_state s;
 	bool antispoof, have_uplink;
-	char key[64];
 	int rc;
 
 	if ((rc = vifdev_find(r, c->nl, &d, e)) < 0)
@@ -154,15 +123,11 @@ static int plan_down(const struct vif_request *r, struct mode_ctx *c, struct pla
 	if (!rc && addrs.n)
 		rc = op_addr_flush(p, c->nl, d.name, &addrs);
 	addr_set_free(&addrs);
-	if (!rc && d.exists) {
-		proxy_arp_key(d.name, key, sizeof(key));
-		rc = op_sysctl(p, key, "0");
-	}
+	if (!rc && d.exists)
+		rc = vifdev_plan_proxy_arp(&d, false, p);
 	if (rc < 0)
 		return nm_fail(e, rc, "out of memory");
-	if ((rc = nft_port_query(PORT_ROUTED, d.name, &s, e)) < 0)
-		return rc;
-	return s.port ? op_port_filter_clear(p, PORT_ROUTED, d.name) : 0;
+	return plan_port_filter(p, PORT_ROUTED, d.name, false, NULL, NULL, e);
 }
 
 int route_plan(const struct vif_request *r, struct mode_ctx *c, struct plan *p,

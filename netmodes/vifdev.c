@@ -6,6 +6,7 @@
 
 #include "../hotplug/xs.h"
 #include "link_ops.h"
+#include "sysctl_ops.h"
 
 static int find_for_up(const struct vif_request *r, struct nl_sock *sk, struct vifdev *d,
 		       struct nm_err *e)
@@ -83,4 +84,24 @@ int vifdev_plan_mtu(const struct vif_request *r, struct mode_ctx *c, const struc
 	snprintf(path, sizeof(path), "%s/mtu", r->frontend);
 	snprintf(value, sizeof(value), "%u", mtu);
 	return op_xs_write(p, c->xs, path, value);
+}
+
+int vifdev_plan_rename(struct mode_ctx *c, const struct vifdev *d, struct plan *p)
+{
+	int rc = 0;
+
+	if (!d->rename)
+		return 0;
+	/* The kernel renames only links that are down. */
+	if (d->link.up)
+		rc = op_link_set_up(p, c->nl, d->link.ifindex, d->link.name, false);
+	return rc ? rc : op_link_rename(p, c->nl, d->link.ifindex, d->link.name, d->name);
+}
+
+int vifdev_plan_proxy_arp(const struct vifdev *d, bool on, struct plan *p)
+{
+	char key[64];
+
+	snprintf(key, sizeof(key), "net/ipv4/conf/%s/proxy_arp", d->name);
+	return op_sysctl(p, key, on ? "1" : "0");
 }

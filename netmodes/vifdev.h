@@ -31,4 +31,10 @@ int vifdev_find(const struct vif_request *r, struct nl_sock *sk, struct vifdev *
 int vifdev_plan_mtu(const struct vif_request *r, struct mode_ctx *c, const struct vifdev *d,
 		    unsigned mtu, struct plan *p);
 
+/* Appends the rename of d when it needs one, taking the link down first if it is up. */
+int vifdev_plan_rename(struct mode_ctx *c, const struct vifdev *d, struct plan *p);
+
+/* Appends proxy ARP on (or off) for d. */
+int vifdev_plan_proxy_arp(const struct vifdev *d, bool on, struct plan *p);
+
 #endif
