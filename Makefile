@@ -26,8 +26,10 @@ CFLAGS += $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 CFLAGS += -DXEN_SCRIPT_DIR='"$(XEN_SCRIPT_DIR)"'
 LDLIBS += $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 
+# The test build: sanitizers, and the switch that lets a test fail step N of a plan.
 ifeq ($(SAN),1)
 CFLAGS += -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+CFLAGS += -DXNM_FAULT_INJECTION
 LDFLAGS += -fsanitize=address,undefined
 endif
 

@@ -11,7 +11,7 @@ extern char **environ;
 struct applet {
 	const char *name;
 	vif_planner *planner; /* per-vif modes */
-	int (*main)(const char *name, int argc, char **argv); /* the others; NULL: not built */
+	int (*main)(const char *name, int argc, char **argv); /* the others */
 	const char *summary;
 };
 
@@ -19,21 +19,27 @@ static int vif_setup_main(const char *name, int argc, char **argv);
 
 static int network_route_main(const char *name, int argc, char **argv)
 {
-	return network_flow_run(name, network_route_plan, network_route_status, false, argc, argv,
+	return network_flow_run(name, network_route_plan, network_route_status, 0, argc, argv,
 				environ);
 }
 
 static int network_nat_main(const char *name, int argc, char **argv)
 {
-	return network_flow_run(name, network_nat_plan, network_nat_status, true, argc, argv,
+	return network_flow_run(name, network_nat_plan, network_nat_status, NET_KEY_DHCP, argc, argv,
 				environ);
+}
+
+static int network_bridge_main(const char *name, int argc, char **argv)
+{
+	return network_flow_run(name, network_bridge_plan, network_bridge_status,
+				NET_KEY_BRIDGE | NET_ANTISPOOF_OFF, argc, argv, environ);
 }
 
 static const struct applet applets[] = {
 	{ "vif-bridge", bridge_plan, NULL, "attach a guest's vif to a bridge, with anti-spoofing" },
 	{ "vif-route", route_plan, NULL, "route a guest's addresses to its vif, with anti-spoofing" },
 	{ "vif-nat", nat_plan, NULL, "give a guest a private address behind NAT, with DHCP" },
-	{ "network-bridge", NULL, NULL, "move the host's network onto a bridge (not built yet)" },
+	{ "network-bridge", NULL, network_bridge_main, "move the host's network onto a bridge" },
 	{ "network-route", NULL, network_route_main, "prepare the host for routed guests" },
 	{ "network-nat", NULL, network_nat_main, "prepare the host for NAT guests" },
 	{ "vif-setup", NULL, vif_setup_main, "run the vif script named by $script" },
@@ -51,12 +57,8 @@ static const struct applet *find_applet(const char *name)
 
 static int run_applet(const struct applet *a, int argc, char **argv)
 {
-	if (a->planner || (!a->main && !strncmp(a->name, "vif-", 4)))
-		return vif_flow_run(a->name, a->planner, argc, argv, environ);
-	if (a->main)
-		return a->main(a->name, argc, argv);
-	fprintf(stderr, "%s: not implemented in this version of xen-netmodes\n", a->name);
-	return 1;
+	return a->planner ? vif_flow_run(a->name, a->planner, argc, argv, environ)
+			  : a->main(a->name, argc, argv);
 }
 
 static const char *base_name(const char *path)

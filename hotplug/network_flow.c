@@ -33,8 +33,8 @@ static bool key_is(const char *key, size_t klen, const char *name)
 	return strlen(name) == klen && !strncmp(key, name, klen);
 }
 
-/* netdev= and antispoof= for every network-*; dhcp= where the applet has DHCP. */
-static int take_assignment(struct network_request *r, bool with_dhcp, const char *arg,
+/* netdev= and antispoof= for every network-*; dhcp= and bridge= where the applet has them. */
+static int take_assignment(struct network_request *r, unsigned keys, const char *arg,
 			   struct nm_err *e)
 {
 	const char *key, *val;
@@ -47,13 +47,18 @@ static int take_assignment(struct network_request *r, bool with_dhcp, const char
 		return parse_ifname(val, "netdev", r->netdev, e);
 	if (key_is(key, klen, "antispoof"))
 		return parse_bool(val, "antispoof", &r->antispoof, e);
-	if (with_dhcp && key_is(key, klen, "dhcp"))
+	if ((keys & NET_KEY_DHCP) && key_is(key, klen, "dhcp"))
 		return parse_dhcp_kind(val, &r->dhcp, e);
-	return nm_fail(e, -EINVAL, "unknown parameter \"%s\": expected netdev%s or antispoof",
-		       quote_value(arg, q, sizeof(q)), with_dhcp ? ", dhcp" : "");
+	if ((keys & NET_KEY_BRIDGE) && key_is(key, klen, "bridge")) {
+		r->bridge_null = !strcmp(val, "null");
+		return r->bridge_null ? 0 : parse_ifname(val, "bridge", r->bridge, e);
+	}
+	return nm_fail(e, -EINVAL, "unknown parameter \"%s\": expected netdev%s%s or antispoof",
+		       quote_value(arg, q, sizeof(q)), keys & NET_KEY_DHCP ? ", dhcp" : "",
+		       keys & NET_KEY_BRIDGE ? ", bridge" : "");
 }
 
-static int parse_args(struct network_request *r, bool with_dhcp, int argc, char **argv,
+static int parse_args(struct network_request *r, unsigned keys, int argc, char **argv,
 		      char **envp, struct nm_err *e)
 {
 	const char *command = NULL, *dry = env_get(envp, "XEN_NETMODES_DRY_RUN");
@@ -62,7 +67,7 @@ static int parse_args(struct network_request *r, bool with_dhcp, int argc, char 
 
 	if (config_load(&conf, e) < 0)
 		return -EINVAL;
-	r->antispoof = true;
+	r->antispoof = !(keys & NET_ANTISPOOF_OFF);
 	r->dhcp = conf.dhcp;
 	r->nat_range = conf.nat_range;
 	for (int i = 1; i < argc; i++) {
@@ -71,7 +76,7 @@ static int parse_args(struct network_request *r, bool with_dhcp, int argc, char 
 		else if (!strcmp(argv[i], "--json"))
 			r->json = true;
 		else if (strchr(argv[i], '=')) {
-			if (take_assignment(r, with_dhcp, argv[i], e) < 0)
+			if (take_assignment(r, keys, argv[i], e) < 0)
 				return -EINVAL;
 		} else if (!command)
 			command = argv[i];
@@ -98,7 +103,9 @@ static int run(struct network_request *r, network_planner *planner, network_stat
 
 	if (r->cmd == NET_STATUS)
 		return status(r, nl, stdout, e);
-	snprintf(lock_name, sizeof(lock_name), "xen-netmodes-%s", r->prog);
+	/* network-bridge shares the shell script's lock; the others have their own. */
+	snprintf(lock_name, sizeof(lock_name), "%s%s",
+		 strcmp(r->prog, "network-bridge") ? "xen-netmodes-" : "", r->prog);
 	if (!r->dry_run && (rc = lock_claim(lock_name, NETWORK_LOCK_TIMEOUT_MS, lock, e)) < 0)
 		return rc;
 	if ((rc = planner(r, nl, plan, e)) < 0)
@@ -116,7 +123,7 @@ static int run(struct network_request *r, network_planner *planner, network_stat
 }
 
 int network_flow_run(const char *prog, network_planner *planner, network_status *status,
-		     bool with_dhcp, int argc, char **argv, char **envp)
+		     unsigned keys, int argc, char **argv, char **envp)
 {
 	struct network_request r = { .prog = prog };
 	struct hp_lock lock = { .fd = -1 };
@@ -126,7 +133,7 @@ int network_flow_run(const char *prog, network_planner *planner, network_status 
 	int rc;
 
 	log_init(prog);
-	rc = parse_args(&r, with_dhcp, argc, argv, envp, &e);
+	rc = parse_args(&r, keys, argc, argv, envp, &e);
 	if (!rc)
 		rc = rt_open(&nl, &e);
 	if (!rc)

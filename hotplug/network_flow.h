@@ -12,8 +12,11 @@ typedef int network_planner(const struct network_request *r, struct nl_sock *sk,
 typedef int network_status(const struct network_request *r, struct nl_sock *sk, FILE *out,
 			   struct nm_err *e);
 
-/* Runs one call of prog (with_dhcp: it takes dhcp=); returns the exit status. */
+/* What an applet takes besides netdev= and antispoof=, and its defaults. */
+enum network_keys { NET_KEY_DHCP = 1, NET_KEY_BRIDGE = 2, NET_ANTISPOOF_OFF = 4 };
+
+/* Runs one call of prog (keys: enum network_keys); returns the exit status. */
 int network_flow_run(const char *prog, network_planner *planner, network_status *status,
-		     bool with_dhcp, int argc, char **argv, char **envp);
+		     unsigned keys, int argc, char **argv, char **envp);
 
 #endif

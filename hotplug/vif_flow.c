@@ -87,9 +87,6 @@ static int plan_call(struct call *c, vif_planner *planner)
 	char lock_name[64], path[XS_PATH_LEN + 32];
 	int rc;
 
-	if (!planner)
-		return nm_fail(&c->e, -ENOSYS, "%s is not implemented in this version of xen-netmodes",
-			       c->r.prog);
 	if ((rc = request_read_xenstore(&c->r, c->xs, &c->params, &c->e)) < 0 ||
 	    (rc = load_dhcp_settings(c)) < 0)
 		return rc;

@@ -7,10 +7,7 @@
 /* Wait for another call on the same vif at most this long: libxl gives up after 40 s. */
 #define VIF_LOCK_TIMEOUT_MS 30000
 
-/*
- * Runs one call of mode prog. planner NULL means the mode is not built yet:
- * the call fails with a clear hotplug-error. Returns the exit status.
- */
+/* Runs one call of mode prog. Returns the exit status. */
 int vif_flow_run(const char *prog, vif_planner *planner, int argc, char **argv, char **envp);
 
 #endif

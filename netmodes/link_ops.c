@@ -34,8 +34,31 @@ struct link_op {
 	} u;
 };
 
+/*
+ * A link the plan creates has no index while planning: such operations
+ * carry index 0 and find the link (and a master named the same way) by
+ * name when they run.
+ */
+static int resolve(struct link_op *o, struct nm_err *e)
+{
+	struct link_info li;
+	int rc;
+
+	if (!o->ifindex) {
+		if ((rc = rt_link_get(o->sk, 0, o->name, &li, e)) < 0)
+			return rc;
+		o->ifindex = li.ifindex;
+	}
+	if (o->what == CH_MASTER && !o->u.master.now && o->u.master.now_name[0]) {
+		if ((rc = rt_link_get(o->sk, 0, o->u.master.now_name, &li, e)) < 0)
+			return rc;
+		o->u.master.now = li.ifindex;
+	}
+	return 0;
+}
+
 /* Sends one RTM_NEWLINK for ifindex carrying only the change described by set. */
-static int link_change(const struct link_op *o, bool undo, struct nm_err *e)
+static int link_change(struct link_op *o, bool undo, struct nm_err *e)
 {
 	struct rtnl_link *orig = rtnl_link_alloc(), *ch = rtnl_link_alloc();
 	struct nl_addr *mac = NULL;
@@ -44,6 +67,9 @@ static int link_change(const struct link_op *o, bool undo, struct nm_err *e)
 
 	if (!orig || !ch)
 		goto out;
+	if ((rc = resolve(o, e)) < 0)
+		goto out;
+	rc = -ENOMEM;
 	rtnl_link_set_ifindex(orig, o->ifindex);
 	switch (o->what) {
 	case CH_NAME:
@@ -129,7 +155,7 @@ static void link_describe(const struct op *op, FILE *out)
 		fprintf(out, "mtu %u\n", o->u.mtu.now);
 		break;
 	case CH_MASTER:
-		if (o->u.master.now)
+		if (o->u.master.now || o->u.master.now_name[0])
 			fprintf(out, "master %s\n", o->u.master.now_name);
 		else
 			fprintf(out, "nomaster\n");
@@ -231,7 +257,7 @@ int op_link_set_master(struct plan *p, struct nl_sock *sk, int ifindex, const ch
 	o->u.master.old = old;
 	snprintf(o->u.master.now_name, IFNAMSIZ, "%s", master_name);
 	snprintf(o->u.master.old_name, IFNAMSIZ, "%s", old_name);
-	return plan_add(p, master ? &enslave_type : &release_type, o);
+	return plan_add(p, master || master_name[0] ? &enslave_type : &release_type, o);
 }
 
 /* Addresses */

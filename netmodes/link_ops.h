@@ -3,6 +3,8 @@
  * one operation to the plan; name is what the link is called at that point
  * of the plan (after an earlier rename, the new name), ifindex never changes.
  * Old values come from the planning snapshot, so undo restores exactly them.
+ * A link the plan itself creates is given as index 0 (and a master as index
+ * 0 with its name): it is found by name when the operation runs.
  * Constructors return 0 or -ENOMEM.
  */
 #ifndef NETMODES_LINK_OPS_H

@@ -14,6 +14,7 @@
 
 #define NETWORK_ROUTE_STATE "network-route"
 #define NETWORK_NAT_STATE "network-nat"
+#define NETWORK_BRIDGE_STATE "network-bridge"
 
 enum network_command { NET_START, NET_STOP, NET_STATUS };
 enum dhcp_kind { DHCP_NO, DHCP_DNSMASQ, DHCP_ISC, DHCP_KINDS };
@@ -28,6 +29,8 @@ struct network_request {
 	bool antispoof;
 	enum dhcp_kind dhcp;	 /* network-nat */
 	struct prefix nat_range; /* network-nat */
+	char bridge[IFNAMSIZ];	 /* network-bridge; "" for the netdev's name */
+	bool bridge_null;	 /* network-bridge bridge=null: nothing to do */
 	bool dry_run, json;
 };
 
@@ -75,5 +78,15 @@ int network_nat_plan(const struct network_request *r, struct nl_sock *sk, struct
 		     struct nm_err *e);
 int network_nat_status(const struct network_request *r, struct nl_sock *sk, FILE *out,
 		       struct nm_err *e);
+
+/*
+ * network-bridge start: the uplink's addresses and routes moved onto a new
+ * bridge that takes its name, MAC and MTU; the uplink, renamed p<netdev>,
+ * enslaved. stop: the exact reverse. Every step undoes itself.
+ */
+int network_bridge_plan(const struct network_request *r, struct nl_sock *sk, struct plan *p,
+			struct nm_err *e);
+int network_bridge_status(const struct network_request *r, struct nl_sock *sk, FILE *out,
+			  struct nm_err *e);
 
 #endif

@@ -59,12 +59,34 @@ static void plan_rollback(struct plan *p, size_t n, struct nm_err *e)
 	}
 }
 
+#ifdef XNM_FAULT_INJECTION
+/* Test builds only: XEN_NETMODES_FAIL_AT=N makes step N (from 0) fail before it runs. */
+static int injected_failure(size_t step, struct nm_err *e)
+{
+	const char *at = getenv("XEN_NETMODES_FAIL_AT");
+
+	if (at && *at && strtoul(at, NULL, 10) == step)
+		return nm_fail(e, -EIO, "failure injected at step %zu", step);
+	return 0;
+}
+#else
+static int injected_failure(size_t step, struct nm_err *e)
+{
+	(void)step;
+	(void)e;
+	return 0;
+}
+#endif
+
 int plan_apply(struct plan *p, struct nm_err *e)
 {
 	for (size_t i = 0; i < p->n; i++) {
 		struct op *op = &p->ops[i];
 		struct nm_err se = { "" };
-		int rc = op->type->apply(op, &se);
+		int rc = injected_failure(i, &se);
+
+		if (rc == 0)
+			rc = op->type->apply(op, &se);
 		if (rc < 0) {
 			nm_fail(e, rc, "%s: %s", op->type->name,
 				se.msg[0] ? se.msg : strerror(-rc));

@@ -291,3 +291,37 @@ int rt_default_route_dev(struct nl_sock *sk, char ret[IFNAMSIZ], struct nm_err *
 	snprintf(ret, IFNAMSIZ, "%s", li.name);
 	return 0;
 }
+
+static void take_oif(struct nl_object *obj, void *arg)
+{
+	struct rtnl_route *r = (struct rtnl_route *)obj;
+
+	if (rtnl_route_get_nnexthops(r) >= 1)
+		*(int *)arg = rtnl_route_nh_get_ifindex(rtnl_route_nexthop_n(r, 0));
+}
+
+static int take_oif_msg(struct nl_msg *msg, void *arg)
+{
+	if (nlmsg_hdr(msg)->nlmsg_type == RTM_NEWROUTE)
+		(void)nl_msg_parse(msg, take_oif, arg);
+	return NL_OK;
+}
+
+int rt_route_oif(struct nl_sock *sk, const struct prefix *dst, int *ret_oif, struct nm_err *e)
+{
+	struct rtmsg rtm = { .rtm_family = (unsigned char)dst->family,
+			     .rtm_dst_len = (unsigned char)prefix_addr_len(dst) * 8 };
+	struct nl_msg *msg = nlmsg_alloc_simple(RTM_GETROUTE, NLM_F_ACK);
+	int oif = 0, rc;
+
+	if (!msg || nlmsg_append(msg, &rtm, sizeof(rtm), NLMSG_ALIGNTO) < 0 ||
+	    nla_put(msg, RTA_DST, (int)prefix_addr_len(dst), dst->addr.raw) < 0) {
+		nlmsg_free(msg);
+		return nm_fail(e, -ENOMEM, "out of memory");
+	}
+	rc = rt_dump(sk, msg, take_oif_msg, &oif, e);
+	nlmsg_free(msg);
+	if (rc == 0)
+		*ret_oif = oif;
+	return rc;
+}

@@ -28,6 +28,9 @@ int op_neigh_proxy(struct plan *p, struct nl_sock *sk, bool add, int ifindex, co
 /* The primary IPv4 address of ifindex (global, not secondary); -EADDRNOTAVAIL when none. */
 int rt_primary_ipv4(struct nl_sock *sk, int ifindex, struct prefix *ret, struct nm_err *e);
 
+/* The output interface the kernel picks for dst (a route lookup, like `ip route get`). */
+int rt_route_oif(struct nl_sock *sk, const struct prefix *dst, int *ret_oif, struct nm_err *e);
+
 /* The device of the main table's IPv4 default route (lowest metric); -ENOENT when none. */
 int rt_default_route_dev(struct nl_sock *sk, char ret[IFNAMSIZ], struct nm_err *e);
 

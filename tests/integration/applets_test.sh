@@ -13,11 +13,7 @@ check "xen-netmodes --help lists every applet" sh -c \
 	"'$BUILD/xen-netmodes' --help | grep -c -e vif-bridge -e vif-route -e vif-nat \
 	-e network-bridge -e network-route -e network-nat -e vif-setup | grep -qx 7"
 check_fails "unknown applet fails" "$BUILD/xen-netmodes" no-such-applet
-rc=0
-out=$("$SCRIPTS/network-bridge" start 2>&1) || rc=$?
-check_eq "network-bridge not built: exit 1" 1 "$rc"
-check_eq "network-bridge not built: says so" \
-	"network-bridge: not implemented in this version of xen-netmodes" "$out"
+check "every applet answers to its name" sh -c "'$SCRIPTS/network-route' status | grep -q 'network-route: not started'"
 check "the applet name also works as first argument" sh -c \
 	"'$BUILD/xen-netmodes' vif-bridge online type_if=tap; test \$? -eq 0"
 

@@ -1,0 +1,305 @@
+/*
+ * network-bridge: the host's uplink moved onto a bridge of the same name,
+ * as xend's network-bridge does, but as a plan: every step has an undo, so
+ * a failure anywhere puts the host's network back as it was.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "link_ops.h"
+#include "move_ops.h"
+#include "network.h"
+#include "route_ops.h"
+#include "rtnl.h"
+
+#define ST_NETDEV "netdev"
+#define ST_BRIDGE "bridge"
+#define ST_PDEV "pdev"
+#define ST_TMP "tmpname"
+#define ST_WAS_UP "was-up"
+
+/* The bridge exists under this name until the uplink has given up its own. */
+static void tmp_name(const struct link_info *li, char *buf)
+{
+	snprintf(buf, IFNAMSIZ, "xnmbr%d", li->ifindex);
+}
+
+/*
+ * Whether / is mounted over NFS from a server reached through ifindex.
+ * $XEN_NETMODES_MOUNTS replaces /proc/self/mounts, for tests.
+ */
+static int nfs_root_through(struct nl_sock *sk, int ifindex, bool *ret, struct nm_err *e)
+{
+	const char *path = getenv("XEN_NETMODES_MOUNTS");
+	char line[1024], dev[512], dir[256], type[32], opts[512];
+	FILE *f = fopen(path && *path ? path : "/proc/self/mounts", "re");
+
+	*ret = false;
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f)) {
+		struct prefix server = { .family = AF_INET, .len = 32 };
+		const char *addr;
+		char ip[64];
+		int oif;
+		if (sscanf(line, "%511s %255s %31s %511s", dev, dir, type, opts) != 4 ||
+		    strcmp(dir, "/") || strncmp(type, "nfs", 3) || !(addr = strstr(opts, "addr=")) ||
+		    sscanf(addr + 5, "%63[^,]", ip) != 1)
+			continue;
+		if (inet_pton(AF_INET, ip, server.addr.raw) != 1) {
+			server = (struct prefix){ .family = AF_INET6, .len = 128 };
+			if (inet_pton(AF_INET6, ip, server.addr.raw) != 1)
+				continue;
+		}
+		if (rt_route_oif(sk, &server, &oif, e) == 0 && oif == ifindex)
+			*ret = true;
+	}
+	fclose(f);
+	return 0;
+}
+
+/* The uplink's addresses without the IPv6 link-local one, which the bridge makes itself. */
+static int movable_addrs(struct nl_sock *sk, int ifindex, struct addr_set *ret, struct nm_err *e)
+{
+	struct addr_set all;
+	int rc = addr_set_query(sk, ifindex, &all, e);
+	size_t keep = 0;
+
+	if (rc < 0)
+		return rc;
+	for (size_t i = 0; i < all.n; i++) {
+		struct nl_addr *l = rtnl_addr_get_local(all.a[i]);
+		const uint8_t *b = l ? nl_addr_get_binary_addr(l) : NULL;
+		if (rtnl_addr_get_family(all.a[i]) == AF_INET6 && b && b[0] == 0xfe &&
+		    (b[1] & 0xc0) == 0x80)
+			rtnl_addr_put(all.a[i]);
+		else
+			all.a[keep++] = all.a[i];
+	}
+	all.n = keep;
+	*ret = all;
+	return 0;
+}
+
+/*
+ * Taking the host's addresses and routes off a link comes before the link
+ * goes down (which would drop them uncontrolled), so that a rollback puts
+ * them back once the link is up again; giving comes after the new link is
+ * up. Routes leave first and come last: their gateways need the addresses.
+ */
+static int plan_take(struct nl_sock *sk, const char *from, struct addr_set *addrs,
+		     struct route_set *routes, struct plan *p)
+{
+	int rc = 0;
+
+	for (size_t i = 0; i < routes->n && !rc; i++)
+		rc = op_route_on(p, sk, false, from, (struct rtnl_route *)nl_object_clone(
+							    (struct nl_object *)routes->r[i]));
+	/* Last first: a primary IPv4 address takes its secondaries along when it goes. */
+	for (size_t i = addrs->n; i-- > 0 && !rc;)
+		rc = op_addr_on(p, sk, false, from, (struct rtnl_addr *)nl_object_clone(
+							   (struct nl_object *)addrs->a[i]));
+	return rc;
+}
+
+static int plan_give(struct nl_sock *sk, const char *to, struct addr_set *addrs,
+		     struct route_set *routes, struct plan *p)
+{
+	int rc = 0;
+
+	for (size_t i = 0; i < addrs->n && !rc; i++)
+		rc = op_addr_on(p, sk, true, to, (struct rtnl_addr *)nl_object_clone(
+							 (struct nl_object *)addrs->a[i]));
+	for (size_t i = 0; i < routes->n && !rc; i++)
+		rc = op_route_on(p, sk, true, to, (struct rtnl_route *)nl_object_clone(
+							  (struct nl_object *)routes->r[i]));
+	return rc;
+}
+
+static int check_start(const struct network_request *r, struct nl_sock *sk,
+		       const struct link_info *n, const char *bridge, const char *pdev,
+		       struct nm_err *e)
+{
+	struct link_info other;
+	bool nfs;
+	int rc;
+
+	if (n->is_bridge)
+		return nm_fail(e, -EINVAL, "%s is a bridge already", n->name);
+	if (n->master) {
+		char m[IFNAMSIZ] = "?";
+		if (rt_link_get(sk, n->master, NULL, &other, NULL) == 0)
+			snprintf(m, sizeof(m), "%s", other.name);
+		return nm_fail(e, -EBUSY, "%s is enslaved to %s: give netdev=%s instead", n->name, m, m);
+	}
+	if (strlen(n->name) + 1 >= IFNAMSIZ)
+		return nm_fail(e, -EINVAL, "cannot rename %s to p%s: name too long", n->name, n->name);
+	if (rt_link_get(sk, 0, pdev, &other, NULL) == 0)
+		return nm_fail(e, -EEXIST, "cannot rename %s to %s: %s exists", n->name, pdev, pdev);
+	if (strcmp(bridge, n->name) && rt_link_get(sk, 0, bridge, &other, NULL) == 0)
+		return nm_fail(e, -EEXIST, "bridge %s exists already", bridge);
+	if ((rc = nfs_root_through(sk, n->ifindex, &nfs, e)) < 0)
+		return rc;
+	if (nfs)
+		return nm_fail(e, -EBUSY, "the root filesystem is NFS through %s: moving %s onto a "
+					  "bridge would cut it off", n->name, n->name);
+	(void)r;
+	return 0;
+}
+
+static int plan_start(const struct network_request *r, struct nl_sock *sk, struct plan *p,
+		      struct nm_err *e)
+{
+	struct network_state ns;
+	struct state st = { 0 };
+	struct link_info n, br;
+	struct addr_set addrs = { 0 };
+	struct route_set routes = { 0 };
+	char netdev[IFNAMSIZ], bridge[IFNAMSIZ], pdev[IFNAMSIZ + 1], tmp[IFNAMSIZ];
+	int rc = network_state_load(NETWORK_BRIDGE_STATE, &ns, e);
+
+	if (rc < 0 || ns.started || r->bridge_null)
+		return rc; /* started already, or bridge=null: nothing to do */
+	if ((rc = network_netdev(sk, &ns, r->netdev, netdev, e)) < 0)
+		return rc;
+	snprintf(bridge, sizeof(bridge), "%s", r->bridge[0] ? r->bridge : netdev);
+	snprintf(pdev, sizeof(pdev), "p%s", netdev);
+	rc = rt_link_get(sk, 0, netdev, &n, e);
+	/* Set up before (by us or the shell script): the bridge with pNETDEV in it. */
+	if ((rc == 0 ? n.is_bridge && !strcmp(n.name, bridge) : rc == -ENODEV) &&
+	    rt_link_get(sk, 0, pdev, &br, NULL) == 0 && br.master &&
+	    br.master == (rc == 0 ? n.ifindex : -1))
+		return 0;
+	if (rc == -ENODEV)
+		return nm_fail(e, rc, "netdev %s does not exist", netdev);
+	if (rc < 0 || (rc = check_start(r, sk, &n, bridge, pdev, e)) < 0)
+		return rc;
+	if ((rc = movable_addrs(sk, n.ifindex, &addrs, e)) < 0 ||
+	    (rc = route_set_query(sk, n.ifindex, &routes, e)) < 0)
+		goto out;
+	tmp_name(&n, tmp);
+	state_set(&st, ST_NETDEV, netdev);
+	state_set(&st, ST_BRIDGE, bridge);
+	state_set(&st, ST_PDEV, pdev);
+	state_set(&st, ST_TMP, tmp);
+	state_set(&st, ST_WAS_UP, n.up ? "yes" : "no");
+	rc = op_bridge_create(p, sk, tmp, &n.mac, n.mtu);
+	if (!rc)
+		rc = plan_take(sk, netdev, &addrs, &routes, p);
+	if (!rc && n.up)
+		rc = op_link_set_up(p, sk, n.ifindex, netdev, false);
+	if (!rc)
+		rc = op_link_rename(p, sk, n.ifindex, netdev, pdev);
+	if (!rc)
+		rc = op_link_rename(p, sk, 0, tmp, bridge);
+	if (!rc)
+		rc = op_link_set_master(p, sk, n.ifindex, pdev, 0, bridge, 0, "");
+	if (!rc)
+		rc = op_link_set_up(p, sk, n.ifindex, pdev, true);
+	if (!rc)
+		rc = op_link_set_up(p, sk, 0, bridge, true);
+	if (!rc)
+		rc = plan_give(sk, bridge, &addrs, &routes, p);
+	if (!rc)
+		rc = op_state_save(p, NETWORK_BRIDGE_STATE, &st);
+	if (rc < 0)
+		nm_fail(e, rc, "out of memory");
+out:
+	addr_set_free(&addrs);
+	route_set_free(&routes);
+	return rc;
+}
+
+static int plan_stop(struct nl_sock *sk, struct plan *p, struct nm_err *e)
+{
+	struct network_state ns;
+	struct link_info br, pd;
+	struct addr_set addrs = { 0 };
+	struct route_set routes = { 0 };
+	const char *netdev, *bridge, *pdev, *tmp;
+	bool was_up;
+	int rc = network_state_load(NETWORK_BRIDGE_STATE, &ns, e);
+
+	if (rc < 0 || !ns.started)
+		return rc; /* not started: nothing to undo */
+	netdev = network_state_get(&ns, ST_NETDEV, "");
+	bridge = network_state_get(&ns, ST_BRIDGE, "");
+	pdev = network_state_get(&ns, ST_PDEV, "");
+	tmp = network_state_get(&ns, ST_TMP, "");
+	was_up = !strcmp(network_state_get(&ns, ST_WAS_UP, "yes"), "yes");
+	if (rt_link_get(sk, 0, bridge, &br, e) < 0 || !br.is_bridge ||
+	    rt_link_get(sk, 0, pdev, &pd, e) < 0 || pd.master != br.ifindex)
+		return nm_fail(e, -ENODEV, "%s with %s in it is gone: nothing to undo; remove %s/%s.state "
+					   "by hand if it is stale", bridge, pdev,
+			       getenv("XEN_NETMODES_RUN_DIR") ? getenv("XEN_NETMODES_RUN_DIR")
+							      : "/run/xen-netmodes",
+			       NETWORK_BRIDGE_STATE);
+	if ((rc = movable_addrs(sk, br.ifindex, &addrs, e)) < 0 ||
+	    (rc = route_set_query(sk, br.ifindex, &routes, e)) < 0)
+		goto out;
+	rc = plan_take(sk, bridge, &addrs, &routes, p);
+	if (!rc)
+		rc = op_link_set_master(p, sk, pd.ifindex, pdev, 0, "", br.ifindex, bridge);
+	if (!rc)
+		rc = op_link_set_up(p, sk, br.ifindex, bridge, false);
+	if (!rc)
+		rc = op_link_set_up(p, sk, pd.ifindex, pdev, false);
+	if (!rc)
+		rc = op_link_rename(p, sk, br.ifindex, bridge, tmp);
+	if (!rc)
+		rc = op_link_rename(p, sk, pd.ifindex, pdev, netdev);
+	if (!rc && (was_up || routes.n))
+		rc = op_link_set_up(p, sk, pd.ifindex, netdev, true);
+	if (!rc)
+		rc = plan_give(sk, netdev, &addrs, &routes, p);
+	/* Last: a bridge made again by an undo would have another index than the plan knows. */
+	if (!rc)
+		rc = op_state_remove(p, NETWORK_BRIDGE_STATE, &ns.st);
+	if (!rc)
+		rc = op_bridge_delete(p, sk, tmp, &br.mac, br.mtu);
+	if (rc < 0)
+		nm_fail(e, rc, "out of memory");
+out:
+	addr_set_free(&addrs);
+	route_set_free(&routes);
+	return rc;
+}
+
+int network_bridge_plan(const struct network_request *r, struct nl_sock *sk, struct plan *p,
+			struct nm_err *e)
+{
+	return r->cmd == NET_START ? plan_start(r, sk, p, e) : plan_stop(sk, p, e);
+}
+
+int network_bridge_status(const struct network_request *r, struct nl_sock *sk, FILE *out,
+			  struct nm_err *e)
+{
+	struct network_state ns;
+	struct link_info br;
+	const char *bridge;
+	bool present;
+	int rc = network_state_load(NETWORK_BRIDGE_STATE, &ns, e);
+
+	if (rc < 0)
+		return rc;
+	bridge = network_state_get(&ns, ST_BRIDGE, "");
+	present = ns.started && rt_link_get(sk, 0, bridge, &br, NULL) == 0 && br.is_bridge;
+	if (r->json) {
+		fprintf(out, "{\"started\": %s", ns.started ? "true" : "false");
+		if (ns.started)
+			fprintf(out, ", \"netdev\": \"%s\", \"bridge\": \"%s\", \"pdev\": \"%s\", "
+				     "\"bridge_present\": %s",
+				network_state_get(&ns, ST_NETDEV, ""), bridge,
+				network_state_get(&ns, ST_PDEV, ""), present ? "true" : "false");
+		fprintf(out, "}\n");
+		return 0;
+	}
+	fprintf(out, "network-bridge: %s\n", ns.started ? "started" : "not started");
+	if (ns.started)
+		fprintf(out, "  netdev: %s (now %s)\n  bridge: %s (%s)\n",
+			network_state_get(&ns, ST_NETDEV, "?"), network_state_get(&ns, ST_PDEV, "?"),
+			bridge, present ? "present" : "missing");
+	return 0;
+}

@@ -1,0 +1,135 @@
+#!/bin/bash
+# network-bridge: the host's eth24 moved onto a bridge and back, with real
+# packets, and a failure injected at every step of start and stop leaving
+# the host exactly as it was and still on the LAN.
+TEST_NAME="network-bridge"
+. "$(dirname "$0")/lib.sh"
+
+LAN=xnm$ID-lan
+
+netns_add "$D0"
+ip netns exec "$D0" sysctl -qw net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0
+netns_add "$LAN"
+ip -n "$D0" link add eth24 type veth peer name eth0 netns "$LAN"
+ip -n "$D0" addr add 192.168.70.10/24 dev eth24
+ip -n "$D0" addr add 192.168.70.11/24 dev eth24 label eth24:1
+ip -n "$D0" addr add fd70::10/64 dev eth24 nodad
+ip -n "$D0" link set eth24 up
+ip -n "$D0" route add default via 192.168.70.2
+ip -n "$D0" route add 10.70.0.0/16 via 192.168.70.2 metric 5
+ip -n "$LAN" addr add 192.168.70.2/24 dev eth0
+ip -n "$LAN" addr add fd70::2/64 dev eth0 nodad
+ip -n "$LAN" link set eth0 up
+
+nb() {
+	ip netns exec "$D0" env -i ASAN_OPTIONS="${ASAN_OPTIONS:-}" \
+		XEN_NETMODES_RUN_DIR="$XEN_NETMODES_RUN_DIR" "${NB_ENV[@]}" "$SCRIPTS/network-bridge" "$@"
+}
+NB_ENV=()
+
+# The routes through one device, as ip(8) prints them.
+routes_of() {
+	ip netns exec "$D0" sh -c "ip route show table all dev $1; ip -6 route show table all dev $1"
+}
+reaches_lan() {
+	ping_ok "$D0" 192.168.70.2 && ping_ok "$D0" fd70::2
+}
+mac_of() {
+	ip -n "$D0" -o link show dev "$1" | sed 's/.*link\/ether \([0-9a-f:]*\).*/\1/'
+}
+
+for _ in $(seq 30); do reaches_lan && break; sleep 0.1; done
+check "the host reaches the LAN to begin with" reaches_lan
+before=$(host_state)
+routes_before=$(routes_of eth24)
+mac_before=$(mac_of eth24)
+
+echo "# what start would do"
+dry=$(nb start netdev=eth24 --dry-run)
+check_eq "--dry-run changes nothing" "$before" "$(host_state)"
+check "--dry-run: a bridge under a temporary name with eth24's MAC" grep -q \
+	"^ip link add xnmbr[0-9]* address $mac_before mtu 1500 type bridge stp_state 0 forward_delay 0$" <<<"$dry"
+check "--dry-run: the renames" grep -qx "ip link set dev eth24 name peth24" <<<"$dry"
+steps=$(grep -vc '^#' <<<"$dry")
+
+echo "# a failure at any step of start leaves the host as it was"
+NB_ENV=(XEN_NETMODES_FAIL_AT=0)
+check_fails "failure injection is built in (make check builds it)" nb start netdev=eth24
+for ((n = 0; n < steps; n++)); do
+	NB_ENV=(XEN_NETMODES_FAIL_AT=$n)
+	rc=0
+	nb start netdev=eth24 >/dev/null 2>&1 || rc=$?
+	NB_ENV=()
+	if [ "$rc" -eq 1 ] && [ "$before" == "$(host_state)" ] && reaches_lan &&
+		[ ! -e "$XEN_NETMODES_RUN_DIR/network-bridge.state" ]; then
+		ok "start, failing at step $n of $steps: host unchanged, LAN reachable"
+	else
+		not_ok "start, failing at step $n of $steps (exit $rc)"
+		{ diff <(echo "$before") <(host_state) || true; } | head -n 10 | sed 's/^/#   /'
+	fi
+done
+
+echo "# start"
+check "start netdev=eth24" nb start netdev=eth24
+check "eth24 is now a bridge" grep -q "bridge forward_delay 0 .*stp_state 0" \
+	<<<"$(ip -n "$D0" -d -o link show dev eth24)"
+check "peth24 is its port" grep -q "master eth24" <<<"$(ip -n "$D0" -o link show dev peth24)"
+check_eq "the bridge carries the old MAC" "$mac_before" "$(mac_of eth24)"
+check_eq "the same routes, on the bridge" "$routes_before" "$(routes_of eth24)"
+check "the label went along" grep -q "eth24:1" <<<"$(ip -n "$D0" -o addr show dev eth24)"
+check "the host reaches the LAN over the bridge" reaches_lan
+started=$(host_state)
+check "start twice is a no-op" nb start netdev=eth24
+check_eq "and changes nothing" "$started" "$(host_state)"
+check "status" grep -q "bridge: eth24 (present)" <<<"$(nb status)"
+check "status --json" grep -q '"netdev": "eth24", "bridge": "eth24", "pdev": "peth24"' <<<"$(nb status --json)"
+
+echo "# a guest on the bridge"
+make_guest 1 0 00:16:3e:00:70:77 192.168.70.77/24
+xs_vif 1 0 00:16:3e:00:70:77 bridge=eth24 ip=192.168.70.77
+check "vif-bridge online on the moved bridge" hotplug vif-bridge 1 0 online
+check "the guest reaches the LAN host" ping_ok "$(guest_ns 1)" 192.168.70.2
+check "vif-bridge offline" hotplug vif-bridge 1 0 offline
+ip -n "$D0" link del vif1.0
+in_ns "$D0" nft delete table bridge xen-netmodes
+started=$(host_state)
+
+echo "# a failure at any step of stop leaves the bridge as it was"
+steps=$(nb stop --dry-run | grep -vc '^#')
+for ((n = 0; n < steps; n++)); do
+	NB_ENV=(XEN_NETMODES_FAIL_AT=$n)
+	rc=0
+	nb stop >/dev/null 2>&1 || rc=$?
+	NB_ENV=()
+	if [ "$rc" -eq 1 ] && [ "$started" == "$(host_state)" ] && reaches_lan; then
+		ok "stop, failing at step $n of $steps: bridge unchanged, LAN reachable"
+	else
+		not_ok "stop, failing at step $n of $steps (exit $rc)"
+		{ diff <(echo "$started") <(host_state) || true; } | head -n 10 | sed 's/^/#   /'
+	fi
+done
+
+echo "# stop"
+check "stop" nb stop
+check_eq "the host exactly as before start" "$before" "$(host_state)"
+check "the host reaches the LAN" reaches_lan
+check "stop twice" nb stop
+check_eq "and changes nothing" "$before" "$(host_state)"
+
+echo "# refusals and no-ops"
+check "bridge=null does nothing" nb start netdev=eth24 bridge=null
+check_eq "nothing at all" "$before" "$(host_state)"
+rc=0
+out=$(nb start netdev=eth9 2>&1) || rc=$?
+check_eq "a netdev that does not exist: exit 1" 1 "$rc"
+check "and says so" grep -q "netdev eth9 does not exist" <<<"$out"
+echo "server:/export / nfs rw,vers=3,addr=192.168.70.2 0 0" >"$TMP/mounts"
+NB_ENV=(XEN_NETMODES_MOUNTS="$TMP/mounts")
+rc=0
+out=$(nb start netdev=eth24 2>&1) || rc=$?
+NB_ENV=()
+check_eq "root on NFS through eth24: exit 1" 1 "$rc"
+check "and says why" grep -q "the root filesystem is NFS through eth24" <<<"$out"
+check_eq "host unchanged" "$before" "$(host_state)"
+
+finish
