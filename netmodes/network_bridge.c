@@ -162,6 +162,10 @@ static int plan_start(const struct network_request *r, struct nl_sock *sk, struc
 
 	if (rc < 0 || ns.started || r->bridge_null)
 		return rc; /* started already, or bridge=null: nothing to do */
+	/* Said plainly rather than ignored: see the closing note of this mode's issue. */
+	if (r->antispoof)
+		return nm_fail(e, -EOPNOTSUPP, "antispoof=yes is not supported by network-bridge yet; "
+					       "vifs with ip set are filtered by vif-bridge");
 	if ((rc = network_netdev(sk, &ns, r->netdev, netdev, e)) < 0)
 		return rc;
 	snprintf(bridge, sizeof(bridge), "%s", r->bridge[0] ? r->bridge : netdev);

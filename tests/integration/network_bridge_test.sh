@@ -123,6 +123,10 @@ rc=0
 out=$(nb start netdev=eth9 2>&1) || rc=$?
 check_eq "a netdev that does not exist: exit 1" 1 "$rc"
 check "and says so" grep -q "netdev eth9 does not exist" <<<"$out"
+rc=0
+out=$(nb start netdev=eth24 antispoof=yes 2>&1) || rc=$?
+check_eq "antispoof=yes, not supported yet: exit 1" 1 "$rc"
+check "and says so" grep -q "antispoof=yes is not supported by network-bridge yet" <<<"$out"
 echo "server:/export / nfs rw,vers=3,addr=192.168.70.2 0 0" >"$TMP/mounts"
 NB_ENV=(XEN_NETMODES_MOUNTS="$TMP/mounts")
 rc=0
