@@ -57,6 +57,16 @@ int network_plan_sysctl(struct plan *p, struct state *st, const char *key, const
 			struct nm_err *e);
 /* Plans every recorded value back, in reverse order. Returns 0 or -ENOMEM. */
 int network_plan_restore(struct plan *p, const struct state *st);
+/*
+ * Start's part for routed anti-spoofing: the inet table created when it is
+ * missing, which st records so that stop deletes only what start made.
+ */
+int network_plan_routed_table(struct plan *p, struct state *st, struct nm_err *e);
+/*
+ * The end of every stop: the routed anti-spoofing table deleted when start
+ * created it, then the state file removed.
+ */
+int network_plan_forget(struct plan *p, const char *name, const struct network_state *ns);
 /* The recorded parameters, now and before start, as text lines or a JSON object's members. */
 void network_print_sysctls(const struct state *st, bool json, FILE *out);
 

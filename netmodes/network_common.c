@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "port_filter_ops.h"
 #include "route_ops.h"
 #include "rtnl.h"
 #include "sysctl_ops.h"
@@ -89,6 +90,28 @@ int network_plan_restore(struct plan *p, const struct state *st)
 			rc = op_sysctl(p, key, st->kv[i].value);
 	}
 	return rc;
+}
+
+#define ST_TABLE "table-created"
+
+int network_plan_routed_table(struct plan *p, struct state *st, struct nm_err *e)
+{
+	int rc = nft_port_table_exists(PORT_ROUTED, e);
+
+	if (rc != 0)
+		return rc < 0 ? rc : 0; /* there already: used, and left to whoever made it */
+	if (state_set(st, ST_TABLE, "yes") < 0 || op_port_table(p, PORT_ROUTED, true) < 0)
+		return nm_fail(e, -ENOMEM, "out of memory");
+	return 0;
+}
+
+int network_plan_forget(struct plan *p, const char *name, const struct network_state *ns)
+{
+	int rc = 0;
+
+	if (state_get(&ns->st, ST_TABLE))
+		rc = op_port_table(p, PORT_ROUTED, false);
+	return rc ? rc : op_state_remove(p, name, &ns->st);
 }
 
 void network_print_sysctls(const struct state *st, bool json, FILE *out)

@@ -15,7 +15,6 @@
 
 #define ST_NETDEV "netdev"
 #define ST_ANTISPOOF "antispoof"
-#define ST_TABLE "table-created"
 
 static int plan_start(const struct network_request *r, struct nl_sock *sk, struct plan *p,
 		      struct nm_err *e)
@@ -47,15 +46,8 @@ static int plan_start(const struct network_request *r, struct nl_sock *sk, struc
 		    (rc = network_plan_sysctl(p, &st, key, "1", e)) < 0)
 			return rc;
 	}
-	if (r->antispoof) {
-		if ((rc = nft_port_table_exists(PORT_ROUTED, e)) < 0)
-			return rc;
-		if (!rc) {
-			state_set(&st, ST_TABLE, "yes");
-			if (op_port_table(p, PORT_ROUTED, true) < 0)
-				return nm_fail(e, -ENOMEM, "out of memory");
-		}
-	}
+	if (r->antispoof && (rc = network_plan_routed_table(p, &st, e)) < 0)
+		return rc;
 	return op_state_save(p, NETWORK_ROUTE_STATE, &st) < 0 ? nm_fail(e, -ENOMEM, "out of memory")
 							       : 0;
 }
@@ -68,10 +60,8 @@ static int plan_stop(struct plan *p, struct nm_err *e)
 	if (rc < 0 || !ns.started)
 		return rc; /* not started: nothing to undo */
 	rc = network_plan_restore(p, &ns.st);
-	if (!rc && state_get(&ns.st, ST_TABLE))
-		rc = op_port_table(p, PORT_ROUTED, false);
 	if (!rc)
-		rc = op_state_remove(p, NETWORK_ROUTE_STATE, &ns.st);
+		rc = network_plan_forget(p, NETWORK_ROUTE_STATE, &ns);
 	return rc < 0 ? nm_fail(e, rc, "out of memory") : 0;
 }
 
