@@ -118,9 +118,8 @@ static int plan_give(struct nl_sock *sk, const char *to, struct addr_set *addrs,
 	return rc;
 }
 
-static int check_start(const struct network_request *r, struct nl_sock *sk,
-		       const struct link_info *n, const char *bridge, const char *pdev,
-		       struct nm_err *e)
+static int check_start(struct nl_sock *sk, const struct link_info *n, const char *bridge,
+		       const char *pdev, struct nm_err *e)
 {
 	struct link_info other;
 	bool nfs;
@@ -145,7 +144,6 @@ static int check_start(const struct network_request *r, struct nl_sock *sk,
 	if (nfs)
 		return nm_fail(e, -EBUSY, "the root filesystem is NFS through %s: moving %s onto a "
 					  "bridge would cut it off", n->name, n->name);
-	(void)r;
 	return 0;
 }
 
@@ -178,7 +176,7 @@ static int plan_start(const struct network_request *r, struct nl_sock *sk, struc
 		return 0;
 	if (rc == -ENODEV)
 		return nm_fail(e, rc, "netdev %s does not exist", netdev);
-	if (rc < 0 || (rc = check_start(r, sk, &n, bridge, pdev, e)) < 0)
+	if (rc < 0 || (rc = check_start(sk, &n, bridge, pdev, e)) < 0)
 		return rc;
 	if ((rc = movable_addrs(sk, n.ifindex, &addrs, e)) < 0 ||
 	    (rc = route_set_query(sk, n.ifindex, &routes, e)) < 0)

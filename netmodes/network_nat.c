@@ -6,8 +6,6 @@
 
 #include "network.h"
 #include "nft_nat.h"
-#include "nft_port.h"
-#include "port_filter_ops.h"
 #include "rtnl.h"
 
 #define ST_NETDEV "netdev"

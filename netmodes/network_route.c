@@ -6,8 +6,6 @@
 
 #include <netlink/route/route.h>
 
-#include "nft_port.h"
-#include "port_filter_ops.h"
 #include "route_ops.h"
 #include "rtnl.h"
 #include "state_ops.h"
