@@ -5,6 +5,7 @@
 
 #include "link_ops.h"
 #include "modes.h"
+#include "network.h"
 #include "port_filter_ops.h"
 #include "vifdev.h"
 
@@ -43,6 +44,26 @@ static int find_bridge(const struct vif_request *r, struct nl_sock *sk, struct l
 	return 0;
 }
 
+/*
+ * network-bridge antispoof=yes made br strict: every vif on it is filtered,
+ * and one without an ip may send nothing.
+ */
+static bool strict_bridge(const char *br)
+{
+	struct network_state ns;
+
+	return network_state_load(NETWORK_BRIDGE_STATE, &ns, NULL) == 0 && ns.started &&
+	       !strcmp(network_state_get(&ns, "antispoof", "no"), "yes") &&
+	       !strcmp(network_state_get(&ns, "bridge", ""), br);
+}
+
+static int plan_filter(const struct vif_request *r, const char *dev, const char *br,
+		       struct plan *p, struct nm_err *e)
+{
+	return plan_port_filter(p, PORT_BRIDGED, dev, r->ips.n > 0 || strict_bridge(br),
+				r->has_mac ? &r->mac : NULL, &r->ips, e);
+}
+
 /* A port that is up, on the bridge and set up as asked needs no bounce. */
 static bool port_in_place(const struct link_info *l, const struct link_info *br, unsigned mtu,
 			  const struct addr_set *addrs)
@@ -74,8 +95,7 @@ static int plan_up(const struct vif_request *r, struct mode_ctx *c, struct plan 
 		addr_set_free(&addrs);
 		if ((rc = vifdev_plan_mtu(r, c, &d, mtu, p)) < 0)
 			return nm_fail(e, rc, "out of memory");
-		return plan_port_filter(p, PORT_BRIDGED, d.name, r->ips.n > 0,
-					r->has_mac ? &r->mac : NULL, &r->ips, e);
+		return plan_filter(r, d.name, br.name, p, e);
 	}
 	if (d.link.up)
 		rc = op_link_set_up(p, c->nl, idx, d.link.name, false);
@@ -90,8 +110,7 @@ static int plan_up(const struct vif_request *r, struct mode_ctx *c, struct plan 
 		rc = vifdev_plan_mtu(r, c, &d, mtu, p);
 	if (rc < 0)
 		return nm_fail(e, rc, "out of memory");
-	if ((rc = plan_port_filter(p, PORT_BRIDGED, d.name, r->ips.n > 0,
-				   r->has_mac ? &r->mac : NULL, &r->ips, e)) < 0)
+	if ((rc = plan_filter(r, d.name, br.name, p, e)) < 0)
 		return rc;
 	if (d.link.master != br.ifindex) {
 		char old[IFNAMSIZ] = "";

@@ -19,6 +19,7 @@
 #define ST_PDEV "pdev"
 #define ST_TMP "tmpname"
 #define ST_WAS_UP "was-up"
+#define ST_ANTISPOOF "antispoof" /* read by vif-bridge: the bridge is strict */
 
 /* The bridge exists under this name until the uplink has given up its own. */
 static void tmp_name(const struct link_info *li, char *buf)
@@ -160,10 +161,6 @@ static int plan_start(const struct network_request *r, struct nl_sock *sk, struc
 
 	if (rc < 0 || ns.started || r->bridge_null)
 		return rc; /* started already, or bridge=null: nothing to do */
-	/* Said plainly rather than ignored: see the closing note of this mode's issue. */
-	if (r->antispoof)
-		return nm_fail(e, -EOPNOTSUPP, "antispoof=yes is not supported by network-bridge yet; "
-					       "vifs with ip set are filtered by vif-bridge");
 	if ((rc = network_netdev(sk, &ns, r->netdev, netdev, e)) < 0)
 		return rc;
 	snprintf(bridge, sizeof(bridge), "%s", r->bridge[0] ? r->bridge : netdev);
@@ -187,6 +184,7 @@ static int plan_start(const struct network_request *r, struct nl_sock *sk, struc
 	state_set(&st, ST_PDEV, pdev);
 	state_set(&st, ST_TMP, tmp);
 	state_set(&st, ST_WAS_UP, n.up ? "yes" : "no");
+	state_set(&st, ST_ANTISPOOF, r->antispoof ? "yes" : "no");
 	rc = op_bridge_create(p, sk, tmp, &n.mac, n.mtu);
 	if (!rc)
 		rc = plan_take(sk, netdev, &addrs, &routes, p);
@@ -292,16 +290,18 @@ int network_bridge_status(const struct network_request *r, struct nl_sock *sk, F
 		fprintf(out, "{\"started\": %s", ns.started ? "true" : "false");
 		if (ns.started)
 			fprintf(out, ", \"netdev\": \"%s\", \"bridge\": \"%s\", \"pdev\": \"%s\", "
-				     "\"bridge_present\": %s",
+				     "\"bridge_present\": %s, \"antispoof\": %s",
 				network_state_get(&ns, ST_NETDEV, ""), bridge,
-				network_state_get(&ns, ST_PDEV, ""), present ? "true" : "false");
+				network_state_get(&ns, ST_PDEV, ""), present ? "true" : "false",
+				strcmp(network_state_get(&ns, ST_ANTISPOOF, "no"), "yes") ? "false" : "true");
 		fprintf(out, "}\n");
 		return 0;
 	}
 	fprintf(out, "network-bridge: %s\n", ns.started ? "started" : "not started");
 	if (ns.started)
-		fprintf(out, "  netdev: %s (now %s)\n  bridge: %s (%s)\n",
+		fprintf(out, "  netdev: %s (now %s)\n  bridge: %s (%s)\n  anti-spoofing: %s\n",
 			network_state_get(&ns, ST_NETDEV, "?"), network_state_get(&ns, ST_PDEV, "?"),
-			bridge, present ? "present" : "missing");
+			bridge, present ? "present" : "missing",
+			network_state_get(&ns, ST_ANTISPOOF, "no"));
 	return 0;
 }

@@ -83,9 +83,9 @@ static int check_filter(const struct port_filter *f, struct nm_err *e)
 		return nm_fail(e, -EINVAL, "unknown kind of port");
 	if (!ifname_ok(f->ifname))
 		return nm_fail(e, -EINVAL, "invalid interface name for anti-spoofing");
-	if (!f->ips.n || f->ips.n > MAX_PREFIXES)
-		return nm_fail(e, -EINVAL, "anti-spoofing for %s needs 1 to %d addresses", f->ifname,
-			       MAX_PREFIXES);
+	if (f->ips.n > MAX_PREFIXES)
+		return nm_fail(e, -EINVAL, "anti-spoofing for %s takes at most %d addresses",
+			       f->ifname, MAX_PREFIXES);
 	for (size_t i = 0; i < f->ips.n; i++) {
 		const struct prefix *p = &f->ips.p[i];
 		if ((p->family != AF_INET || p->len > 32) && (p->family != AF_INET6 || p->len > 128))
@@ -99,6 +99,11 @@ static size_t rule_specs(const struct port_filter *f, struct rule_spec *out)
 	bool arp = families[f->kind].arp;
 	size_t n = 0;
 
+	/* A port with no address of its own may send nothing at all. */
+	if (!f->ips.n) {
+		out[n++] = (struct rule_spec){ R_OTHER_DROP, NULL };
+		return n;
+	}
 	out[n++] = (struct rule_spec){ R_ETHER_SADDR, NULL };
 	if (arp) {
 		out[n++] = (struct rule_spec){ R_ARP_SHA, NULL };

@@ -29,7 +29,7 @@ struct port_filter {
 	enum port_kind kind;
 	char ifname[IFNAMSIZ];
 	struct mac_addr mac;
-	struct prefix_list ips; /* IPv4 and IPv6 prefixes, n >= 1 */
+	struct prefix_list ips; /* IPv4 and IPv6 prefixes; none: the port may send nothing */
 };
 
 /* What is in place for one port. */

@@ -90,9 +90,10 @@ int plan_port_filter(struct plan *p, enum port_kind kind, const char *dev, bool 
 		return rc;
 	if (!want)
 		return s.port && op_port_filter_clear(p, kind, dev) < 0 ? nm_fail(e, -ENOMEM, "out of memory") : 0;
-	if (!mac)
+	if (!mac && ips->n)
 		return nm_fail(e, -EINVAL, "the backend has no mac: cannot filter %s", dev);
-	f.mac = *mac;
+	if (mac)
+		f.mac = *mac;
 	f.ips = *ips;
 	snprintf(f.ifname, sizeof(f.ifname), "%s", dev);
 	if (nft_port_matches(&s, &f))

@@ -15,9 +15,10 @@
 int op_port_filter_set(struct plan *p, const struct port_filter *f, const struct port_state *s);
 
 /*
- * Plans dev's filter of kind from live state: mac and ips when want, none
- * otherwise, nothing at all when that is already in place. Returns 0, or
- * -errno with e set (-EINVAL when a filter is wanted and mac is NULL).
+ * Plans dev's filter of kind from live state: mac and ips when want (no ips:
+ * the port may send nothing), none otherwise, nothing at all when that is
+ * already in place. Returns 0, or -errno with e set (-EINVAL when ips are
+ * given and mac is NULL).
  */
 int plan_port_filter(struct plan *p, enum port_kind kind, const char *dev, bool want,
 		     const struct mac_addr *mac, const struct prefix_list *ips, struct nm_err *e);

@@ -123,10 +123,6 @@ rc=0
 out=$(nb start netdev=eth9 2>&1) || rc=$?
 check_eq "a netdev that does not exist: exit 1" 1 "$rc"
 check "and says so" grep -q "netdev eth9 does not exist" <<<"$out"
-rc=0
-out=$(nb start netdev=eth24 antispoof=yes 2>&1) || rc=$?
-check_eq "antispoof=yes, not supported yet: exit 1" 1 "$rc"
-check "and says so" grep -q "antispoof=yes is not supported by network-bridge yet" <<<"$out"
 echo "server:/export / nfs rw,vers=3,addr=192.168.70.2 0 0" >"$TMP/mounts"
 NB_ENV=(XEN_NETMODES_MOUNTS="$TMP/mounts")
 rc=0
@@ -135,5 +131,27 @@ NB_ENV=()
 check_eq "root on NFS through eth24: exit 1" 1 "$rc"
 check "and says why" grep -q "the root filesystem is NFS through eth24" <<<"$out"
 check_eq "host unchanged" "$before" "$(host_state)"
+
+echo "# antispoof=yes: frames only from the uplink and from vifs that pass their checks"
+check "start antispoof=yes" nb start netdev=eth24 antispoof=yes
+make_guest 2 0 00:16:3e:00:70:78 192.168.70.78/24
+make_guest 3 0 00:16:3e:00:70:79 192.168.70.79/24
+xs_vif 2 0 00:16:3e:00:70:78 bridge=eth24 ip=192.168.70.78
+xs_vif 3 0 00:16:3e:00:70:79 bridge=eth24
+check "a vif with ip online" hotplug vif-bridge 2 0 online
+check "a vif without ip online" hotplug vif-bridge 3 0 online
+check "the filtered guest reaches the LAN host" ping_ok "$(guest_ns 2)" 192.168.70.2
+in_ns "$(guest_ns 2)" ip addr add 192.168.70.99/24 dev eth0
+check_fails "a forged source from it does not" ping_ok "$(guest_ns 2)" -I 192.168.70.99 192.168.70.2
+check_fails "the guest without ip sends nothing through" ping_ok "$(guest_ns 3)" 192.168.70.2
+check "the host still reaches the LAN over the uplink" reaches_lan
+check "status says so" grep -q "anti-spoofing: yes" <<<"$(nb status)"
+hotplug vif-bridge 2 0 offline >/dev/null
+hotplug vif-bridge 3 0 offline >/dev/null
+ip -n "$D0" link del vif2.0
+ip -n "$D0" link del vif3.0
+in_ns "$D0" nft delete table bridge xen-netmodes
+check "stop" nb stop
+check_eq "the host exactly as before" "$before" "$(host_state)"
 
 finish
