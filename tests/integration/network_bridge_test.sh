@@ -123,6 +123,33 @@ rc=0
 out=$(nb start netdev=eth9 2>&1) || rc=$?
 check_eq "a netdev that does not exist: exit 1" 1 "$rc"
 check "and says so" grep -q "netdev eth9 does not exist" <<<"$out"
+# A bonded uplink is given as the bond, whose slaves stay with it; this kernel
+# has no bonding, so an uplink enslaved elsewhere stands in for a bond slave.
+ip -n "$D0" link add eth30 type veth peer name eth30p
+ip -n "$D0" link add hold0 type bridge
+ip -n "$D0" link set eth30 master hold0
+rc=0
+out=$(nb start netdev=eth30 2>&1) || rc=$?
+check_eq "an enslaved netdev: exit 1" 1 "$rc"
+check "and says which master to give" grep -q "eth30 is enslaved to hold0: give netdev=hold0 instead" <<<"$out"
+ip -n "$D0" link del hold0
+ip -n "$D0" link del eth30
+mkdir -p /var/run/xen-hotplug
+(
+	exec 9<>/var/run/xen-hotplug/network-bridge
+	flock -x 9
+	touch "$TMP/nb-locked"
+	sleep 0.5
+	echo released >"$TMP/nb-lock.order"
+	rm -f /var/run/xen-hotplug/network-bridge
+) &
+holder=$!
+while [ ! -e "$TMP/nb-locked" ]; do sleep 0.01; done
+check "start waits for the shell scripts' network-bridge lock" nb start netdev=eth24
+check_eq "the holder finished first" released "$(cat "$TMP/nb-lock.order" 2>/dev/null)"
+wait $holder
+check "stop" nb stop
+check_eq "the host as before" "$before" "$(host_state)"
 echo "server:/export / nfs rw,vers=3,addr=192.168.70.2 0 0" >"$TMP/mounts"
 NB_ENV=(XEN_NETMODES_MOUNTS="$TMP/mounts")
 rc=0
