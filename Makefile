@@ -14,6 +14,7 @@ XEN_SCRIPT_DIR ?= /etc/xen/scripts
 LIBEXECDIR ?= $(PREFIX)/lib/xen-netmodes
 MANDIR ?= $(PREFIX)/share/man
 XEN_CONF_DIR ?= /etc/xen
+UDEV_RULES_DIR ?= /lib/udev/rules.d
 BUILD ?= build
 
 CC ?= cc
@@ -38,7 +39,8 @@ Q := @
 quiet = @printf '  %-6s %s\n' $(1) $(2);
 endif
 
-APPLETS := vif-bridge vif-route vif-nat network-bridge network-route network-nat vif-setup
+APPLETS := vif-bridge vif-route vif-nat network-bridge network-route network-nat vif-setup \
+	xen-netmodes-cleanup
 
 LIB_SRCS := $(wildcard netmodes/*.c) $(filter-out hotplug/main.c,$(wildcard hotplug/*.c))
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
@@ -47,7 +49,8 @@ LINKS := $(APPLETS:%=$(BUILD)/bin/%)
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(wildcard tests/unit/test_*.c))
 
-.PHONY: all check check-run demo demo-run deps install uninstall clean tests
+.PHONY: all check check-run demo demo-run deps install uninstall install-scripts \
+	uninstall-scripts clean tests
 
 all: $(BIN) $(LINKS)
 
@@ -83,27 +86,38 @@ demo: deps
 deps:
 	$(Q)tests/deps.sh
 
-# A script already at an applet's name (Xen's own) is kept aside as NAME.orig;
-# uninstall puts it back.
-install: all
-	install -d $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(XEN_SCRIPT_DIR) $(DESTDIR)$(MANDIR)/man8
-	install -m 0755 $(BIN) $(DESTDIR)$(LIBEXECDIR)/xen-netmodes
-	install -m 0644 $(wildcard docs/*.8) $(DESTDIR)$(MANDIR)/man8/
-	install -d $(DESTDIR)$(XEN_CONF_DIR)
+# install-scripts puts the applets in place of Xen's scripts, keeping each
+# original aside as NAME.orig; uninstall-scripts is the way back.
+install: all install-scripts
+	install -d $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(MANDIR)/man8
+	for s in 5 7 8; do for f in docs/*.$$s; do [ -e "$$f" ] || continue; \
+		install -m 0644 "$$f" $(DESTDIR)$(MANDIR)/man$$s/; done; done
+	install -d $(DESTDIR)$(XEN_CONF_DIR) $(DESTDIR)$(UDEV_RULES_DIR)
 	[ -e $(DESTDIR)$(XEN_CONF_DIR)/xen-netmodes.conf ] || \
 		install -m 0644 conf/xen-netmodes.conf $(DESTDIR)$(XEN_CONF_DIR)/xen-netmodes.conf
+	sed 's|/etc/xen/scripts|$(XEN_SCRIPT_DIR)|g' udev/xen-netmodes.rules \
+		>$(DESTDIR)$(UDEV_RULES_DIR)/80-xen-netmodes.rules
+
+install-scripts: all
+	install -d $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(XEN_SCRIPT_DIR)
+	install -m 0755 $(BIN) $(DESTDIR)$(LIBEXECDIR)/xen-netmodes
 	$(Q)for a in $(APPLETS); do \
 		l=$(DESTDIR)$(XEN_SCRIPT_DIR)/$$a; \
 		if [ -e "$$l" ] && [ ! -L "$$l" ] && [ ! -e "$$l.orig" ]; then mv "$$l" "$$l.orig"; fi; \
 		ln -sfn $(LIBEXECDIR)/xen-netmodes "$$l"; done
 
-uninstall:
+uninstall-scripts:
 	$(Q)for a in $(APPLETS); do \
 		l=$(DESTDIR)$(XEN_SCRIPT_DIR)/$$a; \
 		if [ "$$(readlink "$$l")" = $(LIBEXECDIR)/xen-netmodes ]; then rm -f "$$l"; \
 			if [ -e "$$l.orig" ]; then mv "$$l.orig" "$$l"; fi; fi; done
-	rm -f $(DESTDIR)$(LIBEXECDIR)/xen-netmodes $(patsubst docs/%,$(DESTDIR)$(MANDIR)/man8/%,$(wildcard docs/*.8))
+	rm -f $(DESTDIR)$(LIBEXECDIR)/xen-netmodes
 	-rmdir $(DESTDIR)$(LIBEXECDIR) 2>/dev/null
+
+uninstall: uninstall-scripts
+	for s in 5 7 8; do for f in docs/*.$$s; do [ -e "$$f" ] || continue; \
+		rm -f $(DESTDIR)$(MANDIR)/man$$s/$$(basename "$$f"); done; done
+	rm -f $(DESTDIR)$(UDEV_RULES_DIR)/80-xen-netmodes.rules
 
 clean:
 	rm -rf $(BUILD)

@@ -1,10 +1,16 @@
 /* One binary, many names: the toolstack runs it as the script it replaces. */
 #include <stdio.h>
+#include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "cleanup.h"
+#include "log.h"
 #include "network_flow.h"
 #include "vif_flow.h"
+#include "vif_setup.h"
 
 extern char **environ;
 
@@ -43,6 +49,7 @@ static const struct applet applets[] = {
 	{ "network-route", NULL, network_route_main, "prepare the host for routed guests" },
 	{ "network-nat", NULL, network_nat_main, "prepare the host for NAT guests" },
 	{ "vif-setup", NULL, vif_setup_main, "run the vif script named by $script" },
+	{ "xen-netmodes-cleanup", NULL, cleanup_main, "forget a removed vif backend, for udev" },
 };
 
 #define N_APPLETS (sizeof(applets) / sizeof(applets[0]))
@@ -68,18 +75,34 @@ static const char *base_name(const char *path)
 	return slash ? slash + 1 : path;
 }
 
-/* udev's path: $script names the mode (a path or a bare name), vif-bridge by default. */
+static bool is_vif_mode(const char *name)
+{
+	const struct applet *a = find_applet(name);
+
+	return a && a->planner;
+}
+
+/* udev's path: $script names the vif script, vif-bridge by default. */
 static int vif_setup_main(const char *name, int argc, char **argv)
 {
-	const char *script = getenv("script");
-	const struct applet *a = find_applet(script && *script ? base_name(script) : "vif-bridge");
+	const char *applet;
+	char dir[PATH_MAX], path[PATH_MAX];
+	struct nm_err e = { "" };
 
-	if (!a || !a->planner) {
-		fprintf(stderr, "%s: script \"%s\" is not a mode this version provides\n", name,
-			script);
+	script_dir_of(argv[0], dir, sizeof(dir));
+	if (vif_setup_resolve(getenv("script"), dir, is_vif_mode, &applet, path, sizeof(path),
+			      &e) < 0) {
+		log_init(name);
+		log_line(LOG_ERR, "%s", e.msg);
 		return 1;
 	}
-	return run_applet(a, argc, argv);
+	if (applet)
+		return run_applet(find_applet(applet), argc, argv);
+	argv[0] = path;
+	execv(path, argv);
+	log_init(name);
+	log_line(LOG_ERR, "cannot run %s: %s", path, strerror(errno));
+	return 1;
 }
 
 static int usage(FILE *out, int status)

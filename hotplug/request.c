@@ -5,10 +5,7 @@
 #include <string.h>
 
 #include "parse.h"
-
-#ifndef XEN_SCRIPT_DIR
-#define XEN_SCRIPT_DIR "/etc/xen/scripts"
-#endif
+#include "vif_setup.h"
 
 const char *vif_command_name(enum vif_command c)
 {
@@ -70,18 +67,6 @@ static int take_assignment(const char *arg, struct vif_params *params, struct nm
 	return nm_fail(e, -EINVAL,
 		       "unknown parameter \"%s\": expected type_if, bridge, ip, netdev or dhcp",
 		       quote_value(arg, q, sizeof(q)));
-}
-
-static void set_script_dir(struct vif_request *r, const char *argv0)
-{
-	const char *slash = argv0 ? strrchr(argv0, '/') : NULL;
-
-	if (slash && slash != argv0)
-		snprintf(r->script_dir, sizeof(r->script_dir), "%.*s", (int)(slash - argv0), argv0);
-	else if (slash)
-		snprintf(r->script_dir, sizeof(r->script_dir), "/");
-	else
-		snprintf(r->script_dir, sizeof(r->script_dir), "%s", XEN_SCRIPT_DIR);
 }
 
 /* vifD.N-emu names its backend, which the shell scripts rely on when XENBUS_PATH is missing. */
@@ -158,7 +143,7 @@ int request_from_argv_env(struct vif_request *r, int argc, char **argv, char **e
 	}
 	s = env_get(envp, "UDEV_CALL");
 	r->udev_call = s && *s;
-	set_script_dir(r, argv[0]);
+	script_dir_of(argv[0], r->script_dir, sizeof(r->script_dir));
 
 	if (!command)
 		return nm_fail(e, -EINVAL, "missing command: expected online, offline, add or remove");

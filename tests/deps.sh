@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
 	gcc make pkg-config
 	libnl-3-dev libnl-route-3-dev libmnl-dev libnftnl-dev libxen-dev libcmocka-dev
-	nftables iproute2 xenstore-utils iputils-ping iputils-arping procps strace mandoc dnsmasq busybox
+	nftables iproute2 xenstore-utils iputils-ping iputils-arping procps strace mandoc dnsmasq busybox udev
 )
 
 missing=()

@@ -104,7 +104,8 @@ start_fixture() {
 make_script_dir() {
 	local a
 	mkdir -p "$SCRIPTS"
-	for a in vif-bridge vif-route vif-nat vif-setup network-bridge network-route network-nat; do
+	for a in vif-bridge vif-route vif-nat vif-setup network-bridge network-route network-nat \
+		xen-netmodes-cleanup; do
 		ln -sf "$BUILD/xen-netmodes" "$SCRIPTS/$a"
 	done
 }

@@ -1,0 +1,83 @@
+/*
+ * xen-netmodes-cleanup: what xen-hotplug-cleanup does when a vif backend is
+ * removed: its hotplug-status and hotplug-error go, and so does the device's
+ * entry under the domain's /vm/UUID. Best effort: a node already gone is fine.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../netmodes/vif.h"
+#include "cleanup.h"
+#include "lock.h"
+#include "log.h"
+#include "parse.h"
+#include "xs.h"
+
+/* The shell script's lock: it keeps block scripts from seeing the store change under them. */
+#define CLEANUP_LOCK "block"
+#define CLEANUP_LOCK_TIMEOUT_MS 30000
+
+/* "/vm/UUID": what a domain's vm node must look like before we remove below it. */
+static bool vm_path_ok(const char *vm)
+{
+	if (strncmp(vm, "/vm/", 4) || !vm[4])
+		return false;
+	for (const char *p = vm + 4; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+		      *p == '-'))
+			return false;
+	return true;
+}
+
+static int cleanup(struct xs_handle *xs, const char *backend, unsigned domid, unsigned devid,
+		   struct nm_err *e)
+{
+	char path[XS_PATH_LEN + 64], vm[128];
+	int rc;
+
+	snprintf(path, sizeof(path), "%s/hotplug-status", backend);
+	if ((rc = xsw_rm(xs, path, e)) < 0)
+		return rc;
+	snprintf(path, sizeof(path), "%s/hotplug-error", backend);
+	if ((rc = xsw_rm(xs, path, e)) < 0)
+		return rc;
+	snprintf(path, sizeof(path), "/local/domain/%u/vm", domid);
+	if ((rc = xsw_read_opt(xs, path, vm, sizeof(vm), e)) < 0)
+		return rc;
+	if (!vm[0])
+		return 0;
+	if (!vm_path_ok(vm))
+		return nm_fail(e, -EINVAL, "%s is not a /vm/UUID path: left alone", path);
+	snprintf(path, sizeof(path), "%s/device/vif/%u", vm, devid);
+	return xsw_rm(xs, path, e);
+}
+
+int cleanup_main(const char *name, int argc, char **argv)
+{
+	char backend[XS_PATH_LEN];
+	unsigned domid, devid;
+	struct xs_handle *xs = NULL;
+	struct hp_lock lock = { .fd = -1 };
+	struct nm_err e = { "" };
+	int rc;
+
+	(void)argc;
+	(void)argv;
+	log_init(name);
+	rc = parse_xenbus_path(getenv("XENBUS_PATH"), backend, sizeof(backend), &domid, &devid, &e);
+	if (!rc)
+		rc = xsw_open(&xs, &e);
+	if (!rc)
+		rc = lock_claim(CLEANUP_LOCK, CLEANUP_LOCK_TIMEOUT_MS, &lock, &e);
+	if (!rc)
+		rc = cleanup(xs, backend, domid, devid, &e);
+	lock_release(&lock);
+	xsw_close(xs);
+	if (rc < 0) {
+		log_line(LOG_ERR, "%s", e.msg);
+		return 1;
+	}
+	return 0;
+}

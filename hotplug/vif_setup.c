@@ -1,0 +1,75 @@
+#include "vif_setup.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "parse.h"
+
+#ifndef XEN_SCRIPT_DIR
+#define XEN_SCRIPT_DIR "/etc/xen/scripts"
+#endif
+
+void script_dir_of(const char *argv0, char *buf, size_t n)
+{
+	const char *slash = argv0 ? strrchr(argv0, '/') : NULL;
+
+	if (slash)
+		snprintf(buf, n, "%.*s", slash == argv0 ? 1 : (int)(slash - argv0), argv0);
+	else
+		snprintf(buf, n, "%s", XEN_SCRIPT_DIR);
+}
+
+int script_trusted(const char *path, struct nm_err *e)
+{
+	struct stat st;
+
+	if (stat(path, &st) < 0)
+		return nm_fail(e, -errno, "script %s: %s", path, strerror(errno));
+	if (!S_ISREG(st.st_mode) || !(st.st_mode & S_IXUSR))
+		return nm_fail(e, -EACCES, "script %s is not an executable file", path);
+	if (st.st_uid != 0 || (st.st_mode & (S_IWGRP | S_IWOTH)))
+		return nm_fail(e, -EPERM, "script %s must be root's and writable by no one else", path);
+	return 0;
+}
+
+/* Whether path is this very binary (an installed link to it, say). */
+static bool is_self(const char *path)
+{
+	char a[PATH_MAX], b[PATH_MAX];
+
+	return realpath(path, a) && realpath("/proc/self/exe", b) && !strcmp(a, b);
+}
+
+int vif_setup_resolve(const char *script, const char *script_dir, bool (*is_ours)(const char *),
+		      const char **ret_applet, char *ret_path, size_t n, struct nm_err *e)
+{
+	const char *base;
+	char q[128];
+	int rc;
+
+	*ret_applet = NULL;
+	if (!script || !*script)
+		script = "vif-bridge";
+	base = strrchr(script, '/') ? strrchr(script, '/') + 1 : script;
+	if (script[0] != '/' && strchr(script, '/'))
+		return nm_fail(e, -EINVAL, "script \"%s\": expected a name or an absolute path",
+			       quote_value(script, q, sizeof(q)));
+	if (script[0] != '/' && is_ours(script)) {
+		*ret_applet = script;
+		return 0;
+	}
+	if ((size_t)(script[0] == '/' ? snprintf(ret_path, n, "%s", script)
+				      : snprintf(ret_path, n, "%s/%s", script_dir, script)) >= n)
+		return nm_fail(e, -ENAMETOOLONG, "script \"%s\": path too long",
+			       quote_value(script, q, sizeof(q)));
+	if ((rc = script_trusted(ret_path, e)) < 0)
+		return rc;
+	if (is_ours(base) && is_self(ret_path))
+		*ret_applet = base;
+	return 0;
+}
