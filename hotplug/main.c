@@ -9,6 +9,7 @@
 #include "cleanup.h"
 #include "log.h"
 #include "network_flow.h"
+#include "status.h"
 #include "vif_flow.h"
 #include "vif_setup.h"
 
@@ -107,7 +108,8 @@ static int vif_setup_main(const char *name, int argc, char **argv)
 
 static int usage(FILE *out, int status)
 {
-	fprintf(out, "usage: xen-netmodes APPLET [ARGS...]   or run as APPLET itself\n\n");
+	fprintf(out, "usage: xen-netmodes APPLET [ARGS...]   or run as APPLET itself\n"
+		     "       xen-netmodes status [--json]      every vif this project manages\n\n");
 	for (size_t i = 0; i < N_APPLETS; i++)
 		fprintf(out, "  %-16s %s\n", applets[i].name, applets[i].summary);
 	fprintf(out, "\nPer-vif applets take: online|offline|add|remove [type_if=vif|tap] "
@@ -123,6 +125,8 @@ int main(int argc, char **argv)
 	if (!a) {
 		if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
 			return usage(argc < 2 ? stderr : stdout, argc < 2 ? 1 : 0);
+		if (!strcmp(argv[1], "status"))
+			return status_main(argc - 1, argv + 1);
 		if (!(a = find_applet(argv[1]))) {
 			fprintf(stderr, "xen-netmodes: unknown applet \"%s\"\n", argv[1]);
 			return usage(stderr, 1);

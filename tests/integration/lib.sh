@@ -137,14 +137,15 @@ guest_ns() {
 	echo "xnm$ID-g$1"
 }
 
-# xs_vif DOMID DEVID MAC [NODE=VALUE...]: the nodes libxl writes for a vif.
+# xs_vif DOMID DEVID MAC [NODE=VALUE...]: the nodes libxl writes for a vif
+# whose script is $VIF_SCRIPT (vif-bridge unless a test sets another).
 xs_vif() {
 	local domid=$1 devid=$2 mac=$3
 	shift 3
 	local be=/local/domain/0/backend/vif/$domid/$devid fe=/local/domain/$domid/device/vif/$devid
 	xenstore-write "/local/domain/$domid/name" "guest$domid" "/local/domain/$domid/domid" "$domid"
 	xenstore-write "$be/frontend" "$fe" "$be/frontend-id" "$domid" "$be/online" 1 \
-		"$be/state" 1 "$be/script" "$SCRIPTS/vif-bridge" "$be/mac" "$mac" \
+		"$be/state" 1 "$be/script" "$SCRIPTS/${VIF_SCRIPT:-vif-bridge}" "$be/mac" "$mac" \
 		"$be/handle" "$devid" "$be/type" vif "$be/hotplug-status" ""
 	xenstore-write "$fe/backend" "$be" "$fe/backend-id" 0 "$fe/state" 1 \
 		"$fe/handle" "$devid" "$fe/mac" "$mac"
@@ -178,6 +179,12 @@ hotplug() {
 		script="$SCRIPTS/$script" XENBUS_TYPE=vif XENBUS_PATH="backend/vif/$domid/$devid" \
 		XENBUS_BASE_PATH=backend netdev= vif="vif$domid.$devid" "${env[@]}" \
 		"$SCRIPTS/$script" "$command" type_if=vif "${args[@]}"
+}
+
+# xen-netmodes status [--json] in dom0.
+xnm_status() {
+	ip netns exec "$D0" env -i ASAN_OPTIONS="${ASAN_OPTIONS:-}" XENSTORED_PATH="$XENSTORED_PATH" \
+		"$BUILD/xen-netmodes" status "$@"
 }
 
 # Everything a call could change in dom0: links, addresses, routes, proxy

@@ -65,6 +65,14 @@ check "log line written" grep -q "Successful vif-bridge online for vif1.0, bridg
 	/var/log/xen/xen-hotplug.log
 check_fails "lock file removed after the call" test -e /var/run/xen-hotplug/xen-netmodes-vif1.0
 
+status=$(xnm_status)
+check "status: vif1.0, its mode and hotplug-status" grep -qx \
+	"vif1.0 (domain 1, vif 0): bridge mode, hotplug-status connected" <<<"$status"
+check "status: its link on the bridge" grep -qx "  link: up, mtu 1500, bridge $BR" <<<"$status"
+check "status: its anti-spoofing chain" grep -q "^  anti-spoofing: chain port-vif1.0 (xen-netmodes filter " <<<"$status"
+check "status --json" grep -q '{"vif": "vif2.0", "domid": 2, "devid": 0, "mode": "bridge", "hotplug_status": "connected"' \
+	<<<"$(xnm_status --json)"
+
 echo "# traffic"
 check "guest 1 pings guest 2" ping_ok "$G1" 10.77.0.12
 check "guest 1 pings the bridge" ping_ok "$G1" 10.77.0.1

@@ -5,6 +5,7 @@
 # exactly as the shell script edits them, concurrent calls included.
 TEST_NAME="vif-nat"
 . "$(dirname "$0")/lib.sh"
+VIF_SCRIPT=vif-nat
 
 LAN=xnm$ID-lan
 G5=$(guest_ns 5)

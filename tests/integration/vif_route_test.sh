@@ -5,6 +5,7 @@
 # offline leaves no trace.
 TEST_NAME="vif-route"
 . "$(dirname "$0")/lib.sh"
+VIF_SCRIPT=vif-route
 
 LAN=xnm$ID-lan
 MAC1=00:16:3e:00:01:77
@@ -111,6 +112,9 @@ check "the drops were counted" sh -c \
 check "guest 1 still reaches the LAN" ping_ok "$G1" 192.168.50.2
 
 echo "# idempotence and status"
+check "xen-netmodes status shows the routes and the lent address" grep -A4 -x \
+	"vif1.0 (domain 1, vif 0): route mode, hotplug-status connected" <<<"$(xnm_status)"
+check "the routed vif's status lists its routes" grep -q "routes: 192.168.50.77 fd50::77$" <<<"$(xnm_status)"
 state=$(host_state)
 check "online again" hotplug vif-route 1 0 online
 check_eq "online again changes nothing" "$state" "$(host_state)"

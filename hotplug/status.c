@@ -1,0 +1,210 @@
+/*
+ * xen-netmodes status [--json]: every vif whose backend names one of our
+ * modes, as xenstore configures it and as the kernel has it. Read-only.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <netlink/route/addr.h>
+#include <xenstore.h>
+
+#include "../netmodes/link_ops.h"
+#include "../netmodes/move_ops.h"
+#include "../netmodes/nft_port.h"
+#include "../netmodes/rtnl.h"
+#include "../netmodes/vif.h"
+#include "status.h"
+#include "xs.h"
+
+#define BACKENDS "/local/domain/0/backend/vif"
+
+struct vif_view {
+	unsigned domid, devid;
+	const char *mode; /* "bridge", "route", "nat" */
+	char dev[IFNAMSIZ], status[32], ip[256], mac[32];
+	bool exists;
+	struct link_info link;
+	char master[IFNAMSIZ];
+	char addrs[1024], routes[1024];
+	bool filtered;
+	char filter[64];
+};
+
+/* Our modes by script name; NULL for scripts that are not ours. */
+static const char *mode_of(const char *script)
+{
+	static const struct {
+		const char *script, *mode;
+	} modes[] = { { "vif-bridge", "bridge" }, { "vif-route", "route" }, { "vif-nat", "nat" } };
+	const char *base = strrchr(script, '/') ? strrchr(script, '/') + 1 : script;
+
+	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++)
+		if (!strcmp(base, modes[i].script))
+			return modes[i].mode;
+	return NULL;
+}
+
+static void node(struct xs_handle *xs, const char *be, const char *name, char *buf, size_t n)
+{
+	char path[XS_PATH_LEN + 64];
+
+	snprintf(path, sizeof(path), "%s/%s", be, name);
+	if (xsw_read_opt(xs, path, buf, n, NULL) < 0)
+		buf[0] = '\0';
+}
+
+static void append(char *buf, size_t n, const char *word)
+{
+	size_t len = strlen(buf);
+
+	snprintf(buf + len, n - len, "%s%s", len ? " " : "", word);
+}
+
+/* The kernel's side: link, master, addresses, our routes, the port filter. */
+static void kernel_view(struct nl_sock *sk, struct vif_view *v)
+{
+	struct addr_set addrs = { 0 };
+	struct route_set routes = { 0 };
+	struct link_info m;
+	struct port_state ps;
+	char buf[INET6_ADDRSTRLEN + 8];
+
+	v->exists = rt_link_get(sk, 0, v->dev, &v->link, NULL) == 0;
+	if (v->exists && v->link.master && rt_link_get(sk, v->link.master, NULL, &m, NULL) == 0)
+		snprintf(v->master, sizeof(v->master), "%s", m.name);
+	if (v->exists && addr_set_query(sk, v->link.ifindex, &addrs, NULL) == 0)
+		for (size_t i = 0; i < addrs.n; i++)
+			append(v->addrs, sizeof(v->addrs),
+			       nl_addr2str(rtnl_addr_get_local(addrs.a[i]), buf, sizeof(buf)));
+	if (v->exists && route_set_query(sk, v->link.ifindex, &routes, NULL) == 0)
+		for (size_t i = 0; i < routes.n; i++)
+			append(v->routes, sizeof(v->routes),
+			       nl_addr2str(rtnl_route_get_dst(routes.r[i]), buf, sizeof(buf)));
+	addr_set_free(&addrs);
+	route_set_free(&routes);
+	if (nft_port_query(strcmp(v->mode, "bridge") ? PORT_ROUTED : PORT_BRIDGED, v->dev, &ps,
+			   NULL) == 0 && ps.port) {
+		v->filtered = true;
+		snprintf(v->filter, sizeof(v->filter), "%s", ps.comment);
+	}
+}
+
+static void print_text(const struct vif_view *v, FILE *out)
+{
+	fprintf(out, "%s (domain %u, vif %u): %s mode, hotplug-status %s\n", v->dev, v->domid,
+		v->devid, v->mode, v->status[0] ? v->status : "-");
+	if (!v->exists) {
+		fprintf(out, "  link: absent\n");
+		return;
+	}
+	fprintf(out, "  link: %s, mtu %u%s%s\n", v->link.up ? "up" : "down", v->link.mtu,
+		v->master[0] ? ", bridge " : "", v->master);
+	fprintf(out, "  configured: mac %s, ip %s\n", v->mac[0] ? v->mac : "-", v->ip[0] ? v->ip : "-");
+	fprintf(out, "  addresses: %s\n  routes: %s\n", v->addrs[0] ? v->addrs : "-",
+		v->routes[0] ? v->routes : "-");
+	if (v->filtered)
+		fprintf(out, "  anti-spoofing: chain port-%s (%s)\n", v->dev, v->filter);
+	else
+		fprintf(out, "  anti-spoofing: none\n");
+}
+
+static void json_words(const char *label, const char *words, FILE *out)
+{
+	char copy[1024], *tok, *save = NULL;
+	const char *sep = "";
+
+	snprintf(copy, sizeof(copy), "%s", words);
+	fprintf(out, ", \"%s\": [", label);
+	for (tok = strtok_r(copy, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
+		fprintf(out, "%s\"%s\"", sep, tok);
+		sep = ", ";
+	}
+	fprintf(out, "]");
+}
+
+static void print_json(const struct vif_view *v, bool first, FILE *out)
+{
+	fprintf(out, "%s{\"vif\": \"%s\", \"domid\": %u, \"devid\": %u, \"mode\": \"%s\", "
+		     "\"hotplug_status\": \"%s\", \"mac\": \"%s\"",
+		first ? "" : ", ", v->dev, v->domid, v->devid, v->mode, v->status, v->mac);
+	json_words("ip", v->ip, out);
+	fprintf(out, ", \"link\": ");
+	if (v->exists)
+		fprintf(out, "{\"up\": %s, \"mtu\": %u, \"bridge\": \"%s\"}", v->link.up ? "true" : "false",
+			v->link.mtu, v->master);
+	else
+		fprintf(out, "null");
+	json_words("addresses", v->addrs, out);
+	json_words("routes", v->routes, out);
+	if (v->filtered)
+		fprintf(out, ", \"antispoof\": {\"chain\": \"port-%s\", \"fingerprint\": \"%s\"}}",
+			v->dev, v->filter);
+	else
+		fprintf(out, ", \"antispoof\": null}");
+}
+
+/* Each backend vif/D/N whose script is ours, in xenstore's order. */
+static int each_vif(struct xs_handle *xs, struct nl_sock *sk, bool json, FILE *out)
+{
+	unsigned nd = 0, shown = 0;
+	char **doms = xs_directory(xs, XBT_NULL, BACKENDS, &nd);
+
+	for (unsigned i = 0; doms && i < nd; i++) {
+		char path[XS_PATH_LEN], **devs;
+		unsigned ndev = 0;
+		snprintf(path, sizeof(path), BACKENDS "/%s", doms[i]);
+		devs = xs_directory(xs, XBT_NULL, path, &ndev);
+		for (unsigned j = 0; devs && j < ndev; j++) {
+			struct vif_view v = { 0 };
+			char be[XS_PATH_LEN + 16], script[256];
+			snprintf(be, sizeof(be), "%s/%s", path, devs[j]);
+			node(xs, be, "script", script, sizeof(script));
+			if (!(v.mode = mode_of(script)))
+				continue;
+			v.domid = (unsigned)strtoul(doms[i], NULL, 10);
+			v.devid = (unsigned)strtoul(devs[j], NULL, 10);
+			node(xs, be, "vifname", v.dev, sizeof(v.dev));
+			if (!v.dev[0])
+				snprintf(v.dev, sizeof(v.dev), "vif%u.%u", v.domid, v.devid);
+			node(xs, be, "hotplug-status", v.status, sizeof(v.status));
+			node(xs, be, "ip", v.ip, sizeof(v.ip));
+			node(xs, be, "mac", v.mac, sizeof(v.mac));
+			kernel_view(sk, &v);
+			if (json)
+				print_json(&v, shown == 0, out);
+			else
+				print_text(&v, out);
+			shown++;
+		}
+		free(devs);
+	}
+	free(doms);
+	return (int)shown;
+}
+
+int status_main(int argc, char **argv)
+{
+	bool json = argc > 1 && !strcmp(argv[1], "--json");
+	struct xs_handle *xs = NULL;
+	struct nl_sock *sk = NULL;
+	struct nm_err e = { "" };
+	int n;
+
+	if (xsw_open(&xs, &e) < 0 || rt_open(&sk, &e) < 0) {
+		fprintf(stderr, "xen-netmodes status: %s\n", e.msg);
+		xsw_close(xs);
+		return 1;
+	}
+	if (json)
+		printf("[");
+	n = each_vif(xs, sk, json, stdout);
+	if (json)
+		printf("]\n");
+	else if (n == 0)
+		printf("no vif uses a xen-netmodes script\n");
+	rt_close(sk);
+	xsw_close(xs);
+	return 0;
+}
