@@ -84,7 +84,7 @@ static int plan_up(const struct vif_request *r, struct mode_ctx *c, struct plan 
 	rc = vifdev_plan_rename(c, &d, p);
 	if (!rc)
 		rc = vifdev_plan_mtu(r, c, &d, r->mtu ? r->mtu : v.have_uplink ? v.uplink.mtu : 1500, p);
-	if (!rc)
+	if (!rc && (d.rename || !rt_has_addr(c->nl, idx, &v.router)))
 		rc = op_addr(p, c->nl, true, idx, d.name, &v.router);
 	if (rc < 0)
 		return nm_fail(e, rc, "out of memory");
@@ -96,7 +96,7 @@ static int plan_up(const struct vif_request *r, struct mode_ctx *c, struct plan 
 		rc = op_link_set_arp(p, c->nl, idx, d.name, true);
 	if (!rc && (!d.link.up || d.rename))
 		rc = op_link_set_up(p, c->nl, idx, d.name, true);
-	if (!rc)
+	if (!rc && !rt_has_route(c->nl, idx, &v.guest, 0))
 		rc = op_route(p, c->nl, true, idx, d.name, &v.guest, &v.router, 0);
 	if (rc < 0)
 		return nm_fail(e, rc, "out of memory");

@@ -30,9 +30,10 @@ static int plan_routes(const struct vif_request *r, struct mode_ctx *c, bool add
 	for (size_t i = 0; i < r->ips.n && !rc; i++) {
 		const struct prefix *ip = &r->ips.p[i];
 		bool v6 = ip->family == AF_INET6;
-		if (ifindex)
+		if (ifindex && !(add && rt_has_route(c->nl, ifindex, ip, route_metric(r))))
 			rc = op_route(p, c->nl, add, ifindex, dev, ip, v6 ? NULL : src, route_metric(r));
-		if (!rc && v6 && ip->len == 128 && uplink)
+		if (!rc && v6 && ip->len == 128 && uplink &&
+		    !(add && rt_has_proxy(c->nl, uplink->ifindex, ip)))
 			rc = op_neigh_proxy(p, c->nl, add, uplink->ifindex, uplink->name, ip);
 	}
 	return rc;
@@ -80,7 +81,7 @@ static int plan_up(const struct vif_request *r, struct mode_ctx *c, struct plan 
 	rc = vifdev_plan_rename(c, &d, p);
 	if (!rc)
 		rc = vifdev_plan_mtu(r, c, &d, r->mtu ? r->mtu : uplink.mtu, p);
-	if (!rc)
+	if (!rc && (d.rename || !rt_has_addr(c->nl, idx, &dom0)))
 		rc = op_addr(p, c->nl, true, idx, d.name, &dom0);
 	if (rc < 0)
 		return nm_fail(e, rc, "out of memory");

@@ -11,6 +11,7 @@
 #include <netlink/route/route.h>
 
 #include "link_ops.h"
+#include "move_ops.h"
 
 enum rt_what { RT_ADDR, RT_ROUTE, RT_NEIGH };
 
@@ -324,4 +325,66 @@ int rt_route_oif(struct nl_sock *sk, const struct prefix *dst, int *ret_oif, str
 	if (rc == 0)
 		*ret_oif = oif;
 	return rc;
+}
+
+/* Whether a libnl address equals p (family, bytes and prefix length). */
+static bool same_prefix(struct nl_addr *a, const struct prefix *p)
+{
+	return a && nl_addr_get_family(a) == p->family && nl_addr_get_len(a) == prefix_addr_len(p) &&
+	       !memcmp(nl_addr_get_binary_addr(a), p->addr.raw, prefix_addr_len(p)) &&
+	       nl_addr_get_prefixlen(a) == p->len;
+}
+
+bool rt_has_addr(struct nl_sock *sk, int ifindex, const struct prefix *addr)
+{
+	struct addr_set set;
+	bool found = false;
+
+	if (addr_set_query(sk, ifindex, &set, NULL) < 0)
+		return false;
+	for (size_t i = 0; i < set.n && !found; i++) {
+		struct nl_addr *l = rtnl_addr_get_local(set.a[i]);
+		found = l && nl_addr_get_family(l) == addr->family &&
+			!memcmp(nl_addr_get_binary_addr(l), addr->addr.raw, prefix_addr_len(addr)) &&
+			rtnl_addr_get_prefixlen(set.a[i]) == addr->len;
+	}
+	addr_set_free(&set);
+	return found;
+}
+
+bool rt_has_route(struct nl_sock *sk, int ifindex, const struct prefix *dst, unsigned metric)
+{
+	struct route_set set;
+	bool found = false;
+
+	if (route_set_query(sk, ifindex, &set, NULL) < 0)
+		return false;
+	for (size_t i = 0; i < set.n && !found; i++)
+		found = same_prefix(rtnl_route_get_dst(set.r[i]), dst) &&
+			rtnl_route_get_priority(set.r[i]) == metric;
+	route_set_free(&set);
+	return found;
+}
+
+static int proxy_found(struct nl_msg *msg, void *arg)
+{
+	if (nlmsg_hdr(msg)->nlmsg_type == RTM_NEWNEIGH)
+		*(bool *)arg = true;
+	return NL_OK;
+}
+
+bool rt_has_proxy(struct nl_sock *sk, int ifindex, const struct prefix *addr)
+{
+	/* One GET, as `ip neigh get proxy`: never a dump of every proxy entry. */
+	struct ndmsg ndm = { .ndm_family = (unsigned char)addr->family, .ndm_ifindex = ifindex,
+			     .ndm_flags = NTF_PROXY };
+	struct nl_msg *msg = nlmsg_alloc_simple(RTM_GETNEIGH, NLM_F_ACK);
+	bool found = false;
+
+	if (msg && nlmsg_append(msg, &ndm, sizeof(ndm), NLMSG_ALIGNTO) == 0 &&
+	    nla_put(msg, NDA_DST, (int)prefix_addr_len(addr), addr->addr.raw) == 0 &&
+	    rt_dump(sk, msg, proxy_found, &found, NULL) < 0)
+		found = false;
+	nlmsg_free(msg);
+	return found;
 }

@@ -25,6 +25,16 @@ int op_route(struct plan *p, struct nl_sock *sk, bool add, int ifindex, const ch
 int op_neigh_proxy(struct plan *p, struct nl_sock *sk, bool add, int ifindex, const char *dev,
 		   const struct prefix *addr);
 
+/*
+ * Whether ifindex already has addr, a route to dst with metric that leaves
+ * through it (ours or anyone's but the kernel's own), or a proxy neighbour
+ * entry for addr: so that a repeated online plans nothing. Errors read as
+ * "no", which plans the change again; the change itself is idempotent.
+ */
+bool rt_has_addr(struct nl_sock *sk, int ifindex, const struct prefix *addr);
+bool rt_has_route(struct nl_sock *sk, int ifindex, const struct prefix *dst, unsigned metric);
+bool rt_has_proxy(struct nl_sock *sk, int ifindex, const struct prefix *addr);
+
 /* The primary IPv4 address of ifindex (global, not secondary); -EADDRNOTAVAIL when none. */
 int rt_primary_ipv4(struct nl_sock *sk, int ifindex, struct prefix *ret, struct nm_err *e);
 

@@ -74,7 +74,7 @@ int vifdev_find(const struct vif_request *r, struct nl_sock *sk, struct vifdev *
 int vifdev_plan_mtu(const struct vif_request *r, struct mode_ctx *c, const struct vifdev *d,
 		    unsigned mtu, struct plan *p)
 {
-	char path[XS_PATH_LEN + 8], value[16];
+	char path[XS_PATH_LEN + 8], value[16], now[16];
 	int rc = 0;
 
 	if (mtu != d->link.mtu)
@@ -83,6 +83,8 @@ int vifdev_plan_mtu(const struct vif_request *r, struct mode_ctx *c, const struc
 		return rc;
 	snprintf(path, sizeof(path), "%s/mtu", r->frontend);
 	snprintf(value, sizeof(value), "%u", mtu);
+	if (c->xs && xsw_read(c->xs, path, now, sizeof(now), NULL) == 0 && !strcmp(now, value))
+		return 0; /* the frontend knows already */
 	return op_xs_write(p, c->xs, path, value);
 }
 
@@ -100,8 +102,10 @@ int vifdev_plan_rename(struct mode_ctx *c, const struct vifdev *d, struct plan *
 
 int vifdev_plan_proxy_arp(const struct vifdev *d, bool on, struct plan *p)
 {
-	char key[64];
+	char key[64], now[8];
 
 	snprintf(key, sizeof(key), "net/ipv4/conf/%s/proxy_arp", d->name);
+	if (sysctl_read(key, now, sizeof(now), NULL) == 0 && !strcmp(now, on ? "1" : "0"))
+		return 0;
 	return op_sysctl(p, key, on ? "1" : "0");
 }
