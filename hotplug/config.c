@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../netmodes/dhcp_host.h"
 #include "parse.h"
 
 #define DEFAULT_HOSTSDIR "/var/lib/xen-netmodes/dnsmasq-hosts"
@@ -124,4 +125,26 @@ int config_load(struct config *ret, struct nm_err *e)
 	if (rc == 0)
 		*ret = c;
 	return rc;
+}
+
+int config_dhcp_settings(const char *param, struct dhcp_settings *ret, struct nm_err *e)
+{
+	struct dhcp_settings d = { 0 };
+	struct config conf;
+
+	if (config_load(&conf, e) < 0)
+		return -EINVAL;
+	d.kind = conf.dhcp;
+	snprintf(d.hostsdir, sizeof(d.hostsdir), "%s", conf.dnsmasq_hostsdir);
+	snprintf(d.optsdir, sizeof(d.optsdir), "%s", conf.dnsmasq_optsdir);
+	snprintf(d.conf, sizeof(d.conf), "%s", conf.dhcpd_conf);
+	snprintf(d.defaults, sizeof(d.defaults), "%s", conf.dhcpd_defaults);
+	snprintf(d.init, sizeof(d.init), "%s", conf.dhcpd_init);
+	if (param && *param) {
+		d.kind_given = true;
+		if (parse_dhcp_kind(param, &d.kind, e) < 0)
+			return -EINVAL;
+	}
+	*ret = d;
+	return 0;
 }

@@ -34,4 +34,12 @@ int config_set(struct config *c, const char *key, const char *value, struct nm_e
 /* "no", "dnsmasq", "isc" */
 int parse_dhcp_kind(const char *s, enum dhcp_kind *ret, struct nm_err *e);
 
+struct dhcp_settings;
+
+/*
+ * The DHCP choices of a vif call: the defaults file's, and dhcp= (param,
+ * may be NULL) over network-nat's. Returns 0 or -errno with e set.
+ */
+int config_dhcp_settings(const char *param, struct dhcp_settings *ret, struct nm_err *e);
+
 #endif

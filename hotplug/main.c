@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "check.h"
 #include "cleanup.h"
 #include "log.h"
 #include "network_flow.h"
@@ -76,6 +77,13 @@ static const char *base_name(const char *path)
 	return slash ? slash + 1 : path;
 }
 
+static vif_planner *planner_of(const char *name)
+{
+	const struct applet *a = find_applet(name);
+
+	return a ? a->planner : NULL;
+}
+
 static bool is_vif_mode(const char *name)
 {
 	const struct applet *a = find_applet(name);
@@ -109,7 +117,8 @@ static int vif_setup_main(const char *name, int argc, char **argv)
 static int usage(FILE *out, int status)
 {
 	fprintf(out, "usage: xen-netmodes APPLET [ARGS...]   or run as APPLET itself\n"
-		     "       xen-netmodes status [--json]      every vif this project manages\n\n");
+		     "       xen-netmodes status [--json]      every vif this project manages\n"
+		     "       xen-netmodes check VIF            what differs from its configuration\n\n");
 	for (size_t i = 0; i < N_APPLETS; i++)
 		fprintf(out, "  %-16s %s\n", applets[i].name, applets[i].summary);
 	fprintf(out, "\nPer-vif applets take: online|offline|add|remove [type_if=vif|tap] "
@@ -127,6 +136,8 @@ int main(int argc, char **argv)
 			return usage(argc < 2 ? stderr : stdout, argc < 2 ? 1 : 0);
 		if (!strcmp(argv[1], "status"))
 			return status_main(argc - 1, argv + 1);
+		if (!strcmp(argv[1], "check"))
+			return check_main(argc - 1, argv + 1, planner_of);
 		if (!(a = find_applet(argv[1]))) {
 			fprintf(stderr, "xen-netmodes: unknown applet \"%s\"\n", argv[1]);
 			return usage(stderr, 1);

@@ -59,28 +59,6 @@ static void report_failure(struct call *c)
 		log_line(LOG_ERR, "cannot report the failure: %s", we.msg);
 }
 
-/* DHCP choices from the defaults file, and dhcp= of this call over network-nat's. */
-static int load_dhcp_settings(struct call *c)
-{
-	struct config conf;
-	struct dhcp_settings *d = &c->dhcp;
-
-	if (config_load(&conf, &c->e) < 0)
-		return -EINVAL;
-	d->kind = conf.dhcp;
-	snprintf(d->hostsdir, sizeof(d->hostsdir), "%s", conf.dnsmasq_hostsdir);
-	snprintf(d->optsdir, sizeof(d->optsdir), "%s", conf.dnsmasq_optsdir);
-	snprintf(d->conf, sizeof(d->conf), "%s", conf.dhcpd_conf);
-	snprintf(d->defaults, sizeof(d->defaults), "%s", conf.dhcpd_defaults);
-	snprintf(d->init, sizeof(d->init), "%s", conf.dhcpd_init);
-	if (c->params.dhcp && *c->params.dhcp) {
-		d->kind_given = true;
-		if (parse_dhcp_kind(c->params.dhcp, &d->kind, &c->e) < 0)
-			return -EINVAL;
-	}
-	return 0;
-}
-
 static int plan_call(struct call *c, vif_planner *planner)
 {
 	struct mode_ctx ctx;
@@ -88,7 +66,7 @@ static int plan_call(struct call *c, vif_planner *planner)
 	int rc;
 
 	if ((rc = request_read_xenstore(&c->r, c->xs, &c->params, &c->e)) < 0 ||
-	    (rc = load_dhcp_settings(c)) < 0)
+	    (rc = config_dhcp_settings(c->params.dhcp, &c->dhcp, &c->e)) < 0)
 		return rc;
 	if ((rc = rt_open(&c->nl, &c->e)) < 0)
 		return rc;

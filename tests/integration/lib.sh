@@ -187,6 +187,13 @@ xnm_status() {
 		"$BUILD/xen-netmodes" status "$@"
 }
 
+# xen-netmodes check VIF in dom0.
+xnm_check() {
+	ip netns exec "$D0" env -i ASAN_OPTIONS="${ASAN_OPTIONS:-}" XENSTORED_PATH="$XENSTORED_PATH" \
+		XEN_NETMODES_RUN_DIR="$XEN_NETMODES_RUN_DIR" XEN_NETMODES_CONF="${XEN_NETMODES_CONF:-}" \
+		"$BUILD/xen-netmodes" check "$@"
+}
+
 # Everything a call could change in dom0: links, addresses, routes, proxy
 # neighbours, nftables (less what traffic moves: the bridge's running timers,
 # rule counters, and the qdisc the kernel attaches when a link first comes up).

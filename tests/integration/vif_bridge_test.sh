@@ -73,6 +73,20 @@ check "status: its anti-spoofing chain" grep -q "^  anti-spoofing: chain port-vi
 check "status --json" grep -q '{"vif": "vif2.0", "domid": 2, "devid": 0, "mode": "bridge", "hotplug_status": "connected"' \
 	<<<"$(xnm_status --json)"
 
+check_eq "check: vif1.0 in place" "vif1.0: in place" "$(xnm_check vif1.0)"
+ip -n "$D0" link set vif1.0 nomaster
+ip -n "$D0" link set vif1.0 mtu 1400
+rc=0
+diffs=$(xnm_check vif1.0) || rc=$?
+check_eq "check: a difference exits 1" 1 "$rc"
+check "check: names the missing enslave" grep -qx "vif1.0: differs: ip link set dev vif1.0 master $BR" <<<"$diffs"
+check "check: names the wrong MTU" grep -qx "vif1.0: differs: ip link set dev vif1.0 mtu 1500" <<<"$diffs"
+check "online puts it right" hotplug vif-bridge 1 0 online
+check_eq "check: in place again" "vif1.0: in place" "$(xnm_check vif1.0)"
+rc=0
+out=$(xnm_check vif9.9 2>&1) || rc=$?
+check_eq "check of a vif with no backend: exit 1" 1 "$rc"
+
 echo "# traffic"
 check "guest 1 pings guest 2" ping_ok "$G1" 10.77.0.12
 check "guest 1 pings the bridge" ping_ok "$G1" 10.77.0.1

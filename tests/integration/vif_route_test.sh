@@ -112,6 +112,11 @@ check "the drops were counted" sh -c \
 check "guest 1 still reaches the LAN" ping_ok "$G1" 192.168.50.2
 
 echo "# idempotence and status"
+check_eq "check: vif1.0 in place" "vif1.0: in place" "$(xnm_check vif1.0)"
+in_ns "$D0" sh -c 'echo 0 >/proc/sys/net/ipv4/conf/vif1.0/proxy_arp'
+check "check: proxy ARP off is a difference" grep -qx \
+	"vif1.0: differs: sysctl -w net/ipv4/conf/vif1.0/proxy_arp=1" <<<"$(xnm_check vif1.0 || true)"
+in_ns "$D0" sh -c 'echo 1 >/proc/sys/net/ipv4/conf/vif1.0/proxy_arp'
 check "xen-netmodes status shows the routes and the lent address" grep -A4 -x \
 	"vif1.0 (domain 1, vif 0): route mode, hotplug-status connected" <<<"$(xnm_status)"
 check "the routed vif's status lists its routes" grep -q "routes: 192.168.50.77 fd50::77$" <<<"$(xnm_status)"
