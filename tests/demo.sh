@@ -1,10 +1,18 @@
 #!/bin/bash
-# make demo: the seed's lab on one machine. A dom0 with bridge eth24 (as
-# `network-script 'network-bridge netdev=eth24'` leaves it), two guests
-# configured like vm1.cfg (`vif = ['mac=00:16:3e:00:00:11, bridge=eth24']`),
-# vif-bridge run for each exactly as libxl runs it, then packets.
+# make demo: the seed's two-host lab on one machine. Hosts alice and bob
+# (network namespaces joined by their eth24), each with its own xenstore;
+# each runs `network-bridge start netdev=eth24` as xend's network-script
+# would, and boots a guest whose vif libxl hands to vif-bridge. Then vm1
+# migrates to bob, the guests run routed and behind NAT, status on each
+# host, and everything goes away again (also on Ctrl-C).
 TEST_NAME="demo"
 . "$(dirname "$0")/integration/lib.sh"
+
+ALICE=xnm$ID-alice
+BOB=xnm$ID-bob
+XS_ALICE=$XENSTORED_PATH
+XS_BOB=$TMP/xenstored-bob.sock
+trap 'cleanup; exit 130' INT TERM
 
 say() {
 	printf '\n\033[1m== %s\033[0m\n' "$*"
@@ -15,42 +23,120 @@ show() {
 	"$@" 2>&1 | sed 's/^/  /'
 }
 
-say "dom0: a network namespace with bridge eth24 (10.1.1.1/24)"
-make_dom0 eth24 10.1.1.1
-show ip -n "$D0" -br link show eth24
+# on HOST: the following calls go to that host (its namespace, xenstore and state).
+on() {
+	D0=xnm$ID-$1
+	XENSTORED_PATH=$TMP/xenstored-$1.sock
+	[ "$1" = alice ] && XENSTORED_PATH=$XS_ALICE
+	XEN_NETMODES_RUN_DIR=$TMP/run-$1
+	export XENSTORED_PATH XEN_NETMODES_RUN_DIR
+}
 
-say "two guests, vm1 and vm2, each behind a netback-style vif (vif1.0, vif2.0)"
-make_guest 1 0 00:16:3e:00:00:11 10.1.1.11/24
-make_guest 2 0 00:16:3e:00:00:12 10.1.1.12/24
-show ip -n "$D0" -br link show type veth
+net() { # SCRIPT ARGS...: a network-script on the current host
+	ip netns exec "$D0" env -i ASAN_OPTIONS="${ASAN_OPTIONS:-}" \
+		XEN_NETMODES_RUN_DIR="$XEN_NETMODES_RUN_DIR" "$SCRIPTS/$1" "${@:2}"
+}
 
-say "xenstore (the project's fixture server, real libxenstore): the nodes libxl writes"
+# guest NAME DOMID MAC ADDR/LEN: a guest namespace behind the current host's vifDOMID.0
+guest() {
+	netns_add "xnm$ID-$1"
+	ip -n "$D0" link add "vif$2.0" type veth peer name eth0 netns "xnm$ID-$1"
+	ip -n "xnm$ID-$1" link set eth0 address "$3"
+	ip -n "xnm$ID-$1" addr add "$4" dev eth0
+	ip -n "xnm$ID-$1" link set eth0 up
+}
+
+say "two Xen hosts, alice and bob, as network namespaces; their eth24 share a LAN"
+netns_add "$ALICE"
+netns_add "$BOB"
+ip -n "$ALICE" link add eth24 type veth peer name eth24 netns "$BOB"
+ip -n "$ALICE" addr add 192.168.24.1/24 dev eth24
+ip -n "$BOB" addr add 192.168.24.2/24 dev eth24
+ip -n "$ALICE" link set eth24 up
+ip -n "$BOB" link set eth24 up
+"$BUILD/xs-fixture" --socket "$XS_BOB" --pidfile "$TMP/xs-bob.pid" &
+BACKGROUND+=($!)
+for _ in $(seq 200); do [ -s "$TMP/xs-bob.pid" ] && break; sleep 0.02; done
+show ip -n "$ALICE" -br addr show eth24
+
+say "xend's (network-script 'network-bridge netdev=eth24') on both hosts"
+for h in alice bob; do
+	on $h
+	check "network-bridge start on $h" net network-bridge start netdev=eth24
+done
+on alice
+show ip -n "$ALICE" -br link show
+show ip -n "$ALICE" route
+
+say "vm1 boots on alice, vm2 on bob: vif = [ 'mac=00:16:3e:00:00:1x, bridge=eth24' ]"
+on alice
+guest vm1 1 00:16:3e:00:00:11 10.1.1.11/24
 xs_vif 1 0 00:16:3e:00:00:11 bridge=eth24 ip=10.1.1.11
+check "libxl: vif-bridge online for vm1 on alice" hotplug vif-bridge 1 0 online
+on bob
+guest vm2 2 00:16:3e:00:00:12 10.1.1.12/24
 xs_vif 2 0 00:16:3e:00:00:12 bridge=eth24 ip=10.1.1.12
-show xenstore-ls -f /local/domain/0/backend/vif/1/0
+check "libxl: vif-bridge online for vm2 on bob" hotplug vif-bridge 2 0 online
+show ip netns exec "xnm$ID-vm1" ping -c 2 -W 2 10.1.1.12
+check "vm1 (alice) reaches vm2 (bob) across the LAN" ping_ok "xnm$ID-vm1" 10.1.1.12
 
-say "what vif-bridge would do for vm1 (--dry-run changes nothing)"
-show hotplug vif-bridge 1 0 online --dry-run
+say "vm1 migrates to bob: offline on alice, online on bob with the same MAC and IP"
+on alice
+check "vif-bridge offline on alice" hotplug vif-bridge 1 0 offline
+ip -n "$ALICE" link del vif1.0
+on bob
+ip -n "$BOB" link add vif3.0 type veth peer name eth0 netns "xnm$ID-vm1"
+ip -n "xnm$ID-vm1" link set eth0 address 00:16:3e:00:00:11
+ip -n "xnm$ID-vm1" addr add 10.1.1.11/24 dev eth0
+ip -n "xnm$ID-vm1" link set eth0 up
+xs_vif 3 0 00:16:3e:00:00:11 bridge=eth24 ip=10.1.1.11
+check "vif-bridge online on bob (vm1 is domain 3 there)" hotplug vif-bridge 3 0 online
+check "vm1 still reaches vm2" ping_ok "xnm$ID-vm1" 10.1.1.12
+show ip netns exec "$BOB" "$BUILD/xen-netmodes" status
 
-say "libxl runs: vif-bridge online type_if=vif, for each guest"
-check "vif-bridge online vif1.0" hotplug vif-bridge 1 0 online
-check "vif-bridge online vif2.0" hotplug vif-bridge 2 0 online
-show xenstore-read "$(be_path 1 0)/hotplug-status"
-show ip -n "$D0" -br link show master eth24
+say "the same guests, routed: bob lends them his LAN presence (proxy ARP)"
+for v in 2 3; do hotplug vif-bridge $v 0 offline >/dev/null; done
+check "network-bridge stop on bob" net network-bridge stop
+check "network-route start on bob" net network-route start netdev=eth24
+VIF_SCRIPT=vif-route
+for g in "2 vm2 192.168.24.12" "3 vm1 192.168.24.11"; do
+	set -- $g
+	ip -n "xnm$ID-$2" addr flush dev eth0
+	ip -n "xnm$ID-$2" addr add "$3/24" dev eth0
+	xs_vif "$1" 0 "$(ip -n "xnm$ID-$2" -o link show eth0 | sed 's/.*ether \([0-9a-f:]*\).*/\1/')" ip="$3"
+	check "vif-route online for $2" hotplug vif-route "$1" 0 online
+done
+check "alice reaches routed vm1 on bob, with no route of her own" ping_ok "$ALICE" 192.168.24.11
+check "vm1 reaches vm2 through bob" ping_ok "xnm$ID-vm1" 192.168.24.12
+show ip netns exec "$BOB" ip route show proto 88
 
-say "vm1 pings vm2 through the bridge"
-show ip netns exec "$(guest_ns 1)" ping -c 2 -W 2 10.1.1.12
-check "vm1 reaches vm2" ping_ok "$(guest_ns 1)" 10.1.1.12
+say "and behind NAT: private addresses, bob's address toward the LAN"
+for v in 2 3; do hotplug vif-route $v 0 offline >/dev/null; done
+check "network-route stop on bob" net network-route stop
+check "network-nat start on bob" net network-nat start netdev=eth24
+VIF_SCRIPT=vif-nat
+for g in "2 vm2" "3 vm1"; do
+	set -- $g
+	xs_vif "$1" 0 "$(ip -n "xnm$ID-$2" -o link show eth0 | sed 's/.*ether \([0-9a-f:]*\).*/\1/')"
+	xenstore-rm "$(be_path "$1" 0)/ip"
+	check "vif-nat online for $2" hotplug vif-nat "$1" 0 online
+	ip -n "xnm$ID-$2" addr flush dev eth0
+	ip -n "xnm$ID-$2" addr add "10.0.$1.1/8" dev eth0
+	ip -n "xnm$ID-$2" route add default via "10.0.$1.128"
+done
+check "vm1 (10.0.3.1) reaches alice behind bob's address" ping_ok "xnm$ID-vm1" 192.168.24.1
+show ip netns exec "$BOB" nft list table ip xen-netmodes-nat
 
-say "vm1 forges its source address (10.1.1.99): the bridge drops it"
-ip -n "$(guest_ns 1)" addr add 10.1.1.99/24 dev eth0
-show ip netns exec "$(guest_ns 1)" ping -c 2 -W 1 -I 10.1.1.99 10.1.1.12 || true
-check_fails "the forged packets do not arrive" ping_ok "$(guest_ns 1)" -I 10.1.1.99 10.1.1.12
-show ip netns exec "$D0" nft list chain bridge xen-netmodes port-vif1.0
+say "status on each host"
+on alice
+show net network-bridge status
+on bob
+show net network-nat status
+show ip netns exec "$BOB" env XENSTORED_PATH="$XS_BOB" "$BUILD/xen-netmodes" status
 
-say "libxl runs: vif-bridge offline type_if=vif; then everything is torn down"
-check "vif-bridge offline vif1.0" hotplug vif-bridge 1 0 offline
-check "vif-bridge offline vif2.0" hotplug vif-bridge 2 0 offline
-show ip -n "$D0" -br link show type veth
-
+say "teardown: offline, stop, and every namespace, process and file removed"
+for v in 2 3; do hotplug vif-nat $v 0 offline >/dev/null; done
+check "network-nat stop on bob" net network-nat stop
+on alice
+check "network-bridge stop on alice" net network-bridge stop
 finish
