@@ -49,7 +49,7 @@ LINKS := $(APPLETS:%=$(BUILD)/bin/%)
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(wildcard tests/unit/test_*.c))
 
-.PHONY: all check check-run demo demo-run deps install uninstall install-scripts \
+.PHONY: all bench check check-run demo demo-run deps install uninstall install-scripts \
 	uninstall-scripts clean tests
 
 all: $(BIN) $(LINKS)
@@ -85,6 +85,12 @@ demo: deps
 
 deps:
 	$(Q)tests/deps.sh
+
+# The benchmark: an optimised build, the test rig, numbers (not part of check).
+bench: deps
+	$(Q)tests/deps.sh valgrind time xen-utils-common
+	$(Q)$(MAKE) --no-print-directory all $(BUILD)/xs-fixture
+	$(Q)tests/bench/bench.sh $(BUILD)
 
 # install-scripts puts the applets in place of Xen's scripts, keeping each
 # original aside as NAME.orig; uninstall-scripts is the way back.

@@ -3,7 +3,9 @@
 # any is missing. Idempotent and quiet when everything is there.
 set -euo pipefail
 
+# Extra package names on the command line are wanted too (make bench's).
 packages=(
+	"$@"
 	gcc make pkg-config
 	libnl-3-dev libnl-route-3-dev libmnl-dev libnftnl-dev libxen-dev libcmocka-dev
 	nftables iproute2 xenstore-utils iputils-ping iputils-arping procps strace mandoc dnsmasq busybox udev

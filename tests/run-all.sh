@@ -43,6 +43,7 @@ suite "$here/docs_lint.sh"
 for t in "$here"/integration/*_test.sh; do
 	suite "$t" "$BUILD"
 done
+suite "$here/bench/bench.sh" "$BUILD" --smoke
 
 echo
 echo "make check: $passed passed, $failed failed"

@@ -1,0 +1,173 @@
+#!/bin/bash
+# make bench: how long a hotplug takes, on a rig of namespaces and the
+# xenstore fixture. Prints a table and writes BUILD/bench.json.
+#   tests/bench/bench.sh BUILD [--smoke]
+# --smoke runs every part with tiny counts (make check uses it, so the
+# benchmark cannot rot); the numbers it prints mean nothing.
+TEST_NAME="bench"
+. "$(dirname "$0")/../integration/lib.sh"
+
+SMOKE=${2:-}
+if [ "$SMOKE" = --smoke ]; then
+	ROUNDS=3 SCALE=16 EDGE=4 CONCURRENT=8
+else
+	ROUNDS=${BENCH_ROUNDS:-50} SCALE=${BENCH_SCALE:-4096} EDGE=100 CONCURRENT=${BENCH_CONCURRENT:-256}
+fi
+JSON=$BUILD/bench.json
+RESULTS=()
+
+make_dom0 xenbr0 10.90.0.1
+ip netns exec "$D0" sysctl -qw net.ipv4.ip_forward=1
+ip -n "$D0" link add eth0 type veth peer name lan0
+ip -n "$D0" addr add 192.168.90.1/24 dev eth0
+ip -n "$D0" link set eth0 up
+ip -n "$D0" link set lan0 up
+
+now_ns() {
+	date +%s%N
+}
+
+# vifs FIRST LAST: dom0 ends vifD.0 for D in FIRST..LAST (peers stay in dom0),
+# and their xenstore nodes in one xenstore-write per 64 vifs.
+vifs() {
+	local d args=()
+	for ((d = $1; d <= $2; d++)); do
+		ip -n "$D0" link add "vif$d.0" type veth peer name "g$d"
+		local be=/local/domain/0/backend/vif/$d/0 fe=/local/domain/$d/device/vif/0
+		local mac
+		mac=$(printf '00:16:3e:%02x:%02x:%02x' $((d >> 16 & 255)) $((d >> 8 & 255)) $((d & 255)))
+		args+=("$be/frontend" "$fe" "$be/frontend-id" "$d" "$be/mac" "$mac" "$be/bridge" xenbr0
+			"$be/ip" "10.90.$((d / 250)).$((d % 250 + 2))" "$be/handle" 0 "$be/hotplug-status" ""
+			"$fe/mac" "$mac")
+		if [ ${#args[@]} -ge 1000 ]; then
+			xenstore-write "${args[@]}"
+			args=()
+		fi
+	done
+	[ ${#args[@]} -eq 0 ] || xenstore-write "${args[@]}"
+}
+
+# call SCRIPT DOMID COMMAND: one hotplug as libxl makes it; prints its wall time in µs.
+call() {
+	local t0 t1
+	t0=$(now_ns)
+	hotplug "$1" "$2" 0 "$3" >/dev/null 2>&1 || echo "call failed: $*" >&2
+	t1=$(now_ns)
+	echo $(((t1 - t0) / 1000))
+}
+
+# stats: median and p99 of the numbers on stdin ("MEDIAN P99").
+stats() {
+	sort -n | awk '{ v[NR] = $1 } END {
+		if (NR == 0) { print "0 0"; exit }
+		m = v[int((NR + 1) / 2)]; p = v[int(NR * 0.99 + 0.999)]; if (p == "") p = v[NR]
+		print m, p }'
+}
+
+# row NAME VALUE UNIT: one line of the table, and of the JSON.
+row() {
+	printf '%-52s %12s %s\n' "$1" "$2" "$3"
+	RESULTS+=("{\"name\": \"$1\", \"value\": $2, \"unit\": \"$3\"}")
+}
+
+# one_call NAME SCRIPT DOMID: online/offline ROUNDS times, median and p99 of each.
+one_call() {
+	local on=() off=() i
+	for ((i = 0; i < ROUNDS; i++)); do
+		on+=("$(call "$2" "$3" online)")
+		off+=("$(call "$2" "$3" offline)")
+	done
+	read -r m p < <(printf '%s\n' "${on[@]}" | stats)
+	row "$1 online, median" "$m" us
+	row "$1 online, p99" "$p" us
+	read -r m p < <(printf '%s\n' "${off[@]}" | stats)
+	row "$1 offline, median" "$m" us
+}
+
+echo "# rig: dom0 namespace, bridge xenbr0, veth vifs, the xenstore fixture"
+vifs 1 4
+xenstore-rm /local/domain/0/backend/vif/2/0/ip # vif2.0: no anti-spoofing
+ip netns exec "$D0" env XEN_NETMODES_RUN_DIR="$XEN_NETMODES_RUN_DIR" "$SCRIPTS/network-route" start netdev=eth0 >/dev/null
+ip netns exec "$D0" env XEN_NETMODES_RUN_DIR="$XEN_NETMODES_RUN_DIR" "$SCRIPTS/network-nat" start netdev=eth0 >/dev/null
+xenstore-write /local/domain/0/backend/vif/4/0/ip ""
+
+printf '\n%-52s %12s %s\n' "measure" "value" "unit"
+one_call "vif-bridge with ip (anti-spoofing)" vif-bridge 1
+one_call "vif-bridge without ip" vif-bridge 2
+one_call "vif-route" vif-route 3
+one_call "vif-nat (derived address)" vif-nat 4
+
+# CPU time and peak RSS of one online, as the kernel accounts the process.
+hotplug vif-bridge 1 0 offline >/dev/null
+if [ -x /usr/bin/time ]; then
+	read -r u s rss < <(ip netns exec "$D0" env -i XENSTORED_PATH="$XENSTORED_PATH" \
+		XENBUS_PATH=backend/vif/1/0 vif=vif1.0 /usr/bin/time -f "%U %S %M" \
+		"$BUILD/xen-netmodes" vif-bridge online type_if=vif 2>&1 >/dev/null | tail -n 1)
+	row "vif-bridge online with ip, CPU user+system" \
+		"$(awk -v u="$u" -v s="$s" 'BEGIN { printf "%d", (u + s) * 1000000 }')" us
+	row "vif-bridge online with ip, peak RSS" "$rss" KiB
+fi
+if command -v valgrind >/dev/null; then
+	hotplug vif-bridge 1 0 offline >/dev/null
+	ip netns exec "$D0" env -i XENSTORED_PATH="$XENSTORED_PATH" XENBUS_PATH=backend/vif/1/0 vif=vif1.0 \
+		valgrind --tool=callgrind --callgrind-out-file="$TMP/cg.out" "$BUILD/xen-netmodes" \
+		vif-bridge online type_if=vif >/dev/null 2>"$TMP/cg.err" || true
+	ir=$(sed -n 's/^summary: \([0-9]*\).*/\1/p' "$TMP/cg.out" 2>/dev/null | head -n 1)
+	row "vif-bridge online with ip, instructions (callgrind)" "${ir:-0}" instructions
+fi
+for r in 1 2 3 4; do hotplug vif-bridge "$r" 0 offline >/dev/null 2>&1 || true; done
+
+if [ -x /etc/xen/scripts/vif-bridge ] && [ "$SMOKE" != --smoke ]; then
+	echo "# Debian's shell script on the same rig"
+	mkdir -p "$TMP/debian"
+	cp -a /etc/xen/scripts/. "$TMP/debian/"
+	deb=()
+	for ((i = 0; i < ROUNDS; i++)); do
+		for c in online offline; do
+			t0=$(now_ns)
+			ip netns exec "$D0" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin XENSTORED_PATH="$XENSTORED_PATH" \
+				XENBUS_PATH=backend/vif/1/0 vif=vif1.0 "$TMP/debian/vif-bridge" "$c" type_if=vif \
+				>/dev/null 2>&1 || true
+			t1=$(now_ns)
+			[ $c = online ] && deb+=($(((t1 - t0) / 1000)))
+		done
+	done
+	read -r m p < <(printf '%s\n' "${deb[@]}" | stats)
+	row "Debian's vif-bridge online, median" "$m" us
+fi
+
+echo "# scale: $SCALE vifs with anti-spoofing on one bridge"
+vifs 10 $((SCALE + 9))
+first=() last=()
+for ((d = 10; d < SCALE + 10; d++)); do
+	t=$(call vif-bridge $d online)
+	[ $d -lt $((10 + EDGE)) ] && first+=("$t")
+	[ $d -ge $((SCALE + 10 - EDGE)) ] && last+=("$t")
+done
+read -r mf _ < <(printf '%s\n' "${first[@]}" | stats)
+read -r ml _ < <(printf '%s\n' "${last[@]}" | stats)
+row "online, first $EDGE of $SCALE, median" "$mf" us
+row "online, last $EDGE of $SCALE, median" "$ml" us
+row "last / first" "$(awk -v a="$ml" -v b="$mf" 'BEGIN { printf "%.2f", b ? a / b : 0 }')" ratio
+
+echo "# concurrency: $CONCURRENT onlines at once"
+for ((d = 10; d < CONCURRENT + 10; d++)); do hotplug vif-bridge $d 0 offline >/dev/null 2>&1 || true; done
+t0=$(now_ns)
+pids=()
+for ((d = 10; d < CONCURRENT + 10; d++)); do
+	hotplug vif-bridge $d 0 online >/dev/null 2>&1 &
+	pids+=($!)
+done
+for p in "${pids[@]}"; do wait "$p" || true; done
+t1=$(now_ns)
+connected=0
+for ((d = 10; d < CONCURRENT + 10; d++)); do
+	[ "$(xs_read "$(be_path $d 0)/hotplug-status")" = connected ] && connected=$((connected + 1))
+done
+row "$CONCURRENT concurrent onlines, total" "$(((t1 - t0) / 1000))" us
+row "$CONCURRENT concurrent onlines, connected" "$connected" vifs
+check_eq "every concurrent online connected" "$CONCURRENT" "$connected"
+
+printf '[%s]\n' "$(IFS=,; echo "${RESULTS[*]}")" >"$JSON"
+echo "# written to $JSON"
+finish
