@@ -49,7 +49,7 @@ LINKS := $(APPLETS:%=$(BUILD)/bin/%)
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(wildcard tests/unit/test_*.c))
 
-.PHONY: all bench check check-run demo demo-run deps install uninstall install-scripts \
+.PHONY: all bench fuzz fuzz-run check check-run demo demo-run deps install uninstall install-scripts \
 	uninstall-scripts clean tests
 
 all: $(BIN) $(LINKS)
@@ -66,9 +66,34 @@ $(BUILD)/bin/%: $(BIN)
 $(BUILD)/tests/unit/%: tests/unit/%.c $(LIB_OBJS)
 	$(call quiet,LD,$@)mkdir -p $(dir $@) && $(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
 
+# libFuzzer targets (clang) over the real parsers and printers: `make fuzz`
+# runs each for FUZZ_SECONDS; `make check` builds them and runs each briefly.
+FUZZ_CC ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_CFLAGS := -g -O1 -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror \
+	-fsanitize=fuzzer-no-link,address,undefined -DXEN_SCRIPT_DIR='"$(XEN_SCRIPT_DIR)"' \
+	$(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+FUZZ_OBJS := $(LIB_SRCS:%.c=$(BUILD)/fuzz/obj/%.o)
+FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
+
+$(BUILD)/fuzz/obj/%.o: %.c
+	$(call quiet,CC,$@)mkdir -p $(dir $@) && $(FUZZ_CC) $(FUZZ_CFLAGS) -c -o $@ $<
+
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJS)
+	$(call quiet,LD,$@)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(LDLIBS)
+
+# Kept between runs: make would take them for intermediates of the pattern rules.
+.SECONDARY: $(FUZZ_OBJS)
+
+fuzz: deps
+	$(Q)$(MAKE) --no-print-directory fuzz-run
+
+fuzz-run: $(FUZZ_TARGETS)
+	$(Q)tests/fuzz/run.sh $(BUILD) $(FUZZ_SECONDS)
+
 include tests/xenstored/Makefile.inc
 
-tests: all $(UNIT_TESTS) $(BUILD)/xs-fixture
+tests: all $(UNIT_TESTS) $(BUILD)/xs-fixture $(FUZZ_TARGETS)
 
 # The README's commands must work on a fresh Debian machine, so both start
 # with deps; the real work runs in a fresh make that sees the installed

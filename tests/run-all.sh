@@ -44,6 +44,7 @@ for t in "$here"/integration/*_test.sh; do
 	suite "$t" "$BUILD"
 done
 suite "$here/bench/bench.sh" "$BUILD" --smoke
+suite "$here/fuzz/run.sh" "$BUILD" 5
 
 echo
 echo "make check: $passed passed, $failed failed"
