@@ -105,7 +105,7 @@ check-run: tests
 	$(Q)tests/run-all.sh $(BUILD)
 
 demo: deps
-	$(Q)$(MAKE) --no-print-directory all
+	$(Q)$(MAKE) --no-print-directory all $(BUILD)/xs-fixture
 	$(Q)tests/demo.sh $(BUILD)
 
 deps:
