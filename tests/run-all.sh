@@ -43,6 +43,7 @@ suite "$here/docs_lint.sh"
 for t in "$here"/integration/*_test.sh; do
 	suite "$t" "$BUILD"
 done
+suite "$here/demo.sh" "$BUILD"
 suite "$here/bench/bench.sh" "$BUILD" --smoke
 suite "$here/fuzz/run.sh" "$BUILD" 5
 
