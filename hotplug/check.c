@@ -4,6 +4,7 @@
  * check plans an online (as --dry-run does, changing nothing) and lists that
  * plan: one line per difference, in the same syntax as --dry-run.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,47 +13,44 @@
 
 #include "../netmodes/dhcp_host.h"
 #include "../netmodes/rtnl.h"
+#include "backends.h"
 #include "check.h"
 #include "config.h"
 #include "parse.h"
 #include "request.h"
 #include "xs.h"
 
-#define BACKENDS "/local/domain/0/backend/vif"
+struct by_name {
+	struct xs_handle *xs;
+	const char *vif;
+	char rel[64];
+};
+
+static int match_vifname(const char *be, unsigned domid, unsigned devid, void *arg)
+{
+	struct by_name *b = arg;
+	char node[XS_PATH_LEN + 32], v[IFNAMSIZ + 1];
+
+	snprintf(node, sizeof(node), "%s/vifname", be);
+	if (xsw_read(b->xs, node, v, sizeof(v), NULL) < 0 || strcmp(v, b->vif))
+		return 0;
+	snprintf(b->rel, sizeof(b->rel), "backend/vif/%u/%u", domid, devid);
+	return 1;
+}
 
 /* The backend of vif: vifD.N names it, else the backend whose vifname it is. */
 static int find_backend(struct xs_handle *xs, const char *vif, struct vif_request *r,
 			struct nm_err *e)
 {
-	char rel[64], tail[2], v[IFNAMSIZ + 1];
-	unsigned d, n, nd = 0;
-	char **doms;
+	struct by_name b = { .xs = xs, .vif = vif };
+	char tail[2];
+	unsigned d, n;
 
-	if (sscanf(vif, "vif%u.%u%1s", &d, &n, tail) == 2) {
-		snprintf(rel, sizeof(rel), "backend/vif/%u/%u", d, n);
-		return parse_xenbus_path(rel, r->backend, sizeof(r->backend), &r->domid, &r->devid, e);
-	}
-	doms = xs_directory(xs, XBT_NULL, BACKENDS, &nd);
-	for (unsigned i = 0; doms && i < nd; i++) {
-		char path[XS_PATH_LEN], **devs;
-		unsigned ndev = 0;
-		snprintf(path, sizeof(path), BACKENDS "/%s", doms[i]);
-		devs = xs_directory(xs, XBT_NULL, path, &ndev);
-		for (unsigned j = 0; devs && j < ndev; j++) {
-			char node[XS_PATH_LEN + 32];
-			snprintf(node, sizeof(node), "%s/%s/vifname", path, devs[j]);
-			if (xsw_read(xs, node, v, sizeof(v), NULL) == 0 && !strcmp(v, vif)) {
-				snprintf(rel, sizeof(rel), "backend/vif/%s/%s", doms[i], devs[j]);
-				free(devs);
-				free(doms);
-				return parse_xenbus_path(rel, r->backend, sizeof(r->backend), &r->domid,
-							 &r->devid, e);
-			}
-		}
-		free(devs);
-	}
-	free(doms);
-	return nm_fail(e, -ENOENT, "no vif backend is %s", vif);
+	if (sscanf(vif, "vif%u.%u%1s", &d, &n, tail) == 2)
+		snprintf(b.rel, sizeof(b.rel), "backend/vif/%u/%u", d, n);
+	else if (!backends_each(xs, match_vifname, &b))
+		return nm_fail(e, -ENOENT, "no vif backend is %s", vif);
+	return parse_xenbus_path(b.rel, r->backend, sizeof(r->backend), &r->domid, &r->devid, e);
 }
 
 static int check(struct xs_handle *xs, struct nl_sock *nl, const char *vif,

@@ -15,10 +15,9 @@
 #include "../netmodes/nft_port.h"
 #include "../netmodes/rtnl.h"
 #include "../netmodes/vif.h"
+#include "backends.h"
 #include "status.h"
 #include "xs.h"
-
-#define BACKENDS "/local/domain/0/backend/vif"
 
 struct vif_view {
 	unsigned domid, devid;
@@ -145,43 +144,37 @@ static void print_json(const struct vif_view *v, bool first, FILE *out)
 		fprintf(out, ", \"antispoof\": null}");
 }
 
-/* Each backend vif/D/N whose script is ours, in xenstore's order. */
-static int each_vif(struct xs_handle *xs, struct nl_sock *sk, bool json, FILE *out)
-{
-	unsigned nd = 0, shown = 0;
-	char **doms = xs_directory(xs, XBT_NULL, BACKENDS, &nd);
+struct walk {
+	struct xs_handle *xs;
+	struct nl_sock *sk;
+	bool json;
+	FILE *out;
+	unsigned shown;
+};
 
-	for (unsigned i = 0; doms && i < nd; i++) {
-		char path[XS_PATH_LEN], **devs;
-		unsigned ndev = 0;
-		snprintf(path, sizeof(path), BACKENDS "/%s", doms[i]);
-		devs = xs_directory(xs, XBT_NULL, path, &ndev);
-		for (unsigned j = 0; devs && j < ndev; j++) {
-			struct vif_view v = { 0 };
-			char be[XS_PATH_LEN + 16], script[256];
-			snprintf(be, sizeof(be), "%s/%s", path, devs[j]);
-			node(xs, be, "script", script, sizeof(script));
-			if (!(v.mode = mode_of(script)))
-				continue;
-			v.domid = (unsigned)strtoul(doms[i], NULL, 10);
-			v.devid = (unsigned)strtoul(devs[j], NULL, 10);
-			node(xs, be, "vifname", v.dev, sizeof(v.dev));
-			if (!v.dev[0])
-				snprintf(v.dev, sizeof(v.dev), "vif%u.%u", v.domid, v.devid);
-			node(xs, be, "hotplug-status", v.status, sizeof(v.status));
-			node(xs, be, "ip", v.ip, sizeof(v.ip));
-			node(xs, be, "mac", v.mac, sizeof(v.mac));
-			kernel_view(sk, &v);
-			if (json)
-				print_json(&v, shown == 0, out);
-			else
-				print_text(&v, out);
-			shown++;
-		}
-		free(devs);
-	}
-	free(doms);
-	return (int)shown;
+/* One backend, shown when its script is ours. */
+static int show_vif(const char *be, unsigned domid, unsigned devid, void *arg)
+{
+	struct walk *w = arg;
+	struct vif_view v = { .domid = domid, .devid = devid };
+	char script[256];
+
+	node(w->xs, be, "script", script, sizeof(script));
+	if (!(v.mode = mode_of(script)))
+		return 0;
+	node(w->xs, be, "vifname", v.dev, sizeof(v.dev));
+	if (!v.dev[0])
+		snprintf(v.dev, sizeof(v.dev), "vif%u.%u", domid, devid);
+	node(w->xs, be, "hotplug-status", v.status, sizeof(v.status));
+	node(w->xs, be, "ip", v.ip, sizeof(v.ip));
+	node(w->xs, be, "mac", v.mac, sizeof(v.mac));
+	kernel_view(w->sk, &v);
+	if (w->json)
+		print_json(&v, w->shown == 0, w->out);
+	else
+		print_text(&v, w->out);
+	w->shown++;
+	return 0;
 }
 
 int status_main(int argc, char **argv)
@@ -190,7 +183,7 @@ int status_main(int argc, char **argv)
 	struct xs_handle *xs = NULL;
 	struct nl_sock *sk = NULL;
 	struct nm_err e = { "" };
-	int n;
+	struct walk w = { .json = json, .out = stdout };
 
 	if (xsw_open(&xs, &e) < 0 || rt_open(&sk, &e) < 0) {
 		fprintf(stderr, "xen-netmodes status: %s\n", e.msg);
@@ -199,10 +192,12 @@ int status_main(int argc, char **argv)
 	}
 	if (json)
 		printf("[");
-	n = each_vif(xs, sk, json, stdout);
+	w.xs = xs;
+	w.sk = sk;
+	(void)backends_each(xs, show_vif, &w);
 	if (json)
 		printf("]\n");
-	else if (n == 0)
+	else if (w.shown == 0)
 		printf("no vif uses a xen-netmodes script\n");
 	rt_close(sk);
 	xsw_close(xs);
