@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <xenstore.h>
 
 #include "../netmodes/dhcp_host.h"
 #include "../netmodes/rtnl.h"

@@ -8,7 +8,6 @@
 #include <string.h>
 
 #include <netlink/route/addr.h>
-#include <xenstore.h>
 
 #include "../netmodes/link_ops.h"
 #include "../netmodes/move_ops.h"
