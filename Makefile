@@ -49,7 +49,7 @@ LINKS := $(APPLETS:%=$(BUILD)/bin/%)
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(wildcard tests/unit/test_*.c))
 
-.PHONY: all bench fuzz fuzz-run check check-run demo demo-run deps install uninstall install-scripts \
+.PHONY: all bench fuzz fuzz-run valgrind check check-run demo demo-run deps install uninstall install-scripts \
 	uninstall-scripts clean tests
 
 all: $(BIN) $(LINKS)
@@ -100,6 +100,11 @@ tests: all $(UNIT_TESTS) $(BUILD)/xs-fixture $(FUZZ_TARGETS)
 # libraries through pkg-config.
 check: deps
 	$(Q)$(MAKE) --no-print-directory BUILD=$(BUILD)/san SAN=1 check-run
+
+# memcheck needs a build without the sanitizers.
+valgrind: deps
+	$(Q)$(MAKE) --no-print-directory $(UNIT_TESTS)
+	$(Q)tests/valgrind.sh $(BUILD)
 
 check-run: tests
 	$(Q)tests/run-all.sh $(BUILD)

@@ -269,6 +269,7 @@ int nft_object_get(uint16_t family, const char *table, const char *chain, char *
 
 	if ((rc = open_socket(&nl, e)) < 0)
 		return rc;
+	memset(buf, 0, sizeof(buf)); /* the request's padding goes to the kernel too */
 	h = nftnl_nlmsg_build_hdr(buf, chain ? NFT_MSG_GETCHAIN : NFT_MSG_GETTABLE, family,
 				  NLM_F_ACK, seq);
 	if (chain) {
