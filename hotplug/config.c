@@ -98,7 +98,7 @@ int config_load(struct config *ret, struct nm_err *e)
 		path = CONFIG_FILE;
 	if (!(f = fopen(path, "re"))) {
 		if (errno != ENOENT)
-			return nm_fail(e, -errno, "cannot read %s: %s", path, strerror(errno));
+			return nm_fail(e, nm_errno(), "cannot read %s: %s", path, strerror(errno));
 		*ret = c;
 		return 0;
 	}

@@ -27,7 +27,7 @@ static int flock_bounded(int fd, long long deadline)
 		if (flock(fd, LOCK_EX | LOCK_NB) == 0)
 			return 0;
 		if (errno != EWOULDBLOCK && errno != EINTR)
-			return -errno;
+			return nm_errno();
 		if (now_ms() >= deadline)
 			return -ETIMEDOUT;
 		usleep((useconds_t)pause_us);
@@ -53,12 +53,12 @@ int lock_claim(const char *name, unsigned timeout_ms, struct hp_lock *ret, struc
 	if (!*name || strchr(name, '/') || name[0] == '.')
 		return nm_fail(e, -EINVAL, "invalid lock name \"%s\"", name);
 	if (mkdir(LOCK_DIR, 0755) < 0 && errno != EEXIST)
-		return nm_fail(e, -errno, "cannot create %s: %s", LOCK_DIR, strerror(errno));
+		return nm_fail(e, nm_errno(), "cannot create %s: %s", LOCK_DIR, strerror(errno));
 	snprintf(ret->path, sizeof(ret->path), "%s/%s", LOCK_DIR, name);
 	for (;;) {
 		int fd = open(ret->path, O_RDWR | O_CREAT | O_CLOEXEC, 0644), rc;
 		if (fd < 0)
-			return nm_fail(e, -errno, "cannot open lock %s: %s", ret->path,
+			return nm_fail(e, nm_errno(), "cannot open lock %s: %s", ret->path,
 				       strerror(errno));
 		rc = flock_bounded(fd, deadline);
 		if (rc == 0 && same_file(fd, ret->path)) {

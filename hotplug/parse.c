@@ -85,7 +85,7 @@ int parse_mac(const char *s, struct mac_addr *ret, struct nm_err *e)
 
 	if (!s || strlen(s) != MAC_STR_LEN - 1)
 		goto bad;
-	for (int i = 0; i < MAC_LEN; i++) {
+	for (size_t i = 0; i < MAC_LEN; i++) {
 		int hi = hex_value(s[3 * i]), lo = hex_value(s[3 * i + 1]);
 		if (hi < 0 || lo < 0 || (i < MAC_LEN - 1 && s[3 * i + 2] != ':'))
 			goto bad;

@@ -29,7 +29,7 @@ int script_trusted(const char *path, struct nm_err *e)
 	struct stat st;
 
 	if (stat(path, &st) < 0)
-		return nm_fail(e, -errno, "script %s: %s", path, strerror(errno));
+		return nm_fail(e, nm_errno(), "script %s: %s", path, strerror(errno));
 	if (!S_ISREG(st.st_mode) || !(st.st_mode & S_IXUSR))
 		return nm_fail(e, -EACCES, "script %s is not an executable file", path);
 	if (st.st_uid != 0 || (st.st_mode & (S_IWGRP | S_IWOTH)))

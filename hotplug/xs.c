@@ -14,7 +14,7 @@ int xsw_open(struct xs_handle **ret, struct nm_err *e)
 	struct xs_handle *h = xs_open(0);
 
 	if (!h)
-		return nm_fail(e, errno ? -errno : -EIO, "cannot connect to xenstore: %s",
+		return nm_fail(e, errno ? nm_errno() : -EIO, "cannot connect to xenstore: %s",
 			       strerror(errno ? errno : EIO));
 	*ret = h;
 	return 0;

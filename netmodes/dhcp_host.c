@@ -49,7 +49,7 @@ static void sb_add(struct sbuf *b, const char *s, size_t n)
 {
 	if (!b->ok)
 		return;
-	if (b->len + n + 1 > b->cap) {
+	if (!b->s || b->len + n + 1 > b->cap) {
 		size_t cap = (b->len + n + 1) * 2;
 		char *grown = realloc(b->s, cap);
 		if (!grown) {
@@ -59,7 +59,8 @@ static void sb_add(struct sbuf *b, const char *s, size_t n)
 		b->s = grown;
 		b->cap = cap;
 	}
-	memcpy(b->s + b->len, s, n);
+	if (n)
+		memcpy(b->s + b->len, s, n);
 	b->len += n;
 	b->s[b->len] = '\0';
 }

@@ -27,7 +27,7 @@ static int write_atomic(const char *path, const char *text, struct nm_err *e)
 	snprintf(tmp, sizeof(tmp), "%.*s/.%s.xen-netmodes", (int)(slash - path), path, slash + 1);
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0)
-		return nm_fail(e, -errno, "cannot write %s: %s", tmp, strerror(errno));
+		return nm_fail(e, nm_errno(), "cannot write %s: %s", tmp, strerror(errno));
 	if (write(fd, text, len) != (ssize_t)len || fsync(fd) < 0 || close(fd) < 0 ||
 	    rename(tmp, path) < 0) {
 		int err = errno;
@@ -49,7 +49,7 @@ static int read_all(const char *path, bool absent_ok, char **ret, struct nm_err 
 	if (!f) {
 		if (errno == ENOENT && absent_ok)
 			return (*ret = strdup("")) ? 0 : nm_fail(e, -ENOMEM, "out of memory");
-		return nm_fail(e, -errno, "cannot read %s: %s", path, strerror(errno));
+		return nm_fail(e, nm_errno(), "cannot read %s: %s", path, strerror(errno));
 	}
 	if (!(m = open_memstream(&buf, &len))) {
 		fclose(f);
@@ -78,12 +78,12 @@ static int dnsmasq_file(const char *path, const char *line, bool add, struct nm_
 
 	if (!add) {
 		if (unlink(path) < 0 && errno != ENOENT)
-			return nm_fail(e, -errno, "cannot remove %s: %s", path, strerror(errno));
+			return nm_fail(e, nm_errno(), "cannot remove %s: %s", path, strerror(errno));
 		return 0;
 	}
 	snprintf(dir, sizeof(dir), "%.*s", (int)(strrchr(path, '/') - path), path);
 	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
-		return nm_fail(e, -errno, "cannot create %s: %s", dir, strerror(errno));
+		return nm_fail(e, nm_errno(), "cannot create %s: %s", dir, strerror(errno));
 	return write_atomic(path, line, e);
 }
 
@@ -204,7 +204,7 @@ static int edit_file(const char *path, char *(*edit)(const char *, const void *,
 
 	if (rc < 0)
 		return rc;
-	out = edit(in, arg, add);
+	out = in ? edit(in, arg, add) : NULL;
 	if (!out)
 		rc = nm_fail(e, -ENOMEM, "out of memory");
 	else if (strcmp(in, out))

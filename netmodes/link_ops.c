@@ -165,7 +165,7 @@ static void link_describe(const struct op *op, FILE *out)
 
 #define LINK_OP_TYPE(id, step)                                                                   \
 	static const struct op_type id = {                                                       \
-		.name = step, .apply = link_apply, .undo = link_undo, .describe = link_describe, \
+		.name = (step), .apply = link_apply, .undo = link_undo, .describe = link_describe, \
 	}
 
 LINK_OP_TYPE(rename_type, "rename");
@@ -291,7 +291,7 @@ static void addr_collect_obj(struct nl_object *obj, void *arg)
 
 	if (rtnl_addr_get_ifindex(a) != c->ifindex || c->err)
 		return;
-	grown = realloc(c->set->a, (c->set->n + 1) * sizeof(*grown));
+	grown = realloc(c->set->a, (c->set->n + 1) * sizeof(struct rtnl_addr *));
 	if (!grown) {
 		c->err = -ENOMEM;
 		return;

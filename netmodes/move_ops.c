@@ -285,7 +285,7 @@ static void collect(struct nl_object *obj, void *arg)
 	    rtnl_route_get_nnexthops(r) != 1 ||
 	    rtnl_route_nh_get_ifindex(rtnl_route_nexthop_n(r, 0)) != c->ifindex)
 		return;
-	if (!(grown = realloc(c->set->r, (c->set->n + 1) * sizeof(*grown)))) {
+	if (!(grown = realloc(c->set->r, (c->set->n + 1) * sizeof(struct rtnl_route *)))) {
 		c->err = -ENOMEM;
 		return;
 	}

@@ -15,7 +15,7 @@
 #include <linux/netfilter/nfnetlink.h>
 
 /* Enough for a table setup plus one port's chain, rules and element, many times over. */
-#define BATCH_BUF_SIZE (256 * 1024)
+#define BATCH_BUF_SIZE ((size_t)256 * 1024)
 
 int nft_batch_init(struct nft_batch *b)
 {
@@ -110,7 +110,7 @@ static int open_socket(struct mnl_socket **ret, struct nm_err *e)
 	int one = 1;
 
 	if (!nl)
-		return nm_fail(e, -errno, "cannot open nftables netlink: %s", strerror(errno));
+		return nm_fail(e, nm_errno(), "cannot open nftables netlink: %s", strerror(errno));
 	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
 		int err = errno;
 		mnl_socket_close(nl);
@@ -194,14 +194,14 @@ int nft_batch_send(struct nft_batch *b, const char **ret_failed, struct nm_err *
 		return nm_fail(e, -ENOMEM, "out of memory");
 	}
 	if (mnl_socket_sendto(nl, mnl_nlmsg_batch_head(b->b), mnl_nlmsg_batch_size(b->b)) < 0) {
-		rc = nm_fail(e, -errno, "cannot send to nftables: %s", strerror(errno));
+		rc = nm_fail(e, nm_errno(), "cannot send to nftables: %s", strerror(errno));
 		goto out;
 	}
 	/* The kernel handles the batch inside sendto: every reply is already queued. */
 	while ((n = recv(mnl_socket_get_fd(nl), rbuf, MNL_SOCKET_BUFFER_SIZE, MSG_DONTWAIT)) > 0)
 		take_replies(&st, rbuf, (size_t)n);
 	if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) {
-		rc = nm_fail(e, -errno, "cannot read nftables replies: %s", strerror(errno));
+		rc = nm_fail(e, nm_errno(), "cannot read nftables replies: %s", strerror(errno));
 		goto out;
 	}
 	rc = st.err;
@@ -279,13 +279,13 @@ int nft_object_get(uint16_t family, const char *table, const char *chain, char *
 		mnl_attr_put_strz(h, NFTA_TABLE_NAME, table);
 	}
 	if (mnl_socket_sendto(nl, h, h->nlmsg_len) < 0) {
-		rc = nm_fail(e, -errno, "cannot query nftables: %s", strerror(errno));
+		rc = nm_fail(e, nm_errno(), "cannot query nftables: %s", strerror(errno));
 		goto out;
 	}
 	/* Either the object, then an ACK, or an error: the first reply decides. */
 	n = mnl_socket_recvfrom(nl, buf, sizeof(buf));
 	if (n < 0) {
-		rc = nm_fail(e, -errno, "cannot query nftables: %s", strerror(errno));
+		rc = nm_fail(e, nm_errno(), "cannot query nftables: %s", strerror(errno));
 		goto out;
 	}
 	h = (struct nlmsghdr *)buf;

@@ -169,7 +169,7 @@ static void rt_describe(const struct op *op, FILE *out)
 
 #define RT_OP_TYPE(id, step)                                                                     \
 	static const struct op_type id = {                                                       \
-		.name = step, .apply = rt_apply, .undo = rt_undo, .describe = rt_describe,       \
+		.name = (step), .apply = rt_apply, .undo = rt_undo, .describe = rt_describe,       \
 	}
 
 RT_OP_TYPE(addr_type, "address");

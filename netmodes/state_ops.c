@@ -25,7 +25,7 @@ int state_load(const char *name, struct state *ret, struct nm_err *e)
 	state_path(name, path, sizeof(path), false);
 	if (!(f = fopen(path, "re")))
 		return errno == ENOENT ? -ENOENT
-				       : nm_fail(e, -errno, "cannot read %s: %s", path, strerror(errno));
+				       : nm_fail(e, nm_errno(), "cannot read %s: %s", path, strerror(errno));
 	while (fgets(line, sizeof(line), f)) {
 		char *eq = strchr(line, '='), *nl = strchr(line, '\n');
 		lineno++;
@@ -76,9 +76,9 @@ static int state_save(const char *name, const struct state *s, struct nm_err *e)
 	state_path(name, tmp, sizeof(tmp), true);
 	snprintf(dir, sizeof(dir), "%.*s", (int)(strrchr(path, '/') - path), path);
 	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
-		return nm_fail(e, -errno, "cannot create %s: %s", dir, strerror(errno));
+		return nm_fail(e, nm_errno(), "cannot create %s: %s", dir, strerror(errno));
 	if (!(f = fopen(tmp, "we")))
-		return nm_fail(e, -errno, "cannot write %s: %s", tmp, strerror(errno));
+		return nm_fail(e, nm_errno(), "cannot write %s: %s", tmp, strerror(errno));
 	for (size_t i = 0; i < s->n; i++)
 		fprintf(f, "%s=%s\n", s->kv[i].key, s->kv[i].value);
 	if (fflush(f) || fsync(fileno(f)) || fclose(f) || rename(tmp, path)) {
@@ -95,7 +95,7 @@ static int state_remove(const char *name, struct nm_err *e)
 
 	state_path(name, path, sizeof(path), false);
 	if (unlink(path) < 0 && errno != ENOENT)
-		return nm_fail(e, -errno, "cannot remove %s: %s", path, strerror(errno));
+		return nm_fail(e, nm_errno(), "cannot remove %s: %s", path, strerror(errno));
 	return 0;
 }
 

@@ -24,7 +24,7 @@ int sysctl_read(const char *key, char *buf, size_t n, struct nm_err *e)
 	key_path(key, path, sizeof(path));
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return nm_fail(e, -errno, "cannot read %s: %s", key, strerror(errno));
+		return nm_fail(e, nm_errno(), "cannot read %s: %s", key, strerror(errno));
 	len = read(fd, buf, n - 1);
 	if (len < 0) {
 		int err = errno;
@@ -47,9 +47,9 @@ int sysctl_write(const char *key, const char *value, struct nm_err *e)
 	key_path(key, path, sizeof(path));
 	fd = open(path, O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
-		return nm_fail(e, -errno, "cannot set %s: %s", key, strerror(errno));
+		return nm_fail(e, nm_errno(), "cannot set %s: %s", key, strerror(errno));
 	if (write(fd, value, len) != (ssize_t)len)
-		rc = nm_fail(e, -errno, "cannot set %s to %s: %s", key, value, strerror(errno));
+		rc = nm_fail(e, nm_errno(), "cannot set %s to %s: %s", key, value, strerror(errno));
 	close(fd);
 	return rc;
 }
