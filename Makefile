@@ -70,7 +70,7 @@ $(BUILD)/tests/unit/%: tests/unit/%.c $(LIB_OBJS)
 # runs each for FUZZ_SECONDS; `make check` builds them and runs each briefly.
 FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 60
-FUZZ_CFLAGS := -g -O1 -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror \
+FUZZ_CFLAGS := -g -O1 -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -MMD -MP \
 	-fsanitize=fuzzer-no-link,address,undefined -DXEN_SCRIPT_DIR='"$(XEN_SCRIPT_DIR)"' \
 	$(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 FUZZ_OBJS := $(LIB_SRCS:%.c=$(BUILD)/fuzz/obj/%.o)

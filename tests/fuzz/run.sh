@@ -8,6 +8,7 @@ here=$(dirname "$0")
 passed=0
 failed=0
 for f in "$BUILD"/fuzz/fuzz_*; do
+	[ -x "$f" ] || continue # the .d files beside them
 	name=$(basename "$f")
 	corpus=$here/corpus/${name#fuzz_}
 	work=$(mktemp -d)
