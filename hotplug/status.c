@@ -27,7 +27,8 @@ struct vif_view {
 	char master[IFNAMSIZ];
 	char addrs[1024], routes[1024];
 	bool filtered;
-	char filter[64];
+	char filter_mac[MAC_STR_LEN];
+	char filter_ips[1024];
 };
 
 /* Our modes by script name; NULL for scripts that are not ours. */
@@ -84,8 +85,11 @@ static void kernel_view(struct nl_sock *sk, struct vif_view *v)
 	route_set_free(&routes);
 	if (nft_port_query(strcmp(v->mode, "bridge") ? PORT_ROUTED : PORT_BRIDGED, v->dev, &ps,
 			   NULL) == 0 && ps.port) {
+		char mac[MAC_STR_LEN];
 		v->filtered = true;
-		snprintf(v->filter, sizeof(v->filter), "%s", ps.comment);
+		if (ps.filter.ips.n)
+			snprintf(v->filter_mac, sizeof(v->filter_mac), "%s", mac_format(&ps.filter.mac, mac));
+		prefix_list_format(&ps.filter.ips, v->filter_ips, sizeof(v->filter_ips));
 	}
 }
 
@@ -102,10 +106,12 @@ static void print_text(const struct vif_view *v, FILE *out)
 	fprintf(out, "  configured: mac %s, ip %s\n", v->mac[0] ? v->mac : "-", v->ip[0] ? v->ip : "-");
 	fprintf(out, "  addresses: %s\n  routes: %s\n", v->addrs[0] ? v->addrs : "-",
 		v->routes[0] ? v->routes : "-");
-	if (v->filtered)
-		fprintf(out, "  anti-spoofing: chain port-%s (%s)\n", v->dev, v->filter);
-	else
+	if (!v->filtered)
 		fprintf(out, "  anti-spoofing: none\n");
+	else if (v->filter_mac[0])
+		fprintf(out, "  anti-spoofing: mac %s, ip %s\n", v->filter_mac, v->filter_ips);
+	else
+		fprintf(out, "  anti-spoofing: sends nothing\n");
 }
 
 static void json_words(const char *label, const char *words, FILE *out)
@@ -137,8 +143,11 @@ static void print_json(const struct vif_view *v, bool first, FILE *out)
 	json_words("addresses", v->addrs, out);
 	json_words("routes", v->routes, out);
 	if (v->filtered)
-		fprintf(out, ", \"antispoof\": {\"chain\": \"port-%s\", \"fingerprint\": \"%s\"}}",
-			v->dev, v->filter);
+	{
+		fprintf(out, ", \"antispoof\": {\"mac\": \"%s\"", v->filter_mac);
+		json_words("ip", v->filter_ips, out);
+		fprintf(out, "}}");
+	}
 	else
 		fprintf(out, ", \"antispoof\": null}");
 }

@@ -17,6 +17,20 @@
 /* Enough for a table setup plus one port's chain, rules and element, many times over. */
 #define BATCH_BUF_SIZE ((size_t)256 * 1024)
 
+/* Sequence numbers of the process, unique across its batches and GETs. */
+static uint32_t seq_next;
+
+uint32_t nft_seq(uint32_t count)
+{
+	uint32_t seq;
+
+	if (!seq_next)
+		seq_next = (uint32_t)time(NULL) << 8;
+	seq = seq_next;
+	seq_next += count;
+	return seq;
+}
+
 int nft_batch_init(struct nft_batch *b)
 {
 	memset(b, 0, sizeof(*b));
@@ -25,7 +39,7 @@ int nft_batch_init(struct nft_batch *b)
 		return -ENOMEM;
 	/* mnl batches want twice the page they fill: a message may spill past the limit */
 	b->b = mnl_nlmsg_batch_start(b->buf, BATCH_BUF_SIZE);
-	b->seq0 = b->seq = (uint32_t)time(NULL);
+	b->seq0 = b->seq = nft_seq(NFT_BATCH_MAX_MSGS + 2);
 	nftnl_batch_begin(mnl_nlmsg_batch_current(b->b), b->seq++);
 	mnl_nlmsg_batch_next(b->b);
 	return 0;
@@ -104,22 +118,40 @@ void nft_batch_elems(struct nft_batch *b, uint16_t type, uint16_t flags, struct 
 	msg_done(b);
 }
 
+/*
+ * The one nftables socket of the process, opened on first use: a call's
+ * queries and its batch share it. Every exchange reads its replies to the
+ * end, so nothing stale is left for the next.
+ */
+static struct mnl_socket *sock;
+
 static int open_socket(struct mnl_socket **ret, struct nm_err *e)
 {
-	struct mnl_socket *nl = mnl_socket_open(NETLINK_NETFILTER);
 	int one = 1;
 
-	if (!nl)
+	if (sock) {
+		*ret = sock;
+		return 0;
+	}
+	if (!(sock = mnl_socket_open(NETLINK_NETFILTER)))
 		return nm_fail(e, nm_errno(), "cannot open nftables netlink: %s", strerror(errno));
-	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
+	if (mnl_socket_bind(sock, 0, MNL_SOCKET_AUTOPID) < 0) {
 		int err = errno;
-		mnl_socket_close(nl);
+		mnl_socket_close(sock);
+		sock = NULL;
 		return nm_fail(e, -err, "cannot bind nftables netlink: %s", strerror(err));
 	}
 	/* Optional: without it the kernel's reason text is missing, nothing else. */
-	(void)mnl_socket_setsockopt(nl, NETLINK_EXT_ACK, &one, sizeof(one));
-	*ret = nl;
+	(void)mnl_socket_setsockopt(sock, NETLINK_EXT_ACK, &one, sizeof(one));
+	*ret = sock;
 	return 0;
+}
+
+void nft_close(void)
+{
+	if (sock)
+		mnl_socket_close(sock);
+	sock = NULL;
 }
 
 /* The kernel's extended-ACK reason, which follows the echoed request. */
@@ -189,10 +221,8 @@ int nft_batch_send(struct nft_batch *b, const char **ret_failed, struct nm_err *
 	if ((rc = open_socket(&nl, e)) < 0)
 		return rc;
 	rbuf = malloc(MNL_SOCKET_BUFFER_SIZE);
-	if (!rbuf) {
-		mnl_socket_close(nl);
+	if (!rbuf)
 		return nm_fail(e, -ENOMEM, "out of memory");
-	}
 	if (mnl_socket_sendto(nl, mnl_nlmsg_batch_head(b->b), mnl_nlmsg_batch_size(b->b)) < 0) {
 		rc = nm_fail(e, nm_errno(), "cannot send to nftables: %s", strerror(errno));
 		goto out;
@@ -211,96 +241,56 @@ int nft_batch_send(struct nft_batch *b, const char **ret_failed, struct nm_err *
 		*ret_failed = st.failed;
 out:
 	free(rbuf);
-	mnl_socket_close(nl);
 	return rc;
 }
 
-int nft_chain_set_comment(struct nftnl_chain *c, const char *comment)
-{
-	struct nftnl_udata_buf *ud = nftnl_udata_buf_alloc(NFTNL_UDATA_COMMENT_MAXLEN + 8);
+struct get_state {
+	nft_reply_cb cb;
+	void *data;
+};
 
-	if (!ud)
-		return -ENOMEM;
-	nftnl_udata_put_strz(ud, NFTNL_UDATA_CHAIN_COMMENT, comment);
-	nftnl_chain_set_data(c, NFTNL_CHAIN_USERDATA, nftnl_udata_buf_data(ud),
-			     nftnl_udata_buf_len(ud));
-	nftnl_udata_buf_free(ud);
-	return 0;
+static int get_cb(const struct nlmsghdr *h, void *data)
+{
+	struct get_state *st = data;
+
+	return st->cb ? st->cb(h, st->data) : MNL_CB_OK;
 }
 
-static int comment_cb(const struct nftnl_udata *attr, void *data)
-{
-	const char **ret = data;
-
-	if (nftnl_udata_type(attr) == NFTNL_UDATA_CHAIN_COMMENT && nftnl_udata_len(attr) > 0 &&
-	    ((const char *)nftnl_udata_get(attr))[nftnl_udata_len(attr) - 1] == '\0')
-		*ret = nftnl_udata_get(attr);
-	return 0;
-}
-
-/* The comment of the chain in a NEWCHAIN reply, into buf ("" when none). */
-static void chain_comment(const struct nlmsghdr *h, char *buf, size_t n)
-{
-	struct nftnl_chain *c = nftnl_chain_alloc();
-	const char *comment = NULL;
-	const void *ud;
-	uint32_t len;
-
-	buf[0] = '\0';
-	if (!c)
-		return;
-	if (nftnl_chain_nlmsg_parse(h, c) == 0 &&
-	    (ud = nftnl_chain_get_data(c, NFTNL_CHAIN_USERDATA, &len)))
-		nftnl_udata_parse(ud, len, comment_cb, &comment);
-	if (comment)
-		snprintf(buf, n, "%s", comment);
-	nftnl_chain_free(c);
-}
-
-int nft_object_get(uint16_t family, const char *table, const char *chain, char *comment,
-		   size_t comment_len, struct nm_err *e)
+int nft_get(struct nlmsghdr *h, nft_reply_cb cb, void *data, struct nm_err *e)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct get_state st = { cb, data };
 	struct mnl_socket *nl;
-	struct nlmsghdr *h;
-	uint32_t seq = (uint32_t)time(NULL);
+	uint32_t seq = h->nlmsg_seq, portid;
 	ssize_t n;
 	int rc;
 
 	if ((rc = open_socket(&nl, e)) < 0)
 		return rc;
+	portid = mnl_socket_get_portid(nl);
+	if (mnl_socket_sendto(nl, h, h->nlmsg_len) < 0)
+		return nm_fail(e, nm_errno(), "cannot query nftables: %s", strerror(errno));
+	/* The objects asked for, then the ACK (MNL_CB_STOP), or an error. */
+	do {
+		if ((n = mnl_socket_recvfrom(nl, buf, sizeof(buf))) < 0)
+			return nm_fail(e, nm_errno(), "cannot query nftables: %s", strerror(errno));
+		rc = mnl_cb_run(buf, (size_t)n, seq, portid, get_cb, &st);
+	} while (rc > MNL_CB_STOP);
+	if (rc < 0) {
+		int err = errno;
+		/* the rest of the batch of replies after an error is only its ACK */
+		return err == ENOENT ? 0 : nm_fail(e, -err, "cannot query nftables: %s", strerror(err));
+	}
+	return 1;
+}
+
+int nft_object_get(uint16_t family, const char *table, struct nm_err *e)
+{
+	char buf[256];
+	struct nlmsghdr *h;
+
 	memset(buf, 0, sizeof(buf)); /* the request's padding goes to the kernel too */
-	h = nftnl_nlmsg_build_hdr(buf, chain ? NFT_MSG_GETCHAIN : NFT_MSG_GETTABLE, family,
-				  NLM_F_ACK, seq);
-	if (chain) {
-		mnl_attr_put_strz(h, NFTA_CHAIN_TABLE, table);
-		mnl_attr_put_strz(h, NFTA_CHAIN_NAME, chain);
-	} else {
-		mnl_attr_put_strz(h, NFTA_TABLE_NAME, table);
-	}
-	if (mnl_socket_sendto(nl, h, h->nlmsg_len) < 0) {
-		rc = nm_fail(e, nm_errno(), "cannot query nftables: %s", strerror(errno));
-		goto out;
-	}
-	/* Either the object, then an ACK, or an error: the first reply decides. */
-	n = mnl_socket_recvfrom(nl, buf, sizeof(buf));
-	if (n < 0) {
-		rc = nm_fail(e, nm_errno(), "cannot query nftables: %s", strerror(errno));
-		goto out;
-	}
-	h = (struct nlmsghdr *)buf;
-	rc = 1;
-	if (h->nlmsg_type == NLMSG_ERROR) {
-		int err = ((struct nlmsgerr *)mnl_nlmsg_get_payload(h))->error;
-		if (err == -ENOENT)
-			rc = 0;
-		else if (err)
-			rc = nm_fail(e, err, "cannot query nftables %s %s: %s", chain ? "chain" : "table",
-				     chain ? chain : table, strerror(-err));
-	} else if (chain && comment) {
-		chain_comment(h, comment, comment_len);
-	}
-out:
-	mnl_socket_close(nl);
-	return rc;
+	h = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETTABLE, family, NLM_F_ACK, nft_seq(1));
+	mnl_attr_put_strz(h, NFTA_TABLE_NAME, table);
+	return nft_get(h, NULL, NULL, e);
 }

@@ -14,6 +14,8 @@
 #include <libnftnl/set.h>
 #include <libnftnl/table.h>
 
+#include <linux/netlink.h>
+
 #include "err.h"
 
 #define NFT_BATCH_MAX_MSGS 256
@@ -55,15 +57,23 @@ void nft_batch_elems(struct nft_batch *b, uint16_t type, uint16_t flags, struct 
  */
 int nft_batch_send(struct nft_batch *b, const char **ret_failed, struct nm_err *e);
 
-/*
- * Whether a table (chain NULL) or a chain exists: one GET, never a dump.
- * For a chain, comment (may be NULL) gets its comment, "" when none.
- * Returns 1, 0, or -errno with e set.
- */
-int nft_object_get(uint16_t family, const char *table, const char *chain, char *comment,
-		   size_t comment_len, struct nm_err *e);
+/* count consecutive sequence numbers for requests; returns the first. */
+uint32_t nft_seq(uint32_t count);
 
-/* Sets c's comment (nft's NFTNL_UDATA_CHAIN_COMMENT). Returns 0 or -ENOMEM. */
-int nft_chain_set_comment(struct nftnl_chain *c, const char *comment);
+/* Called for each object a GET returns; returns MNL_CB_OK, or MNL_CB_ERROR to stop. */
+typedef int (*nft_reply_cb)(const struct nlmsghdr *h, void *data);
+
+/*
+ * Sends one GET request h (built with NLM_F_ACK, never a dump) and passes
+ * each object of the reply to cb (may be NULL). Returns 1 when the kernel
+ * had it, 0 when it said ENOENT, or -errno with e set.
+ */
+int nft_get(struct nlmsghdr *h, nft_reply_cb cb, void *data, struct nm_err *e);
+
+/* Whether a table exists: one GET. Returns 1, 0, or -errno with e set. */
+int nft_object_get(uint16_t family, const char *table, struct nm_err *e);
+
+/* Closes the process's nftables socket (opened again on next use). */
+void nft_close(void);
 
 #endif

@@ -15,18 +15,24 @@ static int add(struct nftnl_rule *r, struct nftnl_expr *e)
 	return 0;
 }
 
-int nx_meta(struct nftnl_rule *r, uint32_t key)
+int nx_meta_to(struct nftnl_rule *r, uint32_t key, uint32_t dreg)
 {
 	struct nftnl_expr *e = nftnl_expr_alloc("meta");
 
 	if (e) {
 		nftnl_expr_set_u32(e, NFTNL_EXPR_META_KEY, key);
-		nftnl_expr_set_u32(e, NFTNL_EXPR_META_DREG, NFT_REG_1);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_META_DREG, dreg);
 	}
 	return add(r, e);
 }
 
-int nx_payload(struct nftnl_rule *r, uint32_t base, uint32_t offset, uint32_t len)
+int nx_meta(struct nftnl_rule *r, uint32_t key)
+{
+	return nx_meta_to(r, key, NFT_REG_1);
+}
+
+int nx_payload_to(struct nftnl_rule *r, uint32_t base, uint32_t offset, uint32_t len,
+		  uint32_t dreg)
 {
 	struct nftnl_expr *e = nftnl_expr_alloc("payload");
 
@@ -34,9 +40,14 @@ int nx_payload(struct nftnl_rule *r, uint32_t base, uint32_t offset, uint32_t le
 		nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_BASE, base);
 		nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_OFFSET, offset);
 		nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_LEN, len);
-		nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_DREG, NFT_REG_1);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_DREG, dreg);
 	}
 	return add(r, e);
+}
+
+int nx_payload(struct nftnl_rule *r, uint32_t base, uint32_t offset, uint32_t len)
+{
+	return nx_payload_to(r, base, offset, len, NFT_REG_1);
 }
 
 int nx_cmp(struct nftnl_rule *r, uint32_t op, const void *data, uint32_t len)
@@ -66,14 +77,15 @@ int nx_mask(struct nftnl_rule *r, const void *mask, uint32_t len)
 	return add(r, e);
 }
 
-int nx_vmap(struct nftnl_rule *r, const char *set)
+int nx_lookup(struct nftnl_rule *r, const char *set, bool invert)
 {
 	struct nftnl_expr *e = nftnl_expr_alloc("lookup");
 
 	if (e) {
 		nftnl_expr_set_u32(e, NFTNL_EXPR_LOOKUP_SREG, NFT_REG_1);
-		nftnl_expr_set_u32(e, NFTNL_EXPR_LOOKUP_DREG, NFT_REG_VERDICT);
 		nftnl_expr_set_str(e, NFTNL_EXPR_LOOKUP_SET, set);
+		if (invert)
+			nftnl_expr_set_u32(e, NFTNL_EXPR_LOOKUP_FLAGS, NFT_LOOKUP_F_INV);
 	}
 	return add(r, e);
 }

@@ -7,20 +7,24 @@
 #ifndef NETMODES_NFT_EXPR_H
 #define NETMODES_NFT_EXPR_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <libnftnl/rule.h>
 
-/* meta KEY => reg 1 */
+/* meta KEY => reg 1, or dreg (NFT_REG_2: the second field of a concatenation) */
 int nx_meta(struct nftnl_rule *r, uint32_t key);
-/* payload load LEN bytes @ BASE + OFFSET => reg 1 */
+int nx_meta_to(struct nftnl_rule *r, uint32_t key, uint32_t dreg);
+/* payload load LEN bytes @ BASE + OFFSET => reg 1, or dreg */
 int nx_payload(struct nftnl_rule *r, uint32_t base, uint32_t offset, uint32_t len);
+int nx_payload_to(struct nftnl_rule *r, uint32_t base, uint32_t offset, uint32_t len,
+		  uint32_t dreg);
 /* cmp OP reg 1 DATA */
 int nx_cmp(struct nftnl_rule *r, uint32_t op, const void *data, uint32_t len);
 /* reg 1 = reg 1 & MASK */
 int nx_mask(struct nftnl_rule *r, const void *mask, uint32_t len);
-/* lookup reg 1 in SET; its verdict decides (a vmap) */
-int nx_vmap(struct nftnl_rule *r, const char *set);
+/* lookup reg 1 (and on, for a concatenation) in SET: matches when found, or when not (invert) */
+int nx_lookup(struct nftnl_rule *r, const char *set, bool invert);
 /* verdict (NF_DROP, NFT_RETURN, NFT_JUMP with chain...) */
 int nx_verdict(struct nftnl_rule *r, int verdict, const char *chain);
 int nx_counter(struct nftnl_rule *r);

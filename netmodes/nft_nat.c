@@ -21,7 +21,7 @@ struct nat_table {
 
 int nft_nat_exists(struct nm_err *e)
 {
-	return nft_object_get(NFPROTO_IPV4, NFT_NAT_TABLE, NULL, NULL, 0, e);
+	return nft_object_get(NFPROTO_IPV4, NFT_NAT_TABLE, e);
 }
 
 static struct nftnl_chain *base_chain(const char *name, const char *type, uint32_t hook, int prio)

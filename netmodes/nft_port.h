@@ -1,16 +1,20 @@
 /*
- * Anti-spoofing for one guest port, kept in the project's own nftables
- * table "xen-netmodes": in the bridge family for bridged vifs (frames, ARP
- * included), in the inet family for routed vifs (packets):
+ * Anti-spoofing for guest ports, kept in the project's own nftables table
+ * "xen-netmodes": in the bridge family for bridged vifs (frames, ARP
+ * included), in the inet family for routed vifs (packets). The rules are
+ * fixed (nft_port_rules.c); a port is only elements of the table's sets,
+ * all keyed by its name:
  *
- *   map ports { type ifname : verdict }       one element per filtered port
- *   chain prerouting { type filter hook prerouting priority -200 (inet: -300);
- *                      policy accept; iifname vmap @ports }
- *   chain port-IFNAME { ... }                 that port's checks, see nft_port.c
+ *   ports   { "vif1.0" comment "3 records" }        the port is filtered
+ *   macs    { "vif1.0" . 00:16:3e:.. }             the one MAC it may send from
+ *   addrs4, addrs6 (whole addresses), nets4, nets6 (shorter prefixes)
+ *   records { "vif1.0" . 0 comment "mac 00:16:3e:..", ... }
  *
- * A packet costs one map lookup whatever the number of ports; a hotplug adds
- * or removes one element and one chain, so its work is constant too. Every
- * change of one call travels in one atomic batch.
+ * The records say what the port owns, so removing it needs no listing of
+ * any set, and they change in the same atomic batch as the elements, so
+ * they cannot disagree with them. A hotplug adds or removes a handful of
+ * hash elements: its cost, and a packet's, do not grow with the number of
+ * ports (no per-port chain whose jump the kernel would revalidate).
  */
 #ifndef NETMODES_NFT_PORT_H
 #define NETMODES_NFT_PORT_H
@@ -28,20 +32,20 @@ enum port_kind { PORT_BRIDGED, PORT_ROUTED };
 struct port_filter {
 	enum port_kind kind;
 	char ifname[IFNAMSIZ];
-	struct mac_addr mac;
+	struct mac_addr mac;	/* unused when ips is empty */
 	struct prefix_list ips; /* IPv4 and IPv6 prefixes; none: the port may send nothing */
 };
 
 /* What is in place for one port. */
 struct port_state {
-	bool table;	  /* the table exists */
-	bool port;	  /* the port has a filter */
-	char comment[64]; /* that filter's fingerprint (its chain's comment) */
+	bool table;		  /* the table exists */
+	bool port;		  /* the port is filtered */
+	struct port_filter filter; /* its filter, read back from its records (when port) */
 };
 
 /*
- * Read-only: one or two single-object GETs, never a dump. Returns 0, or a
- * negative errno with e set.
+ * Read-only: two single-element GETs at most, never a dump. Returns 0, or a
+ * negative errno with e set (-EBADMSG when the port's records are damaged).
  */
 int nft_port_query(enum port_kind kind, const char *ifname, struct port_state *ret,
 		   struct nm_err *e);
@@ -51,13 +55,13 @@ bool nft_port_matches(const struct port_state *s, const struct port_filter *f);
 
 /*
  * Makes f the port's filter in one batch: nothing when it is already in
- * place, else the old chain (if any) replaced and the table created on
+ * place, else the old elements (if any) replaced and the table created on
  * first use (a concurrent creator is tolerated). Returns 0, or a negative
  * errno with e set (the kernel's extended ack text when it gave one).
  */
 int nft_port_set(const struct port_filter *f, struct nm_err *e);
 
-/* Removes ifname's element and chain in one batch; 0 when it had none. */
+/* Removes ifname's elements in one batch; 0 when it had none. */
 int nft_port_clear(enum port_kind kind, const char *ifname, struct nm_err *e);
 
 /*
@@ -65,10 +69,10 @@ int nft_port_clear(enum port_kind kind, const char *ifname, struct nm_err *e);
  * syntax, one line per table object, rule or element, each prefixed "nft ".
  */
 void nft_port_describe_set(const struct port_filter *f, const struct port_state *s, FILE *out);
-void nft_port_describe_clear(enum port_kind kind, const char *ifname, FILE *out);
+void nft_port_describe_clear(const struct port_state *s, FILE *out);
 
 /*
- * The table alone, for per-host calls: created with its map and base chain
+ * The table alone, for per-host calls: created with its sets and base chain
  * (0 when it exists), or deleted with everything in it (0 when absent).
  */
 int nft_port_table_create(enum port_kind kind, struct nm_err *e);

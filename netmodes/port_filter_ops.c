@@ -16,11 +16,13 @@ static int set_apply(struct op *op, struct nm_err *e)
 	return nft_port_set(&o->f, e);
 }
 
+/* Back to what was there: the replaced filter, or none. */
 static int set_undo(struct op *op, struct nm_err *e)
 {
 	struct port_filter_op *o = op->data;
 
-	return o->before.port ? 0 : nft_port_clear(o->f.kind, o->f.ifname, e);
+	return o->before.port ? nft_port_set(&o->before.filter, e)
+			      : nft_port_clear(o->f.kind, o->f.ifname, e);
 }
 
 static void set_describe(const struct op *op, FILE *out)
@@ -37,11 +39,18 @@ static int clear_apply(struct op *op, struct nm_err *e)
 	return nft_port_clear(o->f.kind, o->f.ifname, e);
 }
 
+static int clear_undo(struct op *op, struct nm_err *e)
+{
+	struct port_filter_op *o = op->data;
+
+	return nft_port_set(&o->before.filter, e);
+}
+
 static void clear_describe(const struct op *op, FILE *out)
 {
 	const struct port_filter_op *o = op->data;
 
-	nft_port_describe_clear(o->f.kind, o->f.ifname, out);
+	nft_port_describe_clear(&o->before, out);
 }
 
 static const struct op_type set_type = {
@@ -54,6 +63,7 @@ static const struct op_type set_type = {
 static const struct op_type clear_type = {
 	.name = "remove anti-spoofing",
 	.apply = clear_apply,
+	.undo = clear_undo,
 	.describe = clear_describe,
 };
 
@@ -68,14 +78,14 @@ int op_port_filter_set(struct plan *p, const struct port_filter *f, const struct
 	return plan_add(p, &set_type, o);
 }
 
-int op_port_filter_clear(struct plan *p, enum port_kind kind, const char *ifname)
+int op_port_filter_clear(struct plan *p, const struct port_state *s)
 {
 	struct port_filter_op *o = calloc(1, sizeof(*o));
 
 	if (!o)
 		return -ENOMEM;
-	o->f.kind = kind;
-	snprintf(o->f.ifname, sizeof(o->f.ifname), "%s", ifname);
+	o->f = s->filter;
+	o->before = *s;
 	return plan_add(p, &clear_type, o);
 }
 
@@ -89,7 +99,7 @@ int plan_port_filter(struct plan *p, enum port_kind kind, const char *dev, bool 
 	if (rc < 0)
 		return rc;
 	if (!want)
-		return s.port && op_port_filter_clear(p, kind, dev) < 0 ? nm_fail(e, -ENOMEM, "out of memory") : 0;
+		return s.port && op_port_filter_clear(p, &s) < 0 ? nm_fail(e, -ENOMEM, "out of memory") : 0;
 	if (!mac && ips->n)
 		return nm_fail(e, -EINVAL, "the backend has no mac: cannot filter %s", dev);
 	if (mac)

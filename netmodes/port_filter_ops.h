@@ -8,9 +8,8 @@
 #include "plan.h"
 
 /*
- * Installs f over what s says is in place. Undo removes it again when the
- * port had no filter before; a filter it replaced is not restored, and the
- * new one, which still filters, stays. Returns 0 or -ENOMEM.
+ * Installs f over what s says is in place. Undo puts back what was there:
+ * the filter it replaced, or none. Returns 0 or -ENOMEM.
  */
 int op_port_filter_set(struct plan *p, const struct port_filter *f, const struct port_state *s);
 
@@ -23,8 +22,8 @@ int op_port_filter_set(struct plan *p, const struct port_filter *f, const struct
 int plan_port_filter(struct plan *p, enum port_kind kind, const char *dev, bool want,
 		     const struct mac_addr *mac, const struct prefix_list *ips, struct nm_err *e);
 
-/* Removes ifname's filter. Returns 0 or -ENOMEM. */
-int op_port_filter_clear(struct plan *p, enum port_kind kind, const char *ifname);
+/* Removes the filter s says is in place; undo puts it back. Returns 0 or -ENOMEM. */
+int op_port_filter_clear(struct plan *p, const struct port_state *s);
 
 /* Creates (create) or deletes the kind's table; each undoes the other. */
 int op_port_table(struct plan *p, enum port_kind kind, bool create);

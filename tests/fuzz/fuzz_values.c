@@ -39,7 +39,7 @@ static void check_prefixes(const char *s)
 	if ((m = fmemopen(out, sizeof(out), "w"))) {
 		nft_port_describe_set(&f, &(struct port_state){ .table = false }, m);
 		f.kind = PORT_ROUTED;
-		nft_port_describe_set(&f, &(struct port_state){ .table = true, .port = true }, m);
+		nft_port_describe_set(&f, &(struct port_state){ .table = true, .port = true, .filter = f }, m);
 		fclose(m);
 	}
 }

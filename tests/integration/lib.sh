@@ -181,6 +181,31 @@ hotplug() {
 		"$SCRIPTS/$script" "$command" type_if=vif "${args[@]}"
 }
 
+# every_step_fails SCRIPT DOMID DEVID COMMAND [ENV=VALUE...]: the call, made to
+# fail at each step of its plan in turn (XEN_NETMODES_FAIL_AT, test builds),
+# exits 1 with hotplug-status error and leaves dom0 and the rest of xenstore
+# as they were; then, without the failure, it succeeds.
+every_step_fails() {
+	local be n rc st xs
+	be=$(be_path "$2" "$3")
+	st=$(host_state)
+	xs=$(xs_state | grep -v "^$be/hotplug-")
+	for ((n = 0; n < 40; n++)); do
+		rc=0
+		hotplug "$@" XEN_NETMODES_FAIL_AT=$n >/dev/null 2>&1 || rc=$?
+		[ "$rc" -eq 0 ] && break
+		if [ "$rc" -eq 1 ] && [ "$(xs_read "$be/hotplug-status")" = error ] &&
+			[ "$st" == "$(host_state)" ] && [ "$xs" == "$(xs_state | grep -v "^$be/hotplug-")" ]; then
+			ok "$1 $4 vif$2.$3, failing at step $n: exit 1, status error, host unchanged"
+		else
+			not_ok "$1 $4 vif$2.$3, failing at step $n (exit $rc)"
+			{ diff <(echo "$st") <(host_state) || true; } | head -n 10 | sed 's/^/#   /'
+		fi
+	done
+	check_eq "$1 $4 vif$2.$3 succeeds past its last step, after $n" 0 "$rc"
+	[ "$n" -gt 0 ] || not_ok "$1 $4 vif$2.$3: no step failed"
+}
+
 # xen-netmodes status [--json] in dom0.
 xnm_status() {
 	ip netns exec "$D0" env -i ASAN_OPTIONS="${ASAN_OPTIONS:-}" XENSTORED_PATH="$XENSTORED_PATH" \
@@ -204,6 +229,23 @@ host_state() {
 		-e 's/counter packets [0-9]* bytes [0-9]*/counter/'
 }
 
+# port_filtered FAMILY IFNAME: dom0 filters the port (it has its ports element).
+port_filtered() {
+	ip netns exec "$D0" nft get element "$1" xen-netmodes ports "{ \"$2\" }" >/dev/null 2>&1
+}
+
+# port_elements FAMILY IFNAME: every element of the anti-spoofing table keyed by IFNAME.
+port_elements() {
+	ip netns exec "$D0" nft list table "$1" xen-netmodes 2>/dev/null | grep -o "\"$2\"[^,}]*" |
+		sed 's/ *$//' || true
+}
+
+# dropped FAMILY: whether the anti-spoofing rules counted a dropped packet.
+dropped() {
+	ip netns exec "$D0" nft list chain "$1" xen-netmodes prerouting | grep 'drop$' |
+		grep -q 'packets [1-9]'
+}
+
 xs_state() {
 	xenstore-ls -f /local
 }
@@ -215,7 +257,8 @@ in_ns() {
 }
 
 ping_ok() {
-	ip netns exec "$1" ping -c 1 -W 2 "${@:2}" >/dev/null 2>&1
+	# one reply within 3 s, asking every 0.2 s: a first ARP lost under load is not a failure
+	ip netns exec "$1" ping -c 1 -w 3 -i 0.2 "${@:2}" >/dev/null 2>&1
 }
 
 # Tests read the hotplug log; the demo leaves no file behind.
