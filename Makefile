@@ -70,17 +70,17 @@ $(BUILD)/tests/unit/%: tests/unit/%.c $(LIB_OBJS)
 # runs each for FUZZ_SECONDS; `make check` builds them and runs each briefly.
 FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 60
-FUZZ_CFLAGS := -g -O1 -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -MMD -MP \
+FUZZ_CFLAGS := -g -O1 -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror \
 	-fsanitize=fuzzer-no-link,address,undefined -DXEN_SCRIPT_DIR='"$(XEN_SCRIPT_DIR)"' \
 	$(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 FUZZ_OBJS := $(LIB_SRCS:%.c=$(BUILD)/fuzz/obj/%.o)
 FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 
 $(BUILD)/fuzz/obj/%.o: %.c
-	$(call quiet,CC,$@)mkdir -p $(dir $@) && $(FUZZ_CC) $(FUZZ_CFLAGS) -c -o $@ $<
+	$(call quiet,CC,$@)mkdir -p $(dir $@) && $(FUZZ_CC) $(FUZZ_CFLAGS) -MMD -MP -c -o $@ $<
 
 $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJS)
-	$(call quiet,LD,$@)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(LDLIBS)
+	$(call quiet,LD,$@)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $(filter %.c %.o,$^) $(LDLIBS)
 
 # Kept between runs: make would take them for intermediates of the pattern rules.
 .SECONDARY: $(FUZZ_OBJS)
@@ -93,7 +93,13 @@ fuzz-run: $(FUZZ_TARGETS)
 
 include tests/xenstored/Makefile.inc
 
-tests: all $(UNIT_TESTS) $(BUILD)/xs-fixture $(FUZZ_TARGETS)
+# The benchmark's own programs: the netlink floor and the process timer.
+BENCH_TOOLS := $(BUILD)/bench/floor $(BUILD)/bench/spawn
+
+$(BUILD)/bench/%: tests/bench/%.c
+	$(call quiet,CC,$@)mkdir -p $(dir $@) && $(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LDLIBS)
+
+tests: all $(UNIT_TESTS) $(BUILD)/xs-fixture $(FUZZ_TARGETS) $(BENCH_TOOLS)
 
 # The README's commands must work on a fresh Debian machine, so both start
 # with deps; the real work runs in a fresh make that sees the installed
@@ -118,8 +124,8 @@ deps:
 
 # The benchmark: an optimised build, the test rig, numbers (not part of check).
 bench: deps
-	$(Q)tests/deps.sh valgrind time xen-utils-common
-	$(Q)$(MAKE) --no-print-directory all $(BUILD)/xs-fixture
+	$(Q)tests/deps.sh valgrind time xen-utils-common iptables bridge-utils
+	$(Q)$(MAKE) --no-print-directory all $(BUILD)/xs-fixture $(BENCH_TOOLS)
 	$(Q)tests/bench/bench.sh $(BUILD)
 
 # install-scripts puts the applets in place of Xen's scripts, keeping each

@@ -15,6 +15,7 @@ else
 fi
 JSON=$BUILD/bench.json
 RESULTS=()
+declare -A OURS # script name: its online median, µs
 
 make_dom0 xenbr0 10.90.0.1
 ip netns exec "$D0" sysctl -qw net.ipv4.ip_forward=1
@@ -89,6 +90,7 @@ one_call() {
 		off+=("$(call "$2" "$3" offline)")
 	done
 	read -r m p < <(printf '%s\n' "${on[@]}" | stats)
+	[ -n "${OURS[$2]:-}" ] || OURS[$2]=$m
 	row "$1 online, median" "$m" us
 	row "$1 online, p99" "$p" us
 	read -r m p < <(printf '%s\n' "${off[@]}" | stats)
@@ -128,24 +130,70 @@ if command -v valgrind >/dev/null; then
 fi
 for r in 1 2 3 4; do hotplug vif-bridge "$r" 0 offline >/dev/null 2>&1 || true; done
 
+# in_dom0 CMD...: CMD in dom0's namespace, with only what a hotplug gets.
+in_dom0() {
+	ip netns exec "$D0" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin XENSTORED_PATH="$XENSTORED_PATH" \
+		XEN_NETMODES_RUN_DIR="$XEN_NETMODES_RUN_DIR" ASAN_OPTIONS="${ASAN_OPTIONS:-}" "$@"
+}
+
+echo "# the floor: the same netlink messages from open sockets, and the process start"
+# Ours spawned straight from C in dom0 (no ip netns exec, no shell around it).
+read -r m p < <(in_dom0 XENBUS_PATH=backend/vif/1/0 vif=vif1.0 "$BUILD/bench/spawn" "$ROUNDS" \
+	"$BUILD/xen-netmodes" vif-bridge online type_if=vif \
+	--then "$BUILD/xen-netmodes" vif-bridge offline type_if=vif | stats)
+ours=$m
+row "vif-bridge online with ip, spawned directly, median" "$m" us
+row "vif-bridge online with ip, spawned directly, p99" "$p" us
+read -r floor _ < <(in_dom0 "$BUILD/bench/floor" vif1.0 xenbr0 "$ROUNDS" | stats)
+row "floor: its netlink messages from open sockets, median" "$floor" us
+read -r start _ < <(in_dom0 "$BUILD/bench/spawn" "$ROUNDS" "$BUILD/bench/floor" --noop | stats)
+row "process start (a minimal C program), median" "$start" us
+read -r ostart _ < <(in_dom0 "$BUILD/bench/spawn" "$ROUNDS" "$BUILD/xen-netmodes" --help | stats)
+row "process start of xen-netmodes (its libraries loaded), median" "$ostart" us
+row "ours / (floor + process start)" \
+	"$(awk -v o="$ours" -v f="$floor" -v s="$start" 'BEGIN { printf "%.2f", (f + s) ? o / (f + s) : 0 }')" ratio
+
 if [ -x /etc/xen/scripts/vif-bridge ] && [ "$SMOKE" != --smoke ]; then
-	echo "# Debian's shell script on the same rig"
+	echo "# Debian's shell scripts on the same rig"
 	mkdir -p "$TMP/debian"
 	cp -a /etc/xen/scripts/. "$TMP/debian/"
-	deb=()
-	for ((i = 0; i < ROUNDS; i++)); do
-		for c in online offline; do
-			t0=$(now_ns)
-			ip netns exec "$D0" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin XENSTORED_PATH="$XENSTORED_PATH" \
-				XENBUS_PATH=backend/vif/1/0 vif=vif1.0 "$TMP/debian/vif-bridge" "$c" type_if=vif \
-				>/dev/null 2>&1 || true
-			t1=$(now_ns)
-			[ $c = online ] && deb+=($(((t1 - t0) / 1000)))
+	for mode in vif-bridge:1 vif-route:3 vif-nat:4; do
+		script=${mode%:*} d=${mode#*:}
+		deb=()
+		for ((i = 0; i < ROUNDS; i++)); do
+			for c in online offline; do
+				t0=$(now_ns)
+				in_dom0 XENBUS_PATH=backend/vif/$d/0 vif=vif$d.0 netdev=eth0 \
+					"$TMP/debian/$script" "$c" type_if=vif >/dev/null 2>&1 || true
+				t1=$(now_ns)
+				[ $c = online ] && deb+=($(((t1 - t0) / 1000)))
+			done
 		done
+		read -r m p < <(printf '%s\n' "${deb[@]}" | stats)
+		row "Debian's $script online, median" "$m" us
+		row "Debian's $script / ours" \
+			"$(awk -v a="$m" -v b="${OURS[$script]}" 'BEGIN { printf "%.1f", b ? a / b : 0 }')" ratio
 	done
-	read -r m p < <(printf '%s\n' "${deb[@]}" | stats)
-	row "Debian's vif-bridge online, median" "$m" us
 fi
+
+# probe: per-packet cost of the filter, guest to guest through two filtered
+# ports (a flood ping: N requests and N replies).
+PROBE=$([ "$SMOKE" = --smoke ] && echo 50 || echo 20000)
+make_guest 5 0 00:16:3e:00:05:05 10.90.0.7/24
+make_guest 6 0 00:16:3e:00:06:06 10.90.0.8/24
+xs_vif 5 0 00:16:3e:00:05:05 bridge=xenbr0 ip=10.90.0.7
+xs_vif 6 0 00:16:3e:00:06:06 bridge=xenbr0 ip=10.90.0.8
+hotplug vif-bridge 5 0 online >/dev/null
+hotplug vif-bridge 6 0 online >/dev/null
+probe() { # NAME: ns per echo request and reply
+	local t0 t1
+	ip netns exec "$(guest_ns 5)" ping -c 3 -i 0.2 -q 10.90.0.8 >/dev/null || echo "probe: no reply" >&2
+	t0=$(now_ns)
+	ip netns exec "$(guest_ns 5)" ping -f -c "$PROBE" -q 10.90.0.8 >/dev/null || echo "probe failed" >&2
+	t1=$(now_ns)
+	row "$1" "$(((t1 - t0) / PROBE))" ns
+}
+probe "flood ping between two filtered guests, 2 filtered vifs, per round trip"
 
 echo "# scale: $SCALE vifs with anti-spoofing, on bridges of at most 1000 ports"
 vifs 10 $((SCALE + 9))
@@ -160,6 +208,7 @@ read -r ml _ < <(printf '%s\n' "${last[@]}" | stats)
 row "online, first $EDGE of $SCALE, median" "$mf" us
 row "online, last $EDGE of $SCALE, median" "$ml" us
 row "last / first" "$(awk -v a="$ml" -v b="$mf" 'BEGIN { printf "%.2f", b ? a / b : 0 }')" ratio
+probe "flood ping between two filtered guests, $((SCALE + 2)) filtered vifs, per round trip"
 
 echo "# concurrency: $CONCURRENT onlines at once"
 for ((d = 10; d < CONCURRENT + 10; d++)); do hotplug vif-bridge $d 0 offline >/dev/null 2>&1 || true; done

@@ -91,6 +91,10 @@ echo "# vif-nat offline"
 check "offline" nat 5 0 offline
 check_eq "offline removes address, route, filter" "$before_online" "$(host_state)"
 check "offline twice" nat 5 0 offline
+echo "# a failure at any step leaves the host as it was"
+every_step_fails vif-nat 5 0 online XEN_NETMODES_CONF="$XEN_NETMODES_CONF"
+every_step_fails vif-nat 5 0 offline XEN_NETMODES_CONF="$XEN_NETMODES_CONF"
+check_eq "and the last offline removed it all" "$before_online" "$(host_state)"
 check_fails "the guest no longer reaches the LAN" ping_ok "$G5" 192.168.60.2
 
 echo "# errors"

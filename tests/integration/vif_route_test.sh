@@ -135,6 +135,10 @@ check_eq "offline removes every trace (routes, proxies, addresses, nft)" "$befor
 check_eq "proxy ARP on vif1.0 back off" 0 "$(sysctl_d0 net/ipv4/conf/vif1.0/proxy_arp)"
 check "offline twice" hotplug vif-route 1 0 offline
 check_eq "offline twice changes nothing" "$before_online" "$(host_state)"
+echo "# a failure at any step leaves the host as it was"
+every_step_fails vif-route 1 0 online
+every_step_fails vif-route 1 0 offline
+check_eq "and the last offline removed it all" "$before_online" "$(host_state)"
 check_fails "the LAN host no longer reaches guest 1" ping_ok "$LAN" 192.168.50.77
 
 echo "# a vif already gone"
