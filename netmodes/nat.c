@@ -117,11 +117,12 @@ static int plan_down(const struct vif_request *r, struct mode_ctx *c, struct pla
 	snprintf(out->dev, sizeof(out->dev), "%s", d.name);
 	if (d.exists && (rc = addr_set_query(c->nl, d.link.ifindex, &addrs, e)) < 0)
 		return rc;
-	rc = 0;
-	if (d.exists && d.link.up)
+	/* The route (with its source, for an undo) before the link goes down, which would
+	 * drop it behind the plan's back; addresses after, so an undo brings the link up
+	 * to regenerate its link-local one. */
+	rc = d.exists ? op_route(p, c->nl, false, d.link.ifindex, d.name, &v.guest, &v.router, 0) : 0;
+	if (!rc && d.exists && d.link.up)
 		rc = op_link_set_up(p, c->nl, d.link.ifindex, d.name, false);
-	if (!rc && d.exists)
-		rc = op_route(p, c->nl, false, d.link.ifindex, d.name, &v.guest, NULL, 0);
 	if (!rc && addrs.n)
 		rc = op_addr_flush(p, c->nl, d.name, &addrs);
 	addr_set_free(&addrs);

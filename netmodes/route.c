@@ -103,7 +103,8 @@ static int plan_down(const struct vif_request *r, struct mode_ctx *c, struct pla
 	struct vifdev d;
 	struct link_info uplink;
 	struct addr_set addrs = { 0 };
-	bool antispoof, have_uplink;
+	struct prefix src;
+	bool antispoof, have_uplink, has_src;
 	int rc;
 
 	if ((rc = vifdev_find(r, c->nl, &d, e)) < 0)
@@ -115,12 +116,14 @@ static int plan_down(const struct vif_request *r, struct mode_ctx *c, struct pla
 	have_uplink = rc == 0;
 	if (d.exists && (rc = addr_set_query(c->nl, d.link.ifindex, &addrs, e)) < 0)
 		return rc;
-	rc = 0;
-	if (d.exists && d.link.up)
+	/* The routes' source is dom0's address on the vif: an undo puts them back as they were. */
+	has_src = d.exists && rt_primary_ipv4(c->nl, d.link.ifindex, &src, NULL) == 0;
+	/* Routes before the link goes down, which would drop them behind the plan's back;
+	 * addresses after, so an undo brings the link up to regenerate its link-local one. */
+	rc = plan_routes(r, c, false, d.exists ? d.link.ifindex : 0, d.name, has_src ? &src : NULL,
+			 have_uplink ? &uplink : NULL, p);
+	if (!rc && d.exists && d.link.up)
 		rc = op_link_set_up(p, c->nl, d.link.ifindex, d.name, false);
-	if (!rc)
-		rc = plan_routes(r, c, false, d.exists ? d.link.ifindex : 0, d.name, NULL,
-				 have_uplink ? &uplink : NULL, p);
 	if (!rc && addrs.n)
 		rc = op_addr_flush(p, c->nl, d.name, &addrs);
 	addr_set_free(&addrs);
