@@ -168,8 +168,13 @@ static int read_node(struct vif_request *r, struct xs_handle *xs, const char *no
 {
 	char path[XS_PATH_LEN + 32];
 
+	int rc;
+
 	snprintf(path, sizeof(path), "%s/%s", r->backend, node);
-	return xsw_read_opt(xs, path, buf, n, e);
+	rc = xsw_read_opt(xs, path, buf, n, e);
+	return rc == -E2BIG ? nm_fail(e, rc, "backend node %s: value too long (at most %zu bytes) or not text",
+				      node, n - 1)
+			    : rc;
 }
 
 /* Prefixes e's reason with where the value came from. */

@@ -10,6 +10,7 @@
 #include "hooks.h"
 #include "lock.h"
 #include "log.h"
+#include "parse.h"
 #include "request.h"
 #include "xs.h"
 
@@ -35,6 +36,26 @@ static bool udev_call_disabled(struct call *c, char **envp)
 	if (!udev || !*udev)
 		return false;
 	return xsw_open(&c->xs, &c->e) == 0 && xsw_exists(c->xs, DISABLE_UDEV_NODE);
+}
+
+/*
+ * A request refused before its backend was known (a bad command or
+ * argument) is still reported there when XENBUS_PATH itself is sound, so
+ * the toolstack sees why; never for what may have been a dry run.
+ */
+static void backend_from_env(struct call *c, int argc, char **argv, char **envp)
+{
+	const char *dry = env_get(envp, "XEN_NETMODES_DRY_RUN");
+	unsigned domid, devid;
+
+	if (c->r.backend[0] || (dry && *dry))
+		return;
+	for (int i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "--dry-run"))
+			return;
+	if (parse_xenbus_path(env_get(envp, "XENBUS_PATH"), c->r.backend, sizeof(c->r.backend), &domid,
+			      &devid, NULL) < 0)
+		c->r.backend[0] = '\0';
 }
 
 static void report_failure(struct call *c)
@@ -121,8 +142,10 @@ int vif_flow_run(const char *prog, vif_planner *planner, int argc, char **argv, 
 	log_init(prog);
 	if (udev_call_disabled(&c, envp))
 		rc = 0;
-	else if ((rc = run(&c, planner, argc, argv, envp)) < 0)
+	else if ((rc = run(&c, planner, argc, argv, envp)) < 0) {
+		backend_from_env(&c, argc, argv, envp);
 		report_failure(&c);
+	}
 	lock_release(&c.lock);
 	plan_free(&c.plan);
 	if (c.nl)

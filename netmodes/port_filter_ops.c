@@ -101,7 +101,7 @@ int plan_port_filter(struct plan *p, enum port_kind kind, const char *dev, bool 
 	if (!want)
 		return s.port && op_port_filter_clear(p, &s) < 0 ? nm_fail(e, -ENOMEM, "out of memory") : 0;
 	if (!mac && ips->n)
-		return nm_fail(e, -EINVAL, "the backend has no mac: cannot filter %s", dev);
+		return nm_fail(e, -EINVAL, "backend node mac is missing or empty: cannot filter %s", dev);
 	if (mac)
 		f.mac = *mac;
 	f.ips = *ips;

@@ -110,16 +110,7 @@ one_call "vif-bridge without ip" vif-bridge 2
 one_call "vif-route" vif-route 3
 one_call "vif-nat (derived address)" vif-nat 4
 
-# CPU time and peak RSS of one online, as the kernel accounts the process.
 hotplug vif-bridge 1 0 offline >/dev/null
-if [ -x /usr/bin/time ]; then
-	read -r u s rss < <(ip netns exec "$D0" env -i XENSTORED_PATH="$XENSTORED_PATH" \
-		XENBUS_PATH=backend/vif/1/0 vif=vif1.0 /usr/bin/time -f "%U %S %M" \
-		"$BUILD/xen-netmodes" vif-bridge online type_if=vif 2>&1 >/dev/null | tail -n 1)
-	row "vif-bridge online with ip, CPU user+system" \
-		"$(awk -v u="$u" -v s="$s" 'BEGIN { printf "%d", (u + s) * 1000000 }')" us
-	row "vif-bridge online with ip, peak RSS" "$rss" KiB
-fi
 if command -v valgrind >/dev/null; then
 	hotplug vif-bridge 1 0 offline >/dev/null
 	ip netns exec "$D0" env -i XENSTORED_PATH="$XENSTORED_PATH" XENBUS_PATH=backend/vif/1/0 vif=vif1.0 \
@@ -137,18 +128,24 @@ in_dom0() {
 }
 
 echo "# the floor: the same netlink messages from open sockets, and the process start"
-# Ours spawned straight from C in dom0 (no ip netns exec, no shell around it).
-read -r m p < <(in_dom0 XENBUS_PATH=backend/vif/1/0 vif=vif1.0 "$BUILD/bench/spawn" "$ROUNDS" \
+# Ours spawned straight from C in dom0 (no ip netns exec, no shell around it):
+# wall time, CPU time and peak RSS of each run.
+in_dom0 XENBUS_PATH=backend/vif/1/0 vif=vif1.0 "$BUILD/bench/spawn" "$ROUNDS" \
 	"$BUILD/xen-netmodes" vif-bridge online type_if=vif \
-	--then "$BUILD/xen-netmodes" vif-bridge offline type_if=vif | stats)
+	--then "$BUILD/xen-netmodes" vif-bridge offline type_if=vif >"$TMP/spawned"
+read -r m p < <(cut -d' ' -f1 "$TMP/spawned" | stats)
 ours=$m
 row "vif-bridge online with ip, spawned directly, median" "$m" us
 row "vif-bridge online with ip, spawned directly, p99" "$p" us
+read -r m _ < <(cut -d' ' -f2 "$TMP/spawned" | stats)
+row "vif-bridge online with ip, CPU user+system, median" "$m" us
+read -r m _ < <(cut -d' ' -f3 "$TMP/spawned" | stats)
+row "vif-bridge online with ip, peak RSS, median" "$m" KiB
 read -r floor _ < <(in_dom0 "$BUILD/bench/floor" vif1.0 xenbr0 "$ROUNDS" | stats)
 row "floor: its netlink messages from open sockets, median" "$floor" us
-read -r start _ < <(in_dom0 "$BUILD/bench/spawn" "$ROUNDS" "$BUILD/bench/floor" --noop | stats)
+read -r start _ < <(in_dom0 "$BUILD/bench/spawn" "$ROUNDS" "$BUILD/bench/floor" --noop | cut -d' ' -f1 | stats)
 row "process start (a minimal C program), median" "$start" us
-read -r ostart _ < <(in_dom0 "$BUILD/bench/spawn" "$ROUNDS" "$BUILD/xen-netmodes" --help | stats)
+read -r ostart _ < <(in_dom0 "$BUILD/bench/spawn" "$ROUNDS" "$BUILD/xen-netmodes" --help | cut -d' ' -f1 | stats)
 row "process start of xen-netmodes (its libraries loaded), median" "$ostart" us
 row "ours / (floor + process start)" \
 	"$(awk -v o="$ours" -v f="$floor" -v s="$start" 'BEGIN { printf "%.2f", (f + s) ? o / (f + s) : 0 }')" ratio

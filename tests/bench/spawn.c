@@ -1,8 +1,9 @@
 /*
  * The benchmark's process timer: runs a command ROUNDS times, each followed
- * by an untimed second command when one is given, and prints the first's
- * wall time in microseconds per line. Spawning from C keeps a shell's own
- * fork and wait out of the figure.
+ * by an untimed second command when one is given, and prints for the first,
+ * one line per run: its wall time and its CPU time (user + system) in
+ * microseconds, and its peak RSS in KiB, as the kernel accounts the child.
+ * Spawning from C keeps a shell's own fork and wait out of the figures.
  *   spawn ROUNDS CMD [ARGS...] [--then CMD2 [ARGS...]]
  * Both inherit the environment; their output goes to /dev/null. A command
  * that fails is reported on stderr.
@@ -12,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -26,7 +28,7 @@ static long long now_us(void)
 	return (long long)t.tv_sec * 1000000 + t.tv_nsec / 1000;
 }
 
-static void run(char **argv, posix_spawn_file_actions_t *fa)
+static void run(char **argv, posix_spawn_file_actions_t *fa, struct rusage *ru)
 {
 	pid_t pid;
 	int status;
@@ -35,8 +37,13 @@ static void run(char **argv, posix_spawn_file_actions_t *fa)
 		perror(argv[0]);
 		exit(1);
 	}
-	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status))
+	if (wait4(pid, &status, 0, ru) < 0 || !WIFEXITED(status) || WEXITSTATUS(status))
 		fprintf(stderr, "spawn: %s failed\n", argv[0]);
+}
+
+static long long tv_us(struct timeval t)
+{
+	return (long long)t.tv_sec * 1000000 + t.tv_usec;
 }
 
 int main(int argc, char **argv)
@@ -59,12 +66,14 @@ int main(int argc, char **argv)
 	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
 	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
 	for (int i = 0; i < rounds; i++) {
+		struct rusage ru;
 		long long t0 = now_us();
-		run(&argv[2], &fa);
-		printf("%lld\n", now_us() - t0);
+		run(&argv[2], &fa, &ru);
+		printf("%lld %lld %ld\n", now_us() - t0, tv_us(ru.ru_utime) + tv_us(ru.ru_stime),
+		       ru.ru_maxrss);
 		fflush(stdout);
 		if (then && *then)
-			run(then, &fa);
+			run(then, &fa, &ru);
 	}
 	posix_spawn_file_actions_destroy(&fa);
 	return 0;

@@ -113,9 +113,11 @@ static void test_prefix_list(void **state)
 	assert_int_equal(l.n, 0);
 	assert_int_equal(parse_prefix_list("  \t\n", &l, NULL), 0);
 	assert_int_equal(l.n, 0);
-	assert_int_equal(parse_prefix_list(" 10.0.0.1\t10.1.0.0/16\n2001:db8::/64  10.0.0.1 ", &l, NULL), 0);
+	assert_int_equal(parse_prefix_list(" 10.0.0.1\t10.1.0.0/16\n2001:db8::/64  ", &l, NULL), 0);
 	assert_string_equal(prefix_list_format(&l, buf, sizeof(buf)),
 			    "10.0.0.1/32 10.1.0.0/16 2001:db8::/64");
+	assert_int_equal(parse_prefix_list("10.0.0.1 10.0.0.1/32", &l, &e), -EINVAL);
+	assert_string_equal(e.msg, "invalid IP list: \"10.0.0.1/32\" is listed twice");
 	assert_int_equal(parse_prefix_list("10.0.0.1 10.0.0.x", &l, &e), -EINVAL);
 	assert_string_equal(e.msg, "invalid IP address \"10.0.0.x\"");
 	assert_int_equal(l.n, 3); /* untouched */

@@ -218,7 +218,7 @@ static void test_ip_without_mac_refused(void **state)
 	r.ips.n = 1;
 	r.ips.p[0] = (struct prefix){ .family = AF_INET, .len = 32 };
 	assert_string_equal(bridge_text(&r, -EINVAL),
-			    "the backend has no mac: cannot filter vif1.0");
+			    "backend node mac is missing or empty: cannot filter vif1.0");
 }
 
 /* Applying a plan for real, then planning again: nothing left but the frontend node. */

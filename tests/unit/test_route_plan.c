@@ -162,7 +162,7 @@ static void test_errors(void **state)
 	assert_string_equal(route_text(&r, -ENODEV), "device vif8.0 does not exist");
 	r = request(VIF_ONLINE, "vif1.0", "192.168.50.77/32");
 	r.has_mac = false;
-	assert_string_equal(route_text(&r, -EINVAL), "the backend has no mac: cannot filter vif1.0");
+	assert_string_equal(route_text(&r, -EINVAL), "backend node mac is missing or empty: cannot filter vif1.0");
 }
 
 static const char *network_text(enum network_command cmd, int expect_rc)
