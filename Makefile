@@ -28,13 +28,14 @@ CFLAGS += -DXEN_SCRIPT_DIR='"$(XEN_SCRIPT_DIR)"'
 LDLIBS += $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 
 # Loading shared libraries costs a hotplug more than its work: the release
-# build links libnl (whole, for the link types its constructors register),
-# libnftnl and libxenstore statically; libc and libmnl stay shared.
-# STATIC_DEPS=0 links them all shared. See docs/PERFORMANCE.md.
+# build links libnl, libnftnl and libxenstore statically (only the objects
+# it calls; a link's kind is read as a string, no libnl type module needed);
+# libc and libmnl stay shared. STATIC_DEPS=0 links them all shared. See
+# docs/PERFORMANCE.md.
 STATIC_DEPS ?= 1
 ifeq ($(STATIC_DEPS)$(SAN),1)
-LDLIBS := -Wl,-Bstatic -Wl,--whole-archive -lnl-route-3 -lnl-3 -Wl,--no-whole-archive \
-	-lnftnl -lxenstore -lxentoolcore -Wl,-Bdynamic -lmnl -lpthread
+LDLIBS := -Wl,-Bstatic -lnl-route-3 -lnl-3 -lnftnl -lxenstore -lxentoolcore -Wl,-Bdynamic \
+	-lmnl -lpthread
 endif
 
 # The test build: sanitizers, and the switch that lets a test fail step N of a plan.

@@ -197,7 +197,7 @@ int parse_prefix_list(const char *s, struct prefix_list *ret, struct nm_err *e)
 		for (size_t i = 0; i < l.n; i++)
 			dup = dup || prefix_equal(&l.p[i], &p);
 		if (dup)
-			return nm_fail(e, -EINVAL, "invalid IP list: %s is listed twice", Q(word, q));
+			return nm_fail(e, -EINVAL, "invalid IP list: \"%s\" is listed twice", Q(word, q));
 		if (l.n == MAX_PREFIXES)
 			return nm_fail(e, -EINVAL, "too many IP addresses: at most %d", MAX_PREFIXES);
 		l.p[l.n++] = p;

@@ -59,13 +59,16 @@ vifs() {
 	[ ${#args[@]} -eq 0 ] || xenstore-write "${args[@]}"
 }
 
-# call SCRIPT DOMID COMMAND: one hotplug as libxl makes it; prints its wall time in µs.
+# in_dom0 CMD...: CMD in dom0's namespace, with only what a hotplug gets.
+in_dom0() {
+	ip netns exec "$D0" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin XENSTORED_PATH="$XENSTORED_PATH" \
+		XEN_NETMODES_RUN_DIR="$XEN_NETMODES_RUN_DIR" ASAN_OPTIONS="${ASAN_OPTIONS:-}" "$@"
+}
+
+# call SCRIPT DOMID COMMAND: one hotplug, spawned from C in dom0; prints its wall time in µs.
 call() {
-	local t0 t1
-	t0=$(now_ns)
-	hotplug "$1" "$2" 0 "$3" >/dev/null 2>&1 || echo "call failed: $*" >&2
-	t1=$(now_ns)
-	echo $(((t1 - t0) / 1000))
+	in_dom0 XENBUS_PATH="backend/vif/$2/0" vif="vif$2.0" type_if=vif "$BUILD/bench/spawn" 1 \
+		"$BUILD/xen-netmodes" "$1" "$3" | cut -d' ' -f1
 }
 
 # stats: median and p99 of the numbers on stdin ("MEDIAN P99").
@@ -82,19 +85,33 @@ row() {
 	RESULTS+=("{\"name\": \"$1\", \"value\": $2, \"unit\": \"$3\"}")
 }
 
-# one_call NAME SCRIPT DOMID: online/offline ROUNDS times, median and p99 of each.
+# spawned DOMID FIRST SECOND: FIRST ROUNDS times, each followed by SECOND, spawned
+# straight from C inside dom0 (no ip netns exec, no shell around them), as the
+# backend of vifDOMID.0 with netdev=eth0; one "wall cpu rss" line per FIRST.
+spawned() {
+	in_dom0 XENBUS_PATH="backend/vif/$1/0" vif="vif$1.0" netdev=eth0 type_if=vif \
+		"$BUILD/bench/spawn" "$ROUNDS" $2 --then $3
+}
+
+# one_call NAME SCRIPT DOMID: online then offline, ROUNDS times: wall time (median,
+# p99), CPU time and peak RSS of each online, wall time of each offline.
 one_call() {
-	local on=() off=() i
-	for ((i = 0; i < ROUNDS; i++)); do
-		on+=("$(call "$2" "$3" online)")
-		off+=("$(call "$2" "$3" offline)")
-	done
-	read -r m p < <(printf '%s\n' "${on[@]}" | stats)
-	[ -n "${OURS[$2]:-}" ] || OURS[$2]=$m
+	local bin="$BUILD/xen-netmodes $2" m p
+	spawned "$3" "$bin online" "$bin offline" >"$TMP/on"
+	hotplug "$2" "$3" 0 online >/dev/null
+	spawned "$3" "$bin offline" "$bin online" >"$TMP/off"
+	hotplug "$2" "$3" 0 offline >/dev/null
+	read -r m p < <(cut -d' ' -f1 "$TMP/on" | stats)
+	OURS[$2]=$m
 	row "$1 online, median" "$m" us
 	row "$1 online, p99" "$p" us
-	read -r m p < <(printf '%s\n' "${off[@]}" | stats)
+	read -r m _ < <(cut -d' ' -f2 "$TMP/on" | stats)
+	row "$1 online, CPU user+system, median" "$m" us
+	read -r m _ < <(cut -d' ' -f3 "$TMP/on" | stats)
+	row "$1 online, peak RSS, median" "$m" KiB
+	read -r m p < <(cut -d' ' -f1 "$TMP/off" | stats)
 	row "$1 offline, median" "$m" us
+	row "$1 offline, p99" "$p" us
 }
 
 echo "# rig: dom0 namespace, bridge xenbr0, veth vifs, the xenstore fixture"
@@ -121,26 +138,7 @@ if command -v valgrind >/dev/null; then
 fi
 for r in 1 2 3 4; do hotplug vif-bridge "$r" 0 offline >/dev/null 2>&1 || true; done
 
-# in_dom0 CMD...: CMD in dom0's namespace, with only what a hotplug gets.
-in_dom0() {
-	ip netns exec "$D0" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin XENSTORED_PATH="$XENSTORED_PATH" \
-		XEN_NETMODES_RUN_DIR="$XEN_NETMODES_RUN_DIR" ASAN_OPTIONS="${ASAN_OPTIONS:-}" "$@"
-}
-
 echo "# the floor: the same netlink messages from open sockets, and the process start"
-# Ours spawned straight from C in dom0 (no ip netns exec, no shell around it):
-# wall time, CPU time and peak RSS of each run.
-in_dom0 XENBUS_PATH=backend/vif/1/0 vif=vif1.0 "$BUILD/bench/spawn" "$ROUNDS" \
-	"$BUILD/xen-netmodes" vif-bridge online type_if=vif \
-	--then "$BUILD/xen-netmodes" vif-bridge offline type_if=vif >"$TMP/spawned"
-read -r m p < <(cut -d' ' -f1 "$TMP/spawned" | stats)
-ours=$m
-row "vif-bridge online with ip, spawned directly, median" "$m" us
-row "vif-bridge online with ip, spawned directly, p99" "$p" us
-read -r m _ < <(cut -d' ' -f2 "$TMP/spawned" | stats)
-row "vif-bridge online with ip, CPU user+system, median" "$m" us
-read -r m _ < <(cut -d' ' -f3 "$TMP/spawned" | stats)
-row "vif-bridge online with ip, peak RSS, median" "$m" KiB
 read -r floor _ < <(in_dom0 "$BUILD/bench/floor" vif1.0 xenbr0 "$ROUNDS" | stats)
 row "floor: its netlink messages from open sockets, median" "$floor" us
 read -r start _ < <(in_dom0 "$BUILD/bench/spawn" "$ROUNDS" "$BUILD/bench/floor" --noop | cut -d' ' -f1 | stats)
@@ -148,7 +146,7 @@ row "process start (a minimal C program), median" "$start" us
 read -r ostart _ < <(in_dom0 "$BUILD/bench/spawn" "$ROUNDS" "$BUILD/xen-netmodes" --help | cut -d' ' -f1 | stats)
 row "process start of xen-netmodes (its libraries loaded), median" "$ostart" us
 row "ours / (floor + process start)" \
-	"$(awk -v o="$ours" -v f="$floor" -v s="$start" 'BEGIN { printf "%.2f", (f + s) ? o / (f + s) : 0 }')" ratio
+	"$(awk -v o="${OURS[vif-bridge]}" -v f="$floor" -v s="$start" 'BEGIN { printf "%.2f", (f + s) ? o / (f + s) : 0 }')" ratio
 
 if [ -x /etc/xen/scripts/vif-bridge ] && [ "$SMOKE" != --smoke ]; then
 	echo "# Debian's shell scripts on the same rig"
@@ -156,17 +154,8 @@ if [ -x /etc/xen/scripts/vif-bridge ] && [ "$SMOKE" != --smoke ]; then
 	cp -a /etc/xen/scripts/. "$TMP/debian/"
 	for mode in vif-bridge:1 vif-route:3 vif-nat:4; do
 		script=${mode%:*} d=${mode#*:}
-		deb=()
-		for ((i = 0; i < ROUNDS; i++)); do
-			for c in online offline; do
-				t0=$(now_ns)
-				in_dom0 XENBUS_PATH=backend/vif/$d/0 vif=vif$d.0 netdev=eth0 \
-					"$TMP/debian/$script" "$c" type_if=vif >/dev/null 2>&1 || true
-				t1=$(now_ns)
-				[ $c = online ] && deb+=($(((t1 - t0) / 1000)))
-			done
-		done
-		read -r m p < <(printf '%s\n' "${deb[@]}" | stats)
+		spawned "$d" "$TMP/debian/$script online" "$TMP/debian/$script offline" 2>/dev/null >"$TMP/deb"
+		read -r m p < <(cut -d' ' -f1 "$TMP/deb" | stats)
 		row "Debian's $script online, median" "$m" us
 		row "Debian's $script / ours" \
 			"$(awk -v a="$m" -v b="${OURS[$script]}" 'BEGIN { printf "%.1f", b ? a / b : 0 }')" ratio
