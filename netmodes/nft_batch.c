@@ -14,8 +14,11 @@
 #include <linux/netfilter/nf_tables.h>
 #include <linux/netfilter/nfnetlink.h>
 
-/* Enough for a table setup plus one port's chain, rules and element, many times over. */
-#define BATCH_BUF_SIZE ((size_t)256 * 1024)
+/*
+ * A table setup and one port's elements take under 16 KiB; more is refused
+ * as too large. Small enough to come from the heap, not a fresh mapping.
+ */
+#define BATCH_BUF_SIZE ((size_t)32 * 1024)
 
 /* Sequence numbers of the process, unique across its batches and GETs. */
 static uint32_t seq_next;

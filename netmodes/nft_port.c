@@ -42,7 +42,7 @@ static bool ifname_ok(const char *s)
 	return true;
 }
 
-static int check_filter(const struct port_filter *f, struct nm_err *e)
+int nft_port_check(const struct port_filter *f, struct nm_err *e)
 {
 	if (f->kind != PORT_BRIDGED && f->kind != PORT_ROUTED)
 		return nm_fail(e, -EINVAL, "unknown kind of port");
@@ -404,30 +404,45 @@ static int send_port(enum port_kind kind, const struct port_filter *f, const str
 	return rc;
 }
 
-/* The retry covers another call creating the table first, since the query. */
+int nft_port_change(enum port_kind kind, const char *ifname, const struct port_filter *f,
+		    const struct port_state *s, struct nm_err *e)
+{
+	const char *failed = NULL;
+	struct port_state *now;
+	int rc;
+
+	if (f ? nft_port_matches(s, f) : !s->port)
+		return 0;
+	rc = send_port(kind, f, s, &failed, e);
+	if (rc != -EEXIST || !failed || strcmp(failed, "add table"))
+		return rc;
+	/* Another call created the table since s was read: read again, once. */
+	if (!(now = malloc(sizeof(*now))))
+		return nm_fail(e, -ENOMEM, "out of memory");
+	if ((rc = nft_port_query(kind, ifname, now, e)) == 0 &&
+	    !(f ? nft_port_matches(now, f) : !now->port))
+		rc = send_port(kind, f, now, &failed, e);
+	free(now);
+	return rc;
+}
+
 static int port_update(enum port_kind kind, const char *ifname, const struct port_filter *f,
 		       struct nm_err *e)
 {
-	const char *failed = NULL;
 	struct port_state *s = malloc(sizeof(*s));
 	int rc;
 
 	if (!s)
 		return nm_fail(e, -ENOMEM, "out of memory");
-	if ((rc = nft_port_query(kind, ifname, s, e)) < 0 || (f ? nft_port_matches(s, f) : !s->port))
-		goto out;
-	rc = send_port(kind, f, s, &failed, e);
-	if (rc == -EEXIST && failed && !strcmp(failed, "add table") &&
-	    (rc = nft_port_query(kind, ifname, s, e)) == 0 && !(f ? nft_port_matches(s, f) : !s->port))
-		rc = send_port(kind, f, s, &failed, e);
-out:
+	if ((rc = nft_port_query(kind, ifname, s, e)) == 0)
+		rc = nft_port_change(kind, ifname, f, s, e);
 	free(s);
 	return rc;
 }
 
 int nft_port_set(const struct port_filter *f, struct nm_err *e)
 {
-	int rc = check_filter(f, e);
+	int rc = nft_port_check(f, e);
 
 	return rc < 0 ? rc : port_update(f->kind, f->ifname, f, e);
 }

@@ -50,6 +50,9 @@ struct port_state {
 int nft_port_query(enum port_kind kind, const char *ifname, struct port_state *ret,
 		   struct nm_err *e);
 
+/* Whether f can be installed (kind, name, addresses). Returns 0 or -EINVAL with e set. */
+int nft_port_check(const struct port_filter *f, struct nm_err *e);
+
 /* Whether the filter in place (s) is exactly f. */
 bool nft_port_matches(const struct port_state *s, const struct port_filter *f);
 
@@ -63,6 +66,14 @@ int nft_port_set(const struct port_filter *f, struct nm_err *e);
 
 /* Removes ifname's elements in one batch; 0 when it had none. */
 int nft_port_clear(enum port_kind kind, const char *ifname, struct nm_err *e);
+
+/*
+ * As nft_port_set (f) or nft_port_clear (f NULL), from state s already read
+ * by nft_port_query: no second query unless another call created the table
+ * meanwhile. Calls for one port are serialised by the caller.
+ */
+int nft_port_change(enum port_kind kind, const char *ifname, const struct port_filter *f,
+		    const struct port_state *s, struct nm_err *e);
 
 /*
  * Print what nft_port_set / nft_port_clear would do given state s, in nft(8)

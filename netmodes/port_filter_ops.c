@@ -9,11 +9,13 @@ struct port_filter_op {
 	struct port_state before;
 };
 
+/* The state read when planning still holds: the call holds the vif's lock. */
 static int set_apply(struct op *op, struct nm_err *e)
 {
 	struct port_filter_op *o = op->data;
+	int rc = nft_port_check(&o->f, e);
 
-	return nft_port_set(&o->f, e);
+	return rc < 0 ? rc : nft_port_change(o->f.kind, o->f.ifname, &o->f, &o->before, e);
 }
 
 /* Back to what was there: the replaced filter, or none. */
@@ -36,7 +38,7 @@ static int clear_apply(struct op *op, struct nm_err *e)
 {
 	struct port_filter_op *o = op->data;
 
-	return nft_port_clear(o->f.kind, o->f.ifname, e);
+	return nft_port_change(o->f.kind, o->f.ifname, NULL, &o->before, e);
 }
 
 static int clear_undo(struct op *op, struct nm_err *e)
