@@ -27,6 +27,7 @@ struct vif_view {
 	char master[IFNAMSIZ];
 	char addrs[1024], routes[1024];
 	bool filtered;
+	bool filter_damaged;
 	char filter_mac[MAC_STR_LEN];
 	char filter_ips[1024];
 };
@@ -87,6 +88,7 @@ static void kernel_view(struct nl_sock *sk, struct vif_view *v)
 			   NULL) == 0 && ps.port) {
 		char mac[MAC_STR_LEN];
 		v->filtered = true;
+		v->filter_damaged = ps.damaged;
 		if (ps.filter.ips.n)
 			snprintf(v->filter_mac, sizeof(v->filter_mac), "%s", mac_format(&ps.filter.mac, mac));
 		prefix_list_format(&ps.filter.ips, v->filter_ips, sizeof(v->filter_ips));
@@ -108,6 +110,8 @@ static void print_text(const struct vif_view *v, FILE *out)
 		v->routes[0] ? v->routes : "-");
 	if (!v->filtered)
 		fprintf(out, "  anti-spoofing: none\n");
+	else if (v->filter_damaged)
+		fprintf(out, "  anti-spoofing: damaged records (the next online repairs them)\n");
 	else if (v->filter_mac[0])
 		fprintf(out, "  anti-spoofing: mac %s, ip %s\n", v->filter_mac, v->filter_ips);
 	else

@@ -64,7 +64,7 @@ uint32_t nft_seq(uint32_t count);
 typedef int (*nft_reply_cb)(const struct nlmsghdr *h, void *data);
 
 /*
- * Sends one GET request h (built with NLM_F_ACK, never a dump) and passes
+ * Sends one GET request h (built with NLM_F_ACK; a dump only to repair) and passes
  * each object of the reply to cb (may be NULL). Returns 1 when the kernel
  * had it, 0 when it said ENOENT, or -errno with e set.
  */

@@ -290,14 +290,6 @@ static int parse_record(const char *text, struct port_filter *f, bool first)
 	return 0;
 }
 
-static int damaged(enum port_kind kind, const char *ifname, struct nm_err *e)
-{
-	return nm_fail(e, -EBADMSG,
-		       "the anti-spoofing records of %s in table %s %s are damaged (edited by hand?): "
-		       "delete that table to start afresh",
-		       ifname, port_family_of(kind)->name, NFT_TABLE_NAME);
-}
-
 /* Reads the port's nrec records back into f. */
 static int read_records(enum port_kind kind, const char *ifname, unsigned nrec,
 			struct port_filter *f, struct nm_err *e)
@@ -318,9 +310,7 @@ static int read_records(enum port_kind kind, const char *ifname, unsigned nrec,
 out:
 	free(keys);
 	free(r);
-	if (rc == -ENOMEM)
-		return nm_fail(e, rc, "out of memory");
-	return rc == -EBADMSG ? damaged(kind, ifname, e) : rc;
+	return rc == -ENOMEM ? nm_fail(e, rc, "out of memory") : rc;
 }
 
 int nft_port_query(enum port_kind kind, const char *ifname, struct port_state *ret,
@@ -348,8 +338,83 @@ int nft_port_query(enum port_kind kind, const char *ifname, struct port_state *r
 	ret->table = ret->port = true;
 	if (r.n != 1 || sscanf(r.comments[0], "%u records%n", &nrec, &end) != 1 ||
 	    r.comments[0][end] || nrec > 1 + MAX_PREFIXES || nrec == 1)
-		return damaged(kind, ifname, e);
-	return nrec ? read_records(kind, ifname, nrec, &ret->filter, e) : 0;
+		rc = -EBADMSG;
+	else
+		rc = nrec ? read_records(kind, ifname, nrec, &ret->filter, e) : 0;
+	ret->damaged = rc == -EBADMSG;
+	return ret->damaged ? 0 : rc;
+}
+
+/* Repairing a port whose records are damaged */
+
+struct dump_state {
+	enum port_set set;
+	const uint8_t *name; /* IFNAMSIZ bytes, zero padded */
+	struct port_elem *out;
+	size_t n, max;
+};
+
+static int dump_cb(const struct nlmsghdr *h, void *data)
+{
+	struct dump_state *d = data;
+	struct nftnl_set *s = nftnl_set_alloc();
+	struct nftnl_set_elems_iter *it;
+	struct nftnl_set_elem *el;
+
+	if (!s)
+		return MNL_CB_ERROR;
+	if (nftnl_set_elems_nlmsg_parse(h, s) < 0 || !(it = nftnl_set_elems_iter_create(s))) {
+		nftnl_set_free(s);
+		return MNL_CB_ERROR;
+	}
+	for (el = nftnl_set_elems_iter_next(it); el; el = nftnl_set_elems_iter_next(it)) {
+		uint32_t len = 0, len_end = 0;
+		const void *key = nftnl_set_elem_get(el, NFTNL_SET_ELEM_KEY, &len);
+		const void *end = nftnl_set_elem_get(el, NFTNL_SET_ELEM_KEY_END, &len_end);
+		struct port_elem *pe;
+		if (!key || len < IFNAMSIZ || len > KEY_MAX || len_end > KEY_MAX ||
+		    memcmp(key, d->name, IFNAMSIZ) || d->n == d->max)
+			continue;
+		pe = &d->out[d->n++];
+		memset(pe, 0, sizeof(*pe));
+		pe->set = d->set;
+		memcpy(pe->key, key, len);
+		if (end)
+			memcpy(pe->key_end, end, len_end);
+	}
+	nftnl_set_elems_iter_destroy(it);
+	nftnl_set_free(s);
+	return MNL_CB_OK;
+}
+
+/*
+ * Every element keyed by ifname, found by listing each set: the one place
+ * that lists, and only to repair what someone damaged by hand.
+ */
+static int dump_port_elems(enum port_kind kind, const char *ifname, struct port_elem *out,
+			   size_t max, size_t *ret_n, struct nm_err *e)
+{
+	struct port_elem name;
+	struct dump_state d = { .name = elem_new(&name, SET_PORTS, ifname)->key, .out = out, .max = max };
+	char buf[256];
+	int rc = 0;
+
+	for (int set = 0; set < PORT_SETS && rc >= 0; set++) {
+		struct nftnl_set *s = nftnl_set_alloc();
+		struct nlmsghdr *h;
+		if (!s)
+			return nm_fail(e, -ENOMEM, "out of memory");
+		nftnl_set_set_str(s, NFTNL_SET_TABLE, NFT_TABLE_NAME);
+		nftnl_set_set_str(s, NFTNL_SET_NAME, port_sets[set].name);
+		h = nftnl_nlmsg_build_hdr(memset(buf, 0, sizeof(buf)), NFT_MSG_GETSETELEM,
+					  port_family_of(kind)->family, NLM_F_DUMP | NLM_F_ACK, nft_seq(1));
+		nftnl_set_elems_nlmsg_build_payload(h, s);
+		nftnl_set_free(s);
+		d.set = (enum port_set)set;
+		rc = nft_get(h, dump_cb, &d, e);
+	}
+	*ret_n = d.n;
+	return rc < 0 ? rc : 0;
 }
 
 static bool prefix_eq(const struct prefix *a, const struct prefix *b)
@@ -362,7 +427,7 @@ bool nft_port_matches(const struct port_state *s, const struct port_filter *f)
 {
 	const struct port_filter *g = &s->filter;
 
-	if (!s->port || g->ips.n != f->ips.n || (f->ips.n && memcmp(&g->mac, &f->mac, sizeof(f->mac))))
+	if (!s->port || s->damaged || g->ips.n != f->ips.n || (f->ips.n && memcmp(&g->mac, &f->mac, sizeof(f->mac))))
 		return false;
 	for (size_t i = 0; i < f->ips.n; i++)
 		if (!prefix_eq(&g->ips.p[i], &f->ips.p[i]))
@@ -388,16 +453,20 @@ static int send_port(enum port_kind kind, const struct port_filter *f, const str
 	if (f && !s->table)
 		rc = port_rules_batch(&b, kind);
 	if (!rc && s->port) {
-		n_old = port_elems(&s->filter, els);
-		rc = batch_elems(&b, kind, els, n_old, false);
+		if (s->damaged)
+			rc = dump_port_elems(kind, s->filter.ifname, els, MAX_ELEMS, &n_old, e);
+		else
+			n_old = port_elems(&s->filter, els);
+		if (!rc)
+			rc = batch_elems(&b, kind, els, n_old, false);
 	}
 	if (!rc && f) {
 		n_new = port_elems(f, els + n_old);
 		rc = batch_elems(&b, kind, els + n_old, n_new, true);
 	}
-	if (rc < 0)
+	if (rc == -ENOMEM)
 		nm_fail(e, rc, "out of memory");
-	else
+	if (!rc)
 		rc = nft_batch_send(&b, failed, e);
 	nft_batch_free(&b);
 	free(els);
@@ -474,7 +543,11 @@ static void describe_elems(const struct port_filter *f, const char *verb, bool c
 
 void nft_port_describe_clear(const struct port_state *s, FILE *out)
 {
-	if (s->port)
+	if (s->port && s->damaged)
+		fprintf(out, "# the anti-spoofing records of %s are damaged: every element keyed "
+			     "\"%s\" goes, found by listing the sets\n",
+			s->filter.ifname, s->filter.ifname);
+	else if (s->port)
 		describe_elems(&s->filter, "delete", false, out);
 }
 

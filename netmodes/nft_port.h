@@ -40,12 +40,14 @@ struct port_filter {
 struct port_state {
 	bool table;		  /* the table exists */
 	bool port;		  /* the port is filtered */
+	bool damaged;		  /* its records are incomplete (edited by hand): filter unknown */
 	struct port_filter filter; /* its filter, read back from its records (when port) */
 };
 
 /*
- * Read-only: two single-element GETs at most, never a dump. Returns 0, or a
- * negative errno with e set (-EBADMSG when the port's records are damaged).
+ * Read-only: two single-element GETs at most, never a dump. Damaged records
+ * (someone deleted or edited elements by hand) read as damaged, which a
+ * change repairs. Returns 0, or a negative errno with e set.
  */
 int nft_port_query(enum port_kind kind, const char *ifname, struct port_state *ret,
 		   struct nm_err *e);

@@ -23,6 +23,9 @@ static int set_undo(struct op *op, struct nm_err *e)
 {
 	struct port_filter_op *o = op->data;
 
+	/* damaged records told nothing to restore: the new filter, which filters, stays */
+	if (o->before.port && o->before.damaged)
+		return 0;
 	return o->before.port ? nft_port_set(&o->before.filter, e)
 			      : nft_port_clear(o->f.kind, o->f.ifname, e);
 }
@@ -45,7 +48,7 @@ static int clear_undo(struct op *op, struct nm_err *e)
 {
 	struct port_filter_op *o = op->data;
 
-	return nft_port_set(&o->before.filter, e);
+	return o->before.damaged ? 0 : nft_port_set(&o->before.filter, e);
 }
 
 static void clear_describe(const struct op *op, FILE *out)

@@ -50,6 +50,10 @@ int rt_open(struct nl_sock **ret, struct nm_err *e)
 	(void)setsockopt(nl_socket_get_fd(sk), SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
 	(void)setsockopt(nl_socket_get_fd(sk), SOL_NETLINK, NETLINK_GET_STRICT_CHK, &one,
 			 sizeof(one));
+	/* One read per reply instead of a peek for its size first: a buffer that fits
+	 * any reply a call asks for (single objects, the odd short dump) does it. */
+	nl_socket_disable_msg_peek(sk);
+	(void)nl_socket_set_msg_buf_size(sk, 32768);
 	*ret = sk;
 	return 0;
 }

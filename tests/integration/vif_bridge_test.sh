@@ -122,6 +122,51 @@ in_ns "$G1" ip neigh flush dev eth0
 check "guest 1 passes again with its own MAC" ping_ok "$G1" 10.77.0.12
 check "drop counters counted the spoofed packets" dropped bridge
 
+echo "# guest isolation: what a hostile guest sends never reaches the others"
+SEND="$(dirname "$0")/../tools/send_packet.py"
+# a gratuitous ARP claiming dom0's address (after the entry's locktime, so it could change it)
+check "guest 2 knows dom0" ping_ok "$G2" 10.77.0.1
+dom0_mac=$(ip -n "$D0" -o link show $BR | grep -o 'link/ether [0-9a-f:]*' | cut -d' ' -f2)
+sleep 1.1
+arp_drops_before=$(in_ns "$D0" nft list chain bridge xen-netmodes prerouting | grep 'arp counter' | grep -o 'packets [0-9]*' | cut -d' ' -f2)
+in_ns "$G1" python3 "$SEND" garp eth0 10.77.0.1
+sleep 0.2
+check "a gratuitous ARP for dom0's address does not reach guest 2" grep -q "lladdr $dom0_mac" \
+	<<<"$(in_ns "$G2" ip neigh show 10.77.0.1)"
+check "and is counted as dropped" test "$(in_ns "$D0" nft list chain bridge xen-netmodes prerouting |
+	grep 'arp counter' | grep -o 'packets [0-9]*' | cut -d' ' -f2)" -gt "$arp_drops_before"
+# router advertisements: an unfiltered guest's reach guest 1, guest 1's reach no one
+in_ns "$D0" sysctl -qw net.ipv6.conf.$BR.accept_ra=0 # dom0 is not the subject here
+in_ns "$G1" sysctl -qw net.ipv6.conf.eth0.accept_ra=2
+in_ns "$G2" sysctl -qw net.ipv6.conf.eth0.accept_ra=2
+in_ns "$G2" python3 "$SEND" ra eth0
+sleep 0.3
+check "control: an RA from guest 2 (no filter) gives guest 1 a default route" grep -q "default via fe80" \
+	<<<"$(in_ns "$G1" ip -6 route show default)"
+in_ns "$G1" python3 "$SEND" ra eth0
+sleep 0.3
+check_eq "an RA from guest 1 gives guest 2 no route" "" "$(in_ns "$G2" ip -6 route show default)"
+in_ns "$G1" ip -6 route flush default
+# DHCP server replies (UDP source port 67) toward another guest
+in_ns "$G2" nft -f - <<'EOF2'
+table ip watch {
+	chain input {
+		type filter hook input priority 0;
+		udp dport 68 counter
+	}
+}
+EOF2
+dhcp_seen() {
+	in_ns "$G2" nft list chain ip watch input | grep -o 'packets [0-9]*' | cut -d' ' -f2
+}
+in_ns "$G1" python3 "$SEND" udp 1067 10.77.0.12 68
+sleep 0.2
+check_eq "control: a datagram from another port reaches guest 2's port 68" 1 "$(dhcp_seen)"
+in_ns "$G1" python3 "$SEND" udp 67 10.77.0.12 68
+sleep 0.2
+check_eq "a DHCP server reply from guest 1 does not" 1 "$(dhcp_seen)"
+in_ns "$G2" nft delete table ip watch
+
 echo "# no program started (no hooks installed)"
 hotplug vif-bridge 2 0 offline >/dev/null
 # LeakSanitizer cannot run under ptrace.
@@ -143,6 +188,21 @@ state=$(host_state)
 check "online again succeeds" hotplug vif-bridge 1 0 online
 check_eq "online again changes nothing" "$state" "$(host_state)"
 check "guest 1 still pings guest 2" ping_ok "$G1" 10.77.0.12
+
+echo "# repair: what an administrator deleted, the next online puts back"
+in_ns "$D0" nft delete table bridge xen-netmodes
+check "online after the table was deleted" hotplug vif-bridge 1 0 online
+check "vif1.0 filtered again" port_filtered bridge vif1.0
+in_ns "$D0" nft delete element bridge xen-netmodes records '{ "vif1.0" . 1 }'
+in_ns "$D0" nft delete element bridge xen-netmodes addrs6 '{ "vif1.0" . fd77::11 }'
+check "online after two of its elements were deleted" hotplug vif-bridge 1 0 online
+check_eq "all its elements are back" '"vif1.0" comment "3 records"
+"vif1.0" . 00:16:3e:00:00:01
+"vif1.0" . 10.77.0.11
+"vif1.0" . fd77::11
+"vif1.0" . 0x00000000 comment "mac 00:16:3e:00:00:01"
+"vif1.0" . 0x00000001 comment "ip 10.77.0.11/32"
+"vif1.0" . 0x00000002 comment "ip fd77::11/128"' "$(port_elements bridge vif1.0)"
 
 echo "# offline"
 check "vif1.0 offline" hotplug vif-bridge 1 0 offline
@@ -260,6 +320,9 @@ check_eq "a changed ip replaces the elements" '"vif9.0" comment "2 records"
 "vif9.0" . 0x00000001 comment "ip 10.77.0.19/32"' "$(port_elements bridge vif9.0)"
 in_ns "$G2" ip neigh flush dev eth0
 check "the new address passes" ping_ok "$G9" -I 10.77.0.19 10.77.0.12
+in_ns "$G9" ip addr add fd77::19/64 dev eth0 nodad
+check_fails "with IPv4 only configured, an IPv6 source is dropped" ping_ok "$G9" -I fd77::19 fd77::12
+in_ns "$G9" ip addr del fd77::19/64 dev eth0
 check_fails "the old prefix no longer does" ping_ok "$G9" -I 10.77.0.190 10.77.0.12
 every_step_fails vif-bridge 9 0 offline
 check_eq "offline leaves none of its elements" "" "$(port_elements bridge vif9.0)"

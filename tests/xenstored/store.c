@@ -41,11 +41,42 @@ static void node_free(struct node *n)
 	while (n) {
 		struct node *next = n->next;
 		node_free(n->child);
+		free(n->buckets);
 		free(n->name);
 		free(n->value);
 		free(n->perms);
 		free(n);
 		n = next;
+	}
+}
+
+#define INDEX_MIN 16 /* children before a node gets an index */
+
+static size_t name_hash(const char *name, size_t len)
+{
+	size_t h = 2166136261u;
+
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char)name[i]) * 16777619u;
+	return h;
+}
+
+/* (Re)builds n's index with room for twice its children; without memory, n goes unindexed. */
+static void index_build(struct node *n)
+{
+	size_t size = INDEX_MIN;
+
+	while (size < 2 * n->nchildren)
+		size *= 2;
+	free(n->buckets);
+	n->nbuckets = 0;
+	if (!(n->buckets = calloc(size, sizeof(*n->buckets))))
+		return;
+	n->nbuckets = size;
+	for (struct node *c = n->child; c; c = c->next) {
+		struct node **b = &n->buckets[name_hash(c->name, strlen(c->name)) & (size - 1)];
+		c->hnext = *b;
+		*b = c;
 	}
 }
 
@@ -58,13 +89,38 @@ static void node_link(struct node *parent, struct node *n)
 		at = &(*at)->next;
 	n->next = *at;
 	*at = n;
+	if (++parent->nchildren >= INDEX_MIN && parent->nchildren * 2 > parent->nbuckets) {
+		index_build(parent);
+	} else if (parent->buckets) {
+		struct node **b =
+			&parent->buckets[name_hash(n->name, strlen(n->name)) & (parent->nbuckets - 1)];
+		n->hnext = *b;
+		*b = n;
+	}
+}
+
+static void node_unlink(struct node *n)
+{
+	struct node *parent = n->parent, **at;
+
+	for (at = &parent->child; *at != n; at = &(*at)->next)
+		;
+	*at = n->next;
+	n->next = NULL;
+	parent->nchildren--;
+	if (parent->buckets) {
+		at = &parent->buckets[name_hash(n->name, strlen(n->name)) & (parent->nbuckets - 1)];
+		while (*at != n)
+			at = &(*at)->hnext;
+		*at = n->hnext;
+	}
 }
 
 static struct node *child_named(const struct node *n, const char *name, size_t len)
 {
-	struct node *c;
+	struct node *c = n->buckets ? n->buckets[name_hash(name, len) & (n->nbuckets - 1)] : n->child;
 
-	for (c = n->child; c; c = c->next)
+	for (; c; c = n->buckets ? c->hnext : c->next)
 		if (strlen(c->name) == len && !strncmp(c->name, name, len))
 			break;
 	return c;
@@ -140,7 +196,10 @@ static struct node *node_clone(const struct node *n, struct node *parent)
 			return NULL;
 		}
 		tail = &(*tail)->next;
+		c->nchildren++;
 	}
+	if (c->nchildren >= INDEX_MIN)
+		index_build(c);
 	return c;
 }
 
@@ -198,7 +257,7 @@ int store_mkdir(struct store *s, const char *path)
 
 int store_rm(struct store *s, const char *path)
 {
-	struct node *n = store_find(s, path), **at;
+	struct node *n = store_find(s, path);
 	char parent[4096];
 	const char *slash;
 
@@ -209,10 +268,7 @@ int store_rm(struct store *s, const char *path)
 	}
 	if (!n->parent)
 		return -EINVAL;
-	for (at = &n->parent->child; *at != n; at = &(*at)->next)
-		;
-	*at = n->next;
-	n->next = NULL;
+	node_unlink(n);
 	node_free(n);
 	s->generation++;
 	return 0;

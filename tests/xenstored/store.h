@@ -13,6 +13,10 @@ struct node {
 	char *perms;	/* NUL-separated entries, perms_len bytes */
 	size_t perms_len;
 	struct node *parent, *child, *next;
+	/* Past a few children, an index by name: a host's thousands of domains
+	 * must not make every lookup walk them all. */
+	struct node **buckets, *hnext;
+	size_t nbuckets, nchildren;
 };
 
 struct store {

@@ -1,0 +1,71 @@
+#!/bin/bash
+# SIGKILL at random points of online and offline: whatever a killed call left
+# half done, the next online converges to exactly the online state and the
+# next offline to exactly the state before, with nothing leaked.
+TEST_NAME="kill"
+. "$(dirname "$0")/lib.sh"
+
+ROUNDS=${KILL_ROUNDS:-25}
+BR=xenbr0
+make_dom0 $BR 10.77.0.1
+# A port that stays, so the bridge's carrier does not come and go with vif1.0's.
+ip -n "$D0" link add keep0 type veth peer name keep1
+ip -n "$D0" link set keep0 master $BR up
+ip -n "$D0" link set keep1 up
+make_guest 1 0 00:16:3e:00:00:01 10.77.0.11/24
+xs_vif 1 0 00:16:3e:00:00:01 bridge=$BR "ip=10.77.0.11 fd77::11"
+be=$(be_path 1 0)
+
+# The state, less the hotplug-status an interrupted call may not have written.
+state() {
+	host_state
+	xs_state | grep -v "^$be/hotplug-status"
+	{ find "$XEN_NETMODES_RUN_DIR" -type f 2>/dev/null || true; } | sort
+}
+
+# same_host_state_as STATE: state() is STATE, or becomes it within 3 s (a link
+# brought back up gets its IPv6 link-local address from the kernel, later).
+same_host_state_as() {
+	local i
+	for ((i = 0; i < 30; i++)); do
+		[ "$1" == "$(state)" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# Reference states, from calls left to finish (after a first cycle: the
+# table, once created, stays; the bridge's carrier follows its first port).
+hotplug vif-bridge 1 0 online >/dev/null
+hotplug vif-bridge 1 0 offline >/dev/null
+sleep 0.5
+offline_state=$(state)
+hotplug vif-bridge 1 0 online >/dev/null
+sleep 0.5
+online_state=$(state)
+hotplug vif-bridge 1 0 offline >/dev/null
+check "online then offline leaves the host as it was" same_host_state_as "$offline_state"
+
+# killed COMMAND: starts the call and kills it after a random 0-40 ms (its whole span).
+killed() {
+	hotplug vif-bridge 1 0 "$1" >/dev/null 2>&1 &
+	local pid=$!
+	sleep "$(printf "0.%03d" $((RANDOM % 40)))"
+	kill -9 "$pid" 2>/dev/null || true
+	wait "$pid" 2>/dev/null || true
+}
+
+bad_on=0 bad_off=0
+for ((i = 0; i < ROUNDS; i++)); do
+	killed online
+	hotplug vif-bridge 1 0 online >/dev/null 2>&1 || true
+	same_host_state_as "$online_state" || { bad_on=$((bad_on + 1)); diff <(echo "$online_state") <(state) | head -n 6 | sed 's/^/#   /'; }
+	killed offline
+	hotplug vif-bridge 1 0 offline >/dev/null 2>&1 || true
+	same_host_state_as "$offline_state" || { bad_off=$((bad_off + 1)); diff <(echo "$offline_state") <(state) | head -n 6 | sed 's/^/#   /'; }
+done
+check_eq "$ROUNDS onlines killed at random: the next online converges every time" 0 "$bad_on"
+check_eq "$ROUNDS offlines killed at random: the next offline converges every time" 0 "$bad_off"
+check_eq "no lock file left behind" "" "$(ls /var/run/xen-hotplug/ 2>/dev/null | grep 'vif1\.0' || true)"
+
+finish
