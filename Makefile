@@ -120,7 +120,7 @@ check: deps
 
 # memcheck needs a build without the sanitizers.
 valgrind: deps
-	$(Q)$(MAKE) --no-print-directory $(UNIT_TESTS)
+	$(Q)$(MAKE) --no-print-directory $(UNIT_TESTS) all $(BUILD)/xs-fixture
 	$(Q)tests/valgrind.sh $(BUILD)
 
 check-run: tests
@@ -137,6 +137,7 @@ deps:
 bench: deps
 	$(Q)tests/deps.sh valgrind time xen-utils-common iptables bridge-utils
 	$(Q)$(MAKE) --no-print-directory all $(BUILD)/xs-fixture $(BENCH_TOOLS)
+	$(Q)$(MAKE) --no-print-directory BUILD=$(BUILD)/shared STATIC_DEPS=0 all
 	$(Q)tests/bench/bench.sh $(BUILD)
 
 # install-scripts puts the applets in place of Xen's scripts, keeping each

@@ -37,7 +37,7 @@ uint32_t nft_seq(uint32_t count)
 int nft_batch_init(struct nft_batch *b)
 {
 	memset(b, 0, sizeof(*b));
-	b->buf = malloc(2 * BATCH_BUF_SIZE);
+	b->buf = calloc(2, BATCH_BUF_SIZE); /* zeroed: the builders leave padding as they find it */
 	if (!b->buf)
 		return -ENOMEM;
 	/* mnl batches want twice the page they fill: a message may spill past the limit */

@@ -145,6 +145,14 @@ read -r start _ < <(in_dom0 "$BUILD/bench/spawn" "$ROUNDS" "$BUILD/bench/floor" 
 row "process start (a minimal C program), median" "$start" us
 read -r ostart _ < <(in_dom0 "$BUILD/bench/spawn" "$ROUNDS" "$BUILD/xen-netmodes" --help | cut -d' ' -f1 | stats)
 row "process start of xen-netmodes (its libraries loaded), median" "$ostart" us
+if [ -x "$BUILD/shared/xen-netmodes" ]; then
+	# The same program with its libraries linked shared (STATIC_DEPS=0): what static linking buys.
+	read -r m _ < <(in_dom0 "$BUILD/bench/spawn" "$ROUNDS" "$BUILD/shared/xen-netmodes" --help | cut -d' ' -f1 | stats)
+	row "process start of xen-netmodes linked shared, median" "$m" us
+	read -r m _ < <(spawned 1 "$BUILD/shared/xen-netmodes vif-bridge online" \
+		"$BUILD/shared/xen-netmodes vif-bridge offline" | cut -d' ' -f1 | stats)
+	row "vif-bridge online with ip, linked shared, median" "$m" us
+fi
 row "ours / (floor + process start)" \
 	"$(awk -v o="${OURS[vif-bridge]}" -v f="$floor" -v s="$start" 'BEGIN { printf "%.2f", (f + s) ? o / (f + s) : 0 }')" ratio
 

@@ -1,0 +1,69 @@
+#!/bin/bash
+# Every mode's calls under valgrind memcheck, against the real kernel in
+# namespaces: vif-bridge, vif-route and vif-nat online, again, offline and a
+# refused online; network-bridge, network-route and network-nat start and
+# stop; status and check. Any memory error or definite leak in any call fails.
+#   tests/valgrind_modes.sh BUILD (a build without sanitizers)
+TEST_NAME="valgrind-modes"
+. "$(dirname "$0")/integration/lib.sh"
+
+VG_LOGS=$TMP/valgrind
+mkdir -p "$VG_LOGS"
+# Each applet in $SCRIPTS becomes valgrind running it; logs one file per process.
+for a in vif-bridge vif-route vif-nat vif-setup network-bridge network-route network-nat; do
+	rm -f "$SCRIPTS/$a"
+	printf '#!/bin/sh\nexec valgrind -q --leak-check=full --errors-for-leak-kinds=definite --error-exitcode=9 --log-file=%s/%s.%%p.log %s "$@"\n' \
+		"$VG_LOGS" "$a" "$BUILD/bin/$a" >"$SCRIPTS/$a"
+	chmod +x "$SCRIPTS/$a"
+done
+export XEN_NETMODES_CONF=$TMP/xen-netmodes.conf
+: >"$XEN_NETMODES_CONF"
+
+net() { # SCRIPT ARGS...: a per-host script in dom0
+	ip netns exec "$D0" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin XEN_NETMODES_CONF="$XEN_NETMODES_CONF" \
+		XEN_NETMODES_RUN_DIR="$XEN_NETMODES_RUN_DIR" "$SCRIPTS/$1" "${@:2}"
+}
+
+make_dom0 xenbr0 10.77.0.1
+ip -n "$D0" link add eth0 type veth peer name lan0
+ip -n "$D0" addr add 192.168.50.1/24 dev eth0
+ip -n "$D0" link set eth0 up
+ip -n "$D0" link set lan0 up
+ip -n "$D0" route add default via 192.168.50.2 dev eth0 onlink
+ip -n "$D0" link add eth5 type veth peer name lan5
+ip -n "$D0" link set lan5 up
+make_guest 1 0 00:16:3e:00:00:01 10.77.0.11/24
+make_guest 2 0 00:16:3e:00:00:02 192.168.50.77/24
+make_guest 3 0 00:16:3e:00:00:03 10.0.3.2/24
+xs_vif 1 0 00:16:3e:00:00:01 bridge=xenbr0 "ip=10.77.0.11 fd77::11"
+VIF_SCRIPT=vif-route xs_vif 2 0 00:16:3e:00:00:02 ip=192.168.50.77
+VIF_SCRIPT=vif-nat xs_vif 3 0 00:16:3e:00:00:03 ip=10.0.3.2
+
+check "network-bridge start" net network-bridge start netdev=eth5
+check "network-bridge stop" net network-bridge stop netdev=eth5
+check "network-route start" net network-route start netdev=eth0
+check "network-nat start" net network-nat start netdev=eth0
+for m in vif-bridge:1 vif-route:2 vif-nat:3; do
+	s=${m%:*} d=${m#*:}
+	check "$s online" hotplug "$s" "$d" 0 online XEN_NETMODES_CONF="$XEN_NETMODES_CONF"
+	check "$s online again" hotplug "$s" "$d" 0 online XEN_NETMODES_CONF="$XEN_NETMODES_CONF"
+done
+check "xen-netmodes status" ip netns exec "$D0" env XENSTORED_PATH="$XENSTORED_PATH" \
+	valgrind -q --leak-check=full --errors-for-leak-kinds=definite --error-exitcode=9 \
+	--log-file="$VG_LOGS/status.%p.log" "$BUILD/xen-netmodes" status --json
+check "xen-netmodes check" ip netns exec "$D0" env XENSTORED_PATH="$XENSTORED_PATH" \
+	valgrind -q --leak-check=full --errors-for-leak-kinds=definite --error-exitcode=9 \
+	--log-file="$VG_LOGS/check.%p.log" "$BUILD/xen-netmodes" check vif1.0
+for m in vif-bridge:1 vif-route:2 vif-nat:3; do
+	s=${m%:*} d=${m#*:}
+	check "$s offline" hotplug "$s" "$d" 0 offline XEN_NETMODES_CONF="$XEN_NETMODES_CONF"
+done
+xenstore-write "$(be_path 1 0)/bridge" nosuch0
+check_fails "a refused vif-bridge online" hotplug vif-bridge 1 0 online
+check "network-nat stop" net network-nat stop
+check "network-route stop" net network-route stop
+
+errors=$(cat "$VG_LOGS"/*.log 2>/dev/null)
+check_eq "no memory error or definite leak in any call" "" "$errors"
+check "every call ran under valgrind" test "$(ls "$VG_LOGS" | wc -l)" -ge 16
+finish
