@@ -72,10 +72,17 @@ static void report_failure(struct call *c)
 		return;
 	}
 	snprintf(path, sizeof(path), "%s/hotplug-error", c->r.backend);
-	if (xsw_write(c->xs, path, c->e.msg, &we) == 0) {
-		snprintf(path, sizeof(path), "%s/hotplug-status", c->r.backend);
-		(void)xsw_write(c->xs, path, "error", &we);
+	/* The failure may be xenstore hanging up: then once more, on a new connection. */
+	if (xsw_write(c->xs, path, c->e.msg, &we) < 0) {
+		xsw_close(c->xs);
+		c->xs = NULL;
+		we.msg[0] = '\0';
+		if (xsw_open(&c->xs, &we) < 0 || xsw_write(c->xs, path, c->e.msg, &we) < 0)
+			goto out;
 	}
+	snprintf(path, sizeof(path), "%s/hotplug-status", c->r.backend);
+	(void)xsw_write(c->xs, path, "error", &we);
+out:
 	if (we.msg[0])
 		log_line(LOG_ERR, "cannot report the failure: %s", we.msg);
 }

@@ -16,10 +16,10 @@ make_guest 1 0 00:16:3e:00:00:01 10.77.0.11/24
 xs_vif 1 0 00:16:3e:00:00:01 bridge=$BR "ip=10.77.0.11 fd77::11"
 be=$(be_path 1 0)
 
-# The state, less the hotplug-status an interrupted call may not have written.
+# The state, less the hotplug nodes (an interrupted call may not have written its status).
 state() {
 	host_state
-	xs_state | grep -v "^$be/hotplug-status"
+	xs_state | grep -v "^$be/hotplug-"
 	{ find "$XEN_NETMODES_RUN_DIR" -type f 2>/dev/null || true; } | sort
 }
 
@@ -46,6 +46,18 @@ online_state=$(state)
 hotplug vif-bridge 1 0 offline >/dev/null
 check "online then offline leaves the host as it was" same_host_state_as "$offline_state"
 
+# same_host_state_as_kernel STATE: as same_host_state_as, for the kernel's part only
+# (a call that lost xenstore cannot put xenstore back).
+same_host_state_as_kernel() {
+	local i want
+	want=$(sed -n '/^\/local\//q;p' <<<"$1")
+	for ((i = 0; i < 30; i++)); do
+		[ "$want" == "$(host_state)" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
 # killed COMMAND: starts the call and kills it after a random 0-40 ms (its whole span).
 killed() {
 	hotplug vif-bridge 1 0 "$1" >/dev/null 2>&1 &
@@ -66,6 +78,29 @@ for ((i = 0; i < ROUNDS; i++)); do
 done
 check_eq "$ROUNDS onlines killed at random: the next online converges every time" 0 "$bad_on"
 check_eq "$ROUNDS offlines killed at random: the next offline converges every time" 0 "$bad_off"
+echo "# xenstore hangs up in the middle of a call"
+# The fixture closes each connection at its (N+1)th request: every N up to the
+# call's own count of requests makes the call lose xenstore at a later point.
+bad=() n=1
+while [ $n -le 40 ]; do
+	xenstore-write /tool/xs-fixture/drop-after $n
+	rc=0
+	out=$(hotplug vif-bridge 1 0 online 2>&1) || rc=$?
+	xenstore-write /tool/xs-fixture/drop-after 0
+	[ $rc -eq 0 ] && break
+	if [ $rc -ne 1 ] || ! grep -qi "xenstore" <<<"$out"; then
+		bad+=("after $n requests: exit $rc, \"$(head -n 1 <<<"$out")\"")
+	elif ! same_host_state_as_kernel "$offline_state"; then
+		bad+=("after $n requests: the host changed")
+	fi
+	n=$((n + 1))
+done
+check "losing xenstore at any of the call's $((n - 1)) requests: exit 1, a clear error, host unchanged" \
+	test ${#bad[@]} -eq 0 -a $n -gt 1
+[ ${#bad[@]} -eq 0 ] || printf '#   %s\n' "${bad[@]:0:5}"
+check "then, with xenstore back, online completes" same_host_state_as "$online_state"
+hotplug vif-bridge 1 0 offline >/dev/null
+
 check_eq "no lock file left behind" "" "$(ls /var/run/xen-hotplug/ 2>/dev/null | grep 'vif1\.0' || true)"
 
 finish

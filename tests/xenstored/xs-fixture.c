@@ -5,6 +5,9 @@
  * against it through XENSTORED_PATH. Every client is dom0.
  *
  *   xs-fixture --socket PATH [--pidfile FILE] [--dump FILE] [--log FILE]
+ *
+ * Writing N to /tool/xs-fixture/drop-after makes it hang up on each client
+ * at that client's (N+1)th request (0: never), for fault tests.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -51,6 +54,7 @@ struct conn {
 	size_t out_len, out_off;
 	struct watch *watches;
 	struct txn *txns;
+	unsigned long requests;
 	struct conn *next;
 };
 
@@ -532,6 +536,19 @@ static void conn_free(struct conn *c)
 }
 
 /* Reads what is there; handles every complete message. false: drop the client. */
+/*
+ * Tests make the fixture hang up on a client in the middle of a call:
+ * /tool/xs-fixture/drop-after = N closes every connection, unanswered, at
+ * its (N+1)th request.
+ */
+static bool drop_due(struct conn *c)
+{
+	const struct node *n = store_find(&tree, "/tool/xs-fixture/drop-after");
+	unsigned long limit = n ? strtoul(n->value, NULL, 10) : 0;
+
+	return limit && ++c->requests > limit;
+}
+
 static bool conn_read(struct conn *c)
 {
 	for (;;) {
@@ -550,6 +567,8 @@ static bool conn_read(struct conn *c)
 			return false;
 		if (c->got >= sizeof(c->hdr) && c->got == sizeof(c->hdr) + c->hdr.len) {
 			c->payload[c->hdr.len] = '\0';
+			if (drop_due(c))
+				return false;
 			handle(c);
 			fire_pending();
 			c->got = 0;
