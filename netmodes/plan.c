@@ -60,11 +60,19 @@ static void plan_rollback(struct plan *p, size_t n, struct nm_err *e)
 }
 
 #ifdef XNM_FAULT_INJECTION
-/* Test builds only: XEN_NETMODES_FAIL_AT=N makes step N (from 0) fail before it runs. */
+/*
+ * Test builds only: XEN_NETMODES_FAIL_AT=N makes step N (from 0) fail before
+ * it runs; XEN_NETMODES_EVENT_AT=N runs the command XEN_NETMODES_EVENT_CMD
+ * before step N, for what the world does behind a call's back (a vif
+ * vanishing between two steps).
+ */
 static int injected_failure(size_t step, struct nm_err *e)
 {
 	const char *at = getenv("XEN_NETMODES_FAIL_AT");
+	const char *ev = getenv("XEN_NETMODES_EVENT_AT"), *cmd = getenv("XEN_NETMODES_EVENT_CMD");
 
+	if (ev && *ev && cmd && strtoul(ev, NULL, 10) == step && system(cmd) != 0)
+		return nm_fail(e, -EIO, "injected event at step %zu failed: %s", step, cmd);
 	if (at && *at && strtoul(at, NULL, 10) == step)
 		return nm_fail(e, -EIO, "failure injected at step %zu", step);
 	return 0;

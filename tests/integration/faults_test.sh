@@ -1,8 +1,9 @@
 #!/bin/bash
-# SIGKILL at random points of online and offline: whatever a killed call left
-# half done, the next online converges to exactly the online state and the
-# next offline to exactly the state before, with nothing leaked.
-TEST_NAME="kill"
+# Faults in the middle of a call: SIGKILL at random points of online and
+# offline (the next online converges to exactly the online state and the next
+# offline to exactly the state before, nothing leaked); xenstore hanging up
+# at each request of a call; a vif vanishing between two steps of its online.
+TEST_NAME="faults"
 . "$(dirname "$0")/lib.sh"
 
 ROUNDS=${KILL_ROUNDS:-25}
@@ -15,6 +16,15 @@ ip -n "$D0" link set keep1 up
 make_guest 1 0 00:16:3e:00:00:01 10.77.0.11/24
 xs_vif 1 0 00:16:3e:00:00:01 bridge=$BR "ip=10.77.0.11 fd77::11"
 be=$(be_path 1 0)
+# an uplink and network-route, for a routed guest
+ip -n "$D0" link add eth0 type veth peer name lan0
+ip -n "$D0" addr add 192.168.50.1/24 dev eth0
+ip -n "$D0" link set eth0 up
+ip -n "$D0" link set lan0 up
+ip netns exec "$D0" env -i ASAN_OPTIONS="${ASAN_OPTIONS:-}" XEN_NETMODES_RUN_DIR="$XEN_NETMODES_RUN_DIR" \
+	"$SCRIPTS/network-route" start netdev=eth0 >/dev/null
+make_guest 2 0 00:16:3e:00:00:02 192.168.50.77/24
+VIF_SCRIPT=vif-route xs_vif 2 0 00:16:3e:00:00:02 "ip=192.168.50.77 fd50::77" gatewaydev=eth0
 
 # The state, less the hotplug nodes (an interrupted call may not have written its status).
 state() {
@@ -100,6 +110,49 @@ check "losing xenstore at any of the call's $((n - 1)) requests: exit 1, a clear
 [ ${#bad[@]} -eq 0 ] || printf '#   %s\n' "${bad[@]:0:5}"
 check "then, with xenstore back, online completes" same_host_state_as "$online_state"
 hotplug vif-bridge 1 0 offline >/dev/null
+
+echo "# a vif vanishing between two steps of its online"
+# regrow DOMID MAC ADDR: the vif again, its guest end in the guest's namespace.
+regrow() {
+	ip -n "$D0" link add "vif$1.0" type veth peer name eth0 netns "$(guest_ns "$1")"
+	ip -n "$(guest_ns "$1")" link set eth0 address "$2"
+	ip -n "$(guest_ns "$1")" addr add "$3" dev eth0
+	ip -n "$(guest_ns "$1")" link set eth0 up
+}
+# leftovers FAMILY DOMID: what an online that failed could leak.
+leftovers() {
+	port_elements "$1" "vif$2.0"
+	ip -n "$D0" route show proto 88
+	ip -n "$D0" -6 route show proto 88
+	ip -n "$D0" -6 neigh show proxy
+}
+# vanishes SCRIPT FAMILY DOMID MAC ADDR: the vif deleted before each step in turn.
+vanishes() {
+	local n rc out failed=0 bad=()
+	for ((n = 0; n < 30; n++)); do
+		rc=0
+		out=$(hotplug "$1" "$3" 0 online XEN_NETMODES_EVENT_AT=$n \
+			"XEN_NETMODES_EVENT_CMD=ip link del vif$3.0" 2>&1) || rc=$?
+		if ip -n "$D0" link show "vif$3.0" >/dev/null 2>&1; then
+			break # past the plan's last step: the vif stayed
+		fi
+		if [ $rc -ne 0 ]; then
+			failed=$((failed + 1))
+			[ $rc -eq 1 ] || bad+=("before step $n: exit $rc")
+			[ -z "$(leftovers "$2" "$3")" ] || bad+=("before step $n: left $(leftovers "$2" "$3" | head -n 1)")
+		else
+			# done before it vanished: the toolstack's offline will clean up
+			hotplug "$1" "$3" 0 offline >/dev/null 2>&1 || true
+		fi
+		regrow "$3" "$4" "$5"
+	done
+	check "$1: the vif vanishing before each of $n steps: exit 1 and nothing left when it failed" \
+		test ${#bad[@]} -eq 0 -a $failed -ge 2
+	[ ${#bad[@]} -eq 0 ] || printf '#   %s\n' "${bad[@]:0:5}"
+	hotplug "$1" "$3" 0 offline >/dev/null 2>&1 || true
+}
+vanishes vif-bridge bridge 1 00:16:3e:00:00:01 10.77.0.11/24
+vanishes vif-route inet 2 00:16:3e:00:00:02 192.168.50.77/24
 
 check_eq "no lock file left behind" "" "$(ls /var/run/xen-hotplug/ 2>/dev/null | grep 'vif1\.0' || true)"
 
