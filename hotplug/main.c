@@ -101,8 +101,7 @@ static int vif_setup_main(const char *name, int argc, char **argv)
 	script_dir_of(argv[0], dir, sizeof(dir));
 	if (vif_setup_resolve(getenv("script"), dir, is_vif_mode, &applet, path, sizeof(path),
 			      &e) < 0) {
-		log_init(name);
-		log_line(LOG_ERR, "%s", e.msg);
+		vif_flow_refused(name, e.msg, argc, argv, environ);
 		return 1;
 	}
 	if (applet)

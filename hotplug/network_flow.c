@@ -139,7 +139,7 @@ int network_flow_run(const char *prog, network_planner *planner, network_status 
 	if (!rc)
 		rc = run(&r, planner, status, nl, &plan, &lock, &e);
 	if (rc < 0)
-		log_line(LOG_ERR, "%s: %s", prog, e.msg);
+		log_line(LOG_ERR, "%s", e.msg); /* the log names prog already */
 	lock_release(&lock);
 	plan_free(&plan);
 	if (nl)

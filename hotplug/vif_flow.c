@@ -141,6 +141,18 @@ static int run(struct call *c, vif_planner *planner, int argc, char **argv, char
 	return 0;
 }
 
+void vif_flow_refused(const char *prog, const char *msg, int argc, char **argv, char **envp)
+{
+	struct call c = { .r.prog = prog, .lock.fd = -1 };
+
+	log_init(prog);
+	snprintf(c.e.msg, sizeof(c.e.msg), "%s", msg);
+	snprintf(c.r.dev, sizeof(c.r.dev), "%s", env_get(envp, "vif") ? env_get(envp, "vif") : "");
+	backend_from_env(&c, argc, argv, envp);
+	report_failure(&c);
+	xsw_close(c.xs);
+}
+
 int vif_flow_run(const char *prog, vif_planner *planner, int argc, char **argv, char **envp)
 {
 	struct call c = { .r.prog = prog, .lock.fd = -1 };

@@ -117,17 +117,12 @@ static int plan_down(const struct vif_request *r, struct mode_ctx *c, struct pla
 	snprintf(out->dev, sizeof(out->dev), "%s", d.name);
 	if (d.exists && (rc = addr_set_query(c->nl, d.link.ifindex, &addrs, e)) < 0)
 		return rc;
-	/* The route (with its source, for an undo) before the link goes down, which would
-	 * drop it behind the plan's back; addresses after, so an undo brings the link up
-	 * to regenerate its link-local one. */
+	/* The route keeps its source, so an undo puts it back as it was. */
 	rc = d.exists ? op_route(p, c->nl, false, d.link.ifindex, d.name, &v.guest, &v.router, 0) : 0;
-	if (!rc && d.exists && d.link.up)
-		rc = op_link_set_up(p, c->nl, d.link.ifindex, d.name, false);
-	if (!rc && addrs.n)
-		rc = op_addr_flush(p, c->nl, d.name, &addrs);
-	addr_set_free(&addrs);
-	if (!rc && d.exists)
-		rc = vifdev_plan_proxy_arp(&d, false, p);
+	if (!rc)
+		rc = vifdev_plan_routed_down(c, &d, &addrs, p);
+	else
+		addr_set_free(&addrs);
 	if (rc < 0)
 		return nm_fail(e, rc, "out of memory");
 	if ((rc = plan_port_filter(p, PORT_ROUTED, d.name, false, NULL, NULL, e)) < 0)

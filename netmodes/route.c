@@ -118,17 +118,12 @@ static int plan_down(const struct vif_request *r, struct mode_ctx *c, struct pla
 		return rc;
 	/* The routes' source is dom0's address on the vif: an undo puts them back as they were. */
 	has_src = d.exists && rt_primary_ipv4(c->nl, d.link.ifindex, &src, NULL) == 0;
-	/* Routes before the link goes down, which would drop them behind the plan's back;
-	 * addresses after, so an undo brings the link up to regenerate its link-local one. */
 	rc = plan_routes(r, c, false, d.exists ? d.link.ifindex : 0, d.name, has_src ? &src : NULL,
 			 have_uplink ? &uplink : NULL, p);
-	if (!rc && d.exists && d.link.up)
-		rc = op_link_set_up(p, c->nl, d.link.ifindex, d.name, false);
-	if (!rc && addrs.n)
-		rc = op_addr_flush(p, c->nl, d.name, &addrs);
-	addr_set_free(&addrs);
-	if (!rc && d.exists)
-		rc = vifdev_plan_proxy_arp(&d, false, p);
+	if (!rc)
+		rc = vifdev_plan_routed_down(c, &d, &addrs, p);
+	else
+		addr_set_free(&addrs);
 	if (rc < 0)
 		return nm_fail(e, rc, "out of memory");
 	return plan_port_filter(p, PORT_ROUTED, d.name, false, NULL, NULL, e);

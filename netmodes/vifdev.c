@@ -109,3 +109,18 @@ int vifdev_plan_proxy_arp(const struct vifdev *d, bool on, struct plan *p)
 		return 0;
 	return op_sysctl(p, key, on ? "1" : "0");
 }
+
+int vifdev_plan_routed_down(struct mode_ctx *c, const struct vifdev *d, struct addr_set *addrs,
+			    struct plan *p)
+{
+	int rc = 0;
+
+	if (d->exists && d->link.up)
+		rc = op_link_set_up(p, c->nl, d->link.ifindex, d->name, false);
+	if (!rc && addrs->n)
+		rc = op_addr_flush(p, c->nl, d->name, addrs);
+	addr_set_free(addrs);
+	if (!rc && d->exists)
+		rc = vifdev_plan_proxy_arp(d, false, p);
+	return rc;
+}

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 
+#include "link_ops.h"
 #include "modes.h"
 #include "rtnl.h"
 
@@ -36,5 +37,15 @@ int vifdev_plan_rename(struct mode_ctx *c, const struct vifdev *d, struct plan *
 
 /* Appends proxy ARP on (or off) for d. */
 int vifdev_plan_proxy_arp(const struct vifdev *d, bool on, struct plan *p);
+
+/*
+ * The end of a routed vif's offline, after its routes are planned away: link
+ * down (the routes first, or the kernel would drop them behind the plan's
+ * back), its addresses flushed (after, so an undo brings the link up to
+ * regenerate its link-local one), proxy ARP off. Takes addrs over. Returns 0
+ * or -ENOMEM.
+ */
+int vifdev_plan_routed_down(struct mode_ctx *c, const struct vifdev *d, struct addr_set *addrs,
+			    struct plan *p);
 
 #endif

@@ -166,6 +166,8 @@ env_case vif-bridge "vif" vif=bad/name
 env_case vif-bridge "vif" vif=aaaaaaaaaaaaaaaaaaaaaaaaa
 env_case vif-route "netdev" netdev='eth0;reboot'
 env_case vif-route "netdev nosuch9 does not exist" netdev=nosuch9
+env_case vif-setup "script" script=/etc/passwd
+env_case vif-setup "script" script=../../tmp/evil
 
 echo "# arguments"
 arg_case vif-bridge 'invalid command "bogus"' bogus type_if=vif
@@ -175,6 +177,8 @@ arg_case vif-route "netdev" online netdev=bad/name
 arg_case network-bridge "netdev" start netdev=aaaaaaaaaaaaaaaaaaaaaaa
 arg_case network-bridge "antispoof" start antispoof=maybe
 arg_case network-route "netdev" start netdev=../eth0
+arg_case network-nat "netdev" start netdev='eth0 eth1'
+arg_case network-nat "dhcp" start dhcp=bogus
 
 echo "# nodes the calls do not read change nothing"
 for kv in "frontend-id=abc" "handle=-1" "vlan=4096" $'frontend-id=7\nx'; do

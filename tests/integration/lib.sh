@@ -217,6 +217,58 @@ every_step_fails() {
 	[ "$n" -gt 0 ] || not_ok "$1 $4 vif$2.$3: no step failed"
 }
 
+# watch_port68 NS: counts, in namespace NS, the UDP datagrams that arrive for
+# port 68 (a DHCP client's); port68_seen NS prints the count; unwatch_port68 NS.
+watch_port68() {
+	ip netns exec "$1" nft -f - <<'EOF'
+table ip watch {
+	chain input {
+		type filter hook input priority 0;
+		udp dport 68 counter
+	}
+}
+EOF
+}
+port68_seen() {
+	ip netns exec "$1" nft list chain ip watch input | grep -o 'packets [0-9]*' | cut -d' ' -f2
+}
+unwatch_port68() {
+	ip netns exec "$1" nft delete table ip watch
+}
+
+# The isolation tests' packet sender.
+SEND_PACKET="$(dirname "${BASH_SOURCE[0]}")/../tools/send_packet.py"
+
+# net_state: host_state, the forwarding and proxy sysctls, and the state files.
+net_state() {
+	host_state
+	ip netns exec "$D0" sysctl -a 2>/dev/null | grep -E '(ip_forward|\.forwarding|proxy_arp|proxy_ndp) =' || true
+	{ find "$XEN_NETMODES_RUN_DIR" -type f -exec sha256sum {} + 2>/dev/null || true; } | sort
+}
+
+# every_step_fails_net SCRIPT ARGS...: a per-host script (network-*), made to fail
+# at each step of its plan in turn, exits 1 and leaves dom0, its sysctls and the
+# state files as they were; then, without the failure, it succeeds.
+every_step_fails_net() {
+	local n rc st
+	st=$(net_state)
+	for ((n = 0; n < 40; n++)); do
+		rc=0
+		ip netns exec "$D0" env -i ASAN_OPTIONS="${ASAN_OPTIONS:-}" XEN_NETMODES_RUN_DIR="$XEN_NETMODES_RUN_DIR" \
+			XEN_NETMODES_CONF="${XEN_NETMODES_CONF:-}" XEN_NETMODES_FAIL_AT=$n "$SCRIPTS/$1" "${@:2}" \
+			>/dev/null 2>&1 || rc=$?
+		[ "$rc" -eq 0 ] && break
+		if [ "$rc" -eq 1 ] && [ "$st" == "$(net_state)" ]; then
+			ok "$* failing at step $n: exit 1, host unchanged"
+		else
+			not_ok "$* failing at step $n (exit $rc)"
+			{ diff <(echo "$st") <(net_state) || true; } | head -n 10 | sed 's/^/#   /'
+		fi
+	done
+	check_eq "$* succeeds past its last step, after $n" 0 "$rc"
+	[ "$n" -gt 0 ] || not_ok "$*: no step failed"
+}
+
 # xen-netmodes status [--json] in dom0.
 xnm_status() {
 	ip netns exec "$D0" env -i ASAN_OPTIONS="${ASAN_OPTIONS:-}" XENSTORED_PATH="$XENSTORED_PATH" \
@@ -231,12 +283,13 @@ xnm_check() {
 }
 
 # Everything a call could change in dom0: links, addresses, routes, proxy
-# neighbours, nftables (less what traffic moves: the bridge's running timers,
-# rule counters, and the qdisc the kernel attaches when a link first comes up).
+# neighbours, nftables (tables in name order: one recreated by an undo comes
+# back last; less what traffic moves: the bridge's running timers, rule
+# counters, and the qdisc the kernel attaches when a link first comes up).
 host_state() {
 	ip netns exec "$D0" sh -c 'ip -d -o link show; ip -o addr show; ip route show table all;
 		ip -6 route show table all; ip neigh show proxy; ip -6 neigh show proxy;
-		nft list ruleset' | sed -e 's/[a-z_]*timer *[0-9.]*//g' -e 's/ qdisc [a-z_]*//' \
+		nft list tables | sort | while read -r _ f t; do nft list table "$f" "$t"; done' | sed -e 's/[a-z_]*timer *[0-9.]*//g' -e 's/ qdisc [a-z_]*//' \
 		-e 's/counter packets [0-9]* bytes [0-9]*/counter/'
 }
 

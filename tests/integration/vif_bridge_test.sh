@@ -123,13 +123,12 @@ check "guest 1 passes again with its own MAC" ping_ok "$G1" 10.77.0.12
 check "drop counters counted the spoofed packets" dropped bridge
 
 echo "# guest isolation: what a hostile guest sends never reaches the others"
-SEND="$(dirname "$0")/../tools/send_packet.py"
 # a gratuitous ARP claiming dom0's address (after the entry's locktime, so it could change it)
 check "guest 2 knows dom0" ping_ok "$G2" 10.77.0.1
 dom0_mac=$(ip -n "$D0" -o link show $BR | grep -o 'link/ether [0-9a-f:]*' | cut -d' ' -f2)
 sleep 1.1
 arp_drops_before=$(in_ns "$D0" nft list chain bridge xen-netmodes prerouting | grep 'arp counter' | grep -o 'packets [0-9]*' | cut -d' ' -f2)
-in_ns "$G1" python3 "$SEND" garp eth0 10.77.0.1
+in_ns "$G1" python3 "$SEND_PACKET" garp eth0 10.77.0.1
 sleep 0.2
 check "a gratuitous ARP for dom0's address does not reach guest 2" grep -q "lladdr $dom0_mac" \
 	<<<"$(in_ns "$G2" ip neigh show 10.77.0.1)"
@@ -139,33 +138,23 @@ check "and is counted as dropped" test "$(in_ns "$D0" nft list chain bridge xen-
 in_ns "$D0" sysctl -qw net.ipv6.conf.$BR.accept_ra=0 # dom0 is not the subject here
 in_ns "$G1" sysctl -qw net.ipv6.conf.eth0.accept_ra=2
 in_ns "$G2" sysctl -qw net.ipv6.conf.eth0.accept_ra=2
-in_ns "$G2" python3 "$SEND" ra eth0
+in_ns "$G2" python3 "$SEND_PACKET" ra eth0
 sleep 0.3
 check "control: an RA from guest 2 (no filter) gives guest 1 a default route" grep -q "default via fe80" \
 	<<<"$(in_ns "$G1" ip -6 route show default)"
-in_ns "$G1" python3 "$SEND" ra eth0
+in_ns "$G1" python3 "$SEND_PACKET" ra eth0
 sleep 0.3
 check_eq "an RA from guest 1 gives guest 2 no route" "" "$(in_ns "$G2" ip -6 route show default)"
 in_ns "$G1" ip -6 route flush default
 # DHCP server replies (UDP source port 67) toward another guest
-in_ns "$G2" nft -f - <<'EOF2'
-table ip watch {
-	chain input {
-		type filter hook input priority 0;
-		udp dport 68 counter
-	}
-}
-EOF2
-dhcp_seen() {
-	in_ns "$G2" nft list chain ip watch input | grep -o 'packets [0-9]*' | cut -d' ' -f2
-}
-in_ns "$G1" python3 "$SEND" udp 1067 10.77.0.12 68
+watch_port68 "$G2"
+in_ns "$G1" python3 "$SEND_PACKET" udp 1067 10.77.0.12 68
 sleep 0.2
-check_eq "control: a datagram from another port reaches guest 2's port 68" 1 "$(dhcp_seen)"
-in_ns "$G1" python3 "$SEND" udp 67 10.77.0.12 68
+check_eq "control: a datagram from another port reaches guest 2's port 68" 1 "$(port68_seen "$G2")"
+in_ns "$G1" python3 "$SEND_PACKET" udp 67 10.77.0.12 68
 sleep 0.2
-check_eq "a DHCP server reply from guest 1 does not" 1 "$(dhcp_seen)"
-in_ns "$G2" nft delete table ip watch
+check_eq "a DHCP server reply from guest 1 does not" 1 "$(port68_seen "$G2")"
+unwatch_port68 "$G2"
 
 echo "# no program started (no hooks installed)"
 hotplug vif-bridge 2 0 offline >/dev/null
@@ -223,6 +212,22 @@ xs_vif 3 0 00:16:3e:00:00:03 bridge=$BR ip=10.77.0.13
 check "offline without online succeeds" hotplug vif-bridge 3 0 offline
 ip -n "$D0" link del vif3.0
 check "offline of a vanished vif succeeds" hotplug vif-bridge 3 0 offline
+
+echo "# the bridge deleted between calls"
+ip -n "$D0" link add xenbr7 type bridge stp_state 0 forward_delay 0
+ip -n "$D0" link set xenbr7 up
+make_guest 11 0 00:16:3e:00:00:0b 10.77.7.11/24
+xs_vif 11 0 00:16:3e:00:00:0b bridge=xenbr7 ip=10.77.7.11
+check "online on xenbr7" hotplug vif-bridge 11 0 online
+ip -n "$D0" link del xenbr7
+check "offline after its bridge was deleted" hotplug vif-bridge 11 0 offline
+check_eq "none of its elements left" "" "$(port_elements bridge vif11.0)"
+st=$(host_state)
+rc=0
+hotplug vif-bridge 11 0 online >/dev/null 2>&1 || rc=$?
+check_eq "online without its bridge: exit 1" 1 "$rc"
+check_eq "and says why" "Could not find bridge device xenbr7" "$(xs_read "$(be_path 11 0)/hotplug-error")"
+check_eq "and changes nothing" "$st" "$(host_state)"
 
 echo "# vifname, MTU node, hooks"
 make_guest 4 0 00:16:3e:00:00:04 10.77.0.14/24

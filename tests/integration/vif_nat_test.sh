@@ -53,6 +53,8 @@ before_start=$(host_state)
 check "stop without start" nat_net stop
 nat_net start --dry-run >/dev/null
 check_eq "start --dry-run changes nothing" "$before_start" "$(host_state)"
+every_step_fails_net network-nat start
+nat_net stop >/dev/null
 check "start" nat_net start
 check "the masquerading table" in_ns "$D0" nft list table ip xen-netmodes-nat
 check_eq "forwarding on" 1 "$(in_ns "$D0" cat /proc/sys/net/ipv4/ip_forward)"
@@ -205,6 +207,7 @@ done
 for p in "${pids[@]}"; do wait "$p" || true; done
 check_eq "offline restores dhcpd.conf exactly" "$conf_before" "$(cat "$TMP/dhcpd.conf")"
 check_eq "offline restores the defaults file exactly" "$defaults_before" "$(cat "$TMP/isc-dhcp-server")"
+every_step_fails_net network-nat stop
 check "stop" nat_net stop
 check_fails "stop removes the masquerading table" in_ns "$D0" nft list table ip xen-netmodes-nat
 

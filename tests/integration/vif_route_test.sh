@@ -56,6 +56,8 @@ sysctl -w net/ipv4/conf/eth0/proxy_arp=1
 sysctl -w net/ipv6/conf/all/forwarding=1
 sysctl -w net/ipv6/conf/eth0/proxy_ndp=1
 nft add table inet xen-netmodes" "$(echo "$dry" | head -n 6)"
+every_step_fails_net network-route start
+route_net stop >/dev/null
 check "start picks the default route's device" route_net start
 check_eq "forwarding and proxies on" "1 1 1 1" \
 	"$(sysctl_d0 net/ipv4/ip_forward) $(sysctl_d0 net/ipv4/conf/eth0/proxy_arp) $(sysctl_d0 net/ipv6/conf/all/forwarding) $(sysctl_d0 net/ipv6/conf/eth0/proxy_ndp)"
@@ -109,6 +111,14 @@ check_fails "a forged IPv6 source from guest 1 is dropped" ping_ok "$G1" -I fd50
 in_ns "$G1" ip -6 addr del fd50::99/128 dev eth0
 check "the drops were counted" dropped inet
 check "guest 1 still reaches the LAN" ping_ok "$G1" 192.168.50.2
+watch_port68 "$G2"
+in_ns "$G1" python3 "$SEND_PACKET" udp 1067 192.168.50.78 68
+sleep 0.2
+check_eq "control: a datagram from guest 1 reaches guest 2's port 68 through dom0" 1 "$(port68_seen "$G2")"
+in_ns "$G1" python3 "$SEND_PACKET" udp 67 192.168.50.78 68
+sleep 0.2
+check_eq "a DHCP server reply from guest 1 does not" 1 "$(port68_seen "$G2")"
+unwatch_port68 "$G2"
 
 echo "# idempotence and status"
 check_eq "check: vif1.0 in place" "vif1.0: in place" "$(xnm_check vif1.0)"
@@ -177,6 +187,7 @@ check_eq "missing vif: hotplug-error" "device vif4.0 does not exist" \
 	"$(xs_read "$(be_path 4 0)/hotplug-error")"
 
 echo "# network-route stop"
+every_step_fails_net network-route stop
 check "stop" route_net stop
 check_eq "every parameter back to what it was" "$sysctls_before" \
 	"$(sysctl_d0 net/ipv4/ip_forward) $(sysctl_d0 net/ipv4/conf/eth0/proxy_arp) $(sysctl_d0 net/ipv6/conf/all/forwarding) $(sysctl_d0 net/ipv6/conf/eth0/proxy_ndp)"
