@@ -60,7 +60,7 @@ LINKS := $(APPLETS:%=$(BUILD)/bin/%)
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(wildcard tests/unit/test_*.c))
 
-.PHONY: all bench fuzz fuzz-run valgrind check check-run demo demo-run deps install uninstall install-scripts \
+.PHONY: all bench fuzz fuzz-run lint valgrind check check-run demo demo-run deps install uninstall install-scripts \
 	uninstall-scripts clean tests
 
 all: $(BIN) $(LINKS)
@@ -117,6 +117,10 @@ tests: all $(UNIT_TESTS) $(BUILD)/xs-fixture $(FUZZ_TARGETS) $(BENCH_TOOLS)
 # libraries through pkg-config.
 check: deps
 	$(Q)$(MAKE) --no-print-directory BUILD=$(BUILD)/san SAN=1 check-run
+
+# Static analysis: cppcheck and clang-tidy over every C source (also in make check).
+lint: deps
+	$(Q)tests/lint.sh
 
 # memcheck needs a build without the sanitizers.
 valgrind: deps

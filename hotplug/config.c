@@ -130,7 +130,7 @@ int config_load(struct config *ret, struct nm_err *e)
 int config_dhcp_settings(const char *param, struct dhcp_settings *ret, struct nm_err *e)
 {
 	struct dhcp_settings d = { 0 };
-	struct config conf;
+	struct config conf = { 0 };
 
 	if (config_load(&conf, e) < 0)
 		return -EINVAL;

@@ -212,7 +212,7 @@ static void take_replies(struct reply_state *st, const char *buf, size_t len)
 int nft_batch_send(struct nft_batch *b, const char **ret_failed, struct nm_err *e)
 {
 	struct reply_state st = { .b = b };
-	struct mnl_socket *nl;
+	struct mnl_socket *nl = NULL;
 	char *rbuf;
 	ssize_t n;
 	int rc;
@@ -263,7 +263,7 @@ int nft_get(struct nlmsghdr *h, nft_reply_cb cb, void *data, struct nm_err *e)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct get_state st = { cb, data };
-	struct mnl_socket *nl;
+	struct mnl_socket *nl = NULL;
 	uint32_t seq = h->nlmsg_seq, portid;
 	ssize_t n;
 	int rc;

@@ -441,7 +441,7 @@ bool nft_port_matches(const struct port_state *s, const struct port_filter *f)
 static int send_port(enum port_kind kind, const struct port_filter *f, const struct port_state *s,
 		     const char **failed, struct nm_err *e)
 {
-	struct port_elem *els = calloc(2 * MAX_ELEMS, sizeof(*els));
+	struct port_elem *els = calloc((size_t)2 * MAX_ELEMS, sizeof(*els));
 	struct nft_batch b;
 	size_t n_old = 0, n_new = 0;
 	int rc = 0;

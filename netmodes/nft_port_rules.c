@@ -58,15 +58,15 @@ enum { NH = NFT_PAYLOAD_NETWORK_HEADER, TH = NFT_PAYLOAD_TRANSPORT_HEADER };
 
 struct rule_def {
 	const char *text;
-	bool arp_only;
 	int (*match)(struct nftnl_rule *r, const struct rule_def *d);
 	enum verdict verdict;
 	/* what match reads */
-	uint16_t ethertype;
 	enum port_set set;
 	uint32_t base, offset, len; /* the packet field looked up with iifname in set */
+	uint16_t ethertype;
 	uint16_t port;	    /* udp source port */
 	uint8_t icmp6_type;
+	bool arp_only;
 };
 
 static int protocol(struct nftnl_rule *r, uint16_t ethertype)

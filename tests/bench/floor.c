@@ -111,7 +111,7 @@ static void put_elem(struct nlmsghdr **h, char **cur, int type, const char *set,
 	struct nftnl_set_elem *e = nftnl_set_elem_alloc();
 	uint8_t key[64] = { 0 };
 
-	memcpy(key, vif, strlen(vif));
+	snprintf((char *)key, IFNAMSIZ, "%s", vif); /* zero padded, as the kernel keeps it */
 	memcpy(key + IFNAMSIZ, field, flen);
 	nftnl_set_set_u32(s, NFTNL_SET_FAMILY, NFPROTO_BRIDGE);
 	nftnl_set_set_str(s, NFTNL_SET_TABLE, "xen-netmodes");
@@ -180,7 +180,7 @@ static void query(const char *vif)
 	char key[IFNAMSIZ] = { 0 };
 	struct nlmsghdr *h;
 
-	memcpy(key, vif, strlen(vif));
+	snprintf(key, sizeof(key), "%s", vif);
 	nftnl_set_set_str(s, NFTNL_SET_TABLE, "xen-netmodes");
 	nftnl_set_set_str(s, NFTNL_SET_NAME, "ports");
 	nftnl_set_elem_set(e, NFTNL_SET_ELEM_KEY, key, IFNAMSIZ);

@@ -33,6 +33,8 @@ static void run(char **argv, posix_spawn_file_actions_t *fa, struct rusage *ru)
 	pid_t pid;
 	int status;
 
+	if (!argv[0])
+		return;
 	if (posix_spawn(&pid, argv[0], fa, NULL, argv, environ) != 0) {
 		perror(argv[0]);
 		exit(1);
@@ -52,7 +54,7 @@ int main(int argc, char **argv)
 	char **then = NULL;
 	int rounds;
 
-	if (argc < 3 || (rounds = atoi(argv[1])) <= 0) {
+	if (argc < 3 || (rounds = atoi(argv[1])) <= 0 || !strcmp(argv[2], "--then")) {
 		fprintf(stderr, "usage: spawn ROUNDS CMD [ARGS...] [--then CMD2 [ARGS...]]\n");
 		return 2;
 	}
@@ -66,7 +68,7 @@ int main(int argc, char **argv)
 	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
 	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
 	for (int i = 0; i < rounds; i++) {
-		struct rusage ru;
+		struct rusage ru = { 0 };
 		long long t0 = now_us();
 		run(&argv[2], &fa, &ru);
 		printf("%lld %lld %ld\n", now_us() - t0, tv_us(ru.ru_utime) + tv_us(ru.ru_stime),

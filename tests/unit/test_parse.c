@@ -125,11 +125,8 @@ static void test_prefix_list(void **state)
 	assert_string_equal(e.msg, "invalid IP address \"10.0.0.1,10.0.0.2\"");
 	assert_int_equal(parse_prefix_list("1234567890123456789012345678901234567890123456789012345678901234567890", &l, &e), -EINVAL);
 	assert_string_equal(e.msg, "invalid IP address \"123456789012345678901234567890123456789012345678901234567...\": too long");
-	for (int i = 0; i <= MAX_PREFIXES; i++) {
-		char one[24];
-		snprintf(one, sizeof(one), "10.0.0.%d ", i + 1);
-		strcat(many, one);
-	}
+	for (int i = 0, len = 0; i <= MAX_PREFIXES; i++)
+		len += snprintf(many + len, sizeof(many) - (size_t)len, "10.0.0.%d ", i + 1);
 	assert_int_equal(parse_prefix_list(many, &l, &e), -EINVAL);
 	assert_string_equal(e.msg, "too many IP addresses: at most 32");
 }

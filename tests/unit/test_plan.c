@@ -29,12 +29,18 @@ struct rec_op {
 	int apply_rc, undo_rc;
 };
 
+static void journal_add(const char *sign, const char *name)
+{
+	size_t len = strlen(journal);
+
+	snprintf(journal + len, sizeof(journal) - len, "%s%s", sign, name);
+}
+
 static int rec_apply(struct op *op, struct nm_err *e)
 {
 	struct rec_op *o = op->data;
 
-	strcat(journal, "+");
-	strcat(journal, o->name);
+	journal_add("+", o->name);
 	return o->apply_rc ? nm_fail(e, o->apply_rc, "boom") : 0;
 }
 
@@ -42,8 +48,7 @@ static int rec_undo(struct op *op, struct nm_err *e)
 {
 	struct rec_op *o = op->data;
 
-	strcat(journal, "-");
-	strcat(journal, o->name);
+	journal_add("-", o->name);
 	return o->undo_rc ? nm_fail(e, o->undo_rc, "stuck") : 0;
 }
 

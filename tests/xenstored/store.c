@@ -70,7 +70,7 @@ static void index_build(struct node *n)
 		size *= 2;
 	free(n->buckets);
 	n->nbuckets = 0;
-	if (!(n->buckets = calloc(size, sizeof(*n->buckets))))
+	if (!(n->buckets = calloc(size, sizeof(struct node *))))
 		return;
 	n->nbuckets = size;
 	for (struct node *c = n->child; c; c = c->next) {

@@ -602,9 +602,12 @@ static int listen_on(const char *path)
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 
-	if (fd < 0 || strlen(path) >= sizeof(sa.sun_path))
+	if (fd < 0)
 		return -1;
-	strcpy(sa.sun_path, path);
+	if (snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path) >= (int)sizeof(sa.sun_path)) {
+		close(fd);
+		return -1;
+	}
 	unlink(path);
 	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(fd, 1024) < 0) {
 		close(fd);

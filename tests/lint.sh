@@ -1,0 +1,29 @@
+#!/bin/bash
+# Static analysis over every C source: cppcheck (warning, performance,
+# portability) and clang-tidy (the checks in .clang-tidy). Any finding fails.
+set -uo pipefail
+cd "$(dirname "$0")/.." || exit 1
+flags=(-std=c11 -D_GNU_SOURCE -DXNM_FAULT_INJECTION -DXEN_SCRIPT_DIR='"/etc/xen/scripts"'
+	$(pkg-config --cflags libnl-3.0 libnl-route-3.0 libmnl libnftnl xenstore 2>/dev/null))
+srcs=(hotplug/*.c netmodes/*.c tests/xenstored/*.c tests/bench/*.c tests/unit/*.c tests/fuzz/*.c)
+passed=0
+failed=0
+
+result() { # NAME OUTPUT
+	if [ -z "$2" ]; then
+		passed=$((passed + 1))
+		echo "ok - $1 finds nothing"
+	else
+		failed=$((failed + 1))
+		echo "not ok - $1"
+		head -n 30 <<<"$2" | sed 's/^/#   /'
+	fi
+}
+
+result cppcheck "$(cppcheck --quiet --enable=warning,performance,portability --std=c11 \
+	-D_GNU_SOURCE -DXNM_FAULT_INJECTION hotplug netmodes tests 2>&1)"
+result clang-tidy "$(for f in "${srcs[@]}"; do
+	clang-tidy -quiet "$f" -- "${flags[@]}" 2>/dev/null
+done | grep -A3 -E 'warning:|error:')"
+echo "lint: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
