@@ -166,6 +166,8 @@ env_case vif-bridge "vif" vif=bad/name
 env_case vif-bridge "vif" vif=aaaaaaaaaaaaaaaaaaaaaaaaa
 env_case vif-route "netdev" netdev='eth0;reboot'
 env_case vif-route "netdev nosuch9 does not exist" netdev=nosuch9
+env_case xen-netmodes-cleanup "XENBUS_PATH" XENBUS_PATH=/etc/passwd
+env_case xen-netmodes-cleanup "XENBUS_PATH" XENBUS_PATH=backend/vif/7/0/..
 env_case vif-setup "script" script=/etc/passwd
 env_case vif-setup "script" script=../../tmp/evil
 
