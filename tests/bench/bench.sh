@@ -112,6 +112,15 @@ one_call() {
 	read -r m p < <(cut -d' ' -f1 "$TMP/off" | stats)
 	row "$1 offline, median" "$m" us
 	row "$1 offline, p99" "$p" us
+	# instructions: a figure that does not drift with the machine's load
+	if command -v valgrind >/dev/null; then
+		in_dom0 XENBUS_PATH="backend/vif/$3/0" vif="vif$3.0" netdev=eth0 type_if=vif \
+			valgrind --tool=callgrind --callgrind-out-file="$TMP/cg.out" $bin online \
+			>/dev/null 2>"$TMP/cg.err" || true
+		hotplug "$2" "$3" 0 offline >/dev/null
+		m=$(sed -n 's/^summary: \([0-9]*\).*/\1/p' "$TMP/cg.out" 2>/dev/null | head -n 1)
+		row "$1 online, instructions (callgrind)" "${m:-0}" instructions
+	fi
 }
 
 echo "# rig: dom0 namespace, bridge xenbr0, veth vifs, the xenstore fixture"
@@ -128,15 +137,6 @@ one_call "vif-route" vif-route 3
 one_call "vif-nat (derived address)" vif-nat 4
 
 hotplug vif-bridge 1 0 offline >/dev/null
-if command -v valgrind >/dev/null; then
-	hotplug vif-bridge 1 0 offline >/dev/null
-	ip netns exec "$D0" env -i XENSTORED_PATH="$XENSTORED_PATH" XENBUS_PATH=backend/vif/1/0 vif=vif1.0 \
-		valgrind --tool=callgrind --callgrind-out-file="$TMP/cg.out" "$BUILD/xen-netmodes" \
-		vif-bridge online type_if=vif >/dev/null 2>"$TMP/cg.err" || true
-	ir=$(sed -n 's/^summary: \([0-9]*\).*/\1/p' "$TMP/cg.out" 2>/dev/null | head -n 1)
-	row "vif-bridge online with ip, instructions (callgrind)" "${ir:-0}" instructions
-fi
-for r in 1 2 3 4; do hotplug vif-bridge "$r" 0 offline >/dev/null 2>&1 || true; done
 
 echo "# the floor: the same netlink messages from open sockets, and the process start"
 read -r floor _ < <(in_dom0 "$BUILD/bench/floor" vif1.0 xenbr0 "$ROUNDS" | stats)
