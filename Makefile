@@ -39,6 +39,10 @@ LDLIBS := -Wl,-Bstatic -lnl-route-3 -lnl-3 -lnftnl -lxenstore -lxentoolcore -Wl,
 endif
 
 # The test build: sanitizers, and the switch that lets a test fail step N of a plan.
+# FAULTS=1: the fault-injection switch without the sanitizers (for valgrind-full).
+ifeq ($(FAULTS),1)
+CFLAGS += -DXNM_FAULT_INJECTION
+endif
 ifeq ($(SAN),1)
 CFLAGS += -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 CFLAGS += -DXNM_FAULT_INJECTION
@@ -60,7 +64,7 @@ LINKS := $(APPLETS:%=$(BUILD)/bin/%)
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(wildcard tests/unit/test_*.c))
 
-.PHONY: all bench fuzz fuzz-run lint valgrind check check-run demo demo-run deps install uninstall install-scripts \
+.PHONY: all bench fuzz fuzz-run lint valgrind valgrind-full check check-run demo demo-run deps install uninstall install-scripts \
 	uninstall-scripts clean tests
 
 all: $(BIN) $(LINKS)
@@ -121,6 +125,12 @@ check: deps
 # Static analysis: cppcheck and clang-tidy over every C source (also in make check).
 lint: deps
 	$(Q)tests/lint.sh
+
+# Every namespace suite with each call under valgrind memcheck (long: not in
+# make check, which runs every mode's calls under it instead).
+valgrind-full: deps
+	$(Q)$(MAKE) --no-print-directory BUILD=$(BUILD)/vg FAULTS=1 STATIC_DEPS=0 all $(BUILD)/vg/xs-fixture
+	$(Q)tests/valgrind_full.sh $(BUILD)/vg
 
 # memcheck needs a build without the sanitizers.
 valgrind: deps

@@ -101,12 +101,20 @@ start_fixture() {
 }
 
 # The script directory a toolstack would use: the applets as links to our binary.
+# The applets, as links to the binary; with XNM_VALGRIND=DIR, as scripts that
+# run each call under valgrind memcheck, one log per process in DIR.
 make_script_dir() {
 	local a
 	mkdir -p "$SCRIPTS"
 	for a in vif-bridge vif-route vif-nat vif-setup network-bridge network-route network-nat \
 		xen-netmodes-cleanup; do
-		ln -sf "$BUILD/xen-netmodes" "$SCRIPTS/$a"
+		if [ -n "${XNM_VALGRIND:-}" ]; then
+			printf '#!/bin/sh\nexec valgrind -q --leak-check=full --errors-for-leak-kinds=definite --error-exitcode=9 --log-file=%s/%s.%%p.log %s "$@"\n' \
+				"$XNM_VALGRIND" "$a" "$BUILD/bin/$a" >"$SCRIPTS/$a"
+			chmod +x "$SCRIPTS/$a"
+		else
+			ln -sf "$BUILD/xen-netmodes" "$SCRIPTS/$a"
+		fi
 	done
 }
 

@@ -1,0 +1,28 @@
+#!/bin/bash
+# Every namespace suite with each call of the binary under valgrind memcheck
+# (make valgrind-full): the suite's own checks must pass, and no call may
+# show a memory error or a definite leak.
+#   tests/valgrind_full.sh BUILD (built with FAULTS=1, without sanitizers)
+set -uo pipefail
+BUILD=${1:?usage: valgrind_full.sh BUILD_DIR}
+here=$(dirname "$0")
+passed=0
+failed=0
+for t in "$here"/integration/*_test.sh; do
+	logs=$(mktemp -d)
+	out=$(XNM_VALGRIND=$logs "$t" "$BUILD" 2>&1)
+	rc=$?
+	errors=$(cat "$logs"/*.log 2>/dev/null)
+	name=$(basename "$t" _test.sh)
+	if [ $rc -eq 0 ] && [ -z "$errors" ]; then
+		passed=$((passed + 1))
+		echo "ok - $name under memcheck ($(ls "$logs" | wc -l) calls)"
+	else
+		failed=$((failed + 1))
+		echo "not ok - $name under memcheck (exit $rc)"
+		{ grep '^not ok' <<<"$out"; grep '^==' <<<"$errors"; } | head -n 20 | sed 's/^/#   /'
+	fi
+	rm -rf "$logs"
+done
+echo "valgrind-full: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
