@@ -161,12 +161,6 @@ bad:
 	return nm_fail(e, -EINVAL, "invalid IP address \"%s\"", Q(s, q));
 }
 
-static bool prefix_equal(const struct prefix *a, const struct prefix *b)
-{
-	return a->family == b->family && a->len == b->len &&
-	       !memcmp(a->addr.raw, b->addr.raw, prefix_addr_len(a));
-}
-
 int parse_prefix_list(const char *s, struct prefix_list *ret, struct nm_err *e)
 {
 	struct prefix_list l = { .n = 0 };

@@ -42,3 +42,9 @@ char *prefix_list_format(const struct prefix_list *l, char *buf, size_t size)
 	}
 	return buf;
 }
+
+bool prefix_equal(const struct prefix *a, const struct prefix *b)
+{
+	return a->family == b->family && a->len == b->len &&
+	       !memcmp(a->addr.raw, b->addr.raw, prefix_addr_len(a));
+}

@@ -4,6 +4,7 @@
 
 #include <net/if.h>
 #include <netinet/in.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -46,5 +47,8 @@ char *prefix_list_format(const struct prefix_list *l, char *buf, size_t size);
 
 /* Byte length of an address of p's family (4 or 16). */
 size_t prefix_addr_len(const struct prefix *p);
+
+/* Same family, length and address. */
+bool prefix_equal(const struct prefix *a, const struct prefix *b);
 
 #endif

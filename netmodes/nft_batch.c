@@ -150,13 +150,6 @@ static int open_socket(struct mnl_socket **ret, struct nm_err *e)
 	return 0;
 }
 
-void nft_close(void)
-{
-	if (sock)
-		mnl_socket_close(sock);
-	sock = NULL;
-}
-
 /* The kernel's extended-ACK reason, which follows the echoed request. */
 static const char *extack_text(const struct nlmsghdr *h)
 {

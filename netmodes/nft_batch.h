@@ -73,7 +73,4 @@ int nft_get(struct nlmsghdr *h, nft_reply_cb cb, void *data, struct nm_err *e);
 /* Whether a table exists: one GET. Returns 1, 0, or -errno with e set. */
 int nft_object_get(uint16_t family, const char *table, struct nm_err *e);
 
-/* Closes the process's nftables socket (opened again on next use). */
-void nft_close(void);
-
 #endif

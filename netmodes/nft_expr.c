@@ -15,20 +15,15 @@ static int add(struct nftnl_rule *r, struct nftnl_expr *e)
 	return 0;
 }
 
-int nx_meta_to(struct nftnl_rule *r, uint32_t key, uint32_t dreg)
+int nx_meta(struct nftnl_rule *r, uint32_t key)
 {
 	struct nftnl_expr *e = nftnl_expr_alloc("meta");
 
 	if (e) {
 		nftnl_expr_set_u32(e, NFTNL_EXPR_META_KEY, key);
-		nftnl_expr_set_u32(e, NFTNL_EXPR_META_DREG, dreg);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_META_DREG, NFT_REG_1);
 	}
 	return add(r, e);
-}
-
-int nx_meta(struct nftnl_rule *r, uint32_t key)
-{
-	return nx_meta_to(r, key, NFT_REG_1);
 }
 
 int nx_payload_to(struct nftnl_rule *r, uint32_t base, uint32_t offset, uint32_t len,

@@ -12,10 +12,9 @@
 
 #include <libnftnl/rule.h>
 
-/* meta KEY => reg 1, or dreg (NFT_REG_2: the second field of a concatenation) */
+/* meta KEY => reg 1 */
 int nx_meta(struct nftnl_rule *r, uint32_t key);
-int nx_meta_to(struct nftnl_rule *r, uint32_t key, uint32_t dreg);
-/* payload load LEN bytes @ BASE + OFFSET => reg 1, or dreg */
+/* payload load LEN bytes @ BASE + OFFSET => reg 1, or dreg (NFT_REG_2: the second field of a concatenation) */
 int nx_payload(struct nftnl_rule *r, uint32_t base, uint32_t offset, uint32_t len);
 int nx_payload_to(struct nftnl_rule *r, uint32_t base, uint32_t offset, uint32_t len,
 		  uint32_t dreg);

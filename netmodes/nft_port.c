@@ -4,7 +4,6 @@
  */
 #include "nft_port.h"
 
-#include <arpa/inet.h>
 #include <errno.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
@@ -14,6 +13,7 @@
 #include <libmnl/libmnl.h>
 #include <libnftnl/udata.h>
 
+#include "../hotplug/parse.h"
 #include "nft_batch.h"
 #include "nft_port_rules.h"
 
@@ -131,21 +131,30 @@ static size_t port_elems(const struct port_filter *f, struct port_elem *out)
 }
 
 /* The set object carrying the elements of els that belong to set. NULL: none, or no memory. */
+/* The set itself, to carry elements or name the set a GET lists. NULL: no memory. */
+static struct nftnl_set *set_obj(enum port_kind kind, enum port_set set)
+{
+	struct nftnl_set *s = nftnl_set_alloc();
+
+	if (s) {
+		nftnl_set_set_u32(s, NFTNL_SET_FAMILY, port_family_of(kind)->family);
+		nftnl_set_set_str(s, NFTNL_SET_TABLE, NFT_TABLE_NAME);
+		nftnl_set_set_str(s, NFTNL_SET_NAME, port_sets[set].name);
+	}
+	return s;
+}
+
+/* The set object carrying the elements of els that belong to set. NULL: no memory. */
 static struct nftnl_set *elems_obj(enum port_kind kind, enum port_set set,
 				   const struct port_elem *els, size_t n, bool with_comments)
 {
 	const struct port_set_def *d = &port_sets[set];
-	struct nftnl_set *s = NULL;
+	struct nftnl_set *s = set_obj(kind, set);
 
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; s && i < n; i++) {
 		struct nftnl_set_elem *el;
 		if (els[i].set != set)
 			continue;
-		if (!s && !(s = nftnl_set_alloc()))
-			return NULL;
-		nftnl_set_set_u32(s, NFTNL_SET_FAMILY, port_family_of(kind)->family);
-		nftnl_set_set_str(s, NFTNL_SET_TABLE, NFT_TABLE_NAME);
-		nftnl_set_set_str(s, NFTNL_SET_NAME, d->name);
 		if (!(el = nftnl_set_elem_alloc())) {
 			nftnl_set_free(s);
 			return NULL;
@@ -192,10 +201,68 @@ static int batch_elems(struct nft_batch *b, enum port_kind kind, const struct po
 	return 0;
 }
 
+/* Reading elements back */
+
+/* Called with each element a GET returns. */
+typedef void elem_fn(struct nftnl_set_elem *el, void *data);
+
+struct elem_walk {
+	elem_fn *fn;
+	void *data;
+};
+
+/* One reply message: each of its elements to the walk's function. */
+static int elems_cb(const struct nlmsghdr *h, void *data)
+{
+	const struct elem_walk *w = data;
+	struct nftnl_set *s = nftnl_set_alloc();
+	struct nftnl_set_elems_iter *it = NULL;
+	struct nftnl_set_elem *el;
+
+	if (!s || nftnl_set_elems_nlmsg_parse(h, s) < 0 || !(it = nftnl_set_elems_iter_create(s))) {
+		if (s)
+			nftnl_set_free(s);
+		return MNL_CB_ERROR;
+	}
+	while ((el = nftnl_set_elems_iter_next(it)))
+		w->fn(el, w->data);
+	nftnl_set_elems_iter_destroy(it);
+	nftnl_set_free(s);
+	return MNL_CB_OK;
+}
+
+/*
+ * One GETSETELEM: for the elements s carries (flags 0), or every element of
+ * its set (NLM_F_DUMP); each goes to fn. Frees s. Returns 1, 0 when the
+ * kernel said ENOENT, or -errno with e set.
+ */
+static int get_set_elems(enum port_kind kind, struct nftnl_set *s, uint16_t flags, elem_fn *fn,
+			 void *data, struct nm_err *e)
+{
+	char *buf = calloc(1, MNL_SOCKET_BUFFER_SIZE);
+	struct elem_walk w = { fn, data };
+	struct nlmsghdr *h;
+	int rc;
+
+	if (!s || !buf) {
+		if (s)
+			nftnl_set_free(s);
+		free(buf);
+		return nm_fail(e, -ENOMEM, "out of memory");
+	}
+	h = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETSETELEM, port_family_of(kind)->family,
+				  NLM_F_ACK | flags, nft_seq(1));
+	nftnl_set_elems_nlmsg_build_payload(h, s);
+	nftnl_set_free(s);
+	rc = nft_get(h, elems_cb, &w, e);
+	free(buf);
+	return rc;
+}
+
 /* Reading a port back */
 
+/* The comments of the elements a GET returned, in order; n counts them all. */
 struct elem_reply {
-	enum port_set set;
 	char comments[MAX_ELEMS][COMMENT_LEN];
 	size_t n;
 };
@@ -211,81 +278,36 @@ static int comment_cb(const struct nftnl_udata *attr, void *data)
 	return 0;
 }
 
-static int elem_reply_cb(const struct nlmsghdr *h, void *data)
+static void take_comment(struct nftnl_set_elem *el, void *data)
 {
 	struct elem_reply *r = data;
-	struct nftnl_set *s = nftnl_set_alloc();
-	struct nftnl_set_elems_iter *it;
-	struct nftnl_set_elem *el;
-	int rc = MNL_CB_OK;
+	const void *ud;
+	uint32_t len;
 
-	if (!s)
-		return MNL_CB_ERROR;
-	if (nftnl_set_elems_nlmsg_parse(h, s) < 0 || !(it = nftnl_set_elems_iter_create(s))) {
-		nftnl_set_free(s);
-		return MNL_CB_ERROR;
-	}
-	for (el = nftnl_set_elems_iter_next(it); el; el = nftnl_set_elems_iter_next(it)) {
-		const void *ud;
-		uint32_t len;
-		if (r->n == MAX_ELEMS) {
-			rc = MNL_CB_ERROR;
-			break;
-		}
+	if (r->n < MAX_ELEMS) {
 		r->comments[r->n][0] = '\0';
 		if ((ud = nftnl_set_elem_get(el, NFTNL_SET_ELEM_USERDATA, &len)))
 			nftnl_udata_parse(ud, len, comment_cb, r->comments[r->n]);
-		r->n++;
 	}
-	nftnl_set_elems_iter_destroy(it);
-	nftnl_set_free(s);
-	return rc;
+	r->n++;
 }
 
 /* Asks for the n elements of els (all in one set) in one GET; their comments land in r. */
 static int get_elems(enum port_kind kind, const struct port_elem *els, size_t n,
 		     struct elem_reply *r, struct nm_err *e)
 {
-	struct nftnl_set *s = elems_obj(kind, els[0].set, els, n, false);
-	char *buf = calloc(1, MNL_SOCKET_BUFFER_SIZE);
-	struct nlmsghdr *h;
-	int rc;
-
-	if (!s || !buf) {
-		if (s)
-			nftnl_set_free(s);
-		free(buf);
-		return nm_fail(e, -ENOMEM, "out of memory");
-	}
-	h = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETSETELEM, port_family_of(kind)->family, NLM_F_ACK,
-				  nft_seq(1));
-	nftnl_set_elems_nlmsg_build_payload(h, s);
-	nftnl_set_free(s);
 	r->n = 0;
-	rc = nft_get(h, elem_reply_cb, r, e);
-	free(buf);
-	return rc;
+	return get_set_elems(kind, elems_obj(kind, els[0].set, els, n, false), 0, take_comment, r, e);
 }
 
+/* A record as port_elems writes it: "mac MAC" first, then "ip PREFIX". */
 static int parse_record(const char *text, struct port_filter *f, bool first)
 {
-	struct prefix *p = &f->ips.p[f->ips.n];
-	char addr[PREFIX_STR_LEN];
-	unsigned len;
-	int end = 0;
-
 	if (first)
-		return sscanf(text, "mac %2hhx:%2hhx:%2hhx:%2hhx:%2hhx:%2hhx%n", &f->mac.b[0],
-			      &f->mac.b[1], &f->mac.b[2], &f->mac.b[3], &f->mac.b[4], &f->mac.b[5],
-			      &end) == 6 && !text[end] ? 0 : -EBADMSG;
-	if (f->ips.n == MAX_PREFIXES || sscanf(text, "ip %45[0-9a-fA-F.:]/%u%n", addr, &len, &end) != 2 ||
-	    text[end])
+		return strncmp(text, "mac ", 4) || parse_mac(text + 4, &f->mac, NULL) < 0 ? -EBADMSG : 0;
+	if (f->ips.n == MAX_PREFIXES || strncmp(text, "ip ", 3) ||
+	    parse_prefix(text + 3, &f->ips.p[f->ips.n], NULL) < 0)
 		return -EBADMSG;
-	memset(p, 0, sizeof(*p));
-	p->family = strchr(addr, ':') ? AF_INET6 : AF_INET;
-	if (inet_pton(p->family, addr, p->addr.raw) != 1 || len > prefix_addr_len(p) * 8)
-		return -EBADMSG;
-	p->len = (uint8_t)len;
 	f->ips.n++;
 	return 0;
 }
@@ -354,37 +376,23 @@ struct dump_state {
 	size_t n, max;
 };
 
-static int dump_cb(const struct nlmsghdr *h, void *data)
+static void take_owned(struct nftnl_set_elem *el, void *data)
 {
 	struct dump_state *d = data;
-	struct nftnl_set *s = nftnl_set_alloc();
-	struct nftnl_set_elems_iter *it;
-	struct nftnl_set_elem *el;
+	uint32_t len = 0, len_end = 0;
+	const void *key = nftnl_set_elem_get(el, NFTNL_SET_ELEM_KEY, &len);
+	const void *end = nftnl_set_elem_get(el, NFTNL_SET_ELEM_KEY_END, &len_end);
+	struct port_elem *pe;
 
-	if (!s)
-		return MNL_CB_ERROR;
-	if (nftnl_set_elems_nlmsg_parse(h, s) < 0 || !(it = nftnl_set_elems_iter_create(s))) {
-		nftnl_set_free(s);
-		return MNL_CB_ERROR;
-	}
-	for (el = nftnl_set_elems_iter_next(it); el; el = nftnl_set_elems_iter_next(it)) {
-		uint32_t len = 0, len_end = 0;
-		const void *key = nftnl_set_elem_get(el, NFTNL_SET_ELEM_KEY, &len);
-		const void *end = nftnl_set_elem_get(el, NFTNL_SET_ELEM_KEY_END, &len_end);
-		struct port_elem *pe;
-		if (!key || len < IFNAMSIZ || len > KEY_MAX || len_end > KEY_MAX ||
-		    memcmp(key, d->name, IFNAMSIZ) || d->n == d->max)
-			continue;
-		pe = &d->out[d->n++];
-		memset(pe, 0, sizeof(*pe));
-		pe->set = d->set;
-		memcpy(pe->key, key, len);
-		if (end)
-			memcpy(pe->key_end, end, len_end);
-	}
-	nftnl_set_elems_iter_destroy(it);
-	nftnl_set_free(s);
-	return MNL_CB_OK;
+	if (!key || len < IFNAMSIZ || len > KEY_MAX || len_end > KEY_MAX ||
+	    memcmp(key, d->name, IFNAMSIZ) || d->n == d->max)
+		return;
+	pe = &d->out[d->n++];
+	memset(pe, 0, sizeof(*pe));
+	pe->set = d->set;
+	memcpy(pe->key, key, len);
+	if (end)
+		memcpy(pe->key_end, end, len_end);
 }
 
 /*
@@ -396,31 +404,14 @@ static int dump_port_elems(enum port_kind kind, const char *ifname, struct port_
 {
 	struct port_elem name;
 	struct dump_state d = { .name = elem_new(&name, SET_PORTS, ifname)->key, .out = out, .max = max };
-	char buf[256];
 	int rc = 0;
 
 	for (int set = 0; set < PORT_SETS && rc >= 0; set++) {
-		struct nftnl_set *s = nftnl_set_alloc();
-		struct nlmsghdr *h;
-		if (!s)
-			return nm_fail(e, -ENOMEM, "out of memory");
-		nftnl_set_set_str(s, NFTNL_SET_TABLE, NFT_TABLE_NAME);
-		nftnl_set_set_str(s, NFTNL_SET_NAME, port_sets[set].name);
-		h = nftnl_nlmsg_build_hdr(memset(buf, 0, sizeof(buf)), NFT_MSG_GETSETELEM,
-					  port_family_of(kind)->family, NLM_F_DUMP | NLM_F_ACK, nft_seq(1));
-		nftnl_set_elems_nlmsg_build_payload(h, s);
-		nftnl_set_free(s);
 		d.set = (enum port_set)set;
-		rc = nft_get(h, dump_cb, &d, e);
+		rc = get_set_elems(kind, set_obj(kind, d.set), NLM_F_DUMP, take_owned, &d, e);
 	}
 	*ret_n = d.n;
 	return rc < 0 ? rc : 0;
-}
-
-static bool prefix_eq(const struct prefix *a, const struct prefix *b)
-{
-	return a->family == b->family && a->len == b->len &&
-	       !memcmp(a->addr.raw, b->addr.raw, prefix_addr_len(a));
 }
 
 bool nft_port_matches(const struct port_state *s, const struct port_filter *f)
@@ -430,7 +421,7 @@ bool nft_port_matches(const struct port_state *s, const struct port_filter *f)
 	if (!s->port || s->damaged || g->ips.n != f->ips.n || (f->ips.n && memcmp(&g->mac, &f->mac, sizeof(f->mac))))
 		return false;
 	for (size_t i = 0; i < f->ips.n; i++)
-		if (!prefix_eq(&g->ips.p[i], &f->ips.p[i]))
+		if (!prefix_equal(&g->ips.p[i], &f->ips.p[i]))
 			return false;
 	return true;
 }
