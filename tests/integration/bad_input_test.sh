@@ -63,41 +63,44 @@ verdict() {
 	fi
 }
 
+# bad_case DESC EXPECT KNOWN CMD...: CMD, a call made with vif7.0's backend in
+# place, judged by verdict (KNOWN: yes when the call can tell its backend);
+# then the backend goes.
+bad_case() {
+	local desc=$1 expect=$2 known=$3 rc=0 before out
+	shift 3
+	before=$(snapshot)
+	out=$("$@" 2>&1) || rc=$?
+	BACKEND_KNOWN=$known verdict "$desc" "$rc" "$expect" "$before" "$out"
+	xenstore-rm "$BE"
+}
+
 # node SCRIPT EXPECT NODE VALUE: online with NODE=VALUE in the backend.
 node() {
-	local script=$1 expect=$2 rc=0 before out
 	xs_vif 7 0 $MAC bridge=$BR ip=10.77.0.17
 	xenstore-write -- "$BE/$3" "$4"
-	before=$(snapshot)
-	out=$(VIF_SCRIPT=$script hotplug "$script" 7 0 online netdev=eth0 2>&1) || rc=$?
-	BACKEND_KNOWN=yes verdict "$script, $3=$(printf %q "$4" | cut -c1-40)" "$rc" "$expect" "$before" "$out"
-	xenstore-rm "$BE"
+	bad_case "$1, $3=$(printf %q "$4" | cut -c1-40)" "$2" yes hotplug "$1" 7 0 online netdev=eth0
 }
 
 # env SCRIPT EXPECT VAR=VALUE...: online with VAR=VALUE in the environment.
 env_case() {
-	local script=$1 expect=$2 rc=0 before out
-	shift 2
 	xs_vif 7 0 $MAC bridge=$BR ip=10.77.0.17
-	before=$(snapshot)
-	out=$(hotplug "$script" 7 0 online "$@" 2>&1) || rc=$?
-	BACKEND_KNOWN=$([[ "$*" == *XENBUS_PATH* ]] && echo no || echo yes) \
-		verdict "$script, $(printf %q "$*" | cut -c1-50)" "$rc" "$expect" "$before" "$out"
-	xenstore-rm "$BE"
+	bad_case "$1, $(printf %q "${*:3}" | cut -c1-50)" "$2" \
+		"$([[ "${*:3}" == *XENBUS_PATH* ]] && echo no || echo yes)" hotplug "$1" 7 0 online "${@:3}"
+}
+
+# argv SCRIPT ARGS...: the call with that command line, as vif7.0's.
+argv_call() {
+	ip netns exec "$D0" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin XENSTORED_PATH="$XENSTORED_PATH" \
+		ASAN_OPTIONS="${ASAN_OPTIONS:-}" XEN_NETMODES_RUN_DIR="$XEN_NETMODES_RUN_DIR" \
+		XENBUS_PATH=backend/vif/7/0 vif=vif7.0 "$SCRIPTS/$1" "${@:2}"
 }
 
 # arg SCRIPT EXPECT COMMAND [ARGS...]: the call with that command line.
 arg_case() {
-	local script=$1 expect=$2 rc=0 before out
-	shift 2
 	xs_vif 7 0 $MAC bridge=$BR ip=10.77.0.17
-	before=$(snapshot)
-	out=$(ip netns exec "$D0" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin XENSTORED_PATH="$XENSTORED_PATH" \
-		ASAN_OPTIONS="${ASAN_OPTIONS:-}" XEN_NETMODES_RUN_DIR="$XEN_NETMODES_RUN_DIR" \
-		XENBUS_PATH=backend/vif/7/0 vif=vif7.0 "$SCRIPTS/$script" "$@" 2>&1) || rc=$?
-	BACKEND_KNOWN=$([[ "$script" == vif-* ]] && echo yes || echo no) \
-		verdict "$script $(printf %q "$*" | cut -c1-50)" "$rc" "$expect" "$before" "$out"
-	xenstore-rm "$BE"
+	bad_case "$1 $(printf %q "${*:3}" | cut -c1-50)" "$2" \
+		"$([[ "$1" == vif-* ]] && echo yes || echo no)" argv_call "$1" "${@:3}"
 }
 
 long=$(printf 'a%.0s' {1..3000})

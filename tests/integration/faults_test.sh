@@ -33,17 +33,6 @@ state() {
 	{ find "$XEN_NETMODES_RUN_DIR" -type f 2>/dev/null || true; } | sort
 }
 
-# same_host_state_as STATE: state() is STATE, or becomes it within 3 s (a link
-# brought back up gets its IPv6 link-local address from the kernel, later).
-same_host_state_as() {
-	local i
-	for ((i = 0; i < 30; i++)); do
-		[ "$1" == "$(state)" ] && return 0
-		sleep 0.1
-	done
-	return 1
-}
-
 # Reference states, from calls left to finish (after a first cycle: the
 # table, once created, stays; the bridge's carrier follows its first port).
 hotplug vif-bridge 1 0 online >/dev/null
@@ -54,18 +43,12 @@ hotplug vif-bridge 1 0 online >/dev/null
 sleep 0.5
 online_state=$(state)
 hotplug vif-bridge 1 0 offline >/dev/null
-check "online then offline leaves the host as it was" same_host_state_as "$offline_state"
+check "online then offline leaves the host as it was" settles state "$offline_state"
 
-# same_host_state_as_kernel STATE: as same_host_state_as, for the kernel's part only
-# (a call that lost xenstore cannot put xenstore back).
-same_host_state_as_kernel() {
-	local i want
-	want=$(sed -n '/^\/local\//q;p' <<<"$1")
-	for ((i = 0; i < 30; i++)); do
-		[ "$want" == "$(host_state)" ] && return 0
-		sleep 0.1
-	done
-	return 1
+# kernel_of STATE: the kernel's part of a state() (a call that lost xenstore
+# cannot put xenstore back).
+kernel_of() {
+	sed -n '/^\/local\//q;p' <<<"$1"
 }
 
 # killed COMMAND: starts the call and kills it after a random 0-40 ms (its whole span).
@@ -81,10 +64,10 @@ bad_on=0 bad_off=0
 for ((i = 0; i < ROUNDS; i++)); do
 	killed online
 	hotplug vif-bridge 1 0 online >/dev/null 2>&1 || true
-	same_host_state_as "$online_state" || { bad_on=$((bad_on + 1)); diff <(echo "$online_state") <(state) | head -n 6 | sed 's/^/#   /'; }
+	settles state "$online_state" || { bad_on=$((bad_on + 1)); diff <(echo "$online_state") <(state) | head -n 6 | sed 's/^/#   /'; }
 	killed offline
 	hotplug vif-bridge 1 0 offline >/dev/null 2>&1 || true
-	same_host_state_as "$offline_state" || { bad_off=$((bad_off + 1)); diff <(echo "$offline_state") <(state) | head -n 6 | sed 's/^/#   /'; }
+	settles state "$offline_state" || { bad_off=$((bad_off + 1)); diff <(echo "$offline_state") <(state) | head -n 6 | sed 's/^/#   /'; }
 done
 check_eq "$ROUNDS onlines killed at random: the next online converges every time" 0 "$bad_on"
 check_eq "$ROUNDS offlines killed at random: the next offline converges every time" 0 "$bad_off"
@@ -100,7 +83,7 @@ while [ $n -le 40 ]; do
 	[ $rc -eq 0 ] && break
 	if [ $rc -ne 1 ] || ! grep -qi "xenstore" <<<"$out"; then
 		bad+=("after $n requests: exit $rc, \"$(head -n 1 <<<"$out")\"")
-	elif ! same_host_state_as_kernel "$offline_state"; then
+	elif ! settles host_state "$(kernel_of "$offline_state")"; then
 		bad+=("after $n requests: the host changed")
 	fi
 	n=$((n + 1))
@@ -108,7 +91,7 @@ done
 check "losing xenstore at any of the call's $((n - 1)) requests: exit 1, a clear error, host unchanged" \
 	test ${#bad[@]} -eq 0 -a $n -gt 1
 [ ${#bad[@]} -eq 0 ] || printf '#   %s\n' "${bad[@]:0:5}"
-check "then, with xenstore back, online completes" same_host_state_as "$online_state"
+check "then, with xenstore back, online completes" settles state "$online_state"
 hotplug vif-bridge 1 0 offline >/dev/null
 
 echo "# a vif vanishing between two steps of its online"

@@ -189,46 +189,69 @@ hotplug() {
 		"$SCRIPTS/$script" "$command" type_if=vif "${args[@]}"
 }
 
-# same_host_state STATE: host_state is STATE, or becomes it within 3 s (a link
-# brought back up gets its IPv6 link-local address from the kernel, later).
-same_host_state() {
+# settles STATEFN STATE [TRIES]: STATEFN prints STATE now, or does within TRIES
+# tenths of a second (30: a link brought back up gets its IPv6 link-local
+# address from the kernel a little later).
+settles() {
 	local i
-	for ((i = 0; i < 30; i++)); do
-		[ "$1" == "$(host_state)" ] && return 0
+	for ((i = 0; i < ${3:-30}; i++)); do
+		[ "$2" == "$("$1")" ] && return 0
 		sleep 0.1
 	done
 	return 1
 }
 
-# every_step_fails SCRIPT DOMID DEVID COMMAND [ENV=VALUE...]: the call, made to
-# fail at each step of its plan in turn (XEN_NETMODES_FAIL_AT, test builds),
-# exits 1 with hotplug-status error and leaves dom0 and the rest of xenstore
-# as they were; then, without the failure, it succeeds.
-every_step_fails() {
-	local be n rc st xs
-	be=$(be_path "$2" "$3")
-	st=$(host_state)
-	xs=$(xs_state | grep -v "^$be/hotplug-")
-	for ((n = 0; n < 40; n++)); do
+# steps_fail DESC STATEFN TRIES CALLFN ARGS...: CALLFN ARGS is a call that fails at
+# step $step of its plan (XEN_NETMODES_FAIL_AT, test builds). For step 0, 1...
+# until the call succeeds, each failure must exit 1 and STATEFN's output settle
+# back to what it was (within TRIES, as settles); then the call succeeds.
+steps_fail() {
+	local desc=$1 statefn=$2 tries=$3 step rc st
+	shift 3
+	st=$("$statefn")
+	for ((step = 0; step < 40; step++)); do
 		rc=0
-		hotplug "$@" XEN_NETMODES_FAIL_AT=$n >/dev/null 2>&1 || rc=$?
+		"$@" >/dev/null 2>&1 || rc=$?
 		[ "$rc" -eq 0 ] && break
-		if [ "$rc" -eq 1 ] && [ "$(xs_read "$be/hotplug-status")" = error ] && same_host_state "$st" &&
-			[ "$xs" == "$(xs_state | grep -v "^$be/hotplug-")" ]; then
-			ok "$1 $4 vif$2.$3, failing at step $n: exit 1, status error, host unchanged"
+		if [ "$rc" -eq 1 ] && settles "$statefn" "$st" "$tries"; then
+			ok "$desc, failing at step $step: exit 1, host unchanged"
 		else
-			not_ok "$1 $4 vif$2.$3, failing at step $n (exit $rc)"
-			{ diff <(echo "$st") <(host_state) || true; } | head -n 10 | sed 's/^/#   /'
+			not_ok "$desc, failing at step $step (exit $rc)"
+			{ diff <(echo "$st") <("$statefn") || true; } | head -n 10 | sed 's/^/#   /'
 		fi
 	done
-	check_eq "$1 $4 vif$2.$3 succeeds past its last step, after $n" 0 "$rc"
-	[ "$n" -gt 0 ] || not_ok "$1 $4 vif$2.$3: no step failed"
+	check_eq "$desc succeeds past its last step, after $step" 0 "$rc"
+	[ "$step" -gt 0 ] || not_ok "$desc: no step failed"
 }
 
-# watch_port68 NS: counts, in namespace NS, the UDP datagrams that arrive for
-# port 68 (a DHCP client's); port68_seen NS prints the count; unwatch_port68 NS.
-watch_port68() {
-	ip netns exec "$1" nft -f - <<'EOF'
+# The state a vif call may not change: dom0 and xenstore, less the backend's hotplug nodes.
+vif_call_state() {
+	host_state
+	xs_state | grep -v "^$STEPS_BE/hotplug-"
+}
+
+# A vif call failing at $step; a failure without hotplug-status=error exits 2.
+vif_call_failing() {
+	local rc=0
+	hotplug "$@" XEN_NETMODES_FAIL_AT="$step" || rc=$?
+	[ "$rc" -ne 1 ] || [ "$(xs_read "$STEPS_BE/hotplug-status")" = error ] || rc=2
+	return "$rc"
+}
+
+# every_step_fails SCRIPT DOMID DEVID COMMAND [ENV=VALUE...]: steps_fail for a vif
+# call: each failure also sets hotplug-status error.
+every_step_fails() {
+	STEPS_BE=$(be_path "$2" "$3") steps_fail "$1 $4 vif$2.$3" vif_call_state 30 vif_call_failing "$@"
+}
+
+# The isolation tests' packet sender.
+SEND_PACKET="$(dirname "${BASH_SOURCE[0]}")/../tools/send_packet.py"
+
+# dhcp_replies_dropped FROM TO ADDR: a datagram from guest namespace FROM to
+# port 68 of ADDR, guest namespace TO's, arrives from an ordinary port (the
+# control) but not from port 67 (a DHCP server's); TO counts what arrives.
+dhcp_replies_dropped() {
+	ip netns exec "$2" nft -f - <<'EOF'
 table ip watch {
 	chain input {
 		type filter hook input priority 0;
@@ -236,16 +259,18 @@ table ip watch {
 	}
 }
 EOF
-}
-port68_seen() {
-	ip netns exec "$1" nft list chain ip watch input | grep -o 'packets [0-9]*' | cut -d' ' -f2
-}
-unwatch_port68() {
-	ip netns exec "$1" nft delete table ip watch
+	in_ns "$1" python3 "$SEND_PACKET" udp 1067 "$3" 68
+	sleep 0.2
+	check_eq "control: a datagram from another port reaches $3's port 68" 1 "$(port68_seen "$2")"
+	in_ns "$1" python3 "$SEND_PACKET" udp 67 "$3" 68
+	sleep 0.2
+	check_eq "a DHCP server reply toward $3 does not" 1 "$(port68_seen "$2")"
+	ip netns exec "$2" nft delete table ip watch
 }
 
-# The isolation tests' packet sender.
-SEND_PACKET="$(dirname "${BASH_SOURCE[0]}")/../tools/send_packet.py"
+port68_seen() { # NS: the datagrams dhcp_replies_dropped's counter saw
+	ip netns exec "$1" nft list chain ip watch input | grep -o 'packets [0-9]*' | cut -d' ' -f2
+}
 
 # net_state: host_state, the forwarding and proxy sysctls, and the state files.
 net_state() {
@@ -254,27 +279,16 @@ net_state() {
 	{ find "$XEN_NETMODES_RUN_DIR" -type f -exec sha256sum {} + 2>/dev/null || true; } | sort
 }
 
-# every_step_fails_net SCRIPT ARGS...: a per-host script (network-*), made to fail
-# at each step of its plan in turn, exits 1 and leaves dom0, its sysctls and the
-# state files as they were; then, without the failure, it succeeds.
+# A per-host script (network-*) call failing at $step.
+net_call_failing() {
+	ip netns exec "$D0" env -i ASAN_OPTIONS="${ASAN_OPTIONS:-}" XEN_NETMODES_RUN_DIR="$XEN_NETMODES_RUN_DIR" \
+		XEN_NETMODES_CONF="${XEN_NETMODES_CONF:-}" XEN_NETMODES_FAIL_AT="$step" "$SCRIPTS/$1" "${@:2}"
+}
+
+# every_step_fails_net SCRIPT ARGS...: steps_fail for a per-host script, whose
+# state includes its sysctls and state files, compared at once.
 every_step_fails_net() {
-	local n rc st
-	st=$(net_state)
-	for ((n = 0; n < 40; n++)); do
-		rc=0
-		ip netns exec "$D0" env -i ASAN_OPTIONS="${ASAN_OPTIONS:-}" XEN_NETMODES_RUN_DIR="$XEN_NETMODES_RUN_DIR" \
-			XEN_NETMODES_CONF="${XEN_NETMODES_CONF:-}" XEN_NETMODES_FAIL_AT=$n "$SCRIPTS/$1" "${@:2}" \
-			>/dev/null 2>&1 || rc=$?
-		[ "$rc" -eq 0 ] && break
-		if [ "$rc" -eq 1 ] && [ "$st" == "$(net_state)" ]; then
-			ok "$* failing at step $n: exit 1, host unchanged"
-		else
-			not_ok "$* failing at step $n (exit $rc)"
-			{ diff <(echo "$st") <(net_state) || true; } | head -n 10 | sed 's/^/#   /'
-		fi
-	done
-	check_eq "$* succeeds past its last step, after $n" 0 "$rc"
-	[ "$n" -gt 0 ] || not_ok "$*: no step failed"
+	steps_fail "$*" net_state 1 net_call_failing "$@"
 }
 
 # xen-netmodes status [--json] in dom0.
