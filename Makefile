@@ -22,7 +22,7 @@ PKG_CONFIG ?= pkg-config
 PKGS := libnl-3.0 libnl-route-3.0 libmnl libnftnl xenstore
 
 CFLAGS ?= -O2 -g
-CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -MMD -MP
+CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -MMD -MP -pthread
 CFLAGS += $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 CFLAGS += -DXEN_SCRIPT_DIR='"$(XEN_SCRIPT_DIR)"'
 LDLIBS += $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
@@ -54,7 +54,7 @@ Q := @
 quiet = @printf '  %-6s %s\n' $(1) $(2);
 endif
 
-APPLETS := vif-bridge vif-route vif-nat network-bridge network-route network-nat vif-setup \
+APPLETS := vif-bridge vif-route vif-nat network-bridge network-route network-nat vif-setup xen-netmodesd \
 	xen-netmodes-cleanup
 
 LIB_SRCS := $(wildcard netmodes/*.c) $(filter-out hotplug/main.c,$(wildcard hotplug/*.c))

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../netmodes/callenv.h"
 #include "../netmodes/dhcp_host.h"
 #include "parse.h"
 
@@ -83,7 +84,7 @@ static char *trim(char *s)
 
 int config_load(struct config *ret, struct nm_err *e)
 {
-	const char *path = getenv("XEN_NETMODES_CONF");
+	const char *path = callenv_get("XEN_NETMODES_CONF");
 	struct config c = { .dhcp = DHCP_NO };
 	char *line = NULL;
 	size_t cap = 0;

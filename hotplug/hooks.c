@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "../netmodes/child.h"
 #include "log.h"
 
 #define HOOK_ENV_MAX 12
@@ -36,6 +37,7 @@ static int hook_apply(struct op *op, struct nm_err *e)
 	}
 	if (pid == 0) {
 		char *argv[] = { o->path, NULL };
+		child_reset_signals();
 		execve(o->path, argv, o->env);
 		if (errno == ENOEXEC) {
 			/* Xen sources hook files: a fragment without #! is shell. */

@@ -6,12 +6,27 @@
 #include <time.h>
 #include <unistd.h>
 
-static const char *log_prog = "xen-netmodes";
+static __thread const char *log_prog = "xen-netmodes";
+static __thread FILE *log_err;
+static bool shared_ident, echo_all;
 
 void log_init(const char *prog)
 {
 	log_prog = prog;
-	openlog(prog, LOG_PID, LOG_DAEMON);
+	if (!shared_ident)
+		openlog(prog, LOG_PID, LOG_DAEMON);
+}
+
+void log_shared(const char *ident, bool foreground)
+{
+	shared_ident = true;
+	echo_all = foreground;
+	openlog(ident, LOG_PID, LOG_DAEMON);
+}
+
+void log_set_err(FILE *f)
+{
+	log_err = f;
 }
 
 /* One write with O_APPEND, so lines of concurrent calls never interleave. */
@@ -42,8 +57,11 @@ void log_line(int prio, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	syslog(prio, "%s", msg);
+	if (shared_ident)
+		syslog(prio, "%s: %s", log_prog, msg);
+	else
+		syslog(prio, "%s", msg);
 	log_to_file(msg);
-	if (prio <= LOG_WARNING)
-		fprintf(stderr, "%s: %s\n", log_prog, msg);
+	if (prio <= LOG_WARNING || (echo_all && !log_err))
+		fprintf(log_err ? log_err : stderr, "%s: %s\n", log_prog, msg);
 }

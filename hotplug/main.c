@@ -8,6 +8,8 @@
 
 #include "check.h"
 #include "cleanup.h"
+#include "daemon.h"
+#include "daemon_client.h"
 #include "log.h"
 #include "network_flow.h"
 #include "status.h"
@@ -24,6 +26,7 @@ struct applet {
 };
 
 static int vif_setup_main(const char *name, int argc, char **argv);
+static int xen_netmodesd_main(const char *name, int argc, char **argv);
 
 static int network_route_main(const char *name, int argc, char **argv)
 {
@@ -52,6 +55,7 @@ static const struct applet applets[] = {
 	{ "network-nat", NULL, network_nat_main, "prepare the host for NAT guests" },
 	{ "vif-setup", NULL, vif_setup_main, "run the vif script named by $script" },
 	{ "xen-netmodes-cleanup", NULL, cleanup_main, "forget a removed vif backend, for udev" },
+	{ "xen-netmodesd", NULL, xen_netmodesd_main, "serve the per-vif modes from a resident process" },
 };
 
 #define N_APPLETS (sizeof(applets) / sizeof(applets[0]))
@@ -64,10 +68,21 @@ static const struct applet *find_applet(const char *name)
 	return NULL;
 }
 
+/* A per-vif call goes to xen-netmodesd when one is listening, else it is made here. */
 static int run_applet(const struct applet *a, int argc, char **argv)
 {
-	return a->planner ? vif_flow_run(a->name, a->planner, argc, argv, environ)
-			  : a->main(a->name, argc, argv);
+	int status;
+
+	if (!a->planner)
+		return a->main(a->name, argc, argv);
+	if ((status = daemon_client_call(a->name, argc, argv, environ)) >= 0)
+		return status;
+	if (status == DAEMON_REQUIRED) {
+		vif_flow_refused(a->name, "xen-netmodesd did not make the call (XEN_NETMODES_DAEMON=yes)",
+				 argc, argv, environ);
+		return 1;
+	}
+	return vif_flow_run(a->name, a->planner, argc, argv, environ);
 }
 
 static const char *base_name(const char *path)
@@ -82,6 +97,22 @@ static vif_planner *planner_of(const char *name)
 	const struct applet *a = find_applet(name);
 
 	return a ? a->planner : NULL;
+}
+
+static const char *vif_mode(const char *name, vif_planner **planner)
+{
+	const struct applet *a = find_applet(name);
+
+	if (!a || !a->planner)
+		return NULL;
+	*planner = a->planner;
+	return a->name;
+}
+
+static int xen_netmodesd_main(const char *name, int argc, char **argv)
+{
+	(void)name;
+	return daemon_main(argc, argv, vif_mode);
 }
 
 static bool is_vif_mode(const char *name)

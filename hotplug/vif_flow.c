@@ -4,7 +4,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../netmodes/callenv.h"
 #include "../netmodes/dhcp_host.h"
+#include "../netmodes/nft_batch.h"
 #include "../netmodes/rtnl.h"
 #include "config.h"
 #include "hooks.h"
@@ -35,7 +37,7 @@ static bool udev_call_disabled(struct call *c, char **envp)
 
 	if (!udev || !*udev)
 		return false;
-	return xsw_open(&c->xs, &c->e) == 0 && xsw_exists(c->xs, DISABLE_UDEV_NODE);
+	return (c->xs || xsw_open(&c->xs, &c->e) == 0) && xsw_exists(c->xs, DISABLE_UDEV_NODE);
 }
 
 /*
@@ -96,7 +98,7 @@ static int plan_call(struct call *c, vif_planner *planner)
 	if ((rc = request_read_xenstore(&c->r, c->xs, &c->params, &c->e)) < 0 ||
 	    (rc = config_dhcp_settings(c->params.dhcp, &c->dhcp, &c->e)) < 0)
 		return rc;
-	if ((rc = rt_open(&c->nl, &c->e)) < 0)
+	if (!c->nl && (rc = rt_open(&c->nl, &c->e)) < 0)
 		return rc;
 	/* Calls for one vif go in order; calls for different vifs never wait for each other. */
 	snprintf(lock_name, sizeof(lock_name), "xen-netmodes-vif%u.%u%s", c->r.domid, c->r.devid,
@@ -153,12 +155,14 @@ void vif_flow_refused(const char *prog, const char *msg, int argc, char **argv, 
 	xsw_close(c.xs);
 }
 
-int vif_flow_run(const char *prog, vif_planner *planner, int argc, char **argv, char **envp)
+int vif_flow_serve(const char *prog, vif_planner *planner, int argc, char **argv, char **envp,
+		   struct flow_conns *conns)
 {
-	struct call c = { .r.prog = prog, .lock.fd = -1 };
+	struct call c = { .r.prog = prog, .lock.fd = -1, .xs = conns->xs, .nl = conns->nl };
 	int rc;
 
 	log_init(prog);
+	callenv_set(envp);
 	if (udev_call_disabled(&c, envp))
 		rc = 0;
 	else if ((rc = run(&c, planner, argc, argv, envp)) < 0) {
@@ -167,8 +171,33 @@ int vif_flow_run(const char *prog, vif_planner *planner, int argc, char **argv, 
 	}
 	lock_release(&c.lock);
 	plan_free(&c.plan);
-	if (c.nl)
-		rt_close(c.nl);
-	xsw_close(c.xs);
+	callenv_set(NULL);
+	if (rc < 0) {
+		/* After a failure nothing says the connections are sound: the next call opens new ones. */
+		flow_conns_drop(&c.xs, &c.nl);
+		c.xs = NULL;
+		c.nl = NULL;
+	}
+	conns->xs = c.xs;
+	conns->nl = c.nl;
 	return rc < 0 ? 1 : 0;
+}
+
+void flow_conns_drop(struct xs_handle **xs, struct nl_sock **nl)
+{
+	if (*nl)
+		rt_close(*nl);
+	xsw_close(*xs);
+	nft_socket_drop();
+	*xs = NULL;
+	*nl = NULL;
+}
+
+int vif_flow_run(const char *prog, vif_planner *planner, int argc, char **argv, char **envp)
+{
+	struct flow_conns conns = { NULL, NULL };
+	int status = vif_flow_serve(prog, planner, argc, argv, envp, &conns);
+
+	flow_conns_drop(&conns.xs, &conns.nl);
+	return status;
 }

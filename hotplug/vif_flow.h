@@ -10,6 +10,26 @@
 /* Runs one call of mode prog. Returns the exit status. */
 int vif_flow_run(const char *prog, vif_planner *planner, int argc, char **argv, char **envp);
 
+struct xs_handle;
+struct nl_sock;
+
+/* The connections a long-lived server lends its calls; NULL ones are opened by the call. */
+struct flow_conns {
+	struct xs_handle *xs;
+	struct nl_sock *nl;
+};
+
+/*
+ * vif_flow_run on conns, which it leaves open for the next call (after a
+ * failure it closes them and sets them NULL). envp becomes the thread's
+ * call environment (callenv) for the call's span.
+ */
+int vif_flow_serve(const char *prog, vif_planner *planner, int argc, char **argv, char **envp,
+		   struct flow_conns *conns);
+
+/* Closes the connections (and the thread's nftables socket); sets them NULL. */
+void flow_conns_drop(struct xs_handle **xs, struct nl_sock **nl);
+
 /*
  * Reports a call refused before any mode ran (vif-setup's $script): logged,
  * and written to hotplug-error with hotplug-status=error when XENBUS_PATH

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "../hotplug/lock.h"
+#include "child.h"
 
 #define ISC_LOCK "vif-nat-dhcp" /* the shell script's lock: both serialise */
 #define ISC_LOCK_TIMEOUT_MS 30000
@@ -188,6 +189,7 @@ static void isc_restart(const char *init)
 			dup2(null, 0);
 			dup2(null, 1);
 		}
+		child_reset_signals();
 		execv(init, argv);
 		_exit(127);
 	}

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "callenv.h"
 #include "link_ops.h"
 #include "move_ops.h"
 #include "network.h"
@@ -33,7 +34,7 @@ static void tmp_name(const struct link_info *li, char *buf)
  */
 static int nfs_root_through(struct nl_sock *sk, int ifindex, bool *ret, struct nm_err *e)
 {
-	const char *path = getenv("XEN_NETMODES_MOUNTS");
+	const char *path = callenv_get("XEN_NETMODES_MOUNTS");
 	char line[1024], dev[512], dir[256], type[32], opts[512];
 	FILE *f = fopen(path && *path ? path : "/proc/self/mounts", "re");
 
@@ -233,8 +234,7 @@ static int plan_stop(struct nl_sock *sk, struct plan *p, struct nm_err *e)
 	    rt_link_get(sk, 0, pdev, &pd, e) < 0 || pd.master != br.ifindex)
 		return nm_fail(e, -ENODEV, "%s with %s in it is gone: nothing to undo; remove %s/%s.state "
 					   "by hand if it is stale", bridge, pdev,
-			       getenv("XEN_NETMODES_RUN_DIR") ? getenv("XEN_NETMODES_RUN_DIR")
-							      : "/run/xen-netmodes",
+			       callenv_run_dir(),
 			       NETWORK_BRIDGE_STATE);
 	if ((rc = movable_addrs(sk, br.ifindex, &addrs, e)) < 0 ||
 	    (rc = route_set_query(sk, br.ifindex, &routes, e)) < 0)

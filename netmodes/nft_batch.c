@@ -21,7 +21,7 @@
 #define BATCH_BUF_SIZE ((size_t)32 * 1024)
 
 /* Sequence numbers of the process, unique across its batches and GETs. */
-static uint32_t seq_next;
+static __thread uint32_t seq_next;
 
 uint32_t nft_seq(uint32_t count)
 {
@@ -122,11 +122,19 @@ void nft_batch_elems(struct nft_batch *b, uint16_t type, uint16_t flags, struct 
 }
 
 /*
- * The one nftables socket of the process, opened on first use: a call's
- * queries and its batch share it. Every exchange reads its replies to the
- * end, so nothing stale is left for the next.
+ * The one nftables socket of the thread (a one-shot call's process, or a
+ * daemon worker), opened on first use: a call's queries and its batch
+ * share it. Every exchange reads its replies to the end, so nothing stale
+ * is left for the next.
  */
-static struct mnl_socket *sock;
+static __thread struct mnl_socket *sock;
+
+void nft_socket_drop(void)
+{
+	if (sock)
+		mnl_socket_close(sock);
+	sock = NULL;
+}
 
 static int open_socket(struct mnl_socket **ret, struct nm_err *e)
 {

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "callenv.h"
+
 int plan_add(struct plan *p, const struct op_type *type, void *data)
 {
 	if (p->n == p->cap) {
@@ -68,8 +70,8 @@ static void plan_rollback(struct plan *p, size_t n, struct nm_err *e)
  */
 static int injected_failure(size_t step, struct nm_err *e)
 {
-	const char *at = getenv("XEN_NETMODES_FAIL_AT");
-	const char *ev = getenv("XEN_NETMODES_EVENT_AT"), *cmd = getenv("XEN_NETMODES_EVENT_CMD");
+	const char *at = callenv_get("XEN_NETMODES_FAIL_AT");
+	const char *ev = callenv_get("XEN_NETMODES_EVENT_AT"), *cmd = callenv_get("XEN_NETMODES_EVENT_CMD");
 
 	if (ev && *ev && cmd && strtoul(ev, NULL, 10) == step && system(cmd) != 0)
 		return nm_fail(e, -EIO, "injected event at step %zu failed: %s", step, cmd);

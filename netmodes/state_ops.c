@@ -7,12 +7,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "callenv.h"
+
 static void state_path(const char *name, char *buf, size_t n, bool tmp)
 {
-	const char *dir = getenv("XEN_NETMODES_RUN_DIR");
-
-	snprintf(buf, n, "%s/%s.state%s", dir && *dir ? dir : "/run/xen-netmodes", name,
-		 tmp ? ".new" : "");
+	snprintf(buf, n, "%s/%s.state%s", callenv_run_dir(), name, tmp ? ".new" : "");
 }
 
 int state_load(const char *name, struct state *ret, struct nm_err *e)

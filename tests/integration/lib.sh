@@ -63,7 +63,14 @@ check_fails() {
 }
 
 finish() {
-	echo "$TEST_NAME: $PASS passed, $FAIL failed"
+	if [ -n "${XNM_DAEMON:-}" ]; then
+		check "xen-netmodesd still running at the end" kill -0 "$DAEMON_PID"
+		stop_daemon
+		check "xen-netmodesd made the suite's calls ($(daemon_calls))" test "$(daemon_calls)" -gt 0
+		check "xen-netmodesd logged no sanitizer report" \
+			bash -c "! grep -q 'Sanitizer' '$TMP/daemon.log'"
+	fi
+	echo "$TEST_NAME${XNM_DAEMON:+ (through xen-netmodesd)}: $PASS passed, $FAIL failed"
 	[ "$FAIL" -eq 0 ]
 }
 
@@ -87,6 +94,44 @@ netns_add() {
 	ip netns add "$1"
 	NAMESPACES+=("$1")
 	ip -n "$1" link set lo up
+	if [ "$1" == "$D0" ] && [ -n "${XNM_DAEMON:-}" ]; then
+		start_daemon
+	fi
+}
+
+# XNM_DAEMON=1: the suite's per-vif calls all go through xen-netmodesd, started
+# in dom0 as soon as dom0 exists; a call it does not make fails
+# (XEN_NETMODES_DAEMON=yes: no silent fallback). finish() checks it served.
+DAEMON_PID=
+DAEMON_SOCKET=$XEN_NETMODES_RUN_DIR/xen-netmodesd.sock
+
+# start_daemon [ARGS...]: xen-netmodesd --foreground in dom0 with the suite's
+# environment; returns once its socket answers.
+start_daemon() {
+	mkdir -p "$XEN_NETMODES_RUN_DIR"
+	ip netns exec "$D0" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin XENSTORED_PATH="$XENSTORED_PATH" \
+		ASAN_OPTIONS="${ASAN_OPTIONS:-}" XEN_NETMODES_RUN_DIR="$XEN_NETMODES_RUN_DIR" \
+		"$BUILD/xen-netmodes" xen-netmodesd --foreground "$@" 2>>"$TMP/daemon.log" &
+	DAEMON_PID=$!
+	BACKGROUND+=("$DAEMON_PID")
+	for _ in $(seq 250); do
+		[ -S "$DAEMON_SOCKET" ] && return 0
+		kill -0 "$DAEMON_PID" 2>/dev/null || break
+		sleep 0.02
+	done
+	echo "xen-netmodesd did not start:" >&2
+	cat "$TMP/daemon.log" >&2
+	return 1
+}
+
+# stop_daemon: SIGTERM, and waits for it; daemon_calls then prints how many calls it made.
+stop_daemon() {
+	kill -TERM "$DAEMON_PID" 2>/dev/null || true
+	wait "$DAEMON_PID" 2>/dev/null || true
+	DAEMON_PID=
+}
+daemon_calls() {
+	sed -n 's/.*stopped after \([0-9]*\) calls$/\1/p' "$TMP/daemon.log" | tail -n 1
 }
 
 start_fixture() {
@@ -185,6 +230,7 @@ hotplug() {
 		XENSTORED_PATH="$XENSTORED_PATH" ASAN_OPTIONS="${ASAN_OPTIONS:-}" \
 		XEN_NETMODES_RUN_DIR="$XEN_NETMODES_RUN_DIR" \
 		script="$SCRIPTS/$script" XENBUS_TYPE=vif XENBUS_PATH="backend/vif/$domid/$devid" \
+		${XNM_DAEMON:+XEN_NETMODES_DAEMON=yes} \
 		XENBUS_BASE_PATH=backend netdev= vif="vif$domid.$devid" "${env[@]}" \
 		"$SCRIPTS/$script" "$command" type_if=vif "${args[@]}"
 }

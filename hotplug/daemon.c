@@ -1,0 +1,264 @@
+#include "daemon.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "../netmodes/callenv.h"
+#include "daemon_client.h"
+#include "daemon_watch.h"
+#include "log.h"
+#include "parse.h"
+
+#define PROG "xen-netmodesd"
+/* A client sends its request as soon as it is connected; one that does not is dropped. */
+#define REQUEST_TIMEOUT_MS 1000
+
+struct options {
+	bool foreground, watch;
+	unsigned workers;
+};
+
+static int usage(FILE *out, int status)
+{
+	fprintf(out, "usage: " PROG " [--foreground] [--workers N] [--no-watch]\n"
+		     "  --foreground  stay attached to the terminal, log errors to stderr too\n"
+		     "  --workers N   calls made at once, 1-%d (default %d)\n"
+		     "  --no-watch    serve clients only; do not watch xenstore for vifs\n",
+		DAEMON_MAX_WORKERS, DAEMON_DEFAULT_WORKERS);
+	return status;
+}
+
+static int parse_options(int argc, char **argv, struct options *o)
+{
+	struct nm_err e = { "" };
+
+	*o = (struct options){ .watch = true, .workers = DAEMON_DEFAULT_WORKERS };
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--foreground"))
+			o->foreground = true;
+		else if (!strcmp(argv[i], "--no-watch"))
+			o->watch = false;
+		else if (!strcmp(argv[i], "--workers") && i + 1 < argc) {
+			if (parse_uint(argv[++i], "--workers", DAEMON_MAX_WORKERS, &o->workers, &e) < 0 ||
+			    o->workers == 0) {
+				fprintf(stderr, PROG ": --workers: %s\n",
+					e.msg[0] ? e.msg : "at least 1");
+				return -1;
+			}
+		} else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			exit(usage(stdout, 0));
+		} else {
+			fprintf(stderr, PROG ": unknown argument \"%s\"\n", argv[i]);
+			return usage(stderr, -1);
+		}
+	}
+	return 0;
+}
+
+/* Binds the socket, mode 0600; refuses when another daemon answers there. */
+static int listen_socket(const char *path, struct nm_err *e)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	const char *dir = callenv_run_dir();
+	mode_t old;
+	int fd, probe, rc;
+
+	if (strlen(path) >= sizeof(sa.sun_path))
+		return nm_fail(e, -ENAMETOOLONG, "socket path too long: %s", path);
+	memcpy(sa.sun_path, path, strlen(path) + 1);
+	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+		return nm_fail(e, nm_errno(), "cannot create %s: %s", dir, strerror(errno));
+	if ((probe = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0)) >= 0) {
+		rc = connect(probe, (struct sockaddr *)&sa, sizeof(sa));
+		close(probe);
+		if (rc == 0)
+			return nm_fail(e, -EADDRINUSE, "another " PROG " is listening on %s", path);
+	}
+	if ((fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0)) < 0)
+		return nm_fail(e, nm_errno(), "cannot create a socket: %s", strerror(errno));
+	(void)unlink(path); /* a dead daemon's */
+	old = umask(0177);
+	rc = bind(fd, (struct sockaddr *)&sa, sizeof(sa));
+	umask(old);
+	if (rc < 0 || listen(fd, 256) < 0) {
+		int err = errno;
+		close(fd);
+		return nm_fail(e, -err, "cannot listen on %s: %s", path, strerror(err));
+	}
+	return fd;
+}
+
+/* systemd's Type=notify: "READY=1" to $NOTIFY_SOCKET, when there is one. */
+static void notify_ready(void)
+{
+	const char *path = getenv("NOTIFY_SOCKET");
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	socklen_t len;
+	int fd;
+
+	if (!path || (path[0] != '/' && path[0] != '@') || strlen(path) >= sizeof(sa.sun_path))
+		return;
+	memcpy(sa.sun_path, path, strlen(path));
+	if (path[0] == '@')
+		sa.sun_path[0] = '\0'; /* abstract namespace */
+	len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + strlen(path));
+	if ((fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0)) < 0)
+		return;
+	(void)!sendto(fd, "READY=1", 7, MSG_NOSIGNAL, (struct sockaddr *)&sa, len);
+	close(fd);
+}
+
+static void refuse(int fd, int status, const char *why)
+{
+	char buf[256], text[200];
+	int n = snprintf(text, sizeof(text), PROG ": %s\n", why);
+
+	size_t len = dproto_pack_reply(buf, sizeof(buf), status, text, (size_t)n);
+	(void)!send(fd, buf, len, MSG_NOSIGNAL);
+	close(fd);
+}
+
+/* Only root (or the daemon's own user) may hand it calls. */
+static bool peer_allowed(int fd)
+{
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+
+	return getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == 0 &&
+	       (cred.uid == 0 || cred.uid == geteuid());
+}
+
+/* One client: its request read, checked and queued. */
+static void take_client(int lfd, mode_lookup *lookup)
+{
+	struct pollfd p = { .events = POLLIN };
+	const char *why;
+	struct job *j;
+	char *buf;
+	ssize_t n;
+
+	if ((p.fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC)) < 0)
+		return;
+	if (!peer_allowed(p.fd)) {
+		log_line(LOG_WARNING, "refused a client that is not root");
+		close(p.fd);
+		return;
+	}
+	if (poll(&p, 1, REQUEST_TIMEOUT_MS) != 1 || !(buf = malloc(DPROTO_MAX_REQUEST))) {
+		close(p.fd);
+		return;
+	}
+	/* SOCK_SEQPACKET: a request larger than the buffer is cut, and then malformed. */
+	n = recv(p.fd, buf, DPROTO_MAX_REQUEST, MSG_DONTWAIT | MSG_TRUNC);
+	if (n <= 0 || (size_t)n > DPROTO_MAX_REQUEST) {
+		free(buf);
+		refuse(p.fd, 1, "malformed request");
+		return;
+	}
+	if (!(j = job_from_request(buf, (size_t)n, lookup, p.fd, &why))) {
+		free(buf);
+		log_line(LOG_WARNING, "refused a request: %s", why);
+		refuse(p.fd, 1, why);
+		return;
+	}
+	if (daemon_call_stays_local(j->req.argc, j->req.argv, j->req.envp)) {
+		j->fd = -1;
+		refuse(p.fd, DPROTO_NOT_SERVED, "a dry run is made by the client");
+		job_free(j);
+		return;
+	}
+	jobs_submit(j);
+}
+
+/* Signals arrive on a descriptor: no handler runs between a worker's steps. */
+static int signal_fd(void)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	return signalfd(-1, &set, SFD_CLOEXEC);
+}
+
+static void detach(void)
+{
+	pid_t pid = fork();
+	int fd;
+
+	if (pid < 0) {
+		fprintf(stderr, PROG ": cannot fork: %s\n", strerror(errno));
+		exit(1);
+	}
+	if (pid > 0)
+		_exit(0); /* the socket is already listening: clients may come */
+	setsid();
+	if (chdir("/") < 0)
+		_exit(1);
+	if ((fd = open("/dev/null", O_RDWR | O_CLOEXEC)) >= 0) {
+		dup2(fd, 0);
+		dup2(fd, 1);
+		dup2(fd, 2);
+		if (fd > 2)
+			close(fd);
+	}
+}
+
+int daemon_main(int argc, char **argv, mode_lookup *lookup)
+{
+	struct nm_err e = { "" };
+	struct options o;
+	char path[256];
+	int lfd, sfd;
+
+	if (parse_options(argc, argv, &o) < 0)
+		return 1;
+	log_shared(PROG, o.foreground);
+	log_init(PROG);
+	dproto_socket_path(path, sizeof(path));
+	if ((lfd = listen_socket(path, &e)) < 0 || (sfd = signal_fd()) < 0) {
+		log_line(LOG_ERR, "%s", e.msg[0] ? e.msg : "cannot take signals");
+		return 1;
+	}
+	if (!o.foreground)
+		detach();
+	if (jobs_start(o.workers, &e) < 0 || (o.watch && watch_start(lookup, &e) < 0)) {
+		log_line(LOG_ERR, "%s", e.msg);
+		unlink(path);
+		return 1;
+	}
+	log_line(LOG_NOTICE, "serving on %s with %u workers%s", path, o.workers,
+		 o.watch ? ", watching " WATCH_PATH : "");
+
+	notify_ready();
+	for (;;) {
+		struct pollfd p[2] = { { .fd = lfd, .events = POLLIN }, { .fd = sfd, .events = POLLIN } };
+
+		if (poll(p, 2, -1) < 0 && errno != EINTR)
+			break;
+		if (p[1].revents)
+			break;
+		if (p[0].revents & POLLIN)
+			take_client(lfd, lookup);
+	}
+	/* New clients make their calls themselves; running calls finish. */
+	unlink(path);
+	close(lfd);
+	jobs_stop();
+	log_line(LOG_NOTICE, "stopped after %lu calls", jobs_served());
+
+	return 0;
+}

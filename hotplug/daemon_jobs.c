@@ -1,0 +1,240 @@
+#include "daemon_jobs.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "request.h"
+#include "vif_flow.h"
+
+struct worker {
+	pthread_t thread;
+	struct flow_conns conns;
+	unsigned gen; /* of conns: compared with conn_gen before each call */
+	char key[64]; /* of the call it makes; "" when idle */
+};
+
+static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t cv = PTHREAD_COND_INITIALIZER;
+static struct job *head, **tail = &head;
+static struct worker workers[DAEMON_MAX_WORKERS];
+static unsigned n_workers;
+static bool stopping;
+static atomic_uint conn_gen;
+static atomic_ulong served;
+
+struct job *job_new(const char *prog, vif_planner *planner, int argc, char **argv, char **envp)
+{
+	char *buf = malloc(DPROTO_MAX_REQUEST);
+	size_t len = buf ? dproto_pack_request(buf, DPROTO_MAX_REQUEST, prog, argc, argv, envp) : 0;
+	struct job *j = len ? calloc(1, sizeof(*j)) : NULL;
+
+	if (!j || dproto_unpack_request(buf, len, &j->req) < 0) {
+		free(buf);
+		free(j);
+		return NULL;
+	}
+	j->buf = buf;
+	j->fd = -1;
+	j->prog = prog;
+	j->planner = planner;
+	snprintf(j->key, sizeof(j->key), "%s",
+		 env_get(j->req.envp, "XENBUS_PATH") ? env_get(j->req.envp, "XENBUS_PATH") : "");
+	return j;
+}
+
+struct job *job_from_request(char *buf, size_t len, mode_lookup *lookup, int fd, const char **why)
+{
+	struct job *j = calloc(1, sizeof(*j));
+
+	*why = "out of memory";
+	if (!j)
+		return NULL;
+	j->buf = buf;
+	j->fd = fd;
+	if (dproto_unpack_request(buf, len, &j->req) < 0) {
+		*why = "malformed request";
+		goto fail;
+	}
+	if (!(j->prog = lookup(j->req.prog, &j->planner))) {
+		*why = "not a per-vif mode";
+		goto fail;
+	}
+	snprintf(j->key, sizeof(j->key), "%s",
+		 env_get(j->req.envp, "XENBUS_PATH") ? env_get(j->req.envp, "XENBUS_PATH") : "");
+	return j;
+fail:
+	j->buf = NULL;
+	free(j);
+	return NULL;
+}
+
+void job_free(struct job *j)
+{
+	if (!j)
+		return;
+	if (j->fd >= 0)
+		close(j->fd);
+	free(j->buf);
+	free(j);
+}
+
+static void reply(struct job *j, int status, const char *text, size_t len)
+{
+	char buf[DPROTO_MAX_REPLY];
+	size_t n;
+
+	if (j->fd < 0)
+		return;
+	n = dproto_pack_reply(buf, sizeof(buf), status, text, len);
+	/* A client that gave up (libxl's timeout) is gone: nothing to tell. */
+	(void)!send(j->fd, buf, n, MSG_NOSIGNAL);
+}
+
+/* Whether a worker is making a call for key ("" never waits for anyone). */
+static bool key_busy(const char *key)
+{
+	if (!*key)
+		return false;
+	for (unsigned i = 0; i < n_workers; i++)
+		if (!strcmp(workers[i].key, key))
+			return true;
+	return false;
+}
+
+/*
+ * The first queued job whose vif has no call running, unlinked; a job
+ * behind another for the same vif waits for it, so one vif's calls keep
+ * their order. Called with mu held.
+ */
+static struct job *take_job(void)
+{
+	char seen[DAEMON_MAX_WORKERS * 4][64];
+	unsigned n_seen = 0;
+
+	for (struct job **p = &head; *p; p = &(*p)->next) {
+		struct job *j = *p;
+		bool blocked = key_busy(j->key);
+
+		for (unsigned i = 0; !blocked && *j->key && i < n_seen; i++)
+			blocked = !strcmp(seen[i], j->key);
+		if (!blocked) {
+			*p = j->next;
+			if (tail == &j->next)
+				tail = p;
+			j->next = NULL;
+			return j;
+		}
+		if (n_seen == sizeof(seen) / sizeof(seen[0]))
+			return NULL; /* a long run of blocked jobs: wait for a call to end */
+		snprintf(seen[n_seen++], sizeof(seen[0]), "%s", j->key);
+	}
+	return NULL;
+}
+
+static void serve(struct worker *w, struct job *j)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *err = open_memstream(&text, &len);
+	unsigned gen = atomic_load(&conn_gen);
+	int status;
+
+	if (w->gen != gen) {
+		flow_conns_drop(&w->conns.xs, &w->conns.nl);
+		w->gen = gen;
+	}
+	log_set_err(err);
+	status = vif_flow_serve(j->prog, j->planner, j->req.argc, j->req.argv, j->req.envp,
+				&w->conns);
+	log_set_err(NULL);
+	if (err)
+		fclose(err);
+	atomic_fetch_add(&served, 1);
+	reply(j, status, text ? text : "", text ? len : 0);
+	free(text);
+}
+
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+	struct job *j = NULL;
+
+	pthread_mutex_lock(&mu);
+	for (;;) {
+		while (!stopping && !(j = take_job()))
+			pthread_cond_wait(&cv, &mu);
+		if (stopping)
+			break;
+		snprintf(w->key, sizeof(w->key), "%s", j->key);
+		pthread_mutex_unlock(&mu);
+		serve(w, j);
+		job_free(j);
+		pthread_mutex_lock(&mu);
+		w->key[0] = '\0';
+		pthread_cond_broadcast(&cv); /* a job waiting for this vif may go */
+	}
+	pthread_mutex_unlock(&mu);
+	flow_conns_drop(&w->conns.xs, &w->conns.nl);
+	return NULL;
+}
+
+int jobs_start(unsigned n, struct nm_err *e)
+{
+	for (n_workers = 0; n_workers < n; n_workers++) {
+		int rc = pthread_create(&workers[n_workers].thread, NULL, worker_main,
+					&workers[n_workers]);
+		if (rc)
+			return nm_fail(e, -rc, "cannot start a worker: %s", strerror(rc));
+	}
+	return 0;
+}
+
+void jobs_submit(struct job *j)
+{
+	pthread_mutex_lock(&mu);
+	if (stopping) {
+		pthread_mutex_unlock(&mu);
+		reply(j, DPROTO_NOT_SERVED, "", 0);
+		job_free(j);
+		return;
+	}
+	*tail = j;
+	tail = &j->next;
+	pthread_cond_broadcast(&cv);
+	pthread_mutex_unlock(&mu);
+}
+
+void jobs_stop(void)
+{
+	struct job *j;
+
+	pthread_mutex_lock(&mu);
+	stopping = true;
+	pthread_cond_broadcast(&cv);
+	pthread_mutex_unlock(&mu);
+	for (unsigned i = 0; i < n_workers; i++)
+		pthread_join(workers[i].thread, NULL);
+	while ((j = head)) {
+		head = j->next;
+		reply(j, DPROTO_NOT_SERVED, "", 0);
+		job_free(j);
+	}
+	tail = &head;
+}
+
+void jobs_reconnect(void)
+{
+	atomic_fetch_add(&conn_gen, 1);
+}
+
+unsigned long jobs_served(void)
+{
+	return atomic_load(&served);
+}

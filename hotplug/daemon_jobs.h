@@ -1,0 +1,60 @@
+/*
+ * xen-netmodesd's work: a queue of calls and the workers that make them.
+ * Calls for different vifs run at once (as many as there are workers);
+ * calls for one vif run one after the other, in the order they came. A
+ * worker keeps its connections (xenstore, rtnetlink, nftables) from call
+ * to call and holds no lock between calls.
+ */
+#ifndef HOTPLUG_DAEMON_JOBS_H
+#define HOTPLUG_DAEMON_JOBS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "../netmodes/err.h"
+#include "../netmodes/modes.h"
+#include "daemon_proto.h"
+
+#define DAEMON_MAX_WORKERS 64
+
+/* Finds the per-vif mode called name: its lasting name, and its planner; NULL when none. */
+typedef const char *mode_lookup(const char *name, vif_planner **planner);
+
+struct job {
+	struct job *next;
+	char key[64];	/* the vif's XENBUS_PATH: calls with one key keep their order */
+	int fd;		/* the client's socket, or -1 (a call the daemon made itself) */
+	const char *prog;
+	vif_planner *planner;
+	struct dproto_request req;
+	char *buf; /* holds req's strings */
+};
+
+/*
+ * A job for the call (prog, argv, envp), its strings copied, or a request
+ * unpacked from buf (len bytes, taken over). NULL when it is malformed or
+ * out of memory.
+ */
+struct job *job_new(const char *prog, vif_planner *planner, int argc, char **argv, char **envp);
+struct job *job_from_request(char *buf, size_t len, mode_lookup *lookup, int fd, const char **why);
+void job_free(struct job *j);
+
+/* Starts n workers. Returns 0 or -errno with e set. */
+int jobs_start(unsigned n, struct nm_err *e);
+
+/* Queues j (taken over). */
+void jobs_submit(struct job *j);
+
+/*
+ * Lets the running calls finish; the queued ones are answered
+ * DPROTO_NOT_SERVED (their clients make them) or dropped.
+ */
+void jobs_stop(void);
+
+/* Makes every worker open new connections before its next call (xenstore came back). */
+void jobs_reconnect(void);
+
+/* Calls made so far. */
+unsigned long jobs_served(void);
+
+#endif

@@ -1,0 +1,56 @@
+/*
+ * What a client and xen-netmodesd say to each other over the daemon's Unix
+ * socket (SOCK_SEQPACKET: one message each way per connection).
+ *
+ *   request: "XNMq", u32 argc, u32 envc, then NUL-terminated strings:
+ *            the mode's name, argv[0..argc-1], the environment's entries
+ *   reply:   "XNMr", i32 status (the exit status, or DPROTO_NOT_SERVED),
+ *            then the call's warnings and errors as text (what a one-shot
+ *            call prints on stderr)
+ */
+#ifndef HOTPLUG_DAEMON_PROTO_H
+#define HOTPLUG_DAEMON_PROTO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define DPROTO_SOCKET_NAME "xen-netmodesd.sock"
+#define DPROTO_MAX_REQUEST ((size_t)64 * 1024)
+#define DPROTO_MAX_REPLY ((size_t)8 * 1024)
+#define DPROTO_MAX_ARGS 64
+#define DPROTO_MAX_ENV 512
+/* The daemon will not make this call (a dry run, shutting down): the client makes it. */
+#define DPROTO_NOT_SERVED (-1)
+
+struct dproto_request {
+	const char *prog;
+	int argc;
+	char *argv[DPROTO_MAX_ARGS + 1]; /* NULL-terminated */
+	char *envp[DPROTO_MAX_ENV + 1];	 /* NULL-terminated */
+};
+
+/* The socket's path: RUN_DIR/xen-netmodesd.sock (callenv_run_dir). */
+void dproto_socket_path(char *buf, size_t n);
+
+/*
+ * Packs a request into buf (n bytes). Returns its length, or 0 when it
+ * does not fit or has too many arguments or entries.
+ */
+size_t dproto_pack_request(char *buf, size_t n, const char *prog, int argc, char **argv,
+			   char **envp);
+
+/*
+ * Checks and unpacks a request received in buf (len bytes; the strings
+ * stay in buf). Returns 0, or -EBADMSG for anything malformed: wrong
+ * magic, counts out of range, a string without its NUL, bytes left over.
+ */
+int dproto_unpack_request(char *buf, size_t len, struct dproto_request *ret);
+
+/* Packs a reply; text is cut to fit DPROTO_MAX_REPLY. Returns its length. */
+size_t dproto_pack_reply(char *buf, size_t n, int status, const char *text, size_t text_len);
+
+/* Checks a reply; text and text_len point into buf. Returns 0 or -EBADMSG. */
+int dproto_unpack_reply(const char *buf, size_t len, int *status, const char **text,
+			size_t *text_len);
+
+#endif

@@ -1,0 +1,253 @@
+#include "daemon_watch.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <xenstore.h>
+
+#include "log.h"
+#include "parse.h"
+#include "watch_rules.h"
+
+#define SEEN_BUCKETS 4096
+
+/* What the daemon last did for a vif; only the watch thread reads or writes it. */
+struct seen {
+	struct seen *next;
+	unsigned domid, devid;
+	enum watch_cmd last;
+};
+
+static struct seen *seen[SEEN_BUCKETS];
+static mode_lookup *lookup;
+
+static struct seen **seen_slot(unsigned domid, unsigned devid)
+{
+	struct seen **p = &seen[(domid * 31u + devid) % SEEN_BUCKETS];
+
+	while (*p && ((*p)->domid != domid || (*p)->devid != devid))
+		p = &(*p)->next;
+	return p;
+}
+
+static void remember(unsigned domid, unsigned devid, enum watch_cmd now)
+{
+	struct seen **p = seen_slot(domid, devid), *s = *p;
+
+	if (now == WATCH_NONE) { /* the backend is gone: forget it */
+		if (s) {
+			*p = s->next;
+			free(s);
+		}
+		return;
+	}
+	if (!s && (s = calloc(1, sizeof(*s)))) {
+		s->domid = domid;
+		s->devid = devid;
+		*p = s;
+	}
+	if (s)
+		s->last = now;
+}
+
+static void forget_all(void)
+{
+	for (unsigned i = 0; i < SEEN_BUCKETS; i++)
+		while (seen[i]) {
+			struct seen *s = seen[i];
+			seen[i] = s->next;
+			free(s);
+		}
+}
+
+/* A node of backend/vif/D/N, or NULL when absent (or too long to be sane). */
+static char *node(struct xs_handle *h, unsigned domid, unsigned devid, const char *leaf)
+{
+	char path[128];
+	unsigned len;
+	char *v;
+
+	snprintf(path, sizeof(path), WATCH_PATH "/%u/%u/%s", domid, devid, leaf);
+	v = xs_read(h, XBT_NULL, path, &len);
+	if (v && (len > 1024 || memchr(v, '\0', len))) {
+		free(v);
+		return NULL;
+	}
+	return v;
+}
+
+static void queue_call(const char *prog, vif_planner *planner, enum watch_cmd cmd, unsigned domid,
+		       unsigned devid, const char *script)
+{
+	char xenbus[96], vif[48], scr[1100];
+	char *argv[] = { (char *)prog, cmd == WATCH_ONLINE ? "online" : "offline", "type_if=vif",
+			 NULL };
+	char *envp[] = { xenbus, "XENBUS_TYPE=vif", "XENBUS_BASE_PATH=backend", vif, scr, NULL };
+	struct job *j;
+
+	snprintf(xenbus, sizeof(xenbus), "XENBUS_PATH=" WATCH_PATH "/%u/%u", domid, devid);
+	snprintf(vif, sizeof(vif), "vif=vif%u.%u", domid, devid);
+	snprintf(scr, sizeof(scr), "script=%s", script);
+	if (!(j = job_new(prog, planner, 3, argv, envp))) {
+		log_line(LOG_ERR, "vif%u.%u: out of memory, %s not made", domid, devid, argv[1]);
+		return;
+	}
+	jobs_submit(j);
+}
+
+/* Looks at backend/vif/D/N and queues what it needs. */
+static void examine(struct xs_handle *h, unsigned domid, unsigned devid)
+{
+	char *script = node(h, domid, devid, "script"), *online = NULL, *state = NULL, *status = NULL;
+	const char *base, *prog;
+	vif_planner *planner;
+	struct watch_verdict v;
+
+	if (!script) { /* gone, or not a backend that names a script */
+		remember(domid, devid, WATCH_NONE);
+		return;
+	}
+	base = strrchr(script, '/') ? strrchr(script, '/') + 1 : script;
+	if (!(prog = lookup(base, &planner)))
+		goto out; /* not one of ours */
+	online = node(h, domid, devid, "online");
+	state = node(h, domid, devid, "state");
+	status = node(h, domid, devid, "hotplug-status");
+	{
+		struct vif_nodes n = { online, state, status };
+		struct seen *s = *seen_slot(domid, devid);
+
+		v = watch_decide(&n, s ? s->last : WATCH_NONE);
+	}
+	if (v.run != WATCH_NONE)
+		queue_call(prog, planner, v.run, domid, devid, script);
+	remember(domid, devid, v.now);
+out:
+	free(script);
+	free(online);
+	free(state);
+	free(status);
+}
+
+static bool number(const char *s, unsigned max, unsigned *ret)
+{
+	struct nm_err e = { "" };
+
+	return parse_uint(s, "id", max, ret, &e) == 0;
+}
+
+/* Every device of domain domid (every domain's when domid is NULL). */
+static void scan(struct xs_handle *h, const unsigned *domid)
+{
+	char path[64];
+	unsigned n = 0, id;
+	char **names;
+
+	if (domid)
+		snprintf(path, sizeof(path), WATCH_PATH "/%u", *domid);
+	else
+		snprintf(path, sizeof(path), WATCH_PATH);
+	if (!(names = xs_directory(h, XBT_NULL, path, &n)))
+		return;
+	for (unsigned i = 0; i < n; i++) {
+		if (!domid && number(names[i], DOMID_MAX, &id))
+			scan(h, &id);
+		else if (domid && number(names[i], DEVID_MAX, &id))
+			examine(h, *domid, id);
+	}
+	free(names);
+}
+
+/* A watch event at path: the backend, its domain or the whole tree to look at again. */
+static void on_event(struct xs_handle *h, const char *path)
+{
+	const char *rest = path + strlen(WATCH_PATH);
+	char d[16], n[16], leaf[32];
+	unsigned domid, devid;
+	int k;
+
+	if (strncmp(path, WATCH_PATH, strlen(WATCH_PATH)) || (*rest && *rest != '/'))
+		return;
+	if (!*rest) {
+		scan(h, NULL);
+		return;
+	}
+	d[0] = n[0] = leaf[0] = '\0';
+	k = sscanf(rest, "/%15[0-9]/%15[0-9]/%31s", d, n, leaf);
+	if (k < 1 || !number(d, DOMID_MAX, &domid))
+		return;
+	if (k == 1) {
+		scan(h, &domid);
+		return;
+	}
+	if (!number(n, DEVID_MAX, &devid))
+		return;
+	/* Only what says coming or going, or the backend itself appearing or going away. */
+	if (k == 2 || !strcmp(leaf, "online") || !strcmp(leaf, "state") || !strcmp(leaf, "script"))
+		examine(h, domid, devid);
+}
+
+static struct xs_handle *connect_watch(void)
+{
+	struct xs_handle *h = xs_open(0);
+
+	if (h && !xs_watch(h, WATCH_PATH, "vif")) {
+		xs_close(h);
+		h = NULL;
+	}
+	return h;
+}
+
+static void *watch_main(void *arg)
+{
+	struct xs_handle *h = arg;
+
+	scan(h, NULL);
+	for (;;) {
+		unsigned num;
+		char **ev;
+
+		while (!h) {
+			sleep(1);
+			if ((h = connect_watch())) {
+				log_line(LOG_NOTICE, "xenstore is back; looking at every vif again");
+				jobs_reconnect();
+				scan(h, NULL);
+			}
+		}
+		if ((ev = xs_read_watch(h, &num))) {
+			on_event(h, ev[XS_WATCH_PATH]);
+			free(ev);
+			continue;
+		}
+		/* The connection is gone (xenstored restarted): so are the workers'. */
+		log_line(LOG_WARNING, "lost xenstore: %s; reconnecting", strerror(errno ? errno : EIO));
+		xs_close(h);
+		h = NULL;
+		forget_all();
+		jobs_reconnect();
+	}
+	return NULL;
+}
+
+int watch_start(mode_lookup *fn, struct nm_err *e)
+{
+	struct xs_handle *h;
+	pthread_t t;
+	int rc;
+
+	lookup = fn;
+	if (!(h = connect_watch()))
+		return nm_fail(e, errno ? -errno : -EIO, "cannot watch %s in xenstore: %s", WATCH_PATH,
+			       strerror(errno ? errno : EIO));
+	if ((rc = pthread_create(&t, NULL, watch_main, h)) != 0) {
+		xs_close(h);
+		return nm_fail(e, -rc, "cannot start the watch: %s", strerror(rc));
+	}
+	pthread_detach(t);
+	return 0;
+}

@@ -1,0 +1,20 @@
+/*
+ * xen-netmodesd's own eyes: a watch on backend/vif (relative: this
+ * domain's backends). A device whose script names one of this project's
+ * modes and whose online/state say it is coming or going gets its online
+ * or offline as a queued job, with no process and no toolstack call.
+ * xenstore going away is noticed here: the watch reconnects, the workers
+ * reconnect, and every backend is looked at again.
+ */
+#ifndef HOTPLUG_DAEMON_WATCH_H
+#define HOTPLUG_DAEMON_WATCH_H
+
+#include "../netmodes/err.h"
+#include "daemon_jobs.h"
+
+#define WATCH_PATH "backend/vif"
+
+/* Starts the watch thread. Returns 0 or -errno with e set. */
+int watch_start(mode_lookup *lookup, struct nm_err *e);
+
+#endif

@@ -1,0 +1,229 @@
+#!/bin/bash
+# xen-netmodesd: calls handed over by clients, vifs brought up and down from
+# its own xenstore watch, calls for different vifs at once and for one vif in
+# order, a daemon killed mid-call (the client makes the call), xenstore and
+# the nftables ruleset restarted under it, 256 calls at once, bad requests.
+# (The vif suites also run whole through the daemon: XNM_DAEMON=1.)
+TEST_NAME="daemon"
+. "$(dirname "$0")/lib.sh"
+
+BR=xenbr0
+make_dom0 $BR 10.79.0.1
+make_guest 51 0 00:16:3e:00:79:51 10.79.0.51/24
+make_guest 52 0 00:16:3e:00:79:52 10.79.0.52/24
+G51=$(guest_ns 51)
+xs_vif 51 0 00:16:3e:00:79:51 bridge=$BR ip=10.79.0.51
+xs_vif 52 0 00:16:3e:00:79:52 bridge=$BR ip=10.79.0.52
+
+# through COMMAND...: a client call that must be made by the daemon.
+through() {
+	hotplug "$@" XEN_NETMODES_DAEMON=yes
+}
+on_bridge() { # VIF: attached to the bridge and up
+	ip -n "$D0" -o link show "$1" | grep -q "master $BR state UP"
+}
+# eventually TRIES COMMAND...: COMMAND succeeds now or within TRIES tenths of a second.
+eventually() {
+	local n=$1 i
+	shift
+	for ((i = 0; i < n; i++)); do
+		"$@" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+status_is() { # BACKEND VALUE
+	[ "$(xs_read "$1/hotplug-status")" = "$2" ]
+}
+
+echo "# starting"
+check "xen-netmodesd starts" start_daemon
+check_eq "its socket is root's only" "600 root" "$(stat -c '%a %U' "$DAEMON_SOCKET")"
+rc=0
+out=$(ip netns exec "$D0" env -i XENSTORED_PATH="$XENSTORED_PATH" XEN_NETMODES_RUN_DIR="$XEN_NETMODES_RUN_DIR" \
+	ASAN_OPTIONS="${ASAN_OPTIONS:-}" "$BUILD/xen-netmodes" xen-netmodesd --foreground 2>&1) || rc=$?
+check_eq "a second daemon refuses to start: exit 1" 1 "$rc"
+check "and says why" grep -q "another xen-netmodesd is listening on $DAEMON_SOCKET" <<<"$out"
+for bad in 0 65 x; do
+	rc=0
+	"$BUILD/xen-netmodes" xen-netmodesd --workers $bad >/dev/null 2>&1 || rc=$?
+	check_eq "--workers $bad refused" 1 "$rc"
+done
+
+echo "# calls handed over by clients"
+check "vif51.0 online through the daemon" through vif-bridge 51 0 online
+check_eq "hotplug-status connected" connected "$(xs_read "$(be_path 51 0)/hotplug-status")"
+check "vif51.0 is on $BR and up" on_bridge vif51.0
+check "vif51.0 is filtered" port_filtered bridge vif51.0
+check "guest 51 pings dom0 through the bridge" ping_ok "$G51" 10.79.0.1
+in_ns "$G51" ip addr add 10.79.0.99/24 dev eth0
+check_fails "a spoofed source from guest 51 does not get through" ping_ok "$G51" -I 10.79.0.99 10.79.0.1
+in_ns "$G51" ip addr del 10.79.0.99/24 dev eth0
+online_state=$(host_state)
+check "a repeated online through the daemon" through vif-bridge 51 0 online
+check_eq "changes nothing" "$online_state" "$(host_state)"
+xenstore-write "$(be_path 52 0)/mac" "00:16:3e:zz:00:01"
+rc=0
+out=$(through vif-bridge 52 0 online 2>&1) || rc=$?
+check_eq "a bad mac through the daemon: exit 1" 1 "$rc"
+check "the client prints the call's error" grep -q "vif-bridge: .*mac" <<<"$out"
+check "hotplug-error says it" grep -q "mac" <<<"$(xs_read "$(be_path 52 0)/hotplug-error")"
+check_eq "hotplug-status error" error "$(xs_read "$(be_path 52 0)/hotplug-status")"
+xenstore-write "$(be_path 52 0)/mac" "00:16:3e:00:79:52" "$(be_path 52 0)/hotplug-status" ""
+xenstore-rm "$(be_path 52 0)/hotplug-error"
+out=$(hotplug vif-bridge 52 0 online --dry-run XEN_NETMODES_DAEMON=yes)
+check "a dry run is printed by the client itself" grep -q "^# vif-bridge online vif52.0" <<<"$out"
+check_fails "and changes nothing" on_bridge vif52.0
+check "vif51.0 offline through the daemon" through vif-bridge 51 0 offline
+check_fails "vif51.0 is off the bridge" on_bridge vif51.0
+check_fails "its filter is gone" port_filtered bridge vif51.0
+
+echo "# the daemon's own watch: no client at all"
+be=$(be_path 51 0)
+xenstore-write "$be/hotplug-status" ""
+xenstore-write "$be/state" 2 # netback: InitWait, the vif exists
+check "state 2 with online 1: the daemon brings vif51.0 up" \
+	eventually 50 status_is "$be" connected
+check "vif51.0 is on $BR" on_bridge vif51.0
+check "and filtered" port_filtered bridge vif51.0
+check "guest 51 pings dom0" ping_ok "$G51" 10.79.0.1
+xenstore-write "$be/online" 0 "$be/state" 5 # the toolstack takes it down
+watched_off() { ! on_bridge vif51.0 && ! port_filtered bridge vif51.0; }
+check "online 0 with state 5: the daemon takes vif51.0 down" eventually 50 watched_off
+xenstore-write "$(be_path 52 0)/script" /etc/xen/scripts/vif-custom "$(be_path 52 0)/state" 2
+sleep 0.5
+check_eq "a vif whose script is not ours is left alone" "" "$(xs_read "$(be_path 52 0)/hotplug-status")"
+check_fails "its vif untouched" on_bridge vif52.0
+xenstore-write "$(be_path 52 0)/script" "$SCRIPTS/vif-bridge" "$(be_path 52 0)/hotplug-status" error \
+	"$(be_path 52 0)/state" 4
+sleep 0.5
+check_eq "a vif whose call failed is not tried again by the daemon" error \
+	"$(xs_read "$(be_path 52 0)/hotplug-status")"
+xenstore-write "$(be_path 52 0)/hotplug-status" "" "$(be_path 52 0)/state" 1
+xenstore-write "$be/online" 1 "$be/state" 1 "$be/hotplug-status" ""
+
+echo "# different vifs at once, one vif in order"
+lock=/var/run/xen-hotplug/xen-netmodes-vif51.0
+mkdir -p /var/run/xen-hotplug
+flock "$lock" sleep 3 &
+holder=$!
+sleep 0.2
+through vif-bridge 51 0 online >"$TMP/o1.log" 2>&1 &
+p1=$!
+sleep 0.1
+through vif-bridge 51 0 offline >"$TMP/o2.log" 2>&1 &
+p2=$!
+sleep 0.1
+check "vif52.0 online while vif51.0's calls wait for its lock" through vif-bridge 52 0 online
+check "vif52.0 came up before vif51.0's lock was free" kill -0 "$holder"
+check_fails "vif51.0 not up yet" on_bridge vif51.0
+wait "$p1" && wait "$p2"
+check "vif51.0's online and offline both succeed once the lock is free" true
+check_fails "and they ran in order: vif51.0 ends offline" on_bridge vif51.0
+check_eq "status from the online" connected "$(xs_read "$(be_path 51 0)/hotplug-status")"
+wait "$holder" || true
+through vif-bridge 52 0 offline >/dev/null
+
+echo "# nftables restarted under the daemon"
+through vif-bridge 51 0 online >/dev/null
+online_state=$(host_state)
+in_ns "$D0" nft flush ruleset
+check "online after the ruleset was flushed" through vif-bridge 51 0 online
+check "the filter is back" port_filtered bridge vif51.0
+check_eq "the same state as before" "$online_state" "$(host_state)"
+
+echo "# killed mid-call: the client makes the call"
+through vif-bridge 51 0 offline >/dev/null
+rc=0
+out=$(hotplug vif-bridge 51 0 online XEN_NETMODES_EVENT_AT=2 \
+	XEN_NETMODES_EVENT_CMD="kill -9 $DAEMON_PID 2>/dev/null || true" 2>&1) || rc=$?
+check_eq "the client's call succeeds" 0 "$rc"
+check "it says it made the call itself" grep -q "went away before answering; making the call here" <<<"$out"
+rc=0
+wait "$DAEMON_PID" 2>/dev/null || rc=$?
+check_eq "the daemon was killed" 137 "$rc"
+check_eq "the host is as after any online" "$online_state" "$(host_state)"
+check "no daemon: a client makes the call itself" hotplug vif-bridge 51 0 offline
+check "a client that requires the daemon fails" bash -c '! through vif-bridge 51 0 online' 2>/dev/null
+check "a restarted daemon starts on the dead one's socket" start_daemon
+check "and makes calls" through vif-bridge 51 0 online
+
+echo "# xenstore restarted under the daemon"
+kill "$FIXTURE_PID"
+wait "$FIXTURE_PID" 2>/dev/null || true
+rm -f "$TMP/xs.pid"
+start_fixture
+xs_vif 51 0 00:16:3e:00:79:51 bridge=$BR ip=10.79.0.51
+check "the daemon notices and reconnects" eventually 50 \
+	grep -q "xenstore is back" "$TMP/daemon.log"
+check "online through the daemon after the restart" through vif-bridge 51 0 online
+check_eq "hotplug-status connected in the new xenstore" connected "$(xs_read "$(be_path 51 0)/hotplug-status")"
+check "offline too" through vif-bridge 51 0 offline
+
+echo "# bad requests"
+# raw REQUEST: sends bytes (python escapes) to the socket, prints the reply's status
+raw() {
+	python3 - "$DAEMON_SOCKET" "$1" <<'EOF'
+import socket, struct, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+s.connect(sys.argv[1])
+s.send(eval(sys.argv[2]))
+r = s.recv(8192)
+print(struct.unpack("<i", r[4:8])[0] if r[:4] == b"XNMr" else "no reply", r[8:].decode().strip())
+EOF
+}
+check_eq "garbage: exit status 1 and why" "1 xen-netmodesd: malformed request" "$(raw 'b"hello"')"
+check_eq "counts that do not match the strings" "1 xen-netmodesd: malformed request" \
+	"$(raw 'b"XNMq" + struct.pack("<II", 2, 0) + b"vif-bridge\0online\0"')"
+check_eq "a string without its NUL" "1 xen-netmodesd: malformed request" \
+	"$(raw 'b"XNMq" + struct.pack("<II", 1, 0) + b"vif-bridge\0online"')"
+check_eq "a mode that is not per-vif" "1 xen-netmodesd: not a per-vif mode" \
+	"$(raw 'b"XNMq" + struct.pack("<II", 2, 0) + b"network-bridge\0network-bridge\0start\0"')"
+check_eq "an oversized request" "1 xen-netmodesd: malformed request" \
+	"$(raw 'b"XNMq" + struct.pack("<II", 1, 0) + b"vif-bridge\0" + b"a" * 70000 + b"\0"')"
+check "the daemon is still running" kill -0 "$DAEMON_PID"
+
+echo "# 256 calls at once"
+N=256
+{
+	for ((d = 100; d < 100 + N; d++)); do
+		echo "link add vif$d.0 type veth peer name g$d"
+	done
+} | ip -n "$D0" -batch -
+for ((d = 100; d < 100 + N; d++)); do
+	mac=$(printf '00:16:3e:01:%02x:%02x' $((d / 256)) $((d % 256)))
+	be=$(be_path $d 0)
+	echo "$be/frontend /local/domain/$d/device/vif/0 $be/online 1 $be/state 1 $be/script $SCRIPTS/vif-bridge"
+	echo "$be/mac $mac $be/bridge $BR $be/handle 0 $be/type vif"
+	echo "/local/domain/$d/device/vif/0/mac $mac $be/ip 10.80.$((d / 256)).$((d % 256))"
+done | xargs -n 12 xenstore-write
+export -f hotplug through
+export D0 XENSTORED_PATH XEN_NETMODES_RUN_DIR SCRIPTS XNM_DAEMON=
+pids=()
+for ((d = 100; d < 100 + N; d++)); do
+	timeout 60 bash -c 'through vif-bridge "$1" 0 online' _ $d >>"$TMP/many.log" 2>&1 &
+	pids+=($!)
+done
+failed=0
+for p in "${pids[@]}"; do wait "$p" || failed=$((failed + 1)); done
+check_eq "$N concurrent calls through the daemon: none failed" 0 "$failed"
+connected=0 attached=0
+for ((d = 100; d < 100 + N; d++)); do
+	[ "$(xs_read "$(be_path $d 0)/hotplug-status")" = connected ] && connected=$((connected + 1))
+done
+attached=$(ip -n "$D0" -o link show master $BR | grep -cE ': vif[0-9]{3}\.0@' || true)
+check_eq "all $N connected" $N "$connected"
+check_eq "all $N on the bridge" $N "$attached"
+
+echo "# stopping"
+kill -TERM "$DAEMON_PID"
+rc=0
+wait "$DAEMON_PID" || rc=$?
+check_eq "SIGTERM: exit 0" 0 "$rc"
+check_fails "its socket is gone" test -e "$DAEMON_SOCKET"
+check "it says how many calls it made" grep -q "stopped after [0-9]* calls" "$TMP/daemon.log"
+check_fails "it logged no sanitizer report" grep -q Sanitizer "$TMP/daemon.log"
+DAEMON_PID=
+check "then clients make their calls themselves" hotplug vif-bridge 51 0 online
+
+finish
