@@ -4,7 +4,8 @@
 #   make check      install what is missing, then unit, fixture and namespace tests
 #                   under AddressSanitizer and UndefinedBehaviorSanitizer
 #   make demo       the lab on one machine: two guests on a bridge
-#   make install    DESTDIR, PREFIX, XEN_SCRIPT_DIR as usual
+#   make install    DESTDIR, PREFIX, XEN_SCRIPT_DIR as usual; MANDIR, XEN_CONF_DIR,
+#                   UDEV_RULES_DIR, SYSTEMD_UNIT_DIR (xen-netmodesd.service)
 #   make deps       install the Debian build and test dependencies when missing
 #   V=1             show the full command lines
 
@@ -15,6 +16,7 @@ LIBEXECDIR ?= $(PREFIX)/lib/xen-netmodes
 MANDIR ?= $(PREFIX)/share/man
 XEN_CONF_DIR ?= /etc/xen
 UDEV_RULES_DIR ?= /lib/udev/rules.d
+SYSTEMD_UNIT_DIR ?= /lib/systemd/system
 BUILD ?= build
 
 CC ?= cc
@@ -25,7 +27,8 @@ CFLAGS ?= -O2 -g
 CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -MMD -MP -pthread
 CFLAGS += $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 CFLAGS += -DXEN_SCRIPT_DIR='"$(XEN_SCRIPT_DIR)"'
-LDLIBS += $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+SHARED_LDLIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -pthread
+LDLIBS += $(SHARED_LDLIBS)
 
 # Loading shared libraries costs a hotplug more than its work: the release
 # build links libnl, libnftnl and libxenstore statically (only the objects
@@ -54,26 +57,37 @@ Q := @
 quiet = @printf '  %-6s %s\n' $(1) $(2);
 endif
 
-APPLETS := vif-bridge vif-route vif-nat network-bridge network-route network-nat vif-setup xen-netmodesd \
+APPLETS := vif-bridge vif-route vif-nat network-bridge network-route network-nat vif-setup \
 	xen-netmodes-cleanup
 
 LIB_SRCS := $(wildcard netmodes/*.c) $(filter-out hotplug/main.c,$(wildcard hotplug/*.c))
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 BIN := $(BUILD)/xen-netmodes
 LINKS := $(APPLETS:%=$(BUILD)/bin/%)
+# The daemon: the same sources, linked with the shared libraries. Its
+# threads share one xenstore connection, and Debian's static libxenstore is
+# built without thread support (its shared one has it); a process that
+# starts once has no loading time to save.
+DAEMON := $(BUILD)/xen-netmodesd
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(wildcard tests/unit/test_*.c))
 
 .PHONY: all bench fuzz fuzz-run lint valgrind valgrind-full check check-run demo demo-run deps install uninstall install-scripts \
 	uninstall-scripts clean tests
 
-all: $(BIN) $(LINKS)
+all: $(BIN) $(LINKS) $(DAEMON)
 
 $(BUILD)/%.o: %.c
 	$(call quiet,CC,$@)mkdir -p $(dir $@) && $(CC) $(CFLAGS) -c -o $@ $<
 
 $(BIN): $(LIB_OBJS) $(BUILD)/hotplug/main.o
 	$(call quiet,LD,$@)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/hotplug/main-daemon.o: hotplug/main.c
+	$(call quiet,CC,$@)mkdir -p $(dir $@) && $(CC) $(CFLAGS) -DXNM_DAEMON_BUILD -c -o $@ $<
+
+$(DAEMON): $(LIB_OBJS) $(BUILD)/hotplug/main-daemon.o
+	$(call quiet,LD,$@)$(CC) $(LDFLAGS) -o $@ $^ $(SHARED_LDLIBS)
 
 $(BUILD)/bin/%: $(BIN)
 	$(Q)mkdir -p $(dir $@) && ln -sf ../xen-netmodes $@
@@ -109,7 +123,11 @@ fuzz-run: $(FUZZ_TARGETS)
 include tests/xenstored/Makefile.inc
 
 # The benchmark's own programs: the netlink floor and the process timer.
-BENCH_TOOLS := $(BUILD)/bench/floor $(BUILD)/bench/spawn
+BENCH_TOOLS := $(BUILD)/bench/floor $(BUILD)/bench/spawn $(BUILD)/bench/daemon_rtt
+
+# The daemon's client speaks the project's own wire format.
+$(BUILD)/bench/daemon_rtt: tests/bench/daemon_rtt.c $(LIB_OBJS)
+	$(call quiet,LD,$@)mkdir -p $(dir $@) && $(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(SHARED_LDLIBS)
 
 $(BUILD)/bench/%: tests/bench/%.c
 	$(call quiet,CC,$@)mkdir -p $(dir $@) && $(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LDLIBS)
@@ -165,10 +183,14 @@ install: all install-scripts
 		install -m 0644 conf/xen-netmodes.conf $(DESTDIR)$(XEN_CONF_DIR)/xen-netmodes.conf
 	sed 's|/etc/xen/scripts|$(XEN_SCRIPT_DIR)|g' udev/xen-netmodes.rules \
 		>$(DESTDIR)$(UDEV_RULES_DIR)/80-xen-netmodes.rules
+	install -d $(DESTDIR)$(SYSTEMD_UNIT_DIR)
+	sed 's|@LIBEXECDIR@|$(LIBEXECDIR)|g' conf/xen-netmodesd.service \
+		>$(DESTDIR)$(SYSTEMD_UNIT_DIR)/xen-netmodesd.service
 
 install-scripts: all
 	install -d $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(XEN_SCRIPT_DIR)
 	install -m 0755 $(BIN) $(DESTDIR)$(LIBEXECDIR)/xen-netmodes
+	install -m 0755 $(DAEMON) $(DESTDIR)$(LIBEXECDIR)/xen-netmodesd
 	$(Q)for a in $(APPLETS); do \
 		l=$(DESTDIR)$(XEN_SCRIPT_DIR)/$$a; \
 		if [ -e "$$l" ] && [ ! -L "$$l" ] && [ ! -e "$$l.orig" ]; then mv "$$l" "$$l.orig"; fi; \
@@ -179,13 +201,14 @@ uninstall-scripts:
 		l=$(DESTDIR)$(XEN_SCRIPT_DIR)/$$a; \
 		if [ "$$(readlink "$$l")" = $(LIBEXECDIR)/xen-netmodes ]; then rm -f "$$l"; \
 			if [ -e "$$l.orig" ]; then mv "$$l.orig" "$$l"; fi; fi; done
-	rm -f $(DESTDIR)$(LIBEXECDIR)/xen-netmodes
+	rm -f $(DESTDIR)$(LIBEXECDIR)/xen-netmodes $(DESTDIR)$(LIBEXECDIR)/xen-netmodesd
 	-rmdir $(DESTDIR)$(LIBEXECDIR) 2>/dev/null
 
 uninstall: uninstall-scripts
 	for s in 5 7 8; do for f in docs/*.$$s; do [ -e "$$f" ] || continue; \
 		rm -f $(DESTDIR)$(MANDIR)/man$$s/$$(basename "$$f"); done; done
 	rm -f $(DESTDIR)$(UDEV_RULES_DIR)/80-xen-netmodes.rules
+	rm -f $(DESTDIR)$(SYSTEMD_UNIT_DIR)/xen-netmodesd.service
 
 clean:
 	rm -rf $(BUILD)

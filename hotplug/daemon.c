@@ -15,11 +15,12 @@
 
 #include "../netmodes/callenv.h"
 #include "daemon_client.h"
+#include "daemon_conns.h"
 #include "daemon_watch.h"
 #include "log.h"
 #include "parse.h"
 
-#define PROG "xen-netmodesd"
+#define PROG DAEMON_PROG
 /* A client sends its request as soon as it is connected; one that does not is dropped. */
 #define REQUEST_TIMEOUT_MS 1000
 
@@ -194,17 +195,29 @@ static int signal_fd(void)
 	return signalfd(-1, &set, SFD_CLOEXEC);
 }
 
-static void detach(void)
+/*
+ * Forks into the background; the parent exits once the child says it
+ * serves (0) or gave up (1, its reason in syslog), so whoever started the
+ * daemon learns whether it runs. Returns the child's end of that pipe.
+ */
+static int detach(void)
 {
-	pid_t pid = fork();
-	int fd;
+	int p[2], fd;
+	pid_t pid;
+	char c;
 
-	if (pid < 0) {
+	if (pipe2(p, O_CLOEXEC) < 0 || (pid = fork()) < 0) {
 		fprintf(stderr, PROG ": cannot fork: %s\n", strerror(errno));
 		exit(1);
 	}
-	if (pid > 0)
-		_exit(0); /* the socket is already listening: clients may come */
+	if (pid > 0) {
+		close(p[1]);
+		if (read(p[0], &c, 1) == 1)
+			_exit(0);
+		fprintf(stderr, PROG ": did not start; syslog says why\n");
+		_exit(1);
+	}
+	close(p[0]);
 	setsid();
 	if (chdir("/") < 0)
 		_exit(1);
@@ -215,6 +228,7 @@ static void detach(void)
 		if (fd > 2)
 			close(fd);
 	}
+	return p[1];
 }
 
 int daemon_main(int argc, char **argv, mode_lookup *lookup)
@@ -222,7 +236,7 @@ int daemon_main(int argc, char **argv, mode_lookup *lookup)
 	struct nm_err e = { "" };
 	struct options o;
 	char path[256];
-	int lfd, sfd;
+	int lfd, sfd, started = -1;
 
 	if (parse_options(argc, argv, &o) < 0)
 		return 1;
@@ -234,7 +248,7 @@ int daemon_main(int argc, char **argv, mode_lookup *lookup)
 		return 1;
 	}
 	if (!o.foreground)
-		detach();
+		started = detach();
 	if (jobs_start(o.workers, &e) < 0 || (o.watch && watch_start(lookup, &e) < 0)) {
 		log_line(LOG_ERR, "%s", e.msg);
 		unlink(path);
@@ -244,6 +258,10 @@ int daemon_main(int argc, char **argv, mode_lookup *lookup)
 		 o.watch ? ", watching " WATCH_PATH : "");
 
 	notify_ready();
+	if (started >= 0) {
+		(void)!write(started, "", 1);
+		close(started);
+	}
 	for (;;) {
 		struct pollfd p[2] = { { .fd = lfd, .events = POLLIN }, { .fd = sfd, .events = POLLIN } };
 
@@ -257,7 +275,10 @@ int daemon_main(int argc, char **argv, mode_lookup *lookup)
 	/* New clients make their calls themselves; running calls finish. */
 	unlink(path);
 	close(lfd);
+	if (o.watch)
+		watch_stop();
 	jobs_stop();
+	conns_shutdown();
 	log_line(LOG_NOTICE, "stopped after %lu calls", jobs_served());
 
 	return 0;

@@ -45,7 +45,7 @@ static int connect_daemon(void)
 }
 
 /* The reply's status with its text copied to stderr, or -1 (EOF, timeout, garbage). */
-static int take_reply(int fd, const char *prog)
+static int take_reply(int fd, const char *prog, bool required)
 {
 	static char buf[DPROTO_MAX_REPLY];
 	struct pollfd p = { .fd = fd, .events = POLLIN };
@@ -59,14 +59,15 @@ static int take_reply(int fd, const char *prog)
 	while (rc < 0 && errno == EINTR);
 	if (rc == 0) {
 		log_init(prog);
-		log_line(LOG_WARNING, "xen-netmodesd did not answer in %d ms; making the call here",
-			 DAEMON_REPLY_TIMEOUT_MS);
+		log_line(LOG_WARNING, "xen-netmodesd did not answer in %d ms%s", DAEMON_REPLY_TIMEOUT_MS,
+			 required ? "" : "; making the call here");
 		return DAEMON_LOCAL;
 	}
 	n = recv(fd, buf, sizeof(buf), 0);
 	if (n <= 0 || dproto_unpack_reply(buf, (size_t)n, &status, &text, &text_len) < 0) {
 		log_init(prog);
-		log_line(LOG_WARNING, "xen-netmodesd went away before answering; making the call here");
+		log_line(LOG_WARNING, "xen-netmodesd went away before answering%s",
+			 required ? "" : "; making the call here");
 		return DAEMON_LOCAL;
 	}
 	if (text_len)
@@ -81,6 +82,7 @@ int daemon_client_call(const char *prog, int argc, char **argv, char **envp)
 	int fd, status;
 
 	const char *want = env_get(envp, "XEN_NETMODES_DAEMON");
+	bool required = want && !strcmp(want, "yes");
 
 	if (daemon_call_stays_local(argc, argv, envp))
 		return DAEMON_LOCAL;
@@ -88,11 +90,11 @@ int daemon_client_call(const char *prog, int argc, char **argv, char **envp)
 	    (fd = connect_daemon()) < 0)
 		status = DAEMON_LOCAL;
 	else {
-		status = send(fd, req, len, MSG_NOSIGNAL) == (ssize_t)len ? take_reply(fd, prog)
+		status = send(fd, req, len, MSG_NOSIGNAL) == (ssize_t)len ? take_reply(fd, prog, required)
 									: DAEMON_LOCAL;
 		close(fd);
 	}
-	if (status < 0 && want && !strcmp(want, "yes"))
+	if (status < 0 && required)
 		return DAEMON_REQUIRED;
 	return status < 0 ? DAEMON_LOCAL : status;
 }

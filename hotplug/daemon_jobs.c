@@ -9,14 +9,14 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "../netmodes/nft_batch.h"
+#include "daemon_conns.h"
 #include "log.h"
 #include "request.h"
 #include "vif_flow.h"
 
 struct worker {
 	pthread_t thread;
-	struct flow_conns conns;
-	unsigned gen; /* of conns: compared with conn_gen before each call */
 	char key[64]; /* of the call it makes; "" when idle */
 };
 
@@ -26,7 +26,6 @@ static struct job *head, **tail = &head;
 static struct worker workers[DAEMON_MAX_WORKERS];
 static unsigned n_workers;
 static bool stopping;
-static atomic_uint conn_gen;
 static atomic_ulong served;
 
 struct job *job_new(const char *prog, vif_planner *planner, int argc, char **argv, char **envp)
@@ -138,24 +137,44 @@ static struct job *take_job(void)
 	return NULL;
 }
 
-static void serve(struct worker *w, struct job *j)
+/* j's call on c (NULL: the call opens its own connections); its text goes to *text. */
+static int make_call(struct job *j, struct daemon_conns *c, char **text, size_t *len)
 {
-	char *text = NULL;
-	size_t len = 0;
-	FILE *err = open_memstream(&text, &len);
-	unsigned gen = atomic_load(&conn_gen);
+	struct flow_conns lent = { c ? c->xs : NULL, c ? c->nl : NULL };
+	FILE *err = open_memstream(text, len);
 	int status;
 
-	if (w->gen != gen) {
-		flow_conns_drop(&w->conns.xs, &w->conns.nl);
-		w->gen = gen;
-	}
 	log_set_err(err);
-	status = vif_flow_serve(j->prog, j->planner, j->req.argc, j->req.argv, j->req.envp,
-				&w->conns);
+	status = vif_flow_serve(j->prog, j->planner, j->req.argc, j->req.argv, j->req.envp, &lent);
 	log_set_err(NULL);
 	if (err)
 		fclose(err);
+	return status;
+}
+
+static void serve(struct job *j)
+{
+	struct nm_err e = { "" };
+	struct daemon_conns *c = conns_take(&e);
+	char *text = NULL;
+	size_t len = 0;
+	int status = make_call(j, c, &text, &len);
+
+	/*
+	 * A failure may be xenstore gone (restarted): the connections are
+	 * retired and the call, which left the host as it was, is made once
+	 * more on new ones.
+	 */
+	if (status && c && !conns_alive(c)) {
+		conns_retire(c);
+		conns_give(c);
+		free(text);
+		text = NULL;
+		len = 0;
+		c = conns_take(&e);
+		status = make_call(j, c, &text, &len);
+	}
+	conns_give(c);
 	atomic_fetch_add(&served, 1);
 	reply(j, status, text ? text : "", text ? len : 0);
 	free(text);
@@ -174,14 +193,13 @@ static void *worker_main(void *arg)
 			break;
 		snprintf(w->key, sizeof(w->key), "%s", j->key);
 		pthread_mutex_unlock(&mu);
-		serve(w, j);
+		serve(j);
 		job_free(j);
 		pthread_mutex_lock(&mu);
 		w->key[0] = '\0';
 		pthread_cond_broadcast(&cv); /* a job waiting for this vif may go */
 	}
 	pthread_mutex_unlock(&mu);
-	flow_conns_drop(&w->conns.xs, &w->conns.nl);
 	return NULL;
 }
 
@@ -227,11 +245,7 @@ void jobs_stop(void)
 		job_free(j);
 	}
 	tail = &head;
-}
-
-void jobs_reconnect(void)
-{
-	atomic_fetch_add(&conn_gen, 1);
+	nft_socket_drop();
 }
 
 unsigned long jobs_served(void)

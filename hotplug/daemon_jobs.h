@@ -1,9 +1,9 @@
 /*
  * xen-netmodesd's work: a queue of calls and the workers that make them.
  * Calls for different vifs run at once (as many as there are workers);
- * calls for one vif run one after the other, in the order they came. A
- * worker keeps its connections (xenstore, rtnetlink, nftables) from call
- * to call and holds no lock between calls.
+ * calls for one vif run one after the other, in the order they came. The
+ * workers share the daemon's connections (daemon_conns) from call to call
+ * and hold no lock between calls.
  */
 #ifndef HOTPLUG_DAEMON_JOBS_H
 #define HOTPLUG_DAEMON_JOBS_H
@@ -16,6 +16,7 @@
 #include "daemon_proto.h"
 
 #define DAEMON_MAX_WORKERS 64
+#define DAEMON_PROG "xen-netmodesd"
 
 /* Finds the per-vif mode called name: its lasting name, and its planner; NULL when none. */
 typedef const char *mode_lookup(const char *name, vif_planner **planner);
@@ -50,9 +51,6 @@ void jobs_submit(struct job *j);
  * DPROTO_NOT_SERVED (their clients make them) or dropped.
  */
 void jobs_stop(void);
-
-/* Makes every worker open new connections before its next call (xenstore came back). */
-void jobs_reconnect(void);
 
 /* Calls made so far. */
 unsigned long jobs_served(void);

@@ -6,8 +6,9 @@
 
 #include "../netmodes/callenv.h"
 
-#define REQ_MAGIC "XNMq"
-#define REP_MAGIC "XNMr"
+/* Four bytes on the wire, no NUL. */
+static const char REQ_MAGIC[4] = { 'X', 'N', 'M', 'q' };
+static const char REP_MAGIC[4] = { 'X', 'N', 'M', 'r' };
 #define HDR_LEN 12 /* magic + two 32-bit fields */
 
 void dproto_socket_path(char *buf, size_t n)

@@ -1,14 +1,17 @@
 #include "daemon_watch.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <xenstore.h>
 
+#include "daemon_conns.h"
 #include "log.h"
 #include "parse.h"
 #include "watch_rules.h"
@@ -191,63 +194,122 @@ static void on_event(struct xs_handle *h, const char *path)
 		examine(h, domid, devid);
 }
 
-static struct xs_handle *connect_watch(void)
-{
-	struct xs_handle *h = xs_open(0);
+#define STOP_TOKEN "stop"
 
-	if (h && !xs_watch(h, WATCH_PATH, "vif")) {
-		xs_close(h);
-		h = NULL;
+static pthread_t thread;
+static pthread_mutex_t stop_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t stop_cv = PTHREAD_COND_INITIALIZER;
+static bool stopping;
+static struct daemon_conns *watching; /* under stop_mu: what watch_stop wakes */
+
+/* Waits up to a second, or until watch_stop. Returns whether to stop. */
+static bool pause_or_stop(void)
+{
+	struct timespec until;
+	bool stop;
+
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += 1;
+	pthread_mutex_lock(&stop_mu);
+	if (!stopping)
+		pthread_cond_timedwait(&stop_cv, &stop_mu, &until);
+	stop = stopping;
+	pthread_mutex_unlock(&stop_mu);
+	return stop;
+}
+
+/* The shared connections, with the watch set on them; NULL when xenstore is not there. */
+static struct daemon_conns *connect_watch(struct nm_err *e)
+{
+	struct daemon_conns *c = conns_take(e);
+
+	if (c && !xs_watch(c->xs, WATCH_PATH, "vif")) {
+		nm_fail(e, errno ? -errno : -EIO, "cannot watch %s in xenstore: %s", WATCH_PATH,
+			strerror(errno ? errno : EIO));
+		conns_retire(c);
+		conns_give(c);
+		c = NULL;
 	}
-	return h;
+	return c;
+}
+
+/* Follows the events on c until xenstore goes away (false) or watch_stop (true). */
+static bool follow(struct daemon_conns *c)
+{
+	char **ev;
+	unsigned num;
+	bool stop = false;
+
+	pthread_mutex_lock(&stop_mu);
+	watching = c;
+	stop = stopping; /* watch_stop came before there was anything to wake */
+	pthread_mutex_unlock(&stop_mu);
+	if (!stop)
+		scan(c->xs, NULL);
+	while (!stop && (ev = xs_read_watch(c->xs, &num))) {
+		if (!strcmp(ev[XS_WATCH_TOKEN], STOP_TOKEN)) {
+			pthread_mutex_lock(&stop_mu);
+			stop = stopping;
+			pthread_mutex_unlock(&stop_mu);
+		} else
+			on_event(c->xs, ev[XS_WATCH_PATH]);
+		free(ev);
+	}
+	pthread_mutex_lock(&stop_mu);
+	watching = NULL;
+	stop = stop || stopping;
+	pthread_mutex_unlock(&stop_mu);
+	return stop;
 }
 
 static void *watch_main(void *arg)
 {
-	struct xs_handle *h = arg;
+	struct daemon_conns *c = arg;
+	struct nm_err e = { "" };
 
-	scan(h, NULL);
+	log_init(DAEMON_PROG);
 	for (;;) {
-		unsigned num;
-		char **ev;
-
-		while (!h) {
-			sleep(1);
-			if ((h = connect_watch())) {
-				log_line(LOG_NOTICE, "xenstore is back; looking at every vif again");
-				jobs_reconnect();
-				scan(h, NULL);
-			}
+		if (follow(c)) {
+			conns_give(c);
+			return NULL;
 		}
-		if ((ev = xs_read_watch(h, &num))) {
-			on_event(h, ev[XS_WATCH_PATH]);
-			free(ev);
-			continue;
-		}
-		/* The connection is gone (xenstored restarted): so are the workers'. */
+		/* The connection is gone (xenstored restarted): the calls' connections too. */
 		log_line(LOG_WARNING, "lost xenstore: %s; reconnecting", strerror(errno ? errno : EIO));
-		xs_close(h);
-		h = NULL;
+		conns_retire(c);
+		conns_give(c);
 		forget_all();
-		jobs_reconnect();
+		do {
+			if (pause_or_stop())
+				return NULL;
+		} while (!(c = connect_watch(&e)));
+		log_line(LOG_NOTICE, "xenstore is back; looking at every vif again");
 	}
-	return NULL;
 }
 
 int watch_start(mode_lookup *fn, struct nm_err *e)
 {
-	struct xs_handle *h;
-	pthread_t t;
+	struct daemon_conns *c;
 	int rc;
 
 	lookup = fn;
-	if (!(h = connect_watch()))
-		return nm_fail(e, errno ? -errno : -EIO, "cannot watch %s in xenstore: %s", WATCH_PATH,
-			       strerror(errno ? errno : EIO));
-	if ((rc = pthread_create(&t, NULL, watch_main, h)) != 0) {
-		xs_close(h);
+	if (!(c = connect_watch(e)))
+		return -EIO;
+	if ((rc = pthread_create(&thread, NULL, watch_main, c)) != 0) {
+		conns_give(c);
 		return nm_fail(e, -rc, "cannot start the watch: %s", strerror(rc));
 	}
-	pthread_detach(t);
 	return 0;
+}
+
+void watch_stop(void)
+{
+	pthread_mutex_lock(&stop_mu);
+	stopping = true;
+	pthread_cond_broadcast(&stop_cv);
+	/* A second watch fires at once: its event wakes xs_read_watch. */
+	if (watching)
+		(void)xs_watch(watching->xs, WATCH_PATH, STOP_TOKEN);
+	pthread_mutex_unlock(&stop_mu);
+	pthread_join(thread, NULL);
+	forget_all();
 }

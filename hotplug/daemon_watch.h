@@ -3,8 +3,9 @@
  * domain's backends). A device whose script names one of this project's
  * modes and whose online/state say it is coming or going gets its online
  * or offline as a queued job, with no process and no toolstack call.
- * xenstore going away is noticed here: the watch reconnects, the workers
- * reconnect, and every backend is looked at again.
+ * It uses the daemon's shared xenstore connection (daemon_conns). xenstore
+ * going away is noticed here: the connections are retired, the watch
+ * reconnects, and every backend is looked at again.
  */
 #ifndef HOTPLUG_DAEMON_WATCH_H
 #define HOTPLUG_DAEMON_WATCH_H
@@ -16,5 +17,8 @@
 
 /* Starts the watch thread. Returns 0 or -errno with e set. */
 int watch_start(mode_lookup *lookup, struct nm_err *e);
+
+/* Stops the watch thread and waits for it. */
+void watch_stop(void);
 
 #endif

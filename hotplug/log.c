@@ -3,12 +3,13 @@
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <time.h>
 #include <unistd.h>
 
 static __thread const char *log_prog = "xen-netmodes";
 static __thread FILE *log_err;
-static bool shared_ident, echo_all;
+static bool shared_ident, echo_all, journal;
 
 void log_init(const char *prog)
 {
@@ -21,6 +22,8 @@ void log_shared(const char *ident, bool foreground)
 {
 	shared_ident = true;
 	echo_all = foreground;
+	/* stderr is the journal, which has the syslog lines already. */
+	journal = getenv("JOURNAL_STREAM") != NULL;
 	openlog(ident, LOG_PID, LOG_DAEMON);
 }
 
@@ -62,6 +65,6 @@ void log_line(int prio, const char *fmt, ...)
 	else
 		syslog(prio, "%s", msg);
 	log_to_file(msg);
-	if (prio <= LOG_WARNING || (echo_all && !log_err))
+	if (log_err ? prio <= LOG_WARNING : !journal && (prio <= LOG_WARNING || echo_all))
 		fprintf(log_err ? log_err : stderr, "%s: %s\n", log_prog, msg);
 }

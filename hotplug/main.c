@@ -99,6 +99,7 @@ static vif_planner *planner_of(const char *name)
 	return a ? a->planner : NULL;
 }
 
+#ifdef XNM_DAEMON_BUILD
 static const char *vif_mode(const char *name, vif_planner **planner)
 {
 	const struct applet *a = find_applet(name);
@@ -108,11 +109,21 @@ static const char *vif_mode(const char *name, vif_planner **planner)
 	*planner = a->planner;
 	return a->name;
 }
+#endif
 
 static int xen_netmodesd_main(const char *name, int argc, char **argv)
 {
 	(void)name;
+#ifdef XNM_DAEMON_BUILD
 	return daemon_main(argc, argv, vif_mode);
+#else
+	/* Its threads share one xenstore connection: only the thread-safe shared libxenstore will do. */
+	(void)argc;
+	(void)argv;
+	fprintf(stderr, "xen-netmodesd: this is the one-shot program; the daemon is the "
+			"xen-netmodesd program beside it\n");
+	return 1;
+#endif
 }
 
 static bool is_vif_mode(const char *name)

@@ -64,27 +64,29 @@ static void report_failure(struct call *c)
 {
 	char path[XS_PATH_LEN + 32];
 	struct nm_err we = { "" };
+	struct xs_handle *xs, *fresh = NULL;
 
 	log_line(LOG_ERR, "%s %s %s: %s", c->r.prog, vif_command_name(c->r.cmd),
 		 c->r.dev[0] ? c->r.dev : "?", c->e.msg);
 	if (c->r.dry_run || !c->r.backend[0])
 		return;
-	if (!c->xs && xsw_open(&c->xs, &we) < 0) {
+	if (!(xs = c->xs) && (xsw_open(&fresh, &we) < 0 || !(xs = fresh))) {
 		log_line(LOG_ERR, "cannot report the failure: %s", we.msg);
 		return;
 	}
 	snprintf(path, sizeof(path), "%s/hotplug-error", c->r.backend);
 	/* The failure may be xenstore hanging up: then once more, on a new connection. */
-	if (xsw_write(c->xs, path, c->e.msg, &we) < 0) {
-		xsw_close(c->xs);
-		c->xs = NULL;
+	if (xsw_write(xs, path, c->e.msg, &we) < 0) {
+		xsw_close(fresh);
+		xs = fresh = NULL;
 		we.msg[0] = '\0';
-		if (xsw_open(&c->xs, &we) < 0 || xsw_write(c->xs, path, c->e.msg, &we) < 0)
+		if (xsw_open(&fresh, &we) < 0 || xsw_write(xs = fresh, path, c->e.msg, &we) < 0)
 			goto out;
 	}
 	snprintf(path, sizeof(path), "%s/hotplug-status", c->r.backend);
-	(void)xsw_write(c->xs, path, "error", &we);
+	(void)xsw_write(xs, path, "error", &we);
 out:
+	xsw_close(fresh);
 	if (we.msg[0])
 		log_line(LOG_ERR, "cannot report the failure: %s", we.msg);
 }
@@ -156,9 +158,9 @@ void vif_flow_refused(const char *prog, const char *msg, int argc, char **argv, 
 }
 
 int vif_flow_serve(const char *prog, vif_planner *planner, int argc, char **argv, char **envp,
-		   struct flow_conns *conns)
+		   const struct flow_conns *lent)
 {
-	struct call c = { .r.prog = prog, .lock.fd = -1, .xs = conns->xs, .nl = conns->nl };
+	struct call c = { .r.prog = prog, .lock.fd = -1, .xs = lent->xs, .nl = lent->nl };
 	int rc;
 
 	log_init(prog);
@@ -172,32 +174,17 @@ int vif_flow_serve(const char *prog, vif_planner *planner, int argc, char **argv
 	lock_release(&c.lock);
 	plan_free(&c.plan);
 	callenv_set(NULL);
-	if (rc < 0) {
-		/* After a failure nothing says the connections are sound: the next call opens new ones. */
-		flow_conns_drop(&c.xs, &c.nl);
-		c.xs = NULL;
-		c.nl = NULL;
-	}
-	conns->xs = c.xs;
-	conns->nl = c.nl;
+	/* What the call opened itself is closed; what it was lent stays open. */
+	if (c.nl && c.nl != lent->nl)
+		rt_close(c.nl);
+	if (c.xs != lent->xs)
+		xsw_close(c.xs);
 	return rc < 0 ? 1 : 0;
-}
-
-void flow_conns_drop(struct xs_handle **xs, struct nl_sock **nl)
-{
-	if (*nl)
-		rt_close(*nl);
-	xsw_close(*xs);
-	nft_socket_drop();
-	*xs = NULL;
-	*nl = NULL;
 }
 
 int vif_flow_run(const char *prog, vif_planner *planner, int argc, char **argv, char **envp)
 {
-	struct flow_conns conns = { NULL, NULL };
-	int status = vif_flow_serve(prog, planner, argc, argv, envp, &conns);
+	const struct flow_conns none = { NULL, NULL };
 
-	flow_conns_drop(&conns.xs, &conns.nl);
-	return status;
+	return vif_flow_serve(prog, planner, argc, argv, envp, &none);
 }

@@ -13,22 +13,19 @@ int vif_flow_run(const char *prog, vif_planner *planner, int argc, char **argv, 
 struct xs_handle;
 struct nl_sock;
 
-/* The connections a long-lived server lends its calls; NULL ones are opened by the call. */
+/* The connections a long-lived server lends its calls; a call opens the NULL ones itself. */
 struct flow_conns {
 	struct xs_handle *xs;
 	struct nl_sock *nl;
 };
 
 /*
- * vif_flow_run on conns, which it leaves open for the next call (after a
- * failure it closes them and sets them NULL). envp becomes the thread's
- * call environment (callenv) for the call's span.
+ * vif_flow_run on the connections lent, which it uses and leaves open
+ * (those it opened itself it closes). envp becomes the thread's call
+ * environment (callenv) for the call's span.
  */
 int vif_flow_serve(const char *prog, vif_planner *planner, int argc, char **argv, char **envp,
-		   struct flow_conns *conns);
-
-/* Closes the connections (and the thread's nftables socket); sets them NULL. */
-void flow_conns_drop(struct xs_handle **xs, struct nl_sock **nl);
+		   const struct flow_conns *lent);
 
 /*
  * Reports a call refused before any mode ran (vif-setup's $script): logged,

@@ -1,6 +1,7 @@
 #include "nft_batch.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -122,18 +123,27 @@ void nft_batch_elems(struct nft_batch *b, uint16_t type, uint16_t flags, struct 
 }
 
 /*
- * The one nftables socket of the thread (a one-shot call's process, or a
- * daemon worker), opened on first use: a call's queries and its batch
- * share it. Every exchange reads its replies to the end, so nothing stale
- * is left for the next.
+ * The one nftables socket of the process (a one-shot call, or every
+ * worker of the daemon), opened on first use. An exchange holds sock_mu
+ * for its span only and reads its replies to the end, so nothing stale is
+ * left for the next; one that fails half-way closes the socket instead.
  */
-static __thread struct mnl_socket *sock;
+static struct mnl_socket *sock;
+static pthread_mutex_t sock_mu = PTHREAD_MUTEX_INITIALIZER;
 
-void nft_socket_drop(void)
+/* Called with sock_mu held. */
+static void close_socket(void)
 {
 	if (sock)
 		mnl_socket_close(sock);
 	sock = NULL;
+}
+
+void nft_socket_drop(void)
+{
+	pthread_mutex_lock(&sock_mu);
+	close_socket();
+	pthread_mutex_unlock(&sock_mu);
 }
 
 static int open_socket(struct mnl_socket **ret, struct nm_err *e)
@@ -222,13 +232,14 @@ int nft_batch_send(struct nft_batch *b, const char **ret_failed, struct nm_err *
 		return nm_fail(e, -E2BIG, "nftables batch too large");
 	nftnl_batch_end(mnl_nlmsg_batch_current(b->b), b->seq++);
 	mnl_nlmsg_batch_next(b->b);
-	if ((rc = open_socket(&nl, e)) < 0)
-		return rc;
-	rbuf = malloc(MNL_SOCKET_BUFFER_SIZE);
-	if (!rbuf)
+	if (!(rbuf = malloc(MNL_SOCKET_BUFFER_SIZE)))
 		return nm_fail(e, -ENOMEM, "out of memory");
+	pthread_mutex_lock(&sock_mu);
+	if ((rc = open_socket(&nl, e)) < 0)
+		goto out;
 	if (mnl_socket_sendto(nl, mnl_nlmsg_batch_head(b->b), mnl_nlmsg_batch_size(b->b)) < 0) {
 		rc = nm_fail(e, nm_errno(), "cannot send to nftables: %s", strerror(errno));
+		close_socket();
 		goto out;
 	}
 	/* The kernel handles the batch inside sendto: every reply is already queued. */
@@ -236,6 +247,7 @@ int nft_batch_send(struct nft_batch *b, const char **ret_failed, struct nm_err *
 		take_replies(&st, rbuf, (size_t)n);
 	if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) {
 		rc = nm_fail(e, nm_errno(), "cannot read nftables replies: %s", strerror(errno));
+		close_socket();
 		goto out;
 	}
 	rc = st.err;
@@ -244,6 +256,7 @@ int nft_batch_send(struct nft_batch *b, const char **ret_failed, struct nm_err *
 	if (ret_failed)
 		*ret_failed = st.failed;
 out:
+	pthread_mutex_unlock(&sock_mu);
 	free(rbuf);
 	return rc;
 }
@@ -260,10 +273,10 @@ static int get_cb(const struct nlmsghdr *h, void *data)
 	return st->cb ? st->cb(h, st->data) : MNL_CB_OK;
 }
 
-int nft_get(struct nlmsghdr *h, nft_reply_cb cb, void *data, struct nm_err *e)
+/* nft_get's exchange; called with sock_mu held. */
+static int get_locked(struct nlmsghdr *h, struct get_state *st, char *buf, size_t len,
+		      struct nm_err *e)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct get_state st = { cb, data };
 	struct mnl_socket *nl = NULL;
 	uint32_t seq = h->nlmsg_seq, portid;
 	ssize_t n;
@@ -272,13 +285,19 @@ int nft_get(struct nlmsghdr *h, nft_reply_cb cb, void *data, struct nm_err *e)
 	if ((rc = open_socket(&nl, e)) < 0)
 		return rc;
 	portid = mnl_socket_get_portid(nl);
-	if (mnl_socket_sendto(nl, h, h->nlmsg_len) < 0)
-		return nm_fail(e, nm_errno(), "cannot query nftables: %s", strerror(errno));
+	if (mnl_socket_sendto(nl, h, h->nlmsg_len) < 0) {
+		rc = nm_fail(e, nm_errno(), "cannot query nftables: %s", strerror(errno));
+		close_socket();
+		return rc;
+	}
 	/* The objects asked for, then the ACK (MNL_CB_STOP), or an error. */
 	do {
-		if ((n = mnl_socket_recvfrom(nl, buf, sizeof(buf))) < 0)
-			return nm_fail(e, nm_errno(), "cannot query nftables: %s", strerror(errno));
-		rc = mnl_cb_run(buf, (size_t)n, seq, portid, get_cb, &st);
+		if ((n = mnl_socket_recvfrom(nl, buf, len)) < 0) {
+			rc = nm_fail(e, nm_errno(), "cannot query nftables: %s", strerror(errno));
+			close_socket();
+			return rc;
+		}
+		rc = mnl_cb_run(buf, (size_t)n, seq, portid, get_cb, st);
 	} while (rc > MNL_CB_STOP);
 	if (rc < 0) {
 		int err = errno;
@@ -286,6 +305,18 @@ int nft_get(struct nlmsghdr *h, nft_reply_cb cb, void *data, struct nm_err *e)
 		return err == ENOENT ? 0 : nm_fail(e, -err, "cannot query nftables: %s", strerror(err));
 	}
 	return 1;
+}
+
+int nft_get(struct nlmsghdr *h, nft_reply_cb cb, void *data, struct nm_err *e)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct get_state st = { cb, data };
+	int rc;
+
+	pthread_mutex_lock(&sock_mu);
+	rc = get_locked(h, &st, buf, sizeof(buf), e);
+	pthread_mutex_unlock(&sock_mu);
+	return rc;
 }
 
 int nft_object_get(uint16_t family, const char *table, struct nm_err *e)

@@ -57,7 +57,7 @@ void nft_batch_elems(struct nft_batch *b, uint16_t type, uint16_t flags, struct 
  */
 int nft_batch_send(struct nft_batch *b, const char **ret_failed, struct nm_err *e);
 
-/* Closes this thread's nftables socket; the next exchange opens a new one. */
+/* Closes the process's nftables socket; the next exchange opens a new one. */
 void nft_socket_drop(void);
 
 /* count consecutive sequence numbers for requests; returns the first. */

@@ -1,6 +1,7 @@
 #include "rtnl.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <string.h>
@@ -119,6 +120,22 @@ static int on_valid(struct nl_msg *msg, void *arg)
 	return t->fn ? t->fn(msg, t->arg) : NL_OK;
 }
 
+/*
+ * One exchange at a time on any socket: the daemon's workers share one,
+ * and a libnl socket carries one request and its replies at a time. Held
+ * for an exchange only; a dump's callback must not talk.
+ */
+static pthread_mutex_t talk_mu = PTHREAD_MUTEX_INITIALIZER;
+
+/* What a broken-off exchange left unread, so the next one reads its own replies. */
+static void drain(struct nl_sock *sk)
+{
+	char buf[4096];
+
+	while (recv(nl_socket_get_fd(sk), buf, sizeof(buf), MSG_DONTWAIT) > 0)
+		;
+}
+
 static int talk(struct nl_sock *sk, struct nl_msg *msg, struct talk *t, struct nm_err *e)
 {
 	struct nl_cb *orig = nl_socket_get_cb(sk); /* takes a reference */
@@ -133,9 +150,13 @@ static int talk(struct nl_sock *sk, struct nl_msg *msg, struct talk *t, struct n
 	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, on_done, t);
 	nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, on_done, t);
 	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_valid, t);
+	pthread_mutex_lock(&talk_mu);
 	rc = nl_send_auto(sk, msg);
 	while (rc >= 0 && !t->done)
 		rc = nl_recvmsgs(sk, cb);
+	if (rc < 0)
+		drain(sk);
+	pthread_mutex_unlock(&talk_mu);
 	nl_cb_put(cb);
 	if (t->err)
 		return nm_fail(e, t->err, "%s", t->ext[0] ? t->ext : strerror(-t->err));
@@ -181,7 +202,13 @@ int rt_link_get(struct nl_sock *sk, int ifindex, const char *name, struct link_i
 		struct nm_err *e)
 {
 	struct rtnl_link *l = NULL;
-	int rc = rtnl_link_get_kernel(sk, ifindex, ifindex ? NULL : name, &l);
+	int rc;
+
+	pthread_mutex_lock(&talk_mu);
+	rc = rtnl_link_get_kernel(sk, ifindex, ifindex ? NULL : name, &l);
+	if (rc < 0 && rc != -NLE_OBJ_NOTFOUND && rc != -NLE_NODEV)
+		drain(sk);
+	pthread_mutex_unlock(&talk_mu);
 
 	if (rc < 0) {
 		rc = rt_errno(rc);

@@ -58,6 +58,24 @@ for m in vif-bridge:1 vif-route:2 vif-nat:3; do
 	s=${m%:*} d=${m#*:}
 	check "$s offline" hotplug "$s" "$d" 0 offline XEN_NETMODES_CONF="$XEN_NETMODES_CONF"
 done
+echo "# xen-netmodesd under memcheck: calls from clients and from its watch"
+DAEMON_WRAP="valgrind -q --leak-check=full --errors-for-leak-kinds=definite --error-exitcode=9 --log-file=$VG_LOGS/xen-netmodesd.%p.log"
+check "xen-netmodesd starts" start_daemon --workers 2
+for m in vif-bridge:1 vif-route:2 vif-nat:3; do
+	s=${m%:*} d=${m#*:}
+	check "$s online through the daemon" hotplug "$s" "$d" 0 online XEN_NETMODES_DAEMON=yes \
+		XEN_NETMODES_CONF="$XEN_NETMODES_CONF"
+	check "$s offline through the daemon" hotplug "$s" "$d" 0 offline XEN_NETMODES_DAEMON=yes \
+		XEN_NETMODES_CONF="$XEN_NETMODES_CONF"
+done
+xenstore-write "$(be_path 1 0)/hotplug-status" "" "$(be_path 1 0)/state" 2
+watched() { [ "$(xs_read "$(be_path 1 0)/hotplug-status")" = connected ]; }
+check "vif1.0 brought up by the daemon's watch" eventually 100 watched
+xenstore-write "$(be_path 1 0)/online" 0 "$(be_path 1 0)/state" 6
+sleep 1
+stop_daemon
+check "xen-netmodesd stopped cleanly" grep -q "stopped after" "$TMP/daemon.log"
+xenstore-write "$(be_path 1 0)/online" 1 "$(be_path 1 0)/state" 1
 xenstore-write "$(be_path 1 0)/bridge" nosuch0
 check_fails "a refused vif-bridge online" hotplug vif-bridge 1 0 online
 check "network-nat stop" net network-nat stop
@@ -65,5 +83,5 @@ check "network-route stop" net network-route stop
 
 errors=$(cat "$VG_LOGS"/*.log 2>/dev/null)
 check_eq "no memory error or definite leak in any call" "" "$errors"
-check "every call ran under valgrind" test "$(ls "$VG_LOGS" | wc -l)" -ge 16
+check "every call ran under valgrind" test "$(ls "$VG_LOGS" | wc -l)" -ge 23
 finish

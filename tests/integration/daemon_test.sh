@@ -22,16 +22,6 @@ through() {
 on_bridge() { # VIF: attached to the bridge and up
 	ip -n "$D0" -o link show "$1" | grep -q "master $BR state UP"
 }
-# eventually TRIES COMMAND...: COMMAND succeeds now or within TRIES tenths of a second.
-eventually() {
-	local n=$1 i
-	shift
-	for ((i = 0; i < n; i++)); do
-		"$@" && return 0
-		sleep 0.1
-	done
-	return 1
-}
 status_is() { # BACKEND VALUE
 	[ "$(xs_read "$1/hotplug-status")" = "$2" ]
 }
@@ -41,12 +31,12 @@ check "xen-netmodesd starts" start_daemon
 check_eq "its socket is root's only" "600 root" "$(stat -c '%a %U' "$DAEMON_SOCKET")"
 rc=0
 out=$(ip netns exec "$D0" env -i XENSTORED_PATH="$XENSTORED_PATH" XEN_NETMODES_RUN_DIR="$XEN_NETMODES_RUN_DIR" \
-	ASAN_OPTIONS="${ASAN_OPTIONS:-}" "$BUILD/xen-netmodes" xen-netmodesd --foreground 2>&1) || rc=$?
+	ASAN_OPTIONS="${ASAN_OPTIONS:-}" "$BUILD/xen-netmodesd" --foreground 2>&1) || rc=$?
 check_eq "a second daemon refuses to start: exit 1" 1 "$rc"
 check "and says why" grep -q "another xen-netmodesd is listening on $DAEMON_SOCKET" <<<"$out"
 for bad in 0 65 x; do
 	rc=0
-	"$BUILD/xen-netmodes" xen-netmodesd --workers $bad >/dev/null 2>&1 || rc=$?
+	"$BUILD/xen-netmodesd" --workers $bad >/dev/null 2>&1 || rc=$?
 	check_eq "--workers $bad refused" 1 "$rc"
 done
 
@@ -214,6 +204,19 @@ done
 attached=$(ip -n "$D0" -o link show master $BR | grep -cE ': vif[0-9]{3}\.0@' || true)
 check_eq "all $N connected" $N "$connected"
 check_eq "all $N on the bridge" $N "$attached"
+# The daemon's sockets, by /proc: its fds' inodes looked up in its namespace's tables.
+daemon_socks() { # KIND: rtnl, nft (netlink by protocol) or stream (unix, unnamed: xenstore)
+	local inodes
+	inodes=$(find "/proc/$DAEMON_PID/fd" -lname 'socket:*' -printf '%l\n' | tr -dc '0-9\n')
+	case $1 in
+	rtnl) awk 'NR > 1 && $2 == 0 {print $NF}' "/proc/$DAEMON_PID/net/netlink" ;;
+	nft) awk 'NR > 1 && $2 == 12 {print $NF}' "/proc/$DAEMON_PID/net/netlink" ;;
+	stream) awk 'NR > 1 && $5 == "0001" && NF == 7 {print $7}' "/proc/$DAEMON_PID/net/unix" ;;
+	esac | grep -cxF -f <(echo "$inodes") || true
+}
+check_eq "after $N calls on 8 workers: one rtnetlink socket" 1 "$(daemon_socks rtnl)"
+check_eq "one nftables socket" 1 "$(daemon_socks nft)"
+check_eq "one xenstore connection" 1 "$(daemon_socks stream)"
 
 echo "# stopping"
 kill -TERM "$DAEMON_PID"

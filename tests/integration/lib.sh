@@ -106,15 +106,17 @@ DAEMON_PID=
 DAEMON_SOCKET=$XEN_NETMODES_RUN_DIR/xen-netmodesd.sock
 
 # start_daemon [ARGS...]: xen-netmodesd --foreground in dom0 with the suite's
-# environment; returns once its socket answers.
+# environment (run by the words of DAEMON_WRAP first, when set: valgrind);
+# returns once its socket answers.
 start_daemon() {
 	mkdir -p "$XEN_NETMODES_RUN_DIR"
+	# shellcheck disable=SC2086
 	ip netns exec "$D0" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin XENSTORED_PATH="$XENSTORED_PATH" \
 		ASAN_OPTIONS="${ASAN_OPTIONS:-}" XEN_NETMODES_RUN_DIR="$XEN_NETMODES_RUN_DIR" \
-		"$BUILD/xen-netmodes" xen-netmodesd --foreground "$@" 2>>"$TMP/daemon.log" &
+		${DAEMON_WRAP:-} "$BUILD/xen-netmodesd" --foreground "$@" 2>>"$TMP/daemon.log" &
 	DAEMON_PID=$!
 	BACKGROUND+=("$DAEMON_PID")
-	for _ in $(seq 250); do
+	for _ in $(seq 500); do
 		[ -S "$DAEMON_SOCKET" ] && return 0
 		kill -0 "$DAEMON_PID" 2>/dev/null || break
 		sleep 0.02
@@ -239,9 +241,18 @@ hotplug() {
 # tenths of a second (30: a link brought back up gets its IPv6 link-local
 # address from the kernel a little later).
 settles() {
-	local i
-	for ((i = 0; i < ${3:-30}; i++)); do
-		[ "$2" == "$("$1")" ] && return 0
+	eventually "${3:-30}" prints "$1" "$2"
+}
+prints() { # FN TEXT: FN prints TEXT
+	[ "$2" == "$("$1")" ]
+}
+
+# eventually TRIES COMMAND...: COMMAND succeeds now or within TRIES tenths of a second.
+eventually() {
+	local n=$1 i
+	shift
+	for ((i = 0; i < n; i++)); do
+		"$@" && return 0
 		sleep 0.1
 	done
 	return 1
