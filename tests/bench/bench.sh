@@ -222,6 +222,57 @@ row "$CONCURRENT concurrent onlines, total" "$(((t1 - t0) / 1000))" us
 row "$CONCURRENT concurrent onlines, connected" "$connected" vifs
 check_eq "every concurrent online connected" "$CONCURRENT" "$connected"
 
+echo "# xen-netmodesd: the same calls made by the resident daemon"
+start_daemon
+# in_daemon NAME MODE DOMID: ROUNDS onlines and offlines sent over the socket from one warm client.
+in_daemon() {
+	local m p
+	in_dom0 "$BUILD/bench/daemon_rtt" latency "$2" "$3" "$ROUNDS" >"$TMP/d"
+	read -r m p < <(cut -d' ' -f1 "$TMP/d" | stats)
+	[ "$2" = vif-bridge ] && [ "$3" = 1 ] && DAEMON_ONLINE=$m
+	row "$1 online in the daemon, median" "$m" us
+	row "$1 online in the daemon, p99" "$p" us
+	read -r m _ < <(cut -d' ' -f2 "$TMP/d" | stats)
+	row "$1 offline in the daemon, median" "$m" us
+}
+in_daemon "vif-bridge with ip (anti-spoofing)" vif-bridge 1
+in_daemon "vif-bridge without ip" vif-bridge 2
+in_daemon "vif-route" vif-route 3
+in_daemon "vif-nat (derived address)" vif-nat 4
+row "vif-bridge with ip: one-shot / daemon" \
+	"$(awk -v a="${OURS[vif-bridge]}" -v b="$DAEMON_ONLINE" 'BEGIN { printf "%.1f", b ? a / b : 0 }')" ratio
+# The toolstack's way: a client process (the same program) hands the call over.
+bin="$BUILD/xen-netmodes vif-bridge"
+read -r m p < <(spawned 1 "$bin online" "$bin offline" | cut -d' ' -f1 | stats)
+row "vif-bridge with ip online, client process through the daemon, median" "$m" us
+row "vif-bridge with ip online, client process through the daemon, p99" "$p" us
+# Throughput: the concurrency section's vifs, taken down and brought up from CONCURRENT clients.
+for cmd in offline online; do
+	read -r t ok < <(in_dom0 "$BUILD/bench/daemon_rtt" burst vif-bridge $cmd 10 "$CONCURRENT" "$CONCURRENT")
+	row "$CONCURRENT ${cmd}s through the daemon from $CONCURRENT clients, total" "$t" us
+	row "$CONCURRENT ${cmd}s through the daemon, per second" \
+		"$(awk -v n="$CONCURRENT" -v t="$t" 'BEGIN { printf "%.0f", t ? n * 1e6 / t : 0 }')" calls/s
+	check_eq "every $cmd through the daemon succeeded" "$CONCURRENT" "$ok"
+done
+connected=0
+for ((d = 10; d < CONCURRENT + 10; d++)); do
+	[ "$(xs_read "$(be_path $d 0)/hotplug-status")" = connected ] && connected=$((connected + 1))
+done
+check_eq "and every vif is connected again" "$CONCURRENT" "$connected"
+# The daemon's own watch: no process at all. From the toolstack's write of
+# state 2 to hotplug-status "connected", xenstore's two watch events included.
+W=$((SCALE + 100))
+vifs $W $((W + ROUNDS - 1))
+for ((d = W; d < W + ROUNDS; d++)); do
+	be=$(be_path $d 0)
+	echo "$be/script $SCRIPTS/vif-bridge $be/online 1 $be/state 1"
+done | xargs -n 6 xenstore-write
+read -r m p < <(in_dom0 "$BUILD/bench/daemon_rtt" watch $W "$ROUNDS" | stats)
+row "vif-bridge with ip online by the daemon's watch, median" "$m" us
+row "vif-bridge with ip online by the daemon's watch, p99" "$p" us
+stop_daemon
+check "xen-netmodesd served the benchmark's calls" test "$(daemon_calls)" -gt 0
+
 printf '[%s]\n' "$(IFS=,; echo "${RESULTS[*]}")" >"$JSON"
 echo "# written to $JSON"
 finish

@@ -149,6 +149,21 @@ check "the daemon notices and reconnects" eventually 50 \
 check "online through the daemon after the restart" through vif-bridge 51 0 online
 check_eq "hotplug-status connected in the new xenstore" connected "$(xs_read "$(be_path 51 0)/hotplug-status")"
 check "offline too" through vif-bridge 51 0 offline
+# Without the watch nothing notices the loss before a call does: the call
+# fails on the dead connection and is made once more on a new one.
+stop_daemon
+check "a daemon without its watch starts" start_daemon --no-watch
+check "and makes calls" through vif-bridge 51 0 online
+kill "$FIXTURE_PID"
+wait "$FIXTURE_PID" 2>/dev/null || true
+rm -f "$TMP/xs.pid"
+start_fixture
+xs_vif 51 0 00:16:3e:00:79:51 bridge=$BR ip=10.79.0.51
+check "the first call after a xenstore restart succeeds" through vif-bridge 51 0 online
+check_eq "hotplug-status connected" connected "$(xs_read "$(be_path 51 0)/hotplug-status")"
+check "offline too" through vif-bridge 51 0 offline
+stop_daemon
+check "the daemon with its watch again" start_daemon
 
 echo "# bad requests"
 # raw REQUEST: sends bytes (python escapes) to the socket, prints the reply's status
@@ -228,5 +243,26 @@ check "it says how many calls it made" grep -q "stopped after [0-9]* calls" "$TM
 check_fails "it logged no sanitizer report" grep -q Sanitizer "$TMP/daemon.log"
 DAEMON_PID=
 check "then clients make their calls themselves" hotplug vif-bridge 51 0 online
+
+echo "# in the background"
+# background [ENV...]: xen-netmodesd without --foreground; prints its output, exits with its status.
+background() {
+	ip netns exec "$D0" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin XENSTORED_PATH="$XENSTORED_PATH" \
+		XEN_NETMODES_RUN_DIR="$XEN_NETMODES_RUN_DIR" ASAN_OPTIONS="${ASAN_OPTIONS:-}" "$@" \
+		"$BUILD/xen-netmodesd" 2>&1
+}
+rc=0
+out=$(background) || rc=$?
+check_eq "without --foreground the command returns 0 once the daemon serves" 0 "$rc"
+check "its socket is there when it returns" test -S "$DAEMON_SOCKET"
+check "the daemon makes calls" through vif-bridge 51 0 offline
+pkill -TERM -x -f "$BUILD/xen-netmodesd"
+gone() { ! test -e "$DAEMON_SOCKET"; }
+check "SIGTERM stops it" eventually 250 gone
+rc=0
+out=$(background XENSTORED_PATH="$TMP/no-xenstore.sock") || rc=$?
+check_eq "with no xenstore to watch: exit 1" 1 "$rc"
+check "and it says so" grep -q "xen-netmodesd: did not start" <<<"$out"
+check_fails "no socket left behind" test -e "$DAEMON_SOCKET"
 
 finish

@@ -107,9 +107,11 @@ DAEMON_SOCKET=$XEN_NETMODES_RUN_DIR/xen-netmodesd.sock
 
 # start_daemon [ARGS...]: xen-netmodesd --foreground in dom0 with the suite's
 # environment (run by the words of DAEMON_WRAP first, when set: valgrind);
-# returns once its socket answers.
+# returns once it says it serves (a dead daemon's socket may still be there).
 start_daemon() {
+	local serving
 	mkdir -p "$XEN_NETMODES_RUN_DIR"
+	serving=$(grep -c "serving on" "$TMP/daemon.log" 2>/dev/null || true)
 	# shellcheck disable=SC2086
 	ip netns exec "$D0" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin XENSTORED_PATH="$XENSTORED_PATH" \
 		ASAN_OPTIONS="${ASAN_OPTIONS:-}" XEN_NETMODES_RUN_DIR="$XEN_NETMODES_RUN_DIR" \
@@ -117,7 +119,7 @@ start_daemon() {
 	DAEMON_PID=$!
 	BACKGROUND+=("$DAEMON_PID")
 	for _ in $(seq 500); do
-		[ -S "$DAEMON_SOCKET" ] && return 0
+		[ "$(grep -c "serving on" "$TMP/daemon.log")" -gt "${serving:-0}" ] && return 0
 		kill -0 "$DAEMON_PID" 2>/dev/null || break
 		sleep 0.02
 	done
