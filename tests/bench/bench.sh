@@ -267,7 +267,7 @@ for ((d = W; d < W + ROUNDS; d++)); do
 	be=$(be_path $d 0)
 	echo "$be/script $SCRIPTS/vif-bridge $be/online 1 $be/state 1"
 done | xargs -n 6 xenstore-write
-read -r m p < <(in_dom0 "$BUILD/bench/daemon_rtt" watch $W "$ROUNDS" | stats)
+read -r m p < <(in_dom0 timeout 300 "$BUILD/bench/daemon_rtt" watch $W "$ROUNDS" | stats)
 row "vif-bridge with ip online by the daemon's watch, median" "$m" us
 row "vif-bridge with ip online by the daemon's watch, p99" "$p" us
 stop_daemon

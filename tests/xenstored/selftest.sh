@@ -72,6 +72,14 @@ timeout 5 perl -MIO::Socket::UNIX -e '
 xenstore-write /tool/alive yes
 result yes "$(xenstore-read /tool/alive)" "server still answers after a malformed client"
 
+# A directory too large for one message: xs_directory gets E2BIG, then reads
+# it in parts, each within XENSTORE_PAYLOAD_MAX (a larger one ends libxenstore's connection).
+args=()
+for ((d = 1000; d < 3000; d++)); do args+=("/big/$d" x); done
+xenstore-write "${args[@]}"
+result 2000 "$(xenstore-list /big | wc -l)" "a directory of 2000 children (9 KiB of names), listed whole"
+result "1000 2999" "$(xenstore-list /big | sed -n '1p;$p' | tr '\n' ' ' | sed 's/ $//')" "in order, first to last"
+
 kill -USR1 $PID
 for _ in $(seq 100); do [ -s "$TMP/dump" ] && break; sleep 0.02; done
 result '/tool/alive = "yes"' "$(grep '^/tool/alive' "$TMP/dump")" "dump on SIGUSR1"

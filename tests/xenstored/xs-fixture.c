@@ -259,15 +259,29 @@ static void do_directory(struct conn *c, struct store *s, const char *path, bool
 		free(names);
 		return;
 	}
-	/* generation, then the names from off, then an empty string: complete */
+	/*
+	 * The generation, then as many whole names from off as fit in one
+	 * message; an empty string after them says they were the last.
+	 */
 	if (off > len)
 		off = len;
-	buf = malloc(len - off + 32);
+	buf = malloc(XENSTORE_PAYLOAD_MAX + 1);
 	if (buf) {
+		size_t end = off, room;
+		bool last;
+
 		gl = snprintf(buf, 32, "%llu", tree.generation) + 1;
-		memcpy(buf + gl, names + off, len - off);
-		buf[gl + len - off] = '\0';
-		reply(c, buf, (size_t)gl + len - off + 1);
+		room = XENSTORE_PAYLOAD_MAX - (size_t)gl - 1;
+		last = len - off <= room;
+		if (last)
+			end = len;
+		else
+			while (end < len && end + strlen(names + end) + 1 - off <= room)
+				end += strlen(names + end) + 1;
+		memcpy(buf + gl, names + off, end - off);
+		if (last)
+			buf[gl + end - off] = '\0';
+		reply(c, buf, (size_t)gl + end - off + last);
 	} else {
 		reply_err(c, ENOMEM);
 	}
