@@ -278,7 +278,7 @@ int daemon_main(int argc, char **argv, mode_lookup *lookup)
 	if (o.watch)
 		watch_stop();
 	jobs_stop();
-	conns_shutdown();
+	conns_retire_current();
 	log_line(LOG_NOTICE, "stopped after %lu calls", jobs_served());
 
 	return 0;

@@ -11,7 +11,6 @@
 
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 static struct daemon_conns *current; /* holds a reference of its own */
-static unsigned opened;
 
 static void conns_close(struct daemon_conns *c)
 {
@@ -49,8 +48,8 @@ struct daemon_conns *conns_take(struct nm_err *e)
 
 	pthread_mutex_lock(&mu);
 	/* Opening under mu: the first call after a loss opens, the others wait for it. */
-	if (!current && (current = conns_open(e)))
-		opened++;
+	if (!current)
+		current = conns_open(e);
 	if ((c = current))
 		c->refs++;
 	pthread_mutex_unlock(&mu);
@@ -84,7 +83,7 @@ void conns_retire(struct daemon_conns *c)
 		conns_close(dead);
 }
 
-void conns_shutdown(void)
+void conns_retire_current(void)
 {
 	struct daemon_conns *c;
 
@@ -101,14 +100,4 @@ bool conns_alive(struct daemon_conns *c)
 
 	free(names);
 	return names != NULL;
-}
-
-unsigned conns_opened(void)
-{
-	unsigned n;
-
-	pthread_mutex_lock(&mu);
-	n = opened;
-	pthread_mutex_unlock(&mu);
-	return n;
 }

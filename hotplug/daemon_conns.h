@@ -1,9 +1,10 @@
 /*
- * xen-netmodesd's connections: one xenstore connection and one rtnetlink
- * socket, shared by the workers and the watch (the nftables socket is
- * shared the same way inside nft_batch). libxenstore serialises requests
- * on a handle and rtnl serialises exchanges on a socket, each for one
- * exchange only: no lock is held from one call to the next.
+ * xen-netmodesd's connections for its calls: one xenstore connection and
+ * one rtnetlink socket, shared by the workers (the nftables socket is
+ * shared the same way inside nft_batch; the watch has its own xenstore
+ * connection). libxenstore serialises requests on a handle and rtnl
+ * serialises exchanges on a socket, each for one exchange only: no lock
+ * is held from one call to the next.
  *
  * The connections are counted: a call takes them and gives them back.
  * When xenstore goes away they are retired; calls still holding them
@@ -34,13 +35,10 @@ void conns_give(struct daemon_conns *c);
 /* Stops handing out c (when it is still the current one): the next take opens new ones. */
 void conns_retire(struct daemon_conns *c);
 
-/* Closes the current connections once their last holder gives them back (the daemon stops). */
-void conns_shutdown(void);
+/* Retires the current connections (xenstored restarted, or the daemon stops). */
+void conns_retire_current(void);
 
 /* Whether xenstore still answers on c: a failed call asks before c serves another. */
 bool conns_alive(struct daemon_conns *c);
-
-/* Opened so far (1 while nothing was lost): what the tests and the log look at. */
-unsigned conns_opened(void);
 
 #endif

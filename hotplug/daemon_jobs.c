@@ -225,7 +225,8 @@ void jobs_submit(struct job *j)
 	}
 	*tail = j;
 	tail = &j->next;
-	pthread_cond_broadcast(&cv);
+	/* One job, one worker woken; a job behind a busy vif waits for that call's broadcast. */
+	pthread_cond_signal(&cv);
 	pthread_mutex_unlock(&mu);
 }
 

@@ -200,7 +200,7 @@ static pthread_t thread;
 static pthread_mutex_t stop_mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t stop_cv = PTHREAD_COND_INITIALIZER;
 static bool stopping;
-static struct daemon_conns *watching; /* under stop_mu: what watch_stop wakes */
+static struct xs_handle *watching; /* under stop_mu: what watch_stop wakes */
 
 /* Waits up to a second, or until watch_stop. Returns whether to stop. */
 static bool pause_or_stop(void)
@@ -218,41 +218,47 @@ static bool pause_or_stop(void)
 	return stop;
 }
 
-/* The shared connections, with the watch set on them; NULL when xenstore is not there. */
-static struct daemon_conns *connect_watch(struct nm_err *e)
+/*
+ * The watch's own xenstore connection, with the watch set on it; NULL when
+ * xenstore is not there. Not the calls' connection: a watched handle gets
+ * libxenstore's reader thread, which hands every reply over (some 200 µs a
+ * call on the benchmark rig), and the calls would wait behind the watch's
+ * scans of every backend.
+ */
+static struct xs_handle *connect_watch(struct nm_err *e)
 {
-	struct daemon_conns *c = conns_take(e);
+	struct xs_handle *h = xs_open(0);
 
-	if (c && !xs_watch(c->xs, WATCH_PATH, "vif")) {
+	if (!h || !xs_watch(h, WATCH_PATH, "vif")) {
 		nm_fail(e, errno ? -errno : -EIO, "cannot watch %s in xenstore: %s", WATCH_PATH,
 			strerror(errno ? errno : EIO));
-		conns_retire(c);
-		conns_give(c);
-		c = NULL;
+		if (h)
+			xs_close(h);
+		return NULL;
 	}
-	return c;
+	return h;
 }
 
-/* Follows the events on c until xenstore goes away (false) or watch_stop (true). */
-static bool follow(struct daemon_conns *c)
+/* Follows the events on h until xenstore goes away (false) or watch_stop (true). */
+static bool follow(struct xs_handle *h)
 {
 	char **ev;
 	unsigned num;
 	bool stop = false;
 
 	pthread_mutex_lock(&stop_mu);
-	watching = c;
+	watching = h;
 	stop = stopping; /* watch_stop came before there was anything to wake */
 	pthread_mutex_unlock(&stop_mu);
 	if (!stop)
-		scan(c->xs, NULL);
-	while (!stop && (ev = xs_read_watch(c->xs, &num))) {
+		scan(h, NULL);
+	while (!stop && (ev = xs_read_watch(h, &num))) {
 		if (!strcmp(ev[XS_WATCH_TOKEN], STOP_TOKEN)) {
 			pthread_mutex_lock(&stop_mu);
 			stop = stopping;
 			pthread_mutex_unlock(&stop_mu);
 		} else
-			on_event(c->xs, ev[XS_WATCH_PATH]);
+			on_event(h, ev[XS_WATCH_PATH]);
 		free(ev);
 	}
 	pthread_mutex_lock(&stop_mu);
@@ -264,38 +270,38 @@ static bool follow(struct daemon_conns *c)
 
 static void *watch_main(void *arg)
 {
-	struct daemon_conns *c = arg;
+	struct xs_handle *h = arg;
 	struct nm_err e = { "" };
 
 	log_init(DAEMON_PROG);
 	for (;;) {
-		if (follow(c)) {
-			conns_give(c);
+		if (follow(h)) {
+			xs_close(h);
 			return NULL;
 		}
-		/* The connection is gone (xenstored restarted): the calls' connections too. */
+		/* The connection is gone (xenstored restarted): so is the calls'. */
 		log_line(LOG_WARNING, "lost xenstore: %s; reconnecting", strerror(errno ? errno : EIO));
-		conns_retire(c);
-		conns_give(c);
+		xs_close(h);
+		conns_retire_current();
 		forget_all();
 		do {
 			if (pause_or_stop())
 				return NULL;
-		} while (!(c = connect_watch(&e)));
+		} while (!(h = connect_watch(&e)));
 		log_line(LOG_NOTICE, "xenstore is back; looking at every vif again");
 	}
 }
 
 int watch_start(mode_lookup *fn, struct nm_err *e)
 {
-	struct daemon_conns *c;
+	struct xs_handle *h;
 	int rc;
 
 	lookup = fn;
-	if (!(c = connect_watch(e)))
+	if (!(h = connect_watch(e)))
 		return -EIO;
-	if ((rc = pthread_create(&thread, NULL, watch_main, c)) != 0) {
-		conns_give(c);
+	if ((rc = pthread_create(&thread, NULL, watch_main, h)) != 0) {
+		xs_close(h);
 		return nm_fail(e, -rc, "cannot start the watch: %s", strerror(rc));
 	}
 	return 0;
@@ -308,7 +314,7 @@ void watch_stop(void)
 	pthread_cond_broadcast(&stop_cv);
 	/* A second watch fires at once: its event wakes xs_read_watch. */
 	if (watching)
-		(void)xs_watch(watching->xs, WATCH_PATH, STOP_TOKEN);
+		(void)xs_watch(watching, WATCH_PATH, STOP_TOKEN);
 	pthread_mutex_unlock(&stop_mu);
 	pthread_join(thread, NULL);
 	forget_all();

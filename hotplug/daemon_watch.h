@@ -3,9 +3,9 @@
  * domain's backends). A device whose script names one of this project's
  * modes and whose online/state say it is coming or going gets its online
  * or offline as a queued job, with no process and no toolstack call.
- * It uses the daemon's shared xenstore connection (daemon_conns). xenstore
- * going away is noticed here: the connections are retired, the watch
- * reconnects, and every backend is looked at again.
+ * It has its own xenstore connection, beside the calls' (daemon_conns).
+ * xenstore going away is noticed here: the calls' connections are
+ * retired, the watch reconnects, and every backend is looked at again.
  */
 #ifndef HOTPLUG_DAEMON_WATCH_H
 #define HOTPLUG_DAEMON_WATCH_H

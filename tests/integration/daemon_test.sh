@@ -231,7 +231,7 @@ daemon_socks() { # KIND: rtnl, nft (netlink by protocol) or stream (unix, unname
 }
 check_eq "after $N calls on 8 workers: one rtnetlink socket" 1 "$(daemon_socks rtnl)"
 check_eq "one nftables socket" 1 "$(daemon_socks nft)"
-check_eq "one xenstore connection" 1 "$(daemon_socks stream)"
+check_eq "two xenstore connections: the calls' and the watch's" 2 "$(daemon_socks stream)"
 
 echo "# stopping"
 kill -TERM "$DAEMON_PID"
