@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "../netmodes/callenv.h"
+#include "../netmodes/nft_batch.h"
 #include "daemon_client.h"
 #include "daemon_conns.h"
 #include "daemon_watch.h"
@@ -279,6 +280,7 @@ int daemon_main(int argc, char **argv, mode_lookup *lookup)
 		watch_stop();
 	jobs_stop();
 	conns_retire_current();
+	nft_socket_drop();
 	log_line(LOG_NOTICE, "stopped after %lu calls", jobs_served());
 
 	return 0;

@@ -9,7 +9,6 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "../netmodes/nft_batch.h"
 #include "daemon_conns.h"
 #include "log.h"
 #include "request.h"
@@ -246,7 +245,6 @@ void jobs_stop(void)
 		job_free(j);
 	}
 	tail = &head;
-	nft_socket_drop();
 }
 
 unsigned long jobs_served(void)

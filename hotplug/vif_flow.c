@@ -6,7 +6,6 @@
 
 #include "../netmodes/callenv.h"
 #include "../netmodes/dhcp_host.h"
-#include "../netmodes/nft_batch.h"
 #include "../netmodes/rtnl.h"
 #include "config.h"
 #include "hooks.h"
@@ -70,17 +69,24 @@ static void report_failure(struct call *c)
 		 c->r.dev[0] ? c->r.dev : "?", c->e.msg);
 	if (c->r.dry_run || !c->r.backend[0])
 		return;
-	if (!(xs = c->xs) && (xsw_open(&fresh, &we) < 0 || !(xs = fresh))) {
-		log_line(LOG_ERR, "cannot report the failure: %s", we.msg);
-		return;
+	/* The call's connection when it has one (a lent one is never closed here). */
+	if (!(xs = c->xs)) {
+		if (xsw_open(&fresh, &we) < 0) {
+			log_line(LOG_ERR, "cannot report the failure: %s", we.msg);
+			return;
+		}
+		xs = fresh;
 	}
 	snprintf(path, sizeof(path), "%s/hotplug-error", c->r.backend);
 	/* The failure may be xenstore hanging up: then once more, on a new connection. */
 	if (xsw_write(xs, path, c->e.msg, &we) < 0) {
 		xsw_close(fresh);
-		xs = fresh = NULL;
+		fresh = NULL;
 		we.msg[0] = '\0';
-		if (xsw_open(&fresh, &we) < 0 || xsw_write(xs = fresh, path, c->e.msg, &we) < 0)
+		if (xsw_open(&fresh, &we) < 0)
+			goto out;
+		xs = fresh;
+		if (xsw_write(xs, path, c->e.msg, &we) < 0)
 			goto out;
 	}
 	snprintf(path, sizeof(path), "%s/hotplug-status", c->r.backend);

@@ -139,6 +139,19 @@ static void close_socket(void)
 	sock = NULL;
 }
 
+/*
+ * An exchange that broke off (errno says why): fails with "WHAT: reason",
+ * and closes the socket so its unread replies cannot reach the next one.
+ * Called with sock_mu held.
+ */
+static int broken(struct nm_err *e, const char *what)
+{
+	int rc = nm_fail(e, nm_errno(), "%s: %s", what, strerror(errno));
+
+	close_socket();
+	return rc;
+}
+
 void nft_socket_drop(void)
 {
 	pthread_mutex_lock(&sock_mu);
@@ -238,16 +251,14 @@ int nft_batch_send(struct nft_batch *b, const char **ret_failed, struct nm_err *
 	if ((rc = open_socket(&nl, e)) < 0)
 		goto out;
 	if (mnl_socket_sendto(nl, mnl_nlmsg_batch_head(b->b), mnl_nlmsg_batch_size(b->b)) < 0) {
-		rc = nm_fail(e, nm_errno(), "cannot send to nftables: %s", strerror(errno));
-		close_socket();
+		rc = broken(e, "cannot send to nftables");
 		goto out;
 	}
 	/* The kernel handles the batch inside sendto: every reply is already queued. */
 	while ((n = recv(mnl_socket_get_fd(nl), rbuf, MNL_SOCKET_BUFFER_SIZE, MSG_DONTWAIT)) > 0)
 		take_replies(&st, rbuf, (size_t)n);
 	if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) {
-		rc = nm_fail(e, nm_errno(), "cannot read nftables replies: %s", strerror(errno));
-		close_socket();
+		rc = broken(e, "cannot read nftables replies");
 		goto out;
 	}
 	rc = st.err;
@@ -285,18 +296,12 @@ static int get_locked(struct nlmsghdr *h, struct get_state *st, char *buf, size_
 	if ((rc = open_socket(&nl, e)) < 0)
 		return rc;
 	portid = mnl_socket_get_portid(nl);
-	if (mnl_socket_sendto(nl, h, h->nlmsg_len) < 0) {
-		rc = nm_fail(e, nm_errno(), "cannot query nftables: %s", strerror(errno));
-		close_socket();
-		return rc;
-	}
+	if (mnl_socket_sendto(nl, h, h->nlmsg_len) < 0)
+		return broken(e, "cannot query nftables");
 	/* The objects asked for, then the ACK (MNL_CB_STOP), or an error. */
 	do {
-		if ((n = mnl_socket_recvfrom(nl, buf, len)) < 0) {
-			rc = nm_fail(e, nm_errno(), "cannot query nftables: %s", strerror(errno));
-			close_socket();
-			return rc;
-		}
+		if ((n = mnl_socket_recvfrom(nl, buf, len)) < 0)
+			return broken(e, "cannot query nftables");
 		rc = mnl_cb_run(buf, (size_t)n, seq, portid, get_cb, st);
 	} while (rc > MNL_CB_STOP);
 	if (rc < 0) {

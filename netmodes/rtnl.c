@@ -206,7 +206,7 @@ int rt_link_get(struct nl_sock *sk, int ifindex, const char *name, struct link_i
 
 	pthread_mutex_lock(&talk_mu);
 	rc = rtnl_link_get_kernel(sk, ifindex, ifindex ? NULL : name, &l);
-	if (rc < 0 && rc != -NLE_OBJ_NOTFOUND && rc != -NLE_NODEV)
+	if (rc < 0)
 		drain(sk);
 	pthread_mutex_unlock(&talk_mu);
 

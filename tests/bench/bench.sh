@@ -60,12 +60,6 @@ vifs() {
 	[ ${#args[@]} -eq 0 ] || xenstore-write "${args[@]}"
 }
 
-# in_dom0 CMD...: CMD in dom0's namespace, with only what a hotplug gets.
-in_dom0() {
-	ip netns exec "$D0" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin XENSTORED_PATH="$XENSTORED_PATH" \
-		XEN_NETMODES_RUN_DIR="$XEN_NETMODES_RUN_DIR" ASAN_OPTIONS="${ASAN_OPTIONS:-}" "$@"
-}
-
 # call SCRIPT DOMID COMMAND: one hotplug, spawned from C in dom0; prints its wall time in µs.
 call() {
 	in_dom0 XENBUS_PATH="backend/vif/$2/0" vif="vif$2.0" type_if=vif "$BUILD/bench/spawn" 1 \

@@ -7,29 +7,29 @@
  *       ROUNDS times MODE online then offline for vifDOMID.0; one line
  *       "online_us offline_us" per round.
  *   daemon_rtt burst MODE COMMAND FIRST COUNT CLIENTS
- *       COMMAND for vifFIRST.0 .. vif(FIRST+COUNT-1).0 from CLIENTS threads
- *       at once; one line "total_us succeeded".
+ *       COMMAND for vifFIRST.0 .. vif(FIRST+COUNT-1).0 from CLIENTS client
+ *       processes at once; one line "total_us succeeded".
  *   daemon_rtt watch FIRST COUNT
  *       for vifFIRST.0 .. : writes state 2 (online 1 and script already
  *       there) and waits for hotplug-status "connected": the daemon's watch
  *       made the call. One line "us" per vif.
  *
- * The socket is found as the clients find it (XEN_NETMODES_RUN_DIR); each
- * call carries this process's environment plus the vif's XENBUS_PATH, vif
- * and type_if.
+ * Each call is made by the clients' own code (daemon_client_call), with
+ * this process's environment plus the vif's XENBUS_PATH, vif and type_if,
+ * and XEN_NETMODES_DAEMON=yes: a call the daemon does not make fails.
  */
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/un.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <xenstore.h>
 
+#include "../../hotplug/daemon_client.h"
 #include "../../hotplug/daemon_proto.h"
 
 extern char **environ;
@@ -42,37 +42,22 @@ static long long now_us(void)
 	return (long long)t.tv_sec * 1000000 + t.tv_nsec / 1000;
 }
 
-/* One call of mode for vifDOMID.0 through the daemon; its exit status, or -1. */
+/* One call of mode for vifDOMID.0 through the daemon; its exit status (negative: not made). */
 static int call(const char *mode, const char *cmd, unsigned domid)
 {
-	static __thread char req[DPROTO_MAX_REQUEST], rep[DPROTO_MAX_REPLY + 16];
 	char xenbus[64], vif[32], *env[DPROTO_MAX_ENV + 1], *argv[] = { (char *)mode, (char *)cmd, NULL };
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	const char *text;
-	size_t len, n_env = 0, text_len;
-	int fd, status = -1;
-	ssize_t n;
+	size_t n_env = 0;
 
 	snprintf(xenbus, sizeof(xenbus), "XENBUS_PATH=backend/vif/%u/0", domid);
 	snprintf(vif, sizeof(vif), "vif=vif%u.0", domid);
 	env[n_env++] = xenbus;
 	env[n_env++] = vif;
 	env[n_env++] = "type_if=vif";
+	env[n_env++] = "XEN_NETMODES_DAEMON=yes";
 	for (char **e = environ; *e && n_env < DPROTO_MAX_ENV; e++)
 		env[n_env++] = *e;
 	env[n_env] = NULL;
-	if (!(len = dproto_pack_request(req, sizeof(req), mode, 2, argv, env)))
-		return -1;
-	dproto_socket_path(sa.sun_path, sizeof(sa.sun_path));
-	if ((fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0)) < 0)
-		return -1;
-	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0 &&
-	    send(fd, req, len, MSG_NOSIGNAL) == (ssize_t)len &&
-	    (n = recv(fd, rep, sizeof(rep), 0)) > 0 &&
-	    dproto_unpack_reply(rep, (size_t)n, &status, &text, &text_len) < 0)
-		status = -1;
-	close(fd);
-	return status;
+	return daemon_client_call(mode, 2, argv, env);
 }
 
 static int latency(const char *mode, unsigned domid, int rounds)
@@ -94,35 +79,49 @@ static int latency(const char *mode, unsigned domid, int rounds)
 	return 0;
 }
 
+/* What the burst's client processes share. */
 struct burst {
-	const char *mode, *cmd;
-	unsigned first, count;
 	atomic_uint next, ok;
 };
 
-static void *burst_client(void *arg)
+/*
+ * COUNT calls from CLIENTS processes at once (the clients' code keeps its
+ * buffers static: one call at a time per process, as a hotplug is).
+ */
+static int burst(const char *mode, const char *cmd, unsigned first, unsigned count,
+		 unsigned clients)
 {
-	struct burst *b = arg;
-	unsigned i;
+	struct burst *b = mmap(NULL, sizeof(*b), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+			       -1, 0);
+	int go[2];
+	long long t0;
+	char c;
 
-	while ((i = atomic_fetch_add(&b->next, 1)) < b->count)
-		if (call(b->mode, b->cmd, b->first + i) == 0)
-			atomic_fetch_add(&b->ok, 1);
-	return NULL;
-}
-
-static int burst(struct burst *b, unsigned clients)
-{
-	pthread_t t[256];
-	long long t0 = now_us();
-
-	if (clients < 1 || clients > 256)
+	if (b == MAP_FAILED || clients < 1 || clients > 256 || pipe(go) < 0)
 		return 2;
-	for (unsigned i = 0; i < clients; i++)
-		if (pthread_create(&t[i], NULL, burst_client, b) != 0)
+	atomic_init(&b->next, 0);
+	atomic_init(&b->ok, 0);
+	for (unsigned k = 0; k < clients; k++) {
+		pid_t pid = fork();
+		unsigned i;
+
+		if (pid < 0)
 			return 1;
-	for (unsigned i = 0; i < clients; i++)
-		pthread_join(t[i], NULL);
+		if (pid > 0)
+			continue;
+		/* Every client starts when the last is forked: forking is not what is timed. */
+		close(go[1]);
+		if (read(go[0], &c, 1) < 0)
+			_exit(1);
+		while ((i = atomic_fetch_add(&b->next, 1)) < count)
+			if (call(mode, cmd, first + i) == 0)
+				atomic_fetch_add(&b->ok, 1);
+		_exit(0);
+	}
+	t0 = now_us();
+	close(go[1]);
+	while (wait(NULL) > 0)
+		;
 	printf("%lld %u\n", now_us() - t0, atomic_load(&b->ok));
 	return 0;
 }
@@ -176,11 +175,9 @@ int main(int argc, char **argv)
 {
 	if (argc == 5 && !strcmp(argv[1], "latency"))
 		return latency(argv[2], (unsigned)atoi(argv[3]), atoi(argv[4]));
-	if (argc == 7 && !strcmp(argv[1], "burst")) {
-		struct burst b = { .mode = argv[2], .cmd = argv[3], .first = (unsigned)atoi(argv[4]),
-				   .count = (unsigned)atoi(argv[5]) };
-		return burst(&b, (unsigned)atoi(argv[6]));
-	}
+	if (argc == 7 && !strcmp(argv[1], "burst"))
+		return burst(argv[2], argv[3], (unsigned)atoi(argv[4]), (unsigned)atoi(argv[5]),
+			     (unsigned)atoi(argv[6]));
 	if (argc == 4 && !strcmp(argv[1], "watch"))
 		return watch((unsigned)atoi(argv[2]), (unsigned)atoi(argv[3]));
 	fprintf(stderr, "usage: daemon_rtt latency MODE DOMID ROUNDS\n"

@@ -44,7 +44,7 @@ run_all() {
 	for p in "${pids[@]}"; do wait "$p" || rc=1; done
 	return $rc
 }
-export -f hotplug
+export -f in_dom0 hotplug
 export D0 XENSTORED_PATH XEN_NETMODES_RUN_DIR SCRIPTS
 
 for round in 1 2 3; do

@@ -105,6 +105,12 @@ netns_add() {
 DAEMON_PID=
 DAEMON_SOCKET=$XEN_NETMODES_RUN_DIR/xen-netmodesd.sock
 
+# in_dom0 CMD...: CMD in dom0's namespace, with only what a hotplug gets.
+in_dom0() {
+	ip netns exec "$D0" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin XENSTORED_PATH="$XENSTORED_PATH" \
+		XEN_NETMODES_RUN_DIR="$XEN_NETMODES_RUN_DIR" ASAN_OPTIONS="${ASAN_OPTIONS:-}" "$@"
+}
+
 # start_daemon [ARGS...]: xen-netmodesd --foreground in dom0 with the suite's
 # environment (run by the words of DAEMON_WRAP first, when set: valgrind);
 # returns once it says it serves (a dead daemon's socket may still be there).
@@ -113,8 +119,10 @@ start_daemon() {
 	mkdir -p "$XEN_NETMODES_RUN_DIR"
 	serving=$(grep -c "serving on" "$TMP/daemon.log" 2>/dev/null || true)
 	# shellcheck disable=SC2086
+	# in_dom0's environment, spelled out: $! must be the daemon itself (ip
+	# execs env, which execs it), not a subshell running a function.
 	ip netns exec "$D0" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin XENSTORED_PATH="$XENSTORED_PATH" \
-		ASAN_OPTIONS="${ASAN_OPTIONS:-}" XEN_NETMODES_RUN_DIR="$XEN_NETMODES_RUN_DIR" \
+		XEN_NETMODES_RUN_DIR="$XEN_NETMODES_RUN_DIR" ASAN_OPTIONS="${ASAN_OPTIONS:-}" \
 		${DAEMON_WRAP:-} "$BUILD/xen-netmodesd" --foreground "$@" 2>>"$TMP/daemon.log" &
 	DAEMON_PID=$!
 	BACKGROUND+=("$DAEMON_PID")
@@ -230,10 +238,7 @@ hotplug() {
 	for a in "$@"; do
 		case $a in -*) args+=("$a") ;; *) env+=("$a") ;; esac
 	done
-	ip netns exec "$D0" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
-		XENSTORED_PATH="$XENSTORED_PATH" ASAN_OPTIONS="${ASAN_OPTIONS:-}" \
-		XEN_NETMODES_RUN_DIR="$XEN_NETMODES_RUN_DIR" \
-		script="$SCRIPTS/$script" XENBUS_TYPE=vif XENBUS_PATH="backend/vif/$domid/$devid" \
+	in_dom0 script="$SCRIPTS/$script" XENBUS_TYPE=vif XENBUS_PATH="backend/vif/$domid/$devid" \
 		${XNM_DAEMON:+XEN_NETMODES_DAEMON=yes} \
 		XENBUS_BASE_PATH=backend netdev= vif="vif$domid.$devid" "${env[@]}" \
 		"$SCRIPTS/$script" "$command" type_if=vif "${args[@]}"
