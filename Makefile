@@ -213,4 +213,4 @@ uninstall: uninstall-scripts
 clean:
 	rm -rf $(BUILD)
 
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD) -path $(BUILD)/xen -prune -o -name '*.d' -type f -print 2>/dev/null)

@@ -10,6 +10,7 @@
 
 #include "../netmodes/vif.h"
 #include "cleanup.h"
+#include "libxl_owned.h"
 #include "lock.h"
 #include "log.h"
 #include "parse.h"
@@ -69,6 +70,12 @@ int cleanup_main(const char *name, int argc, char **argv)
 	rc = parse_xenbus_path(getenv("XENBUS_PATH"), backend, sizeof(backend), &domid, &devid, &e);
 	if (!rc)
 		rc = xsw_open(&xs, &e);
+	/* under udev for a domain libxl manages: libxl removes what it wrote */
+	if (!rc && getenv("UDEV_CALL") && *getenv("UDEV_CALL") && libxl_runs_scripts(xs, domid)) {
+		log_line(LOG_INFO, "%s: udev's call for %s left to libxl.", name, backend);
+		xsw_close(xs);
+		return 0;
+	}
 	if (!rc)
 		rc = lock_claim(CLEANUP_LOCK, CLEANUP_LOCK_TIMEOUT_MS, &lock, &e);
 	if (!rc)

@@ -12,6 +12,7 @@
 #include <xenstore.h>
 
 #include "daemon_conns.h"
+#include "libxl_owned.h"
 #include "log.h"
 #include "parse.h"
 #include "watch_rules.h"
@@ -117,6 +118,8 @@ static void examine(struct xs_handle *h, unsigned domid, unsigned devid)
 	base = strrchr(script, '/') ? strrchr(script, '/') + 1 : script;
 	if (!(prog = lookup(base, &planner)))
 		goto out; /* not one of ours */
+	if (libxl_runs_scripts(h, domid))
+		goto out; /* libxl makes the calls itself */
 	online = node(h, domid, devid, "online");
 	state = node(h, domid, devid, "state");
 	status = node(h, domid, devid, "hotplug-status");

@@ -9,13 +9,12 @@
 #include "../netmodes/rtnl.h"
 #include "config.h"
 #include "hooks.h"
+#include "libxl_owned.h"
 #include "lock.h"
 #include "log.h"
 #include "parse.h"
 #include "request.h"
 #include "xs.h"
-
-#define DISABLE_UDEV_NODE "/local/domain/0/libxl/disable_udev"
 
 struct call {
 	struct vif_request r;
@@ -29,14 +28,24 @@ struct call {
 	struct nm_err e;
 };
 
-/* libxl runs the scripts itself and told udev's calls to stand aside. */
+/* udev's call for a domain whose toolstack runs the scripts itself stands aside. */
 static bool udev_call_disabled(struct call *c, char **envp)
 {
 	const char *udev = env_get(envp, "UDEV_CALL");
+	char backend[XS_PATH_LEN];
+	unsigned domid, devid;
 
 	if (!udev || !*udev)
 		return false;
-	return (c->xs || xsw_open(&c->xs, &c->e) == 0) && xsw_exists(c->xs, DISABLE_UDEV_NODE);
+	/* a bad XENBUS_PATH is the call's to refuse, with its reason */
+	if (parse_xenbus_path(env_get(envp, "XENBUS_PATH"), backend, sizeof(backend), &domid, &devid,
+			      NULL) < 0)
+		return false;
+	if ((!c->xs && xsw_open(&c->xs, &c->e) < 0) || !libxl_runs_scripts(c->xs, domid))
+		return false;
+	log_line(LOG_INFO, "%s: udev's call for %s left to libxl, which runs the script itself.",
+		 c->r.prog, backend);
+	return true;
 }
 
 /*

@@ -63,6 +63,12 @@ check "cleanup twice" cleanup_call 1
 xs_vif 2 0 00:16:3e:00:78:02
 xenstore-write /local/domain/2/vm "/vm/../local"
 check_fails "a vm node that is no /vm/UUID path is left alone" cleanup_call 2
+xenstore-write /libxl/3/type pv /local/domain/3/vm /vm/0b5c1a2e-1111-2222-3333-444455557777 \
+	/vm/0b5c1a2e-1111-2222-3333-444455557777/device/vif/0/frontend /local/domain/3/device/vif/0 \
+	"$(be_path 3 0)/hotplug-status" connected
+check "udev's cleanup for a domain libxl manages (/libxl/3)" cleanup_call 3
+check_eq "leaves hotplug-status to libxl" connected "$(xs_read "$(be_path 3 0)/hotplug-status")"
+check "and the /vm/UUID entry" test "$(xs_read /vm/0b5c1a2e-1111-2222-3333-444455557777/device/vif/0/frontend)" != "<absent>"
 
 echo "# udev rules"
 RULES=/run/udev/rules.d/99-xnm-test-$ID.rules

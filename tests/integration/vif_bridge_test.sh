@@ -279,6 +279,13 @@ check "UDEV_CALL=1 with disable_udev exits 0" hotplug vif-bridge 6 0 online UDEV
 check_eq "and changes nothing" "$state" "$(host_state)"
 check_eq "and writes no status" "" "$(xs_read "$(be_path 6 0)/hotplug-status")"
 xenstore-rm /local/domain/0/libxl/disable_udev
+# libxl 4.17 writes no disable_udev: its record of the domain says it runs the scripts
+xenstore-write /libxl/6/device/vif/0/backend "/local/domain/0/$(be_path 6 0)"
+check "UDEV_CALL=1 for a domain libxl manages (/libxl/6) exits 0" hotplug vif-bridge 6 0 online UDEV_CALL=1
+check_eq "and changes nothing" "$state" "$(host_state)"
+check_eq "and writes no status" "" "$(xs_read "$(be_path 6 0)/hotplug-status")"
+check "and says it left the call to libxl" grep -q "udev's call for backend/vif/6/0 left to libxl" /var/log/xen/xen-hotplug.log
+xenstore-rm /libxl/6
 
 echo "# lock shared with locking.sh"
 mkdir -p /var/run/xen-hotplug

@@ -1,0 +1,141 @@
+#!/bin/bash
+# Builds the real-Xen rig's boot images under CACHE from Debian packages
+# only: the hypervisor (gunzipped for QEMU's multiboot loader), Debian's
+# kernel, a dom0 initramfs holding the toolstack, this project installed by
+# `make install DESTDIR=` (the way a user installs it), the guests' kernel
+# and initramfs. Downloads are kept; the initramfs images are rebuilt each
+# run, so they always hold the tree's current build.
+#
+#   images.sh CACHE   ->  CACHE/xen, CACHE/vmlinuz, CACHE/dom0.cpio.gz
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+CACHE=$(realpath -m "${1:?usage: images.sh CACHE_DIR}")
+"$here/fetch.sh" "$CACHE"
+pkgs=$CACHE/pkgs
+kpkg=$(cat "$CACHE/kernel-package")
+kver=${kpkg#linux-image-}
+kroot=$pkgs/$kpkg
+
+[ -s "$CACHE/xen" ] || gunzip -c "$pkgs"/xen-hypervisor-4.17-amd64/boot/xen-4.17-amd64.gz >"$CACHE/xen"
+cp "$kroot/boot/vmlinuz-$kver" "$CACHE/vmlinuz"
+
+# Module dependencies of the whole tree, once.
+[ -s "$kroot/lib/modules/$kver/modules.dep" ] || depmod -b "$kroot" "$kver"
+
+# copy_modules ROOT MODULE...: the modules with everything they depend on.
+copy_modules() {
+	local root=$1 m f
+	shift
+	for m in "$@"; do
+		modprobe -d "$kroot" -S "$kver" --show-depends "$m" | awk '$1 == "insmod" {print $2}'
+	done | sort -u | while read -r f; do
+		mkdir -p "$root$(dirname "${f#"$kroot"}")"
+		cp "$f" "$root${f#"$kroot"}"
+	done
+	cp "$kroot/lib/modules/$kver"/modules.{order,builtin,builtin.modinfo} "$root/lib/modules/$kver/"
+	depmod -b "$root" "$kver"
+}
+
+# busybox ROOT: busybox and a link for every applet the root lacks.
+busybox() {
+	local root=$1 a
+	install -D -m 0755 "$pkgs/busybox-static/bin/busybox" "$root/bin/busybox"
+	for a in $("$root/bin/busybox" --list-full); do
+		[ -e "$root/$a" ] || [ -L "$root/$a" ] || { mkdir -p "$root/$(dirname "$a")" && ln -s /bin/busybox "$root/$a"; }
+	done
+}
+
+# with_libs ROOT: copies from the build machine every shared library an ELF
+# file in ROOT needs that ROOT lacks, until nothing is missing.
+with_libs() {
+	local root=$1 f lib changed=1
+	local path=$root/usr/lib/x86_64-linux-gnu:$root/lib/x86_64-linux-gnu
+	while [ $changed = 1 ]; do
+		changed=0
+		while read -r lib; do
+			[ -e "$root$lib" ] && continue
+			mkdir -p "$root$(dirname "$lib")"
+			cp -L "$lib" "$root$lib"
+			changed=1
+		done < <(find "$root" -type f -perm -u+x -o -type f -name '*.so*' | while read -r f; do
+			[[ $(head -c 4 "$f") == $'\x7fELF' ]] || continue
+			LD_LIBRARY_PATH=$path ldd "$f" 2>/dev/null | awk '$2 == "=>" && $3 ~ /^\// {print $3} $1 ~ /^\// {print $1}' || true
+		done | sed "s|^$root||" | sort -u)
+	done
+}
+
+# host_files ROOT PATH...: files of the build machine's own Debian packages.
+host_files() {
+	local root=$1 p
+	shift
+	for p in "$@"; do
+		mkdir -p "$root$(dirname "$p")"
+		cp -a "$p" "$root$p"
+	done
+}
+
+gzip_cpio() {
+	(cd "$1" && find . | cpio -o -H newc --quiet | gzip -1) >"$2"
+}
+
+cc_static() {
+	mkdir -p "$(dirname "$1")"
+	gcc -O2 -static -Wall -Wextra -Werror -D_GNU_SOURCE -o "$1" "$2"
+}
+
+# --- the guests: busybox, netfront, the probe
+guest=$CACHE/guest-root
+rm -rf "$guest"
+mkdir -p "$guest"/{proc,sys,dev,tmp,lib/modules/"$kver"}
+busybox "$guest"
+copy_modules "$guest" xen-netfront
+cc_static "$guest/bin/probe" "$here/probe.c"
+install -m 0755 "$here/guest-init" "$guest/init"
+gzip_cpio "$guest" "$CACHE/guest.cpio.gz"
+
+# --- dom0
+dom0=$CACHE/dom0-root
+rm -rf "$dom0"
+mkdir -p "$dom0"/{proc,sys,dev,tmp,run,root,var/log/xen,var/run,var/lib/xen,lib/modules/"$kver"}
+for p in xen-utils-4.17 xen-utils-common libxencall1 libxendevicemodel1 libxenevtchn1 \
+	libxenforeignmemory1 libxengnttab1 libxenhypfs1 libxenmisc4.17 libxenstore4 \
+	libxentoolcore1 libxentoollog1 libyajl2 kmod; do
+	cp -a "$pkgs/$p/." "$dom0/"
+done
+rm -rf "$dom0/usr/share/doc" "$dom0/usr/share/man" "$dom0/usr/lib/python3"*
+# what the guests and the dom0 need, by module name
+copy_modules "$dom0" xenfs xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xen-netback \
+	bridge veth dummy 8021q bonding tun virtio_net virtio_pci \
+	$(cd "$kroot/lib/modules/$kver/kernel" && find net/netfilter net/ipv4/netfilter \
+		net/ipv6/netfilter net/bridge -name '*.ko' -printf '%f\n' | sed 's/\.ko$//')
+# loading dummy or bonding must not create dummy0 or bond0
+mkdir -p "$dom0/etc/modprobe.d"
+printf 'options dummy numdummies=0\noptions bonding max_bonds=0\n' >"$dom0/etc/modprobe.d/xnm.conf"
+# Debian's own userland, taken from the build machine: a real /bin/sh (the
+# scripts' dash) and bash, iproute2, nftables, xenstore-utils (Debian's
+# shell scripts call them), udev, dnsmasq, and libgcc_s (xl aborts at exit
+# without it).
+host_files "$dom0" /bin/bash /bin/dash /bin/ip /sbin/bridge /usr/sbin/nft \
+	/usr/bin/xenstore-read /usr/bin/xenstore-write /usr/bin/xenstore-rm /usr/bin/xenstore-exists \
+	/usr/bin/xenstore-list /usr/bin/xenstore-ls /usr/bin/xenstore-watch /usr/bin/xenstore-chmod /usr/bin/xenstore \
+	/usr/sbin/dnsmasq /lib/systemd/systemd-udevd /bin/udevadm /lib/udev/rules.d/80-net-setup-link.rules \
+	/lib/x86_64-linux-gnu/libgcc_s.so.1 /usr/bin/flock /bin/grep
+ln -sf dash "$dom0/bin/sh"
+for t in ip bridge; do ln -sf /bin/$t "$dom0/sbin/$t" 2>/dev/null || true; done
+busybox "$dom0"
+cc_static "$dom0/usr/local/bin/probe" "$here/probe.c"
+mkdir -p "$dom0/var/lib/xnm"
+cp "$CACHE/vmlinuz" "$CACHE/guest.cpio.gz" "$dom0/var/lib/xnm/"
+# This project, installed the way a user installs it (the release build).
+make -s -C "$top" BUILD="$top/build" install DESTDIR="$dom0" PREFIX=/usr/local >/dev/null
+with_libs "$dom0"
+# the loader finds the multiarch directories through its cache
+host_files "$dom0" /etc/ld.so.conf /etc/ld.so.conf.d
+ldconfig -r "$dom0"
+install -m 0755 "$here/dom0-init" "$dom0/init"
+install -d "$dom0/xnm"
+cp "$here"/scenarios/*.sh "$dom0/xnm/"
+gzip_cpio "$dom0" "$CACHE/dom0.cpio.gz"
+echo "images: $(du -h "$CACHE/dom0.cpio.gz" | cut -f1) dom0 initramfs, kernel $kver"

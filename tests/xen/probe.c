@@ -1,0 +1,375 @@
+/*
+ * probe: the real-Xen rig's traffic tool, linked statically so that the
+ * same binary runs in dom0 and in the guests' busybox initramfs.
+ *
+ *   probe serve PORT                 run each connection's command (all it
+ *                                    sends) through /bin/sh; reply its
+ *                                    output, then "XNM-RC=N"
+ *   probe call HOST PORT CMD         run CMD on a guest's serve; exit with its
+ *                                    status (retries the connect for 20 s)
+ *   probe udp IFACE SMAC DMAC SIP DIP SPORT DPORT MARK
+ *                                    one raw IPv4/UDP frame, any source
+ *   probe garp IFACE IP MARK         ARP reply claiming IP for IFACE's MAC
+ *   probe ra IFACE MARK              router advertisement to ff02::1 from
+ *                                    IFACE's link-local address
+ *   probe count IFACE SECONDS MARK...
+ *                                    frames seen on IFACE that carry each
+ *                                    MARK, as "MARK=N ..."
+ *
+ * Every frame carries MARK (in its payload, or in an ARP frame's padding),
+ * so a receiver counts exactly the test's frames and nothing else.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <linux/if_ether.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <netpacket/packet.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAX_FRAME 1514
+
+static void die(const char *what)
+{
+	perror(what);
+	exit(2);
+}
+
+static int parse_mac(const char *s, uint8_t mac[6])
+{
+	unsigned int b[6];
+
+	if (sscanf(s, "%x:%x:%x:%x:%x:%x", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5]) != 6)
+		return -1;
+	for (int i = 0; i < 6; i++)
+		mac[i] = (uint8_t)b[i];
+	return 0;
+}
+
+static void iface_mac(const char *ifname, uint8_t mac[6])
+{
+	struct ifreq ifr = { 0 };
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
+	if (fd < 0 || ioctl(fd, SIOCGIFHWADDR, &ifr) < 0)
+		die(ifname);
+	memcpy(mac, ifr.ifr_hwaddr.sa_data, 6);
+	close(fd);
+}
+
+static int raw_socket(const char *ifname, struct sockaddr_ll *sll)
+{
+	int fd = socket(AF_PACKET, SOCK_RAW, htons(ETH_P_ALL));
+
+	if (fd < 0)
+		die("socket");
+	memset(sll, 0, sizeof(*sll));
+	sll->sll_family = AF_PACKET;
+	sll->sll_protocol = htons(ETH_P_ALL);
+	sll->sll_ifindex = (int)if_nametoindex(ifname);
+	if (!sll->sll_ifindex)
+		die(ifname);
+	if (bind(fd, (struct sockaddr *)sll, sizeof(*sll)) < 0)
+		die("bind");
+	return fd;
+}
+
+static void send_frame(const char *ifname, const uint8_t *frame, size_t len)
+{
+	struct sockaddr_ll sll;
+	int fd = raw_socket(ifname, &sll);
+
+	if (len < 60)
+		len = 60; /* the caller zeroed the padding */
+	sll.sll_halen = 6;
+	memcpy(sll.sll_addr, frame, 6);
+	if (sendto(fd, frame, len, 0, (struct sockaddr *)&sll, sizeof(sll)) < 0)
+		die("sendto");
+	close(fd);
+}
+
+static uint16_t csum(const void *data, size_t len, uint32_t sum)
+{
+	const uint8_t *p = data;
+
+	for (size_t i = 0; i + 1 < len; i += 2)
+		sum += (uint32_t)(p[i] << 8 | p[i + 1]);
+	if (len & 1)
+		sum += (uint32_t)(p[len - 1] << 8);
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)~sum;
+}
+
+static void put16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+/* probe udp IFACE SMAC DMAC SIP DIP SPORT DPORT MARK */
+static int cmd_udp(char **a)
+{
+	uint8_t f[MAX_FRAME] = { 0 }, *ip = f + 14, *udp = ip + 20;
+	size_t mlen = strlen(a[7]);
+	struct in_addr sip, dip;
+
+	if (parse_mac(a[1], f + 6) || parse_mac(a[2], f) || !inet_aton(a[3], &sip) ||
+	    !inet_aton(a[4], &dip) || mlen > 1000)
+		return fprintf(stderr, "probe udp: bad argument\n"), 2;
+	put16(f + 12, 0x0800);
+	ip[0] = 0x45;
+	put16(ip + 2, (uint16_t)(20 + 8 + mlen));
+	ip[8] = 64;
+	ip[9] = IPPROTO_UDP;
+	memcpy(ip + 12, &sip, 4);
+	memcpy(ip + 16, &dip, 4);
+	put16(ip + 10, csum(ip, 20, 0));
+	put16(udp, (uint16_t)atoi(a[5]));
+	put16(udp + 2, (uint16_t)atoi(a[6]));
+	put16(udp + 4, (uint16_t)(8 + mlen));
+	memcpy(udp + 8, a[7], mlen); /* UDP checksum 0: none */
+	send_frame(a[0], f, 14 + 20 + 8 + mlen);
+	return 0;
+}
+
+/* probe garp IFACE IP MARK: the mark rides in the frame's padding. */
+static int cmd_garp(char **a)
+{
+	uint8_t f[MAX_FRAME] = { 0 }, *arp = f + 14;
+	struct in_addr ip;
+	size_t mlen = strlen(a[2]);
+
+	if (!inet_aton(a[1], &ip) || mlen > 18)
+		return fprintf(stderr, "probe garp: bad argument\n"), 2;
+	memset(f, 0xff, 6);
+	iface_mac(a[0], f + 6);
+	put16(f + 12, 0x0806);
+	put16(arp, 1);
+	put16(arp + 2, 0x0800);
+	arp[4] = 6;
+	arp[5] = 4;
+	put16(arp + 6, 2);
+	memcpy(arp + 8, f + 6, 6);
+	memcpy(arp + 14, &ip, 4);
+	memset(arp + 18, 0xff, 6);
+	memcpy(arp + 24, &ip, 4);
+	memcpy(arp + 28, a[2], mlen);
+	send_frame(a[0], f, 60);
+	return 0;
+}
+
+/* probe ra IFACE MARK: from the EUI-64 link-local address, hop limit 255. */
+static int cmd_ra(char **a)
+{
+	uint8_t f[MAX_FRAME] = { 0 }, *ip6 = f + 14, *ra = ip6 + 40, mac[6];
+	size_t mlen = strlen(a[1]), plen = 16 + ((mlen + 7) & ~(size_t)7);
+	uint8_t pseudo[40] = { 0 };
+	uint32_t sum = 0;
+
+	if (mlen > 64)
+		return fprintf(stderr, "probe ra: bad argument\n"), 2;
+	iface_mac(a[0], mac);
+	f[0] = 0x33, f[1] = 0x33, f[5] = 0x01;
+	memcpy(f + 6, mac, 6);
+	put16(f + 12, 0x86dd);
+	ip6[0] = 0x60;
+	put16(ip6 + 4, (uint16_t)plen);
+	ip6[6] = 58;
+	ip6[7] = 255;
+	ip6[8] = 0xfe, ip6[9] = 0x80;
+	ip6[16] = (uint8_t)(mac[0] ^ 2), ip6[17] = mac[1], ip6[18] = mac[2];
+	ip6[19] = 0xff, ip6[20] = 0xfe;
+	ip6[21] = mac[3], ip6[22] = mac[4], ip6[23] = mac[5];
+	ip6[24] = 0xff, ip6[25] = 0x02, ip6[39] = 0x01;
+	ra[0] = 134;
+	ra[4] = 64;
+	put16(ra + 6, 1800);
+	/* an option the receiver skips (type 200, unknown) holding the mark */
+	ra[16] = 200;
+	ra[17] = (uint8_t)((plen - 16) / 8);
+	memcpy(ra + 18, a[1], mlen);
+	memcpy(pseudo, ip6 + 8, 32);
+	put16(pseudo + 34, (uint16_t)plen);
+	pseudo[39] = 58;
+	for (size_t i = 0; i < sizeof(pseudo); i += 2)
+		sum += (uint32_t)(pseudo[i] << 8 | pseudo[i + 1]);
+	put16(ra + 2, csum(ra, plen, sum));
+	send_frame(a[0], f, 14 + 40 + plen);
+	return 0;
+}
+
+/* probe count IFACE SECONDS MARK...: one count per mark, on one line. */
+static int cmd_count(char **a)
+{
+	struct sockaddr_ll sll, from;
+	int fd = raw_socket(a[0], &sll), seconds = atoi(a[1]), n[16] = { 0 }, marks = 0;
+	struct timespec end, now;
+	uint8_t buf[65536];
+
+	while (a[2 + marks] && marks < 16)
+		marks++;
+	clock_gettime(CLOCK_MONOTONIC, &end);
+	end.tv_sec += seconds;
+	for (;;) {
+		struct timeval tv = { .tv_sec = 0, .tv_usec = 100000 };
+		ssize_t len;
+
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (now.tv_sec > end.tv_sec || (now.tv_sec == end.tv_sec && now.tv_nsec >= end.tv_nsec))
+			break;
+		setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+		socklen_t fl = sizeof(from);
+		len = recvfrom(fd, buf, sizeof(buf), 0, (struct sockaddr *)&from, &fl);
+		/* what this host sends (an ICMP error quoting a frame) is not seen */
+		if (len > 0 && from.sll_pkttype == PACKET_OUTGOING)
+			continue;
+		for (int i = 0; len > 0 && i < marks; i++)
+			if (memmem(buf, (size_t)len, a[2 + i], strlen(a[2 + i])))
+				n[i]++;
+	}
+	for (int i = 0; i < marks; i++)
+		printf("%s%s=%d", i ? " " : "", a[2 + i], n[i]);
+	printf("\n");
+	return 0;
+}
+
+static int tcp_listen(int port)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
+	int fd = socket(AF_INET, SOCK_STREAM, 0), one = 1;
+
+	if (fd < 0)
+		die("socket");
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) < 0 || listen(fd, 16) < 0)
+		die("listen");
+	return fd;
+}
+
+/* One command per connection, up to the client's end of sending; the reply
+ * is its output and status. */
+static void serve_one(int c)
+{
+	char cmd[16384];
+	size_t len = 0;
+	ssize_t n;
+	int status;
+	pid_t pid;
+
+	while (len < sizeof(cmd) - 1 && (n = read(c, cmd + len, sizeof(cmd) - 1 - len)) > 0)
+		len += (size_t)n;
+	cmd[len] = 0;
+	pid = fork();
+	if (pid == 0) {
+		dup2(c, 0);
+		dup2(c, 1);
+		dup2(c, 2);
+		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+		_exit(127);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) < 0)
+		status = 127 << 8;
+	dprintf(c, "XNM-RC=%d\n", WIFEXITED(status) ? WEXITSTATUS(status) : 128);
+}
+
+static int cmd_serve(char **a)
+{
+	int fd = tcp_listen(atoi(a[0]));
+
+	signal(SIGCHLD, SIG_DFL);
+	for (;;) {
+		int c = accept(fd, NULL, NULL);
+
+		if (c < 0) {
+			if (errno == EINTR)
+				continue;
+			die("accept");
+		}
+		if (fork() == 0) {
+			close(fd);
+			serve_one(c);
+			_exit(0);
+		}
+		close(c);
+		while (waitpid(-1, NULL, WNOHANG) > 0)
+			;
+	}
+}
+
+static int cmd_call(char **a)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons((uint16_t)atoi(a[1])) };
+	char buf[4096], tail[32] = "";
+	int fd = -1, rc = 2;
+	ssize_t n;
+
+	if (!inet_aton(a[0], &sin.sin_addr))
+		return fprintf(stderr, "probe call: bad address %s\n", a[0]), 2;
+	for (int tries = 0; tries < 200; tries++) {
+		fd = socket(AF_INET, SOCK_STREAM, 0);
+		if (connect(fd, (struct sockaddr *)&sin, sizeof(sin)) == 0)
+			break;
+		close(fd);
+		fd = -1;
+		usleep(100000);
+	}
+	if (fd < 0)
+		return fprintf(stderr, "probe call: %s:%s does not answer\n", a[0], a[1]), 2;
+	dprintf(fd, "%s", a[2]);
+	shutdown(fd, SHUT_WR);
+	/* print everything but the status line, which may straddle reads */
+	while ((n = read(fd, buf, sizeof(buf))) > 0) {
+		char all[sizeof(tail) + sizeof(buf)];
+		size_t tl = strlen(tail), keep;
+
+		memcpy(all, tail, tl);
+		memcpy(all + tl, buf, (size_t)n);
+		tl += (size_t)n;
+		keep = tl < sizeof(tail) - 1 ? tl : sizeof(tail) - 1;
+		fwrite(all, 1, tl - keep, stdout);
+		memcpy(tail, all + tl - keep, keep);
+		tail[keep] = 0;
+	}
+	char *st = strstr(tail, "XNM-RC=");
+	if (st) {
+		fwrite(tail, 1, (size_t)(st - tail), stdout);
+		rc = atoi(st + 7);
+	} else {
+		fputs(tail, stdout);
+	}
+	close(fd);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct {
+		const char *name;
+		int args;
+		int (*fn)(char **);
+	} cmds[] = {
+		{ "serve", 1, cmd_serve }, { "call", 3, cmd_call }, { "udp", 8, cmd_udp },
+		{ "garp", 3, cmd_garp },   { "ra", 2, cmd_ra },	    { "count", -3, cmd_count },
+	};
+
+	for (size_t i = 0; argc > 1 && i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		if (!strcmp(argv[1], cmds[i].name)) {
+			/* a negative count: at least that many */
+			if (cmds[i].args >= 0 ? argc - 2 != cmds[i].args : argc - 2 < -cmds[i].args)
+				break;
+			return cmds[i].fn(argv + 2);
+		}
+	fprintf(stderr, "usage: probe serve|call|udp|garp|ra|count ... (see probe.c)\n");
+	return 2;
+}

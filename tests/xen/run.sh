@@ -1,0 +1,73 @@
+#!/bin/bash
+# The real-Xen suite: builds the images (tests/xen/images.sh), boots Debian's
+# Xen 4.17 with a Debian dom0 under QEMU (software emulation), lets the
+# scenarios in tests/xen/scenarios run there under the real xl, xenstored
+# and netback, and reads their results from the serial console.
+#
+#   run.sh [CACHE_DIR]       (default build/xen)
+#
+# dom0 has two NICs joined to each other by datagram Unix sockets: eth0 is
+# the host's uplink, eth1 goes into a namespace that plays the LAN host.
+# No packet leaves this machine. Exits 0 only when every check passed.
+set -uo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+CACHE=$(realpath -m "${1:-$here/../../build/xen}")
+"$here/images.sh" "$CACHE" || { echo "real-xen: 0 passed, 1 failed (images)"; exit 1; }
+
+run=$(mktemp -d /tmp/xnm-xen.XXXXXX)
+log=$run/console.log
+: >"$log"
+qemu_pid=
+# the whole console stays in CACHE/console.log for reading afterwards
+cleanup() {
+	[ -n "$qemu_pid" ] && kill "$qemu_pid" 2>/dev/null && wait "$qemu_pid" 2>/dev/null
+	cp "$log" "$CACHE/console.log"
+	rm -rf "$run"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+nic() { # nic ID LOCAL REMOTE: a NIC whose wire is a pair of Unix datagram sockets
+	echo "-netdev dgram,id=$1,local.type=unix,local.path=$run/$2,remote.type=unix,remote.path=$run/$3"
+	echo "-device virtio-net-pci,netdev=$1,mac=52:54:00:12:34:0${1#n}"
+}
+
+# Xen's command line: smap=0, or the PV dom0 dies at its first instructions.
+xen_cmdline="smap=0 console=com1 com1=115200,8n1 dom0_mem=1024M,max:1024M noreboot loglvl=warning guest_loglvl=none"
+dom0_cmdline="console=hvc0 earlyprintk=xen rdinit=/init quiet loglevel=1"
+debug_nic=()
+if [ -n "${XNM_XEN_DEBUG:-}" ]; then
+	dom0_cmdline="$dom0_cmdline xnm.debug"
+	debug_nic=(-netdev "user,id=n3,restrict=on,net=192.168.76.0/24,hostfwd=tcp:127.0.0.1:17000-:7000"
+		-device virtio-net-pci,netdev=n3)
+fi
+# shellcheck disable=SC2046
+timeout 1200 qemu-system-x86_64 -machine q35 -cpu max -m 3072 -smp 2 \
+	-display none -monitor none -serial stdio -no-reboot \
+	$(nic n1 a b) $(nic n2 b a) "${debug_nic[@]}" \
+	-kernel "$CACHE/xen" -append "$xen_cmdline" \
+	-initrd "$CACHE/vmlinuz $dom0_cmdline,$CACHE/dom0.cpio.gz" \
+	</dev/null >>"$log" 2>&1 &
+qemu_pid=$!
+
+# Follow the console until dom0 says it is done (or QEMU ends).
+passed=0 failed=0 done=0
+while read -r line; do
+	line=${line//$'\r'/}
+	case $line in
+	"XNM ok "*) passed=$((passed + 1)); echo "${line#XNM }" ;;
+	"XNM not ok "*) failed=$((failed + 1)); echo "${line#XNM }" ;;
+	"XNM done") done=1; break ;;
+	"XNM "*) echo "${line#XNM }" ;;
+	esac
+done < <(tail -n +1 --pid=$qemu_pid -f "$log")
+# dom0 powers off; QEMU may take a moment to notice
+for _ in $(seq 30); do kill -0 "$qemu_pid" 2>/dev/null || break; sleep 1; done
+if [ $done -ne 1 ]; then
+	echo "# dom0 never finished; the console's last lines:"
+	tail -n 30 "$log" | sed 's/^/#   /'
+	failed=$((failed + 1))
+fi
+echo "real-xen: $passed passed, $failed failed"
+[ $failed -eq 0 ]

@@ -1,0 +1,55 @@
+# The hotplug paths of a Debian 12 xl host: systemd-udevd running with the
+# project's rules where `make install` put them while libxl runs the
+# scripts itself (each vif event must lead to exactly one configuration);
+# then xen-netmodesd, whose client libxl's script call goes through, with
+# the daemon's watch on.
+. /xnm/lib.sh
+
+ip link add xenbr0 type bridge
+ip addr add 10.9.1.1/24 dev xenbr0
+ip link set xenbr0 up
+RULES=/lib/udev/rules.d/80-xen-netmodes.rules
+check "make install put the udev rules in place" test -s $RULES
+/lib/systemd/systemd-udevd --daemon
+check "systemd-udevd runs" until_ok 10 udevadm control --ping
+log_count() { grep -c "$1" "$HOTPLUG_LOG" || true; }
+: >"$HOTPLUG_LOG"
+
+check "xl create u1 (vif-bridge) with udevd running" \
+	create u1 10.9.1.11/24 10.9.1.1 "mac=00:16:3e:00:00:41, ip=10.9.1.11, bridge=xenbr0, script=vif-bridge"
+d=$(domid u1)
+check "u1 is up" up 10.9.1.11
+udevadm settle
+check_eq "one online configured vif$d.0" 1 "$(log_count "Successful vif-bridge online for vif$d.0")"
+check "udev's online call ran and stood aside" grep -q "udev's call for backend/vif/$d/0 left to libxl" "$HOTPLUG_LOG"
+check "u1 reaches dom0" gcall 10.9.1.11 'ping -c1 -W3 10.9.1.1'
+check "xl network-attach u1 (with udevd running)" xl network-attach u1 mac=00:16:3e:00:01:41 bridge=xenbr0 script=vif-bridge
+check "xl network-detach u1 1" xl network-detach u1 1
+udevadm settle
+check_eq "one online and one offline of vif$d.1" "1 1" \
+	"$(log_count "Successful vif-bridge online for vif$d.1") $(log_count "Successful vif-bridge offline for vif$d.1")"
+check "xl destroy u1" xl destroy u1
+udevadm settle
+check_eq "one offline of vif$d.0" 1 "$(log_count "Successful vif-bridge offline for vif$d.0")"
+check "udev's cleanup stood aside" grep -q "xen-netmodes-cleanup: udev's call for backend/vif/$d/0 left to libxl" "$HOTPLUG_LOG"
+grep -v Successful "$HOTPLUG_LOG" | evidence 8 | sed 's/^XNM #   /XNM #   log: /'
+udevadm control --exit
+
+# xen-netmodesd: libxl's script call hands over to it; the watch sees an
+# xl domain and leaves it to libxl's calls.
+D=/usr/local/lib/xen-netmodes/xen-netmodesd
+check "xen-netmodesd starts (detached, returns once serving)" $D
+: >"$HOTPLUG_LOG"
+check "xl create u2 with every call required to go through the daemon" env XEN_NETMODES_DAEMON=yes \
+	bash -c ". /xnm/lib.sh; create u2 10.9.1.12/24 10.9.1.1 'mac=00:16:3e:00:00:42, ip=10.9.1.12, bridge=xenbr0, script=vif-bridge'"
+d=$(domid u2)
+check "u2 is up" up 10.9.1.12
+check "u2 reaches dom0" gcall 10.9.1.12 'ping -c1 -W3 10.9.1.1'
+check "u2's vif is filtered" test "$(nft_of "vif$d.0")" -gt 0
+check_eq "hotplug-status of u2's vif" connected "$(xenstore-read "backend/vif/$d/0/hotplug-status" 2>&1)"
+check "xl destroy u2 (through the daemon)" env XEN_NETMODES_DAEMON=yes xl destroy u2
+check_eq "one online and one offline of vif$d.0 (none by the watch)" "1 1" \
+	"$(log_count "Successful vif-bridge online for vif$d.0") $(log_count "Successful vif-bridge offline for vif$d.0")"
+check_eq "nothing of vif$d.0 stays in nftables" 0 "$(nft_of "vif$d.0")"
+pkill -TERM -f xen-netmodesd
+finish
