@@ -3,6 +3,7 @@
 #   make            build build/xen-netmodes and build/bin/<applet> links
 #   make check      install what is missing, then unit, fixture and namespace tests
 #                   under AddressSanitizer and UndefinedBehaviorSanitizer
+#   make check-xen  the real-Xen suite alone (Xen 4.17 under QEMU; also in make check)
 #   make demo       the lab on one machine: two guests on a bridge
 #   make install    DESTDIR, PREFIX, XEN_SCRIPT_DIR as usual; MANDIR, XEN_CONF_DIR,
 #                   UDEV_RULES_DIR, SYSTEMD_UNIT_DIR (xen-netmodesd.service)
@@ -72,7 +73,7 @@ DAEMON := $(BUILD)/xen-netmodesd
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(wildcard tests/unit/test_*.c))
 
-.PHONY: all bench fuzz fuzz-run lint valgrind valgrind-full check check-run demo demo-run deps install uninstall install-scripts \
+.PHONY: all bench fuzz fuzz-run lint valgrind valgrind-full check check-run check-xen demo demo-run deps install uninstall install-scripts \
 	uninstall-scripts clean tests
 
 all: $(BIN) $(LINKS) $(DAEMON)
@@ -157,6 +158,12 @@ valgrind: deps
 
 check-run: tests
 	$(Q)tests/run-all.sh $(BUILD)
+
+# The real-Xen suite alone: Debian's Xen 4.17, dom0 and guests under QEMU,
+# the project installed into dom0's image (tests/xen/run.sh; make check
+# runs it too). XNM_XEN_DEBUG=1 keeps dom0 up with a command server instead.
+check-xen: deps
+	$(Q)tests/xen/run.sh $(BUILD)/xen
 
 demo: deps
 	$(Q)$(MAKE) --no-print-directory all $(BUILD)/xs-fixture
