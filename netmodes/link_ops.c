@@ -303,9 +303,7 @@ static void addr_collect_obj(struct nl_object *obj, void *arg)
 
 static int addr_collect_msg(struct nl_msg *msg, void *arg)
 {
-	if (nlmsg_hdr(msg)->nlmsg_type == RTM_NEWADDR)
-		(void)nl_msg_parse(msg, addr_collect_obj, arg);
-	return NL_OK;
+	return nlmsg_hdr(msg)->nlmsg_type == RTM_NEWADDR ? rt_parse(msg, addr_collect_obj, arg) : NL_OK;
 }
 
 int addr_set_query(struct nl_sock *sk, int ifindex, struct addr_set *ret, struct nm_err *e)

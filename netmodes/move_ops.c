@@ -234,13 +234,15 @@ static const struct op_type route_type = {
 static int obj_op(struct plan *p, struct nl_sock *sk, bool add, const char *dev,
 		  struct nl_object *obj, bool is_route)
 {
-	struct obj_op *o = calloc(1, sizeof(*o));
+	/* A copy of its own: retarget changes the object's link, and the caller's set stays as read. */
+	struct nl_object *copy = nl_object_clone(obj);
+	struct obj_op *o = copy ? calloc(1, sizeof(*o)) : NULL;
 
 	if (!o) {
-		nl_object_put(obj);
+		nl_object_put(copy);
 		return -ENOMEM;
 	}
-	*o = (struct obj_op){ .sk = sk, .add = add, .is_route = is_route, .obj = obj };
+	*o = (struct obj_op){ .sk = sk, .add = add, .is_route = is_route, .obj = copy };
 	snprintf(o->dev, sizeof(o->dev), "%s", dev);
 	return plan_add(p, is_route ? &route_type : &addr_type, o);
 }
@@ -296,9 +298,7 @@ static void collect(struct nl_object *obj, void *arg)
 
 static int collect_msg(struct nl_msg *msg, void *arg)
 {
-	if (nlmsg_hdr(msg)->nlmsg_type == RTM_NEWROUTE)
-		(void)nl_msg_parse(msg, collect, arg);
-	return NL_OK;
+	return nlmsg_hdr(msg)->nlmsg_type == RTM_NEWROUTE ? rt_parse(msg, collect, arg) : NL_OK;
 }
 
 int route_set_query(struct nl_sock *sk, int ifindex, struct route_set *ret, struct nm_err *e)

@@ -114,9 +114,7 @@ static void collect_route(struct nl_object *obj, void *arg)
 
 static int collect_route_msg(struct nl_msg *msg, void *arg)
 {
-	if (nlmsg_hdr(msg)->nlmsg_type == RTM_NEWROUTE)
-		(void)nl_msg_parse(msg, collect_route, arg);
-	return NL_OK;
+	return nlmsg_hdr(msg)->nlmsg_type == RTM_NEWROUTE ? rt_parse(msg, collect_route, arg) : NL_OK;
 }
 
 /* Our routes only: with strict checking the kernel filters on the protocol. */

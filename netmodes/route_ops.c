@@ -262,9 +262,7 @@ static void pick_default(struct nl_object *obj, void *arg)
 
 static int pick_default_msg(struct nl_msg *msg, void *arg)
 {
-	if (nlmsg_hdr(msg)->nlmsg_type == RTM_NEWROUTE)
-		(void)nl_msg_parse(msg, pick_default, arg);
-	return NL_OK;
+	return nlmsg_hdr(msg)->nlmsg_type == RTM_NEWROUTE ? rt_parse(msg, pick_default, arg) : NL_OK;
 }
 
 int rt_default_route_dev(struct nl_sock *sk, char ret[IFNAMSIZ], struct nm_err *e)
@@ -303,9 +301,7 @@ static void take_oif(struct nl_object *obj, void *arg)
 
 static int take_oif_msg(struct nl_msg *msg, void *arg)
 {
-	if (nlmsg_hdr(msg)->nlmsg_type == RTM_NEWROUTE)
-		(void)nl_msg_parse(msg, take_oif, arg);
-	return NL_OK;
+	return nlmsg_hdr(msg)->nlmsg_type == RTM_NEWROUTE ? rt_parse(msg, take_oif, arg) : NL_OK;
 }
 
 int rt_route_oif(struct nl_sock *sk, const struct prefix *dst, int *ret_oif, struct nm_err *e)

@@ -66,6 +66,7 @@ void rt_close(struct nl_sock *sk)
 
 struct talk {
 	int err;
+	int fn_err; /* the first failure fn reported */
 	bool done;
 	char ext[256];
 	int (*fn)(struct nl_msg *, void *);
@@ -113,11 +114,20 @@ static int on_done(struct nl_msg *msg, void *arg)
 	return NL_STOP;
 }
 
+/* A failure of fn ends its part: the rest of the dump is read (and dropped), then reported. */
 static int on_valid(struct nl_msg *msg, void *arg)
 {
 	struct talk *t = arg;
+	int rc;
 
-	return t->fn ? t->fn(msg, t->arg) : NL_OK;
+	if (!t->fn || t->fn_err)
+		return NL_OK;
+	rc = t->fn(msg, t->arg);
+	if (rc < 0) {
+		t->fn_err = rc;
+		return NL_OK;
+	}
+	return rc;
 }
 
 /*
@@ -162,7 +172,17 @@ static int talk(struct nl_sock *sk, struct nl_msg *msg, struct talk *t, struct n
 		return nm_fail(e, t->err, "%s", t->ext[0] ? t->ext : strerror(-t->err));
 	if (rc < 0)
 		return nm_fail(e, rt_errno(rc), "%s", nl_geterror(rc));
+	if (t->fn_err)
+		return nm_fail(e, t->fn_err, "%s",
+			       t->fn_err == -ENOMEM ? "out of memory" : strerror(-t->fn_err));
 	return 0;
+}
+
+int rt_parse(struct nl_msg *msg, void (*cb)(struct nl_object *, void *), void *arg)
+{
+	int rc = nl_msg_parse(msg, cb, arg);
+
+	return rc < 0 ? rt_errno(rc) : 0;
 }
 
 int rt_talk(struct nl_sock *sk, struct nl_msg *msg, struct nm_err *e)
@@ -232,9 +252,8 @@ static void pick_bridge_obj(struct nl_object *obj, void *arg)
 
 static int pick_bridge(struct nl_msg *msg, void *arg)
 {
-	if (nlmsg_hdr(msg)->nlmsg_type == RTM_NEWLINK)
-		(void)nl_msg_parse(msg, pick_bridge_obj, arg);
-	return NL_OK;
+	return nlmsg_hdr(msg)->nlmsg_type == RTM_NEWLINK ? rt_parse(msg, pick_bridge_obj, arg)
+							  : NL_OK;
 }
 
 int rt_first_bridge(struct nl_sock *sk, struct link_info *ret, struct nm_err *e)

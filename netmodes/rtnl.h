@@ -39,10 +39,19 @@ int rt_talk(struct nl_sock *sk, struct nl_msg *msg, struct nm_err *e);
 
 /*
  * Sends a dump request msg and calls fn for every reply message until done.
+ * fn returns NL_OK, or a negative errno: then fn is called no more, the rest
+ * of the dump is read and dropped, and the dump fails with that errno.
  * Returns 0 or -errno with e set.
  */
 int rt_dump(struct nl_sock *sk, struct nl_msg *msg, int (*fn)(struct nl_msg *, void *), void *arg,
 	    struct nm_err *e);
+
+/*
+ * nl_msg_parse for a dump's fn: 0 when cb saw the message's object, else
+ * -errno (-ENOMEM when libnl could not allocate it). A dump that ignored
+ * this would go on with an object missing.
+ */
+int rt_parse(struct nl_msg *msg, void (*cb)(struct nl_object *, void *), void *arg);
 
 /*
  * One RTM_GETLINK by name (ifindex 0) or index: never a dump. Returns 0,
