@@ -306,6 +306,14 @@ static int addr_collect_msg(struct nl_msg *msg, void *arg)
 	return nlmsg_hdr(msg)->nlmsg_type == RTM_NEWADDR ? rt_parse(msg, addr_collect_obj, arg) : NL_OK;
 }
 
+static void addr_collect_restart(void *arg)
+{
+	struct addr_collect *c = arg;
+
+	addr_set_free(c->set);
+	c->err = 0;
+}
+
 int addr_set_query(struct nl_sock *sk, int ifindex, struct addr_set *ret, struct nm_err *e)
 {
 	/* ifa_index with strict checking makes the kernel return only this link's addresses. */
@@ -319,7 +327,7 @@ int addr_set_query(struct nl_sock *sk, int ifindex, struct addr_set *ret, struct
 		nlmsg_free(msg);
 		return nm_fail(e, -ENOMEM, "out of memory");
 	}
-	rc = rt_dump(sk, msg, addr_collect_msg, &c, e);
+	rc = rt_dump(sk, msg, addr_collect_msg, addr_collect_restart, &c, e);
 	nlmsg_free(msg);
 	if (!rc && c.err)
 		rc = nm_fail(e, c.err, "out of memory");

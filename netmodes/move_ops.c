@@ -272,6 +272,7 @@ void route_set_free(struct route_set *s)
 struct route_collect {
 	int ifindex;
 	struct route_set *set;
+	size_t mark; /* how many the dumps before this one found */
 	int err;
 };
 
@@ -301,6 +302,16 @@ static int collect_msg(struct nl_msg *msg, void *arg)
 	return nlmsg_hdr(msg)->nlmsg_type == RTM_NEWROUTE ? rt_parse(msg, collect, arg) : NL_OK;
 }
 
+/* An interrupted dump made again: what it found goes, what the others found stays. */
+static void collect_restart(void *arg)
+{
+	struct route_collect *c = arg;
+
+	while (c->set->n > c->mark)
+		rtnl_route_put(c->set->r[--c->set->n]);
+	c->err = 0;
+}
+
 int route_set_query(struct nl_sock *sk, int ifindex, struct route_set *ret, struct nm_err *e)
 {
 	static const unsigned char families[] = { AF_INET, AF_INET6 };
@@ -318,7 +329,8 @@ int route_set_query(struct nl_sock *sk, int ifindex, struct route_set *ret, stru
 			route_set_free(&set);
 			return nm_fail(e, -ENOMEM, "out of memory");
 		}
-		rc = rt_dump(sk, msg, collect_msg, &c, e);
+		c.mark = set.n;
+		rc = rt_dump(sk, msg, collect_msg, collect_restart, &c, e);
 		nlmsg_free(msg);
 		if (!rc && c.err)
 			rc = nm_fail(e, c.err, "out of memory");
