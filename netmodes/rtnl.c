@@ -247,6 +247,8 @@ static void link_info_from(struct rtnl_link *l, struct link_info *ret)
 	ret->noarp = rtnl_link_get_flags(l) & IFF_NOARP;
 	ret->master = rtnl_link_get_master(l);
 	ret->is_bridge = type && !strcmp(type, "bridge");
+	snprintf(ret->alias, sizeof(ret->alias), "%s",
+		 rtnl_link_get_ifalias(l) ? rtnl_link_get_ifalias(l) : "");
 }
 
 int rt_link_get(struct nl_sock *sk, int ifindex, const char *name, struct link_info *ret,

@@ -25,6 +25,7 @@ struct link_info {
 	bool noarp; /* IFF_NOARP */
 	int master; /* ifindex, 0 when none */
 	bool is_bridge;
+	char alias[128]; /* IFLA_IFALIAS, "" when none (a longer one cut short) */
 };
 
 /* Opens a NETLINK_ROUTE socket with extended ACKs and strict dump filtering. */
