@@ -96,6 +96,9 @@ $(BUILD)/bin/%: $(BIN)
 $(BUILD)/tests/unit/%: tests/unit/%.c $(LIB_OBJS)
 	$(call quiet,LD,$@)mkdir -p $(dir $@) && $(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
 
+# test_alloc makes libnl's object copies and message parsing fail on demand.
+$(BUILD)/tests/unit/test_alloc: LDFLAGS += -Wl,--wrap=nl_object_clone -Wl,--wrap=nl_msg_parse
+
 # libFuzzer targets (clang) over the real parsers and printers: `make fuzz`
 # runs each for FUZZ_SECONDS; `make check` builds them and runs each briefly.
 FUZZ_CC ?= clang

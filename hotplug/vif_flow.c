@@ -126,6 +126,8 @@ static int plan_call(struct call *c, vif_planner *planner)
 	ctx = (struct mode_ctx){ .nl = c->nl, .xs = c->xs, .dhcp = &c->dhcp };
 	if ((rc = planner(&c->r, &ctx, &c->plan, &c->out, &c->e)) < 0)
 		return rc;
+	if (c->out.left_alone[0])
+		return 0; /* someone else's device: no hooks for it either */
 	if ((rc = op_hooks(&c->plan, &c->r, c->out.dev, c->out.bridge)) < 0)
 		return nm_fail(&c->e, rc, "out of memory");
 	/* Last, so the toolstack sees "connected" only when everything is in place. */
@@ -150,7 +152,20 @@ static int run(struct call *c, vif_planner *planner, int argc, char **argv, char
 	if (c->r.dry_run) {
 		printf("# %s %s %s (%s)\n", c->r.prog, vif_command_name(c->r.cmd), c->r.dev,
 		       c->r.backend);
+		if (c->out.left_alone[0])
+			printf("# %s\n", c->out.left_alone);
 		plan_describe(&c->plan, stdout);
+		return 0;
+	}
+	/*
+	 * An offline whose devices are all someone else's succeeds having done
+	 * nothing: this backend has nothing left on the host to take down, and
+	 * libxl, tearing down a guest whose create failed, has no use for an
+	 * error here (it would report the destroy as failed too).
+	 */
+	if (c->out.left_alone[0]) {
+		log_line(LOG_WARNING, "%s %s %s: %s", c->r.prog, vif_command_name(c->r.cmd), c->r.dev,
+			 c->out.left_alone);
 		return 0;
 	}
 	if ((rc = plan_apply(&c->plan, &c->e)) < 0)

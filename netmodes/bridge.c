@@ -82,7 +82,7 @@ static int plan_up(const struct vif_request *r, struct mode_ctx *c, struct plan 
 	unsigned mtu;
 	int rc;
 
-	if ((rc = vifdev_find(r, c->nl, &d, e)) < 0 || (rc = find_bridge(r, c->nl, &br, e)) < 0)
+	if ((rc = vifdev_find(r, c, &d, e)) < 0 || (rc = find_bridge(r, c->nl, &br, e)) < 0)
 		return rc;
 	snprintf(out->dev, sizeof(out->dev), "%s", d.name);
 	snprintf(out->bridge, sizeof(out->bridge), "%s", br.name);
@@ -91,6 +91,11 @@ static int plan_up(const struct vif_request *r, struct mode_ctx *c, struct plan 
 		return rc;
 
 	int idx = d.link.ifindex;
+	/* Claimed first: an undo of any later step gives the claim up last. */
+	if ((rc = vifdev_plan_claim(r, c, &d, p)) < 0) {
+		addr_set_free(&addrs);
+		return nm_fail(e, rc, "out of memory");
+	}
 	if (!d.rename && port_in_place(&d.link, &br, mtu, &addrs)) {
 		addr_set_free(&addrs);
 		if ((rc = vifdev_plan_mtu(r, c, &d, mtu, p)) < 0)
@@ -131,9 +136,13 @@ static int plan_down(const struct vif_request *r, struct mode_ctx *c, struct pla
 	struct vifdev d;
 	int rc;
 
-	if ((rc = vifdev_find(r, c->nl, &d, e)) < 0)
+	if ((rc = vifdev_find(r, c, &d, e)) < 0)
 		return rc;
 	snprintf(out->dev, sizeof(out->dev), "%s", d.name);
+	if (d.foreign) {
+		snprintf(out->left_alone, sizeof(out->left_alone), "%s", d.left_alone);
+		return 0;
+	}
 	if (d.exists && d.link.master) {
 		struct link_info m;
 		if (rt_link_get(c->nl, d.link.master, NULL, &m, NULL) == 0)
@@ -146,7 +155,9 @@ static int plan_down(const struct vif_request *r, struct mode_ctx *c, struct pla
 					out->bridge);
 	if (rc < 0)
 		return nm_fail(e, rc, "out of memory");
-	return plan_port_filter(p, PORT_BRIDGED, d.name, false, NULL, NULL, e);
+	if ((rc = plan_port_filter(p, PORT_BRIDGED, d.name, false, NULL, NULL, e)) < 0)
+		return rc;
+	return vifdev_plan_unclaim(r, c, &d, p) < 0 ? nm_fail(e, -ENOMEM, "out of memory") : 0;
 }
 
 int bridge_plan(const struct vif_request *r, struct mode_ctx *c, struct plan *p,

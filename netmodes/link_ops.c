@@ -8,7 +8,7 @@
 #include <netlink/addr.h>
 #include <netlink/route/link.h>
 
-enum link_change { CH_NAME, CH_UP, CH_ARP, CH_MAC, CH_MTU, CH_MASTER };
+enum link_change { CH_NAME, CH_UP, CH_ARP, CH_MAC, CH_MTU, CH_MASTER, CH_ALIAS };
 
 struct link_op {
 	struct nl_sock *sk;
@@ -31,6 +31,9 @@ struct link_op {
 			int now, old;
 			char now_name[IFNAMSIZ], old_name[IFNAMSIZ];
 		} master;
+		struct {
+			char now[128], old[128];
+		} alias;
 	} u;
 };
 
@@ -99,6 +102,12 @@ static int link_change(struct link_op *o, bool undo, struct nm_err *e)
 	case CH_MASTER:
 		rtnl_link_set_master(ch, undo ? o->u.master.old : o->u.master.now);
 		break;
+	case CH_ALIAS:
+		/* "" clears it: the kernel then reports no alias at all. */
+		rtnl_link_set_ifalias(ch, undo ? o->u.alias.old : o->u.alias.now);
+		if (!rtnl_link_get_ifalias(ch))
+			goto out;
+		break;
 	}
 	rc = rtnl_link_build_change_request(orig, ch, 0, &msg);
 	if (rc < 0) {
@@ -160,6 +169,9 @@ static void link_describe(const struct op *op, FILE *out)
 		else
 			fprintf(out, "nomaster\n");
 		break;
+	case CH_ALIAS:
+		fprintf(out, "alias %s\n", o->u.alias.now[0] ? o->u.alias.now : "\"\"");
+		break;
 	}
 }
 
@@ -176,6 +188,8 @@ LINK_OP_TYPE(mac_type, "set MAC address");
 LINK_OP_TYPE(mtu_type, "set MTU");
 LINK_OP_TYPE(enslave_type, "enslave to bridge");
 LINK_OP_TYPE(release_type, "release from bridge");
+LINK_OP_TYPE(claim_type, "claim");
+LINK_OP_TYPE(unclaim_type, "give up claim");
 
 static struct link_op *link_op_new(struct nl_sock *sk, int ifindex, const char *name,
 				   enum link_change what)
@@ -260,6 +274,18 @@ int op_link_set_master(struct plan *p, struct nl_sock *sk, int ifindex, const ch
 	return plan_add(p, master || master_name[0] ? &enslave_type : &release_type, o);
 }
 
+int op_link_set_alias(struct plan *p, struct nl_sock *sk, int ifindex, const char *name,
+		      const char *alias, const char *old)
+{
+	struct link_op *o = link_op_new(sk, ifindex, name, CH_ALIAS);
+
+	if (!o)
+		return -ENOMEM;
+	snprintf(o->u.alias.now, sizeof(o->u.alias.now), "%s", alias);
+	snprintf(o->u.alias.old, sizeof(o->u.alias.old), "%s", old);
+	return plan_add(p, alias[0] ? &claim_type : &unclaim_type, o);
+}
+
 /* Addresses */
 
 struct addr_op {
@@ -303,9 +329,15 @@ static void addr_collect_obj(struct nl_object *obj, void *arg)
 
 static int addr_collect_msg(struct nl_msg *msg, void *arg)
 {
-	if (nlmsg_hdr(msg)->nlmsg_type == RTM_NEWADDR)
-		(void)nl_msg_parse(msg, addr_collect_obj, arg);
-	return NL_OK;
+	return nlmsg_hdr(msg)->nlmsg_type == RTM_NEWADDR ? rt_parse(msg, addr_collect_obj, arg) : NL_OK;
+}
+
+static void addr_collect_restart(void *arg)
+{
+	struct addr_collect *c = arg;
+
+	addr_set_free(c->set);
+	c->err = 0;
 }
 
 int addr_set_query(struct nl_sock *sk, int ifindex, struct addr_set *ret, struct nm_err *e)
@@ -321,7 +353,7 @@ int addr_set_query(struct nl_sock *sk, int ifindex, struct addr_set *ret, struct
 		nlmsg_free(msg);
 		return nm_fail(e, -ENOMEM, "out of memory");
 	}
-	rc = rt_dump(sk, msg, addr_collect_msg, &c, e);
+	rc = rt_dump(sk, msg, addr_collect_msg, addr_collect_restart, &c, e);
 	nlmsg_free(msg);
 	if (!rc && c.err)
 		rc = nm_fail(e, c.err, "out of memory");

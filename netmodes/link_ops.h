@@ -41,6 +41,9 @@ int op_link_set_mtu(struct plan *p, struct nl_sock *sk, int ifindex, const char 
 /* master 0 releases the link; master_name and old_name may be "" for none. */
 int op_link_set_master(struct plan *p, struct nl_sock *sk, int ifindex, const char *name,
 		       int master, const char *master_name, int old, const char *old_name);
+/* The link's alias (IFLA_IFALIAS; "" for none): how a vif is claimed, see vif_claim.h. */
+int op_link_set_alias(struct plan *p, struct nl_sock *sk, int ifindex, const char *name,
+		      const char *alias, const char *old);
 /* Deletes every address in s (the plan takes s over; s is emptied). */
 int op_addr_flush(struct plan *p, struct nl_sock *sk, const char *name, struct addr_set *s);
 

@@ -16,12 +16,18 @@ struct mode_ctx {
 	struct nl_sock *nl;
 	struct xs_handle *xs;
 	const struct dhcp_settings *dhcp; /* vif-nat */
+	const char *sysfs;		  /* where sysfs is mounted; NULL: /sys */
 };
 
 /* What the plan leaves behind, for hooks and logs. */
 struct vif_outcome {
 	char dev[IFNAMSIZ];    /* the device's final name */
 	char bridge[IFNAMSIZ]; /* "" outside bridge mode */
+	/*
+	 * An offline that found only devices of someone else's leaves them
+	 * alone (the plan is empty) and says why here, for the log.
+	 */
+	char left_alone[ERR_MSG_LEN];
 };
 
 /*

@@ -234,13 +234,15 @@ static const struct op_type route_type = {
 static int obj_op(struct plan *p, struct nl_sock *sk, bool add, const char *dev,
 		  struct nl_object *obj, bool is_route)
 {
-	struct obj_op *o = calloc(1, sizeof(*o));
+	/* A copy of its own: retarget changes the object's link, and the caller's set stays as read. */
+	struct nl_object *copy = nl_object_clone(obj);
+	struct obj_op *o = copy ? calloc(1, sizeof(*o)) : NULL;
 
 	if (!o) {
-		nl_object_put(obj);
+		nl_object_put(copy);
 		return -ENOMEM;
 	}
-	*o = (struct obj_op){ .sk = sk, .add = add, .is_route = is_route, .obj = obj };
+	*o = (struct obj_op){ .sk = sk, .add = add, .is_route = is_route, .obj = copy };
 	snprintf(o->dev, sizeof(o->dev), "%s", dev);
 	return plan_add(p, is_route ? &route_type : &addr_type, o);
 }
@@ -270,6 +272,7 @@ void route_set_free(struct route_set *s)
 struct route_collect {
 	int ifindex;
 	struct route_set *set;
+	size_t mark; /* how many the dumps before this one found */
 	int err;
 };
 
@@ -296,9 +299,17 @@ static void collect(struct nl_object *obj, void *arg)
 
 static int collect_msg(struct nl_msg *msg, void *arg)
 {
-	if (nlmsg_hdr(msg)->nlmsg_type == RTM_NEWROUTE)
-		(void)nl_msg_parse(msg, collect, arg);
-	return NL_OK;
+	return nlmsg_hdr(msg)->nlmsg_type == RTM_NEWROUTE ? rt_parse(msg, collect, arg) : NL_OK;
+}
+
+/* An interrupted dump made again: what it found goes, what the others found stays. */
+static void collect_restart(void *arg)
+{
+	struct route_collect *c = arg;
+
+	while (c->set->n > c->mark)
+		rtnl_route_put(c->set->r[--c->set->n]);
+	c->err = 0;
 }
 
 int route_set_query(struct nl_sock *sk, int ifindex, struct route_set *ret, struct nm_err *e)
@@ -318,7 +329,8 @@ int route_set_query(struct nl_sock *sk, int ifindex, struct route_set *ret, stru
 			route_set_free(&set);
 			return nm_fail(e, -ENOMEM, "out of memory");
 		}
-		rc = rt_dump(sk, msg, collect_msg, &c, e);
+		c.mark = set.n;
+		rc = rt_dump(sk, msg, collect_msg, collect_restart, &c, e);
 		nlmsg_free(msg);
 		if (!rc && c.err)
 			rc = nm_fail(e, c.err, "out of memory");

@@ -4,7 +4,8 @@
  * on another, attributes and all (labels, scope, flags, lifetimes; tables,
  * protocols, metrics, gateways). Links are named, and found by name when
  * the operation runs, since the bridge does not exist while planning.
- * Constructors take over the libnl object given and return 0 or -ENOMEM.
+ * Constructors copy the libnl object given (the caller keeps its own) and
+ * return 0 or -ENOMEM, also when the copy cannot be made.
  */
 #ifndef NETMODES_MOVE_OPS_H
 #define NETMODES_MOVE_OPS_H

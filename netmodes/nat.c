@@ -77,11 +77,13 @@ static int plan_up(const struct vif_request *r, struct mode_ctx *c, struct plan 
 	struct nat_vif v;
 	int rc, idx;
 
-	if ((rc = vifdev_find(r, c->nl, &d, e)) < 0 || (rc = nat_setup(r, c, &v, e)) < 0)
+	if ((rc = vifdev_find(r, c, &d, e)) < 0 || (rc = nat_setup(r, c, &v, e)) < 0)
 		return rc;
 	snprintf(out->dev, sizeof(out->dev), "%s", d.name);
 	idx = d.link.ifindex;
-	rc = vifdev_plan_rename(c, &d, p);
+	rc = vifdev_plan_claim(r, c, &d, p);
+	if (!rc)
+		rc = vifdev_plan_rename(c, &d, p);
 	if (!rc)
 		rc = vifdev_plan_mtu(r, c, &d, r->mtu ? r->mtu : v.have_uplink ? v.uplink.mtu : 1500, p);
 	if (!rc && (d.rename || !rt_has_addr(c->nl, idx, &v.router)))
@@ -112,9 +114,15 @@ static int plan_down(const struct vif_request *r, struct mode_ctx *c, struct pla
 	struct addr_set addrs = { 0 };
 	int rc;
 
-	if ((rc = vifdev_find(r, c->nl, &d, e)) < 0 || (rc = nat_setup(r, c, &v, e)) < 0)
+	if ((rc = vifdev_find(r, c, &d, e)) < 0)
 		return rc;
 	snprintf(out->dev, sizeof(out->dev), "%s", d.name);
+	if (d.foreign) {
+		snprintf(out->left_alone, sizeof(out->left_alone), "%s", d.left_alone);
+		return 0;
+	}
+	if ((rc = nat_setup(r, c, &v, e)) < 0)
+		return rc;
 	if (d.exists && (rc = addr_set_query(c->nl, d.link.ifindex, &addrs, e)) < 0)
 		return rc;
 	/* The route keeps its source, so an undo puts it back as it was. */
@@ -125,9 +133,10 @@ static int plan_down(const struct vif_request *r, struct mode_ctx *c, struct pla
 		addr_set_free(&addrs);
 	if (rc < 0)
 		return nm_fail(e, rc, "out of memory");
-	if ((rc = plan_port_filter(p, PORT_ROUTED, d.name, false, NULL, NULL, e)) < 0)
+	if ((rc = plan_port_filter(p, PORT_ROUTED, d.name, false, NULL, NULL, e)) < 0 ||
+	    (rc = plan_dhcp(r, c, &v, d.name, false, p, e)) < 0)
 		return rc;
-	return plan_dhcp(r, c, &v, d.name, false, p, e);
+	return vifdev_plan_unclaim(r, c, &d, p) < 0 ? nm_fail(e, -ENOMEM, "out of memory") : 0;
 }
 
 int nat_plan(const struct vif_request *r, struct mode_ctx *c, struct plan *p,

@@ -97,12 +97,10 @@ static int plan_take(struct nl_sock *sk, const char *from, struct addr_set *addr
 	int rc = 0;
 
 	for (size_t i = 0; i < routes->n && !rc; i++)
-		rc = op_route_on(p, sk, false, from, (struct rtnl_route *)nl_object_clone(
-							    (struct nl_object *)routes->r[i]));
+		rc = op_route_on(p, sk, false, from, routes->r[i]);
 	/* Last first: a primary IPv4 address takes its secondaries along when it goes. */
 	for (size_t i = addrs->n; i-- > 0 && !rc;)
-		rc = op_addr_on(p, sk, false, from, (struct rtnl_addr *)nl_object_clone(
-							   (struct nl_object *)addrs->a[i]));
+		rc = op_addr_on(p, sk, false, from, addrs->a[i]);
 	return rc;
 }
 
@@ -112,11 +110,9 @@ static int plan_give(struct nl_sock *sk, const char *to, struct addr_set *addrs,
 	int rc = 0;
 
 	for (size_t i = 0; i < addrs->n && !rc; i++)
-		rc = op_addr_on(p, sk, true, to, (struct rtnl_addr *)nl_object_clone(
-							 (struct nl_object *)addrs->a[i]));
+		rc = op_addr_on(p, sk, true, to, addrs->a[i]);
 	for (size_t i = 0; i < routes->n && !rc; i++)
-		rc = op_route_on(p, sk, true, to, (struct rtnl_route *)nl_object_clone(
-							  (struct nl_object *)routes->r[i]));
+		rc = op_route_on(p, sk, true, to, routes->r[i]);
 	return rc;
 }
 

@@ -80,6 +80,8 @@ struct routed_vif {
 struct routed {
 	struct routed_vif v[256];
 	size_t n;
+	/* Before the current family's dump: how many vifs, how long each one's addrs. */
+	size_t mark_n, mark_len[256];
 };
 
 static void collect_route(struct nl_object *obj, void *arg)
@@ -114,9 +116,16 @@ static void collect_route(struct nl_object *obj, void *arg)
 
 static int collect_route_msg(struct nl_msg *msg, void *arg)
 {
-	if (nlmsg_hdr(msg)->nlmsg_type == RTM_NEWROUTE)
-		(void)nl_msg_parse(msg, collect_route, arg);
-	return NL_OK;
+	return nlmsg_hdr(msg)->nlmsg_type == RTM_NEWROUTE ? rt_parse(msg, collect_route, arg) : NL_OK;
+}
+
+static void collect_route_restart(void *arg)
+{
+	struct routed *rs = arg;
+
+	rs->n = rs->mark_n;
+	for (size_t i = 0; i < rs->n; i++)
+		rs->v[i].addrs[rs->mark_len[i]] = '\0';
 }
 
 /* Our routes only: with strict checking the kernel filters on the protocol. */
@@ -133,7 +142,10 @@ static int routed_vifs(struct nl_sock *sk, struct routed *rs, struct nm_err *e)
 			nlmsg_free(msg);
 			return nm_fail(e, -ENOMEM, "out of memory");
 		}
-		rc = rt_dump(sk, msg, collect_route_msg, rs, e);
+		rs->mark_n = rs->n;
+		for (size_t i = 0; i < rs->n; i++)
+			rs->mark_len[i] = strlen(rs->v[i].addrs);
+		rc = rt_dump(sk, msg, collect_route_msg, collect_route_restart, rs, e);
 		nlmsg_free(msg);
 		if (rc < 0)
 			return rc;

@@ -62,7 +62,7 @@ static int plan_up(const struct vif_request *r, struct mode_ctx *c, struct plan 
 	bool antispoof;
 	int rc, idx;
 
-	if ((rc = vifdev_find(r, c->nl, &d, e)) < 0)
+	if ((rc = vifdev_find(r, c, &d, e)) < 0)
 		return rc;
 	snprintf(out->dev, sizeof(out->dev), "%s", d.name);
 	if (!r->ips.n)
@@ -78,7 +78,9 @@ static int plan_up(const struct vif_request *r, struct mode_ctx *c, struct plan 
 		return rc;
 
 	idx = d.link.ifindex;
-	rc = vifdev_plan_rename(c, &d, p);
+	rc = vifdev_plan_claim(r, c, &d, p);
+	if (!rc)
+		rc = vifdev_plan_rename(c, &d, p);
 	if (!rc)
 		rc = vifdev_plan_mtu(r, c, &d, r->mtu ? r->mtu : uplink.mtu, p);
 	if (!rc && (d.rename || !rt_has_addr(c->nl, idx, &dom0)))
@@ -107,9 +109,13 @@ static int plan_down(const struct vif_request *r, struct mode_ctx *c, struct pla
 	bool antispoof, have_uplink, has_src;
 	int rc;
 
-	if ((rc = vifdev_find(r, c->nl, &d, e)) < 0)
+	if ((rc = vifdev_find(r, c, &d, e)) < 0)
 		return rc;
 	snprintf(out->dev, sizeof(out->dev), "%s", d.name);
+	if (d.foreign) {
+		snprintf(out->left_alone, sizeof(out->left_alone), "%s", d.left_alone);
+		return 0;
+	}
 	rc = find_uplink(r, c, &uplink, &antispoof, e);
 	if (rc < 0 && rc != -ENODEV)
 		return rc;
@@ -126,7 +132,9 @@ static int plan_down(const struct vif_request *r, struct mode_ctx *c, struct pla
 		addr_set_free(&addrs);
 	if (rc < 0)
 		return nm_fail(e, rc, "out of memory");
-	return plan_port_filter(p, PORT_ROUTED, d.name, false, NULL, NULL, e);
+	if ((rc = plan_port_filter(p, PORT_ROUTED, d.name, false, NULL, NULL, e)) < 0)
+		return rc;
+	return vifdev_plan_unclaim(r, c, &d, p) < 0 ? nm_fail(e, -ENOMEM, "out of memory") : 0;
 }
 
 int route_plan(const struct vif_request *r, struct mode_ctx *c, struct plan *p,

@@ -262,9 +262,12 @@ static void pick_default(struct nl_object *obj, void *arg)
 
 static int pick_default_msg(struct nl_msg *msg, void *arg)
 {
-	if (nlmsg_hdr(msg)->nlmsg_type == RTM_NEWROUTE)
-		(void)nl_msg_parse(msg, pick_default, arg);
-	return NL_OK;
+	return nlmsg_hdr(msg)->nlmsg_type == RTM_NEWROUTE ? rt_parse(msg, pick_default, arg) : NL_OK;
+}
+
+static void forget_default(void *arg)
+{
+	*(struct default_route *)arg = (struct default_route){ 0 };
 }
 
 int rt_default_route_dev(struct nl_sock *sk, char ret[IFNAMSIZ], struct nm_err *e)
@@ -281,7 +284,7 @@ int rt_default_route_dev(struct nl_sock *sk, char ret[IFNAMSIZ], struct nm_err *
 		nlmsg_free(msg);
 		return nm_fail(e, -ENOMEM, "out of memory");
 	}
-	rc = rt_dump(sk, msg, pick_default_msg, &best, e);
+	rc = rt_dump(sk, msg, pick_default_msg, forget_default, &best, e);
 	nlmsg_free(msg);
 	if (rc < 0)
 		return rc;
@@ -303,9 +306,7 @@ static void take_oif(struct nl_object *obj, void *arg)
 
 static int take_oif_msg(struct nl_msg *msg, void *arg)
 {
-	if (nlmsg_hdr(msg)->nlmsg_type == RTM_NEWROUTE)
-		(void)nl_msg_parse(msg, take_oif, arg);
-	return NL_OK;
+	return nlmsg_hdr(msg)->nlmsg_type == RTM_NEWROUTE ? rt_parse(msg, take_oif, arg) : NL_OK;
 }
 
 int rt_route_oif(struct nl_sock *sk, const struct prefix *dst, int *ret_oif, struct nm_err *e)
@@ -320,7 +321,7 @@ int rt_route_oif(struct nl_sock *sk, const struct prefix *dst, int *ret_oif, str
 		nlmsg_free(msg);
 		return nm_fail(e, -ENOMEM, "out of memory");
 	}
-	rc = rt_dump(sk, msg, take_oif_msg, &oif, e);
+	rc = rt_dump(sk, msg, take_oif_msg, NULL, &oif, e);
 	nlmsg_free(msg);
 	if (rc == 0)
 		*ret_oif = oif;
@@ -383,7 +384,7 @@ bool rt_has_proxy(struct nl_sock *sk, int ifindex, const struct prefix *addr)
 
 	if (msg && nlmsg_append(msg, &ndm, sizeof(ndm), NLMSG_ALIGNTO) == 0 &&
 	    nla_put(msg, NDA_DST, (int)prefix_addr_len(addr), addr->addr.raw) == 0 &&
-	    rt_dump(sk, msg, proxy_found, &found, NULL) < 0)
+	    rt_dump(sk, msg, proxy_found, NULL, &found, NULL) < 0)
 		found = false;
 	nlmsg_free(msg);
 	return found;

@@ -66,7 +66,9 @@ void rt_close(struct nl_sock *sk)
 
 struct talk {
 	int err;
+	int fn_err; /* the first failure fn reported */
 	bool done;
+	bool interrupted; /* a reply carried NLM_F_DUMP_INTR */
 	char ext[256];
 	int (*fn)(struct nl_msg *, void *);
 	void *arg;
@@ -113,11 +115,20 @@ static int on_done(struct nl_msg *msg, void *arg)
 	return NL_STOP;
 }
 
+/* A failure of fn ends its part: the rest of the dump is read (and dropped), then reported. */
 static int on_valid(struct nl_msg *msg, void *arg)
 {
 	struct talk *t = arg;
+	int rc;
 
-	return t->fn ? t->fn(msg, t->arg) : NL_OK;
+	if (!t->fn || t->fn_err || t->interrupted)
+		return NL_OK;
+	rc = t->fn(msg, t->arg);
+	if (rc < 0) {
+		t->fn_err = rc;
+		return NL_OK;
+	}
+	return rc;
 }
 
 /*
@@ -136,6 +147,14 @@ static void drain(struct nl_sock *sk)
 		;
 }
 
+/* The dump is read to its end (so the socket is clean) and made again: see rt_dump. */
+static int on_dump_intr(struct nl_msg *msg, void *arg)
+{
+	(void)msg;
+	((struct talk *)arg)->interrupted = true;
+	return NL_OK;
+}
+
 static int talk(struct nl_sock *sk, struct nl_msg *msg, struct talk *t, struct nm_err *e)
 {
 	struct nl_cb *orig = nl_socket_get_cb(sk); /* takes a reference */
@@ -150,6 +169,7 @@ static int talk(struct nl_sock *sk, struct nl_msg *msg, struct talk *t, struct n
 	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, on_done, t);
 	nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, on_done, t);
 	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_valid, t);
+	nl_cb_set(cb, NL_CB_DUMP_INTR, NL_CB_CUSTOM, on_dump_intr, t);
 	pthread_mutex_lock(&talk_mu);
 	rc = nl_send_auto(sk, msg);
 	while (rc >= 0 && !t->done)
@@ -162,7 +182,17 @@ static int talk(struct nl_sock *sk, struct nl_msg *msg, struct talk *t, struct n
 		return nm_fail(e, t->err, "%s", t->ext[0] ? t->ext : strerror(-t->err));
 	if (rc < 0)
 		return nm_fail(e, rt_errno(rc), "%s", nl_geterror(rc));
+	if (t->fn_err)
+		return nm_fail(e, t->fn_err, "%s",
+			       t->fn_err == -ENOMEM ? "out of memory" : strerror(-t->fn_err));
 	return 0;
+}
+
+int rt_parse(struct nl_msg *msg, void (*cb)(struct nl_object *, void *), void *arg)
+{
+	int rc = nl_msg_parse(msg, cb, arg);
+
+	return rc < 0 ? rt_errno(rc) : 0;
 }
 
 int rt_talk(struct nl_sock *sk, struct nl_msg *msg, struct nm_err *e)
@@ -173,12 +203,33 @@ int rt_talk(struct nl_sock *sk, struct nl_msg *msg, struct nm_err *e)
 	return talk(sk, msg, &t, e);
 }
 
-int rt_dump(struct nl_sock *sk, struct nl_msg *msg, int (*fn)(struct nl_msg *, void *), void *arg,
-	    struct nm_err *e)
+/*
+ * The kernel marks a dump whose table changed between two of its parts
+ * (NLM_F_DUMP_INTR): what fn saw may miss an object or hold a stale one.
+ * Such a dump is made again, from scratch, as a netlink reader must; the
+ * tries are bounded, so that a table changing without pause (a host
+ * starting guests by the hundred) gives a clear error, not a hang past
+ * libxl's 40 s.
+ */
+int rt_dump(struct nl_sock *sk, struct nl_msg *msg, int (*fn)(struct nl_msg *, void *),
+	    void (*restart)(void *), void *arg, struct nm_err *e)
 {
-	struct talk t = { .fn = fn, .arg = arg };
+	for (int tries = 1;; tries++) {
+		struct talk t = { .fn = fn, .arg = arg };
+		int rc;
 
-	return talk(sk, msg, &t, e);
+		/* Each try a new request, numbered afresh by libnl, which expects its replies. */
+		nlmsg_hdr(msg)->nlmsg_seq = NL_AUTO_SEQ;
+		rc = talk(sk, msg, &t, e);
+
+		if (!t.interrupted || rc < 0)
+			return rc;
+		if (tries == RT_DUMP_TRIES)
+			return nm_fail(e, -EAGAIN, "the kernel's table changed during each of %d dumps",
+				       RT_DUMP_TRIES);
+		if (restart)
+			restart(arg);
+	}
 }
 
 static void link_info_from(struct rtnl_link *l, struct link_info *ret)
@@ -196,6 +247,8 @@ static void link_info_from(struct rtnl_link *l, struct link_info *ret)
 	ret->noarp = rtnl_link_get_flags(l) & IFF_NOARP;
 	ret->master = rtnl_link_get_master(l);
 	ret->is_bridge = type && !strcmp(type, "bridge");
+	snprintf(ret->alias, sizeof(ret->alias), "%s",
+		 rtnl_link_get_ifalias(l) ? rtnl_link_get_ifalias(l) : "");
 }
 
 int rt_link_get(struct nl_sock *sk, int ifindex, const char *name, struct link_info *ret,
@@ -232,9 +285,13 @@ static void pick_bridge_obj(struct nl_object *obj, void *arg)
 
 static int pick_bridge(struct nl_msg *msg, void *arg)
 {
-	if (nlmsg_hdr(msg)->nlmsg_type == RTM_NEWLINK)
-		(void)nl_msg_parse(msg, pick_bridge_obj, arg);
-	return NL_OK;
+	return nlmsg_hdr(msg)->nlmsg_type == RTM_NEWLINK ? rt_parse(msg, pick_bridge_obj, arg)
+							  : NL_OK;
+}
+
+static void forget_bridge(void *arg)
+{
+	memset(arg, 0, sizeof(struct link_info));
 }
 
 int rt_first_bridge(struct nl_sock *sk, struct link_info *ret, struct nm_err *e)
@@ -253,7 +310,7 @@ int rt_first_bridge(struct nl_sock *sk, struct link_info *ret, struct nm_err *e)
 		return nm_fail(e, -ENOMEM, "out of memory");
 	}
 	nla_nest_end(msg, info);
-	rc = rt_dump(sk, msg, pick_bridge, &best, e);
+	rc = rt_dump(sk, msg, pick_bridge, forget_bridge, &best, e);
 	nlmsg_free(msg);
 	if (rc < 0)
 		return rc;

@@ -25,6 +25,7 @@ struct link_info {
 	bool noarp; /* IFF_NOARP */
 	int master; /* ifindex, 0 when none */
 	bool is_bridge;
+	char alias[128]; /* IFLA_IFALIAS, "" when none (a longer one cut short) */
 };
 
 /* Opens a NETLINK_ROUTE socket with extended ACKs and strict dump filtering. */
@@ -37,12 +38,29 @@ int rt_errno(int nlerr);
 /* Sends msg (not consumed) and waits for its ACK. Returns 0 or -errno with e set. */
 int rt_talk(struct nl_sock *sk, struct nl_msg *msg, struct nm_err *e);
 
+/* How many times in all a dump the kernel marks interrupted is made. */
+#define RT_DUMP_TRIES 8
+
 /*
  * Sends a dump request msg and calls fn for every reply message until done.
- * Returns 0 or -errno with e set.
+ * fn returns NL_OK, or a negative errno: then fn is called no more, the rest
+ * of the dump is read and dropped, and the dump fails with that errno.
+ * A dump the kernel marks interrupted (NLM_F_DUMP_INTR: the table changed
+ * while it was read) is read to its end and made again, up to RT_DUMP_TRIES
+ * times in all; before each new try restart(arg) (NULL: nothing to forget)
+ * must make arg as it was before the first, since fn sees everything again.
+ * msg may be sent again by a later call. Returns 0 or -errno with e set;
+ * -EAGAIN when every try was interrupted.
  */
-int rt_dump(struct nl_sock *sk, struct nl_msg *msg, int (*fn)(struct nl_msg *, void *), void *arg,
-	    struct nm_err *e);
+int rt_dump(struct nl_sock *sk, struct nl_msg *msg, int (*fn)(struct nl_msg *, void *),
+	    void (*restart)(void *), void *arg, struct nm_err *e);
+
+/*
+ * nl_msg_parse for a dump's fn: 0 when cb saw the message's object, else
+ * -errno (-ENOMEM when libnl could not allocate it). A dump that ignored
+ * this would go on with an object missing.
+ */
+int rt_parse(struct nl_msg *msg, void (*cb)(struct nl_object *, void *), void *arg);
 
 /*
  * One RTM_GETLINK by name (ifindex 0) or index: never a dump. Returns 0,

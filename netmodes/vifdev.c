@@ -7,10 +7,30 @@
 #include "../hotplug/xs.h"
 #include "link_ops.h"
 #include "sysctl_ops.h"
+#include "vif_claim.h"
 
-static int find_for_up(const struct vif_request *r, struct nl_sock *sk, struct vifdev *d,
+static const char *sysfs_of(const struct mode_ctx *c)
+{
+	return c->sysfs ? c->sysfs : "/sys";
+}
+
+/* An online's device must not be someone else's: refused, with whose it is. */
+static int check_ours_for_up(const struct vif_request *r, struct mode_ctx *c,
+			     const struct link_info *l, struct nm_err *e)
+{
+	struct vif_claim cl;
+
+	claim_read(sysfs_of(c), l, r->domid, r->devid, &cl);
+	if (cl.state != CLAIM_OTHER)
+		return 0;
+	return nm_fail(e, -EBUSY, "device %s belongs to %s, not to backend/vif/%u/%u: left alone",
+		       l->name, cl.owner, r->domid, r->devid);
+}
+
+static int find_for_up(const struct vif_request *r, struct mode_ctx *c, struct vifdev *d,
 		       struct nm_err *e)
 {
+	struct nl_sock *sk = c->nl;
 	struct link_info wanted;
 	int rc = rt_link_get(sk, 0, r->dev, &d->link, e);
 	int rc_wanted;
@@ -22,7 +42,7 @@ static int find_for_up(const struct vif_request *r, struct nl_sock *sk, struct v
 			return nm_fail(e, rc, "device %s does not exist", r->dev);
 		snprintf(d->name, sizeof(d->name), "%s", r->dev);
 		d->exists = true;
-		return 0;
+		return check_ours_for_up(r, c, &d->link, e);
 	}
 	rc_wanted = rt_link_get(sk, 0, r->vifname, &wanted, e);
 	if (rc_wanted < 0 && rc_wanted != -ENODEV)
@@ -38,37 +58,82 @@ static int find_for_up(const struct vif_request *r, struct nl_sock *sk, struct v
 	d->rename = rc == 0;
 	d->exists = true;
 	snprintf(d->name, sizeof(d->name), "%s", r->vifname);
-	return 0;
+	return check_ours_for_up(r, c, &d->link, e);
 }
 
-static int find_for_down(const struct vif_request *r, struct nl_sock *sk, struct vifdev *d,
+/*
+ * The vifname first, then the kernel's name: the first that is this
+ * backend's. One that is not (another guest's device under the vifname
+ * this guest asked for, a device nobody claimed) is never touched.
+ */
+static int find_for_down(const struct vif_request *r, struct mode_ctx *c, struct vifdev *d,
 			 struct nm_err *e)
 {
 	const char *names[] = { r->vifname, r->dev };
+	size_t len = 0;
 
 	snprintf(d->name, sizeof(d->name), "%s", r->vifname[0] ? r->vifname : r->dev);
 	for (size_t i = 0; i < 2; i++) {
+		struct link_info l;
+		struct vif_claim cl;
 		int rc;
-		if (!names[i][0])
+		if (!names[i][0] || (i == 1 && !strcmp(names[0], names[1])))
 			continue;
-		rc = rt_link_get(sk, 0, names[i], &d->link, e);
-		if (rc == 0) {
+		rc = rt_link_get(c->nl, 0, names[i], &l, e);
+		if (rc == -ENODEV)
+			continue;
+		if (rc < 0)
+			return rc;
+		claim_read(sysfs_of(c), &l, r->domid, r->devid, &cl);
+		if (cl.state == CLAIM_OURS) {
 			d->exists = true;
+			d->foreign = false;
+			d->link = l;
 			snprintf(d->name, sizeof(d->name), "%s", names[i]);
+			e->msg[0] = '\0';
 			return 0;
 		}
-		if (rc != -ENODEV)
-			return rc;
+		d->foreign = true;
+		len += (size_t)snprintf(d->left_alone + len, sizeof(d->left_alone) - len,
+					"%s%s belongs to %s", len ? "; " : "", l.name,
+					cl.state == CLAIM_OTHER ? cl.owner : "no backend");
+		if (len >= sizeof(d->left_alone))
+			len = sizeof(d->left_alone) - 1;
 	}
+	if (d->foreign)
+		snprintf(d->left_alone + len, sizeof(d->left_alone) - len,
+			 ": not backend/vif/%u/%u's, left alone", r->domid, r->devid);
 	e->msg[0] = '\0';
 	return 0;
 }
 
-int vifdev_find(const struct vif_request *r, struct nl_sock *sk, struct vifdev *ret,
+int vifdev_find(const struct vif_request *r, struct mode_ctx *c, struct vifdev *ret,
 		struct nm_err *e)
 {
 	memset(ret, 0, sizeof(*ret));
-	return vif_command_is_up(r->cmd) ? find_for_up(r, sk, ret, e) : find_for_down(r, sk, ret, e);
+	return vif_command_is_up(r->cmd) ? find_for_up(r, c, ret, e) : find_for_down(r, c, ret, e);
+}
+
+int vifdev_plan_claim(const struct vif_request *r, struct mode_ctx *c, const struct vifdev *d,
+		      struct plan *p)
+{
+	char alias[CLAIM_LEN];
+
+	claim_alias(r->domid, r->devid, alias);
+	if (!strcmp(d->link.alias, alias))
+		return 0;
+	return op_link_set_alias(p, c->nl, d->link.ifindex, d->link.name, alias, d->link.alias);
+}
+
+int vifdev_plan_unclaim(const struct vif_request *r, struct mode_ctx *c, const struct vifdev *d,
+			struct plan *p)
+{
+	char alias[CLAIM_LEN];
+
+	claim_alias(r->domid, r->devid, alias);
+	if (!d->exists || strcmp(d->link.alias, alias))
+		return 0;
+	return op_link_set_alias(p, c->nl, d->link.ifindex, d->name, "", d->link.alias);
 }
 
 int vifdev_plan_mtu(const struct vif_request *r, struct mode_ctx *c, const struct vifdev *d,

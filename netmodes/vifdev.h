@@ -13,17 +13,34 @@ struct vifdev {
 	struct link_info link;	/* valid when exists; link.name is the current name */
 	char name[IFNAMSIZ];	/* the name it has once the plan ran */
 	bool rename;		/* link.name -> name is part of the plan */
+	/*
+	 * Offline only: the devices under r's names are all someone else's
+	 * (exists false, the plan must touch nothing); left_alone says whose.
+	 */
+	bool foreign;
+	char left_alone[ERR_MSG_LEN];
 };
 
 /*
- * Locates the device for r. For online/add with a vifname: renames when the
- * kernel name still exists, refuses when both names exist (the vifname
- * belongs to someone else), accepts an already renamed device. For
- * offline/remove a missing device is not an error (exists false). Returns 0
- * or -errno with e set.
+ * Locates the device for r, and acts only on this backend's (vif_claim.h).
+ * For online/add with a vifname: renames when the kernel name still exists,
+ * refuses when both names exist (the vifname belongs to someone else),
+ * accepts an already renamed device; a device that is someone else's is
+ * refused (-EBUSY). For offline/remove a missing device is not an error
+ * (exists false), and a device that this backend has not claimed is
+ * skipped: when every device found is someone else's, foreign is set.
+ * Returns 0 or -errno with e set.
  */
-int vifdev_find(const struct vif_request *r, struct nl_sock *sk, struct vifdev *ret,
+int vifdev_find(const struct vif_request *r, struct mode_ctx *c, struct vifdev *ret,
 		struct nm_err *e);
+
+/* Appends the claim of d (its alias) for r's backend when d does not carry it yet. */
+int vifdev_plan_claim(const struct vif_request *r, struct mode_ctx *c, const struct vifdev *d,
+		      struct plan *p);
+
+/* The end of an offline: d's claim given up, when it carries one. */
+int vifdev_plan_unclaim(const struct vif_request *r, struct mode_ctx *c, const struct vifdev *d,
+			struct plan *p);
 
 /*
  * Appends the MTU steps: the link's MTU when it differs, and for a vif the

@@ -40,10 +40,11 @@ dry=$(hotplug vif-bridge 1 0 online XEN_NETMODES_DRY_RUN=1)
 check_eq "dry-run leaves links, addresses, routes and nft as they were" "$before" "$(host_state)"
 check_eq "dry-run leaves xenstore as it was" "$xs_before" "$(xs_state)"
 expected_dry="# vif-bridge online vif1.0 (/local/domain/0/backend/vif/1/0)
+ip link set dev vif1.0 alias xen-netmodes:backend/vif/1/0
 ip link set dev vif1.0 address fe:ff:ff:ff:ff:ff
 xenstore-write /local/domain/1/device/vif/0/mtu 1500
 nft add table bridge xen-netmodes"
-check_eq "dry-run text starts as expected" "$expected_dry" "$(echo "$dry" | head -n 4)"
+check_eq "dry-run text starts as expected" "$expected_dry" "$(echo "$dry" | head -n 5)"
 check "dry-run lists the anti-spoofing elements" grep -qx \
 	'nft add element bridge xen-netmodes addrs4 { "vif1.0" . 10.77.0.11 }' <<<"$dry"
 check "and the port's records" grep -qx \

@@ -163,6 +163,7 @@ static void test_online_fresh_vif(void **state)
 
 	(void)state;
 	assert_string_equal(bridge_text(&r, 0),
+			    "ip link set dev vif1.0 alias xen-netmodes:backend/vif/1/0\n"
 			    "ip link set dev vif1.0 address fe:ff:ff:ff:ff:ff\n"
 			    "xenstore-write /local/domain/1/device/vif/0/mtu 1500\n"
 			    "ip link set dev vif1.0 master xenbr0\n"
@@ -177,6 +178,7 @@ static void test_online_vifname_and_mtu(void **state)
 	snprintf(r.vifname, sizeof(r.vifname), "web0");
 	r.mtu = 1400;
 	assert_string_equal(bridge_text(&r, 0),
+			    "ip link set dev vif1.0 alias xen-netmodes:backend/vif/1/0\n"
 			    "ip link set dev vif1.0 name web0\n"
 			    "ip link set dev web0 address fe:ff:ff:ff:ff:ff\n"
 			    "ip link set dev web0 mtu 1400\n"
@@ -205,6 +207,7 @@ static void test_online_with_ip_filters_before_enslave(void **state)
 	nft_port_describe_set(&f, &(struct port_state){ .table = false }, out);
 	fclose(out);
 	snprintf(expected, sizeof(expected),
+		 "ip link set dev vif1.0 alias xen-netmodes:backend/vif/1/0\n"
 		 "ip link set dev vif1.0 address fe:ff:ff:ff:ff:ff\n"
 		 "xenstore-write /local/domain/1/device/vif/0/mtu 1500\n"
 		 "%s"
@@ -244,7 +247,8 @@ static void test_in_place_port_not_bounced_then_offline(void **state)
 	r.cmd = VIF_OFFLINE;
 	assert_string_equal(bridge_text(&r, 0),
 			    "ip link set dev vif2.0 down\n"
-			    "ip link set dev vif2.0 nomaster\n");
+			    "ip link set dev vif2.0 nomaster\n"
+			    "ip link set dev vif2.0 alias \"\"\n");
 }
 
 static void test_offline_of_missing_vif_is_empty(void **state)

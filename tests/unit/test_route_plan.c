@@ -97,6 +97,7 @@ static void test_online(void **state)
 
 	(void)state;
 	snprintf(expected, sizeof(expected),
+		 "ip link set dev vif1.0 alias xen-netmodes:backend/vif/1/0\n"
 		 "xenstore-write /local/domain/1/device/vif/0/mtu 1500\n"
 		 "ip address replace 192.168.50.1/32 dev vif1.0\n"
 		 "%s"
@@ -130,10 +131,14 @@ static void test_offline(void **state)
 	struct vif_request r = request(VIF_OFFLINE, "vif1.0", "192.168.50.77/32 fd50::77/128");
 
 	(void)state;
+	/* As an online of this backend's left it: claimed. */
+	assert_int_equal(system("ip link set dev vif1.0 alias xen-netmodes:backend/vif/1/0"), 0);
 	assert_string_equal(route_text(&r, 0),
 			    "ip route del 192.168.50.77/32 dev vif1.0 metric 2 proto 88\n"
 			    "ip -6 route del fd50::77/128 dev vif1.0 metric 2 proto 88\n"
-			    "ip -6 neigh del proxy fd50::77 dev eth0\n"); /* proxy ARP is off already */
+			    "ip -6 neigh del proxy fd50::77 dev eth0\n" /* proxy ARP is off already */
+			    "ip link set dev vif1.0 alias \"\"\n");
+	assert_int_equal(system("ip link set dev vif1.0 alias ''"), 0);
 }
 
 static void test_offline_of_a_vanished_vif(void **state)
