@@ -92,6 +92,10 @@ mkdir -p "$guest"/{proc,sys,dev,tmp,lib/modules/"$kver"}
 busybox "$guest"
 copy_modules "$guest" xen-netfront
 cc_static "$guest/bin/probe" "$here/probe.c"
+# xenstore-read: what a guest learns from its frontend's nodes (the MTU)
+host_files "$guest" /usr/bin/xenstore-read /etc/ld.so.conf /etc/ld.so.conf.d
+with_libs "$guest"
+ldconfig -r "$guest"
 install -m 0755 "$here/guest-init" "$guest/init"
 gzip_cpio "$guest" "$CACHE/guest.cpio.gz"
 

@@ -37,13 +37,15 @@ nic() { # nic ID LOCAL REMOTE: a NIC whose wire is a pair of Unix datagram socke
 xen_cmdline="smap=0 console=com1 com1=115200,8n1 dom0_mem=1024M,max:1024M noreboot loglvl=warning guest_loglvl=none"
 dom0_cmdline="console=hvc0 earlyprintk=xen rdinit=/init quiet loglevel=1"
 debug_nic=()
+limit=900 # seconds: the whole boot and every scenario
 if [ -n "${XNM_XEN_DEBUG:-}" ]; then
 	dom0_cmdline="$dom0_cmdline xnm.debug"
 	debug_nic=(-netdev "user,id=n3,restrict=on,net=192.168.76.0/24,hostfwd=tcp:127.0.0.1:17000-:7000"
 		-device virtio-net-pci,netdev=n3)
+	limit=7200
 fi
 # shellcheck disable=SC2046
-timeout 1200 qemu-system-x86_64 -machine q35 -cpu max -m 3072 -smp 2 \
+timeout "$limit" qemu-system-x86_64 -machine q35 -cpu max -m 3072 -smp 2 \
 	-display none -monitor none -serial stdio -no-reboot \
 	$(nic n1 a b) $(nic n2 b a) "${debug_nic[@]}" \
 	-kernel "$CACHE/xen" -append "$xen_cmdline" \

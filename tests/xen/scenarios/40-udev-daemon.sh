@@ -18,7 +18,7 @@ log_count() { grep -c "$1" "$HOTPLUG_LOG" || true; }
 check "xl create u1 (vif-bridge) with udevd running" \
 	create u1 10.9.1.11/24 10.9.1.1 "mac=00:16:3e:00:00:41, ip=10.9.1.11, bridge=xenbr0, script=vif-bridge"
 d=$(domid u1)
-check "u1 is up" up 10.9.1.11
+check "u1 is up" up 10.9.1.11 u1
 udevadm settle
 check_eq "one online configured vif$d.0" 1 "$(log_count "Successful vif-bridge online for vif$d.0")"
 check "udev's online call ran and stood aside" grep -q "udev's call for backend/vif/$d/0 left to libxl" "$HOTPLUG_LOG"
@@ -43,7 +43,7 @@ check "xen-netmodesd starts (detached, returns once serving)" $D
 check "xl create u2 with every call required to go through the daemon" env XEN_NETMODES_DAEMON=yes \
 	bash -c ". /xnm/lib.sh; create u2 10.9.1.12/24 10.9.1.1 'mac=00:16:3e:00:00:42, ip=10.9.1.12, bridge=xenbr0, script=vif-bridge'"
 d=$(domid u2)
-check "u2 is up" up 10.9.1.12
+check "u2 is up" up 10.9.1.12 u2
 check "u2 reaches dom0" gcall 10.9.1.12 'ping -c1 -W3 10.9.1.1'
 check "u2's vif is filtered" test "$(nft_of "vif$d.0")" -gt 0
 check_eq "hotplug-status of u2's vif" connected "$(xenstore-read "backend/vif/$d/0/hotplug-status" 2>&1)"

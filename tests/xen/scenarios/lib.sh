@@ -96,8 +96,16 @@ domid() { xl domid "$1" 2>/dev/null; }
 # gcall IP CMD: runs CMD in the guest at IP (the probe's server).
 gcall() { probe call "$1" 7000 "$2"; }
 
-# up IP: the guest answers its command server.
-up() { until_ok 60 probe call "$1" 7000 true; }
+# up IP [NAME]: the guest answers its command server within a minute (each
+# call retries its connect for 20 s); else NAME's console is the evidence.
+up() {
+	local i
+	for i in 1 2 3; do
+		probe call "$1" 7000 true && return 0
+	done
+	[ -n "${2:-}" ] && tail -n 15 "/var/log/xen/console/guest-$2.log"
+	return 1
+}
 
 # snapshot: dom0's network state, without counters.
 snapshot() {
