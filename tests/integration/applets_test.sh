@@ -1,10 +1,8 @@
 #!/bin/bash
-# The multi-call binary: dispatch on argv[0], modes not built yet, and
-# make install / uninstall into a DESTDIR.
+# The multi-call binary: dispatch on argv[0], the applet as first argument,
+# and every applet's --help. (make install: tests/install_test.sh.)
 TEST_NAME="applets"
 . "$(dirname "$0")/lib.sh"
-
-ROOT=$(realpath "$(dirname "$0")/../..")
 
 netns_add "$D0"
 
@@ -49,35 +47,5 @@ check "xen-netmodesd --help: its usage and its page" help_ok xen-netmodesd "xen-
 # --help reads nothing: no backend, no xenstore, no daemon, no lock needed.
 check "vif-bridge --help with nothing of a hotplug's environment" help_ok vif-bridge "vif-bridge(8)" \
 	env -i XENSTORED_PATH=/nonexistent "$SCRIPTS/vif-bridge" online --help
-
-echo "# make install / uninstall"
-DEST=$TMP/dest
-mkdir -p "$DEST/etc/xen/scripts"
-echo '#!/bin/sh' >"$DEST/etc/xen/scripts/vif-bridge"
-make -s -C "$ROOT" BUILD="$BUILD" DESTDIR="$DEST" PREFIX=/usr install >/dev/null
-cd "$ROOT"
-check "binary installed" test -x "$DEST/usr/lib/xen-netmodes/xen-netmodes"
-for a in vif-bridge vif-route vif-nat network-bridge network-route network-nat vif-setup \
-	xen-netmodes-cleanup; do
-	check_eq "$a linked into the script dir" /usr/lib/xen-netmodes/xen-netmodes \
-		"$(readlink "$DEST/etc/xen/scripts/$a")"
-done
-check "man pages installed" test -f "$DEST/usr/share/man/man8/vif-route.8"
-check "the defaults file installed" cmp conf/xen-netmodes.conf "$DEST/etc/xen/xen-netmodes.conf"
-check "the udev rules installed" grep -q "RUN+=\"/etc/xen/scripts/vif-setup online type_if=vif\"" \
-	"$DEST/lib/udev/rules.d/80-xen-netmodes.rules"
-check "the shell script was kept aside" grep -q '^#!/bin/sh' "$DEST/etc/xen/scripts/vif-bridge.orig"
-make -s -C "$ROOT" BUILD="$BUILD" DESTDIR="$DEST" PREFIX=/usr uninstall >/dev/null
-check "uninstall puts the shell script back" grep -q '^#!/bin/sh' "$DEST/etc/xen/scripts/vif-bridge"
-check_fails "uninstall removes the links" test -L "$DEST/etc/xen/scripts/vif-route"
-check_fails "uninstall removes the binary" test -e "$DEST/usr/lib/xen-netmodes/xen-netmodes"
-check_fails "uninstall removes the man pages" test -e "$DEST/usr/share/man/man8/vif-route.8"
-check_fails "uninstall removes the udev rules" test -e "$DEST/lib/udev/rules.d/80-xen-netmodes.rules"
-echo '#!/bin/sh' >"$DEST/etc/xen/scripts/vif-route"
-make -s -C "$ROOT" BUILD="$BUILD" DESTDIR="$DEST" PREFIX=/usr install-scripts >/dev/null
-check_eq "install-scripts replaces Xen's script" /usr/lib/xen-netmodes/xen-netmodes \
-	"$(readlink "$DEST/etc/xen/scripts/vif-route")"
-make -s -C "$ROOT" BUILD="$BUILD" DESTDIR="$DEST" PREFIX=/usr uninstall-scripts >/dev/null
-check "uninstall-scripts is the way back" grep -q '^#!/bin/sh' "$DEST/etc/xen/scripts/vif-route"
 
 finish
