@@ -27,5 +27,5 @@ for f in $(cd "$root" && grep -lE '\b(execv|execve|execvp|execl|system|popen|pos
 		echo "not ok - $f starts a program, and README's list does not name it"
 	fi
 done
-echo "man pages: $passed passed, $failed failed"
+echo "docs: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
