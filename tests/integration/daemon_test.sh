@@ -65,8 +65,10 @@ xenstore-rm "$(be_path 52 0)/hotplug-error"
 out=$(hotplug vif-bridge 52 0 online --dry-run XEN_NETMODES_DAEMON=yes)
 check "a dry run is printed by the client itself" grep -q "^# vif-bridge online vif52.0" <<<"$out"
 check_fails "and changes nothing" on_bridge vif52.0
-check "XEN_NETMODES_DRY_RUN=0 is a real run, and the daemon makes it" \
-	through vif-bridge 52 0 online XEN_NETMODES_DRY_RUN=0
+# The injected event's shell records its parent: the process that made the call.
+check "XEN_NETMODES_DRY_RUN=0 is a real run" through vif-bridge 52 0 online XEN_NETMODES_DRY_RUN=0 \
+	XEN_NETMODES_EVENT_AT=0 XEN_NETMODES_EVENT_CMD="echo \$PPID >$TMP/maker"
+check_eq "and the daemon made it" "$DAEMON_PID" "$(cat "$TMP/maker" 2>/dev/null)"
 check "vif52.0 is on $BR" on_bridge vif52.0
 check "XEN_NETMODES_DRY_RUN=false: a real run too" through vif-bridge 52 0 offline XEN_NETMODES_DRY_RUN=false
 check_fails "vif52.0 is off $BR" on_bridge vif52.0
