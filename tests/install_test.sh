@@ -5,6 +5,9 @@
 # uninstall and the script swap.
 #   install_test.sh BUILD   BUILD: a test build (make check's build/san)
 set -uo pipefail
+# Run from make check: the enclosing make's variables (BUILD, SAN) must not
+# reach the makes run here (BUILD below is this script's own, not exported).
+unset MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES BUILD SAN FAULTS
 BUILD=$(realpath "${1:?usage: install_test.sh BUILD_DIR}")
 ROOT=$(realpath "$(dirname "$0")/..")
 TMP=$(mktemp -d)
