@@ -6,7 +6,9 @@
 #   make check-xen  the real-Xen suite alone (Xen 4.17 under QEMU; also in make check)
 #   make demo       the lab on one machine: two guests on a bridge
 #   make install    DESTDIR, PREFIX, XEN_SCRIPT_DIR as usual; MANDIR, XEN_CONF_DIR,
-#                   UDEV_RULES_DIR, SYSTEMD_UNIT_DIR (xen-netmodesd.service)
+#                   UDEV_RULES_DIR, SYSTEMD_UNIT_DIR (xen-netmodesd.service);
+#                   the release build only
+#   SAN=1, FAULTS=1 the test builds (in build/san, build/faults): see below
 #   make deps       install the Debian build and test dependencies when missing
 #   V=1             show the full command lines
 
@@ -18,7 +20,19 @@ MANDIR ?= $(PREFIX)/share/man
 XEN_CONF_DIR ?= /etc/xen
 UDEV_RULES_DIR ?= /lib/udev/rules.d
 SYSTEMD_UNIT_DIR ?= /lib/systemd/system
+
+# Each variant in its own directory: build/ is the release build, the only
+# one make install takes; the test builds (SAN=1, FAULTS=1) go elsewhere.
+ifeq ($(SAN),1)
+VARIANT := san
+BUILD ?= build/san
+else ifeq ($(FAULTS),1)
+VARIANT := faults
+BUILD ?= build/faults
+else
+VARIANT := release
 BUILD ?= build
+endif
 
 CC ?= cc
 PKG_CONFIG ?= pkg-config
@@ -53,6 +67,16 @@ CFLAGS += -DXNM_FAULT_INJECTION
 LDFLAGS += -fsanitize=address,undefined
 endif
 
+# A directory holds one variant: asked to build another there, make stops.
+BUILT_VARIANT := $(shell cat $(BUILD)/variant 2>/dev/null)
+ifneq ($(filter-out clean,$(or $(MAKECMDGOALS),all)),)
+ifneq ($(BUILT_VARIANT),)
+ifneq ($(BUILT_VARIANT),$(VARIANT))
+$(error $(BUILD) holds a $(BUILT_VARIANT) build and this is a $(VARIANT) one: give it its own BUILD=DIR, or make clean BUILD=$(BUILD))
+endif
+endif
+endif
+
 ifneq ($(V),1)
 Q := @
 quiet = @printf '  %-6s %s\n' $(1) $(2);
@@ -73,18 +97,21 @@ DAEMON := $(BUILD)/xen-netmodesd
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(wildcard tests/unit/test_*.c))
 
-.PHONY: all bench fuzz fuzz-run lint valgrind valgrind-full check check-run check-xen demo demo-run deps install uninstall install-scripts \
+.PHONY: all bench fuzz fuzz-run lint valgrind valgrind-full check check-run check-xen demo demo-run deps install install-check uninstall install-scripts \
 	uninstall-scripts clean tests
 
 all: $(BIN) $(LINKS) $(DAEMON)
 
-$(BUILD)/%.o: %.c
+$(BUILD)/variant:
+	$(Q)mkdir -p $(dir $@) && echo $(VARIANT) >$@
+
+$(BUILD)/%.o: %.c | $(BUILD)/variant
 	$(call quiet,CC,$@)mkdir -p $(dir $@) && $(CC) $(CFLAGS) -c -o $@ $<
 
 $(BIN): $(LIB_OBJS) $(BUILD)/hotplug/main.o
 	$(call quiet,LD,$@)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/hotplug/main-daemon.o: hotplug/main.c
+$(BUILD)/hotplug/main-daemon.o: hotplug/main.c | $(BUILD)/variant
 	$(call quiet,CC,$@)mkdir -p $(dir $@) && $(CC) $(CFLAGS) -DXNM_DAEMON_BUILD -c -o $@ $<
 
 $(DAEMON): $(LIB_OBJS) $(BUILD)/hotplug/main-daemon.o
@@ -197,7 +224,16 @@ install: all install-scripts
 	sed 's|@LIBEXECDIR@|$(LIBEXECDIR)|g' conf/xen-netmodesd.service \
 		>$(DESTDIR)$(SYSTEMD_UNIT_DIR)/xen-netmodesd.service
 
-install-scripts: all
+# A test build's binaries carry the fault-injection switch, which runs a
+# command taken from the environment: they are never installed.
+install-check: all
+	$(Q)for f in $(BIN) $(DAEMON); do \
+		if grep -qF XNM_FAULT_INJECTION_BUILD "$$f"; then \
+			echo "make install: $$f is a test build (XNM_FAULT_INJECTION: SAN=1 or FAULTS=1);" \
+				"only the release build is installed: make install, without SAN or FAULTS" >&2; \
+			exit 1; fi; done
+
+install-scripts: install-check
 	install -d $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(XEN_SCRIPT_DIR)
 	install -m 0755 $(BIN) $(DESTDIR)$(LIBEXECDIR)/xen-netmodes
 	install -m 0755 $(DAEMON) $(DESTDIR)$(LIBEXECDIR)/xen-netmodesd

@@ -14,6 +14,7 @@
 #include "lock.h"
 #include "log.h"
 #include "parse.h"
+#include "request.h"
 #include "xs.h"
 
 /* The shell script's lock: it keeps block scripts from seeing the store change under them. */
@@ -32,17 +33,26 @@ static bool vm_path_ok(const char *vm)
 	return true;
 }
 
+/* Removes path, or prints the removal on a dry run. */
+static int rm_node(struct xs_handle *xs, const char *path, bool dry_run, struct nm_err *e)
+{
+	if (!dry_run)
+		return xsw_rm(xs, path, e);
+	printf("xenstore-rm %s\n", path);
+	return 0;
+}
+
 static int cleanup(struct xs_handle *xs, const char *backend, unsigned domid, unsigned devid,
-		   struct nm_err *e)
+		   bool dry_run, struct nm_err *e)
 {
 	char path[XS_PATH_LEN + 64], vm[128];
 	int rc;
 
 	snprintf(path, sizeof(path), "%s/hotplug-status", backend);
-	if ((rc = xsw_rm(xs, path, e)) < 0)
+	if ((rc = rm_node(xs, path, dry_run, e)) < 0)
 		return rc;
 	snprintf(path, sizeof(path), "%s/hotplug-error", backend);
-	if ((rc = xsw_rm(xs, path, e)) < 0)
+	if ((rc = rm_node(xs, path, dry_run, e)) < 0)
 		return rc;
 	snprintf(path, sizeof(path), "/local/domain/%u/vm", domid);
 	if ((rc = xsw_read_opt(xs, path, vm, sizeof(vm), e)) < 0)
@@ -52,22 +62,25 @@ static int cleanup(struct xs_handle *xs, const char *backend, unsigned domid, un
 	if (!vm_path_ok(vm))
 		return nm_fail(e, -EINVAL, "%s is not a /vm/UUID path: left alone", path);
 	snprintf(path, sizeof(path), "%s/device/vif/%u", vm, devid);
-	return xsw_rm(xs, path, e);
+	return rm_node(xs, path, dry_run, e);
 }
 
-int cleanup_main(const char *name, int argc, char **argv)
+int cleanup_main(const char *name, const struct invocation *inv)
 {
 	char backend[XS_PATH_LEN];
 	unsigned domid, devid;
 	struct xs_handle *xs = NULL;
 	struct hp_lock lock = { .fd = -1 };
 	struct nm_err e = { "" };
-	int rc;
+	int rc = inv->rc;
 
-	(void)argc;
-	(void)argv;
 	log_init(name);
-	rc = parse_xenbus_path(getenv("XENBUS_PATH"), backend, sizeof(backend), &domid, &devid, &e);
+	/* Other arguments are ignored, as xen-hotplug-cleanup ignores them. */
+	if (rc < 0)
+		e = inv->err;
+	if (!rc)
+		rc = parse_xenbus_path(env_get(inv->envp, "XENBUS_PATH"), backend, sizeof(backend),
+				       &domid, &devid, &e);
 	if (!rc)
 		rc = xsw_open(&xs, &e);
 	/* under udev for a domain libxl manages: libxl removes what it wrote */
@@ -76,10 +89,10 @@ int cleanup_main(const char *name, int argc, char **argv)
 		xsw_close(xs);
 		return 0;
 	}
-	if (!rc)
+	if (!rc && !inv->dry_run)
 		rc = lock_claim(CLEANUP_LOCK, CLEANUP_LOCK_TIMEOUT_MS, &lock, &e);
 	if (!rc)
-		rc = cleanup(xs, backend, domid, devid, &e);
+		rc = cleanup(xs, backend, domid, devid, inv->dry_run, &e);
 	lock_release(&lock);
 	xsw_close(xs);
 	if (rc < 0) {

@@ -2,6 +2,9 @@
 #ifndef HOTPLUG_CLEANUP_H
 #define HOTPLUG_CLEANUP_H
 
-int cleanup_main(const char *name, int argc, char **argv);
+#include "invocation.h"
+
+/* Runs one call as inv says (--dry-run prints the removals). Returns the exit status. */
+int cleanup_main(const char *name, const struct invocation *inv);
 
 #endif

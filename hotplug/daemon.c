@@ -15,11 +15,11 @@
 
 #include "../netmodes/callenv.h"
 #include "../netmodes/nft_batch.h"
-#include "daemon_client.h"
 #include "daemon_conns.h"
 #include "daemon_watch.h"
 #include "log.h"
 #include "parse.h"
+#include "usage.h"
 
 #define PROG DAEMON_PROG
 /* A client sends its request as soon as it is connected; one that does not is dropped. */
@@ -32,11 +32,7 @@ struct options {
 
 static int usage(FILE *out, int status)
 {
-	fprintf(out, "usage: " PROG " [--foreground] [--workers N] [--no-watch]\n"
-		     "  --foreground  stay attached to the terminal, log errors to stderr too\n"
-		     "  --workers N   calls made at once, 1-%d (default %d)\n"
-		     "  --no-watch    serve clients only; do not watch xenstore for vifs\n",
-		DAEMON_MAX_WORKERS, DAEMON_DEFAULT_WORKERS);
+	usage_print(PROG, out);
 	return status;
 }
 
@@ -140,7 +136,15 @@ static bool peer_allowed(int fd)
 	       (cred.uid == 0 || cred.uid == geteuid());
 }
 
-/* One client: its request read, checked and queued. */
+static bool send_accepted(int fd)
+{
+	char buf[8];
+	size_t n = dproto_pack_accept(buf, sizeof(buf));
+
+	return send(fd, buf, n, MSG_NOSIGNAL) == (ssize_t)n;
+}
+
+/* One client: its request read, checked, accepted and queued. */
 static void take_client(int lfd, mode_lookup *lookup)
 {
 	struct pollfd p = { .events = POLLIN };
@@ -173,9 +177,19 @@ static void take_client(int lfd, mode_lookup *lookup)
 		refuse(p.fd, 1, why);
 		return;
 	}
-	if (daemon_call_stays_local(j->req.argc, j->req.argv, j->req.envp)) {
+	if (j->inv.dry_run) {
 		j->fd = -1;
 		refuse(p.fd, DPROTO_NOT_SERVED, "a dry run is made by the client");
+		job_free(j);
+		return;
+	}
+	/*
+	 * From "accepted" on, the call is the daemon's and its client never
+	 * makes it. A client that stopped waiting has shut its end: the
+	 * send fails, and the call is dropped, never made.
+	 */
+	if (!send_accepted(p.fd)) {
+		log_line(LOG_WARNING, "a client gave up before its call was taken; dropped");
 		job_free(j);
 		return;
 	}

@@ -1,29 +1,37 @@
 /*
  * The client side of xen-netmodesd: a per-vif call hands itself to the
- * daemon when one is listening, and makes the call itself when not.
+ * daemon when one is listening, and is made here only when the daemon
+ * never took it. Once the daemon has accepted a call, the call is the
+ * daemon's: the client waits for its answer until the call's deadline
+ * and never makes it a second time, whatever happens.
  */
 #ifndef HOTPLUG_DAEMON_CLIENT_H
 #define HOTPLUG_DAEMON_CLIENT_H
 
-#include <stdbool.h>
+#include "../netmodes/err.h"
+#include "deadline.h"
+#include "invocation.h"
 
-/* How long a client waits for the daemon's answer before making the call itself. */
-#define DAEMON_REPLY_TIMEOUT_MS 32000
+/* How long a client waits for the daemon to take its call (and never past the deadline). */
+#define DAEMON_ACCEPT_TIMEOUT_MS 5000u
+/* The part of the deadline the daemon leaves its reply to travel back. */
+#define DAEMON_REPLY_MARGIN_MS 1000u
 
-/* A dry run prints its plan where it was asked; XEN_NETMODES_DAEMON=no keeps a call local. */
-bool daemon_call_stays_local(int argc, char **argv, char **envp);
-
-#define DAEMON_LOCAL (-1)    /* make the call here */
-#define DAEMON_REQUIRED (-2) /* XEN_NETMODES_DAEMON=yes, and the daemon did not make it */
+#define DAEMON_LOCAL (-1) /* the daemon never took the call: make it here */
+#define DAEMON_LOST (-2)  /* it took the call and went away without answering */
+#define DAEMON_LATE (-3)  /* it took the call and did not answer by the deadline */
 
 /*
- * Sends the call (mode prog, argv, envp) to the daemon and waits for its
- * answer; the call's warnings and errors are copied to stderr. Returns its
- * exit status, or DAEMON_LOCAL when the caller is to make the call itself:
- * no daemon listening, a dry run, XEN_NETMODES_DAEMON=no, the daemon
- * declined, or it went away before answering; with XEN_NETMODES_DAEMON=yes
- * (tests: no silent fallback) DAEMON_REQUIRED instead, unless a dry run.
+ * Sends the call (mode prog, as inv says) to the daemon and waits for its
+ * answer, by deadline; the call's warnings and errors are copied to
+ * stderr. Returns its exit status, or:
+ *   DAEMON_LOCAL  a dry run, XEN_NETMODES_DAEMON=no, no daemon listening,
+ *                 or the daemon refused, declined (DPROTO_NOT_SERVED) or
+ *                 went away before it took the call;
+ *   DAEMON_LOST, DAEMON_LATE  with e saying so: the caller reports the
+ *                 failure and does not make the call.
  */
-int daemon_client_call(const char *prog, int argc, char **argv, char **envp);
+int daemon_client_call(const char *prog, const struct invocation *inv, deadline_t deadline,
+		       struct nm_err *e);
 
 #endif

@@ -11,6 +11,7 @@
 
 #include "daemon_conns.h"
 #include "log.h"
+#include "parse.h"
 #include "request.h"
 #include "vif_flow.h"
 
@@ -30,7 +31,9 @@ static atomic_ulong served;
 struct job *job_new(const char *prog, vif_planner *planner, int argc, char **argv, char **envp)
 {
 	char *buf = malloc(DPROTO_MAX_REQUEST);
-	size_t len = buf ? dproto_pack_request(buf, DPROTO_MAX_REQUEST, prog, argc, argv, envp) : 0;
+	size_t len = buf ? dproto_pack_request(buf, DPROTO_MAX_REQUEST, CALL_BUDGET_MS, prog, argc,
+					       argv, envp)
+			 : 0;
 	struct job *j = len ? calloc(1, sizeof(*j)) : NULL;
 
 	if (!j || dproto_unpack_request(buf, len, &j->req) < 0) {
@@ -42,6 +45,7 @@ struct job *job_new(const char *prog, vif_planner *planner, int argc, char **arg
 	j->fd = -1;
 	j->prog = prog;
 	j->planner = planner;
+	(void)invocation_parse(j->req.argc, j->req.argv, j->req.envp, INV_DAEMON, &j->inv);
 	snprintf(j->key, sizeof(j->key), "%s",
 		 env_get(j->req.envp, "XENBUS_PATH") ? env_get(j->req.envp, "XENBUS_PATH") : "");
 	return j;
@@ -64,6 +68,9 @@ struct job *job_from_request(char *buf, size_t len, mode_lookup *lookup, int fd,
 		*why = "not a per-vif mode";
 		goto fail;
 	}
+	/* A bad invocation is the call's own failure, reported as the call. */
+	(void)invocation_parse(j->req.argc, j->req.argv, j->req.envp, INV_DAEMON, &j->inv);
+	j->deadline = deadline_in(j->req.budget_ms < CALL_BUDGET_MS ? j->req.budget_ms : CALL_BUDGET_MS);
 	snprintf(j->key, sizeof(j->key), "%s",
 		 env_get(j->req.envp, "XENBUS_PATH") ? env_get(j->req.envp, "XENBUS_PATH") : "");
 	return j;
@@ -144,20 +151,50 @@ static int make_call(struct job *j, struct daemon_conns *c, char **text, size_t 
 	int status;
 
 	log_set_err(err);
-	status = vif_flow_serve(j->prog, j->planner, j->req.argc, j->req.argv, j->req.envp, &lent);
+	status = vif_flow_serve(j->prog, j->planner, &j->inv, j->deadline, &lent);
 	log_set_err(NULL);
 	if (err)
 		fclose(err);
 	return status;
 }
 
+/*
+ * A client's call that waited in the queue past its deadline is not made:
+ * its client has given up on it and failed (and never makes it itself).
+ * Only logged: the backend's nodes say what the last call made did.
+ */
+static void refuse_late(struct job *j)
+{
+	char *text = NULL, cmd[32], key[96];
+	size_t len = 0;
+	FILE *err = open_memstream(&text, &len);
+
+	log_set_err(err);
+	log_init(j->prog);
+	log_line(LOG_ERR, "%s %s for %s waited past its deadline in xen-netmodesd's queue; not made",
+		 j->prog, quote_value(j->inv.command ? j->inv.command : "?", cmd, sizeof(cmd)),
+		 quote_value(j->key, key, sizeof(key)));
+	log_set_err(NULL);
+	if (err)
+		fclose(err);
+	reply(j, 1, text ? text : "", text ? len : 0);
+	free(text);
+}
+
 static void serve(struct job *j)
 {
 	struct nm_err e = { "" };
-	struct daemon_conns *c = conns_take(&e);
+	struct daemon_conns *c;
 	char *text = NULL;
 	size_t len = 0;
-	int status = make_call(j, c, &text, &len);
+	int status;
+
+	if (j->deadline && !deadline_left(j->deadline)) {
+		refuse_late(j);
+		return;
+	}
+	c = conns_take(&e);
+	status = make_call(j, c, &text, &len);
 
 	/*
 	 * A failure may be xenstore gone (restarted): the connections are

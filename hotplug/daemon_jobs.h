@@ -14,6 +14,8 @@
 #include "../netmodes/err.h"
 #include "../netmodes/modes.h"
 #include "daemon_proto.h"
+#include "deadline.h"
+#include "invocation.h"
 
 #define DAEMON_MAX_WORKERS 64
 #define DAEMON_PROG "xen-netmodesd"
@@ -29,12 +31,15 @@ struct job {
 	vif_planner *planner;
 	struct dproto_request req;
 	char *buf; /* holds req's strings */
+	struct invocation inv; /* req's argv and environment, read once */
+	deadline_t deadline;   /* a client's call: not started past it; 0 for the watch's */
 };
 
 /*
- * A job for the call (prog, argv, envp), its strings copied, or a request
- * unpacked from buf (len bytes, taken over). NULL when it is malformed or
- * out of memory.
+ * A job for the call (prog, argv, envp), its strings copied (the watch's:
+ * no deadline), or a request unpacked from buf (len bytes, taken over; its
+ * deadline the request's budget from now, at most CALL_BUDGET_MS). NULL
+ * when it is malformed or out of memory.
  */
 struct job *job_new(const char *prog, vif_planner *planner, int argc, char **argv, char **envp);
 struct job *job_from_request(char *buf, size_t len, mode_lookup *lookup, int fd, const char **why);

@@ -9,7 +9,8 @@
 /* Four bytes on the wire, no NUL. */
 static const char REQ_MAGIC[4] = { 'X', 'N', 'M', 'q' };
 static const char REP_MAGIC[4] = { 'X', 'N', 'M', 'r' };
-#define HDR_LEN 12 /* magic + two 32-bit fields */
+static const char ACC_MAGIC[4] = { 'X', 'N', 'M', 'a' };
+#define HDR_LEN 16 /* magic + three 32-bit fields */
 
 void dproto_socket_path(char *buf, size_t n)
 {
@@ -26,19 +27,20 @@ static size_t put_str(char *buf, size_t n, size_t off, const char *s)
 	return off + len;
 }
 
-size_t dproto_pack_request(char *buf, size_t n, const char *prog, int argc, char **argv,
-			   char **envp)
+size_t dproto_pack_request(char *buf, size_t n, unsigned budget_ms, const char *prog, int argc,
+			   char **argv, char **envp)
 {
-	uint32_t envc = 0, ac = (uint32_t)argc;
+	uint32_t envc = 0, ac = (uint32_t)argc, budget = budget_ms;
 	size_t off = HDR_LEN;
 
 	while (envp && envp[envc])
 		envc++;
-	if (argc < 1 || argc > DPROTO_MAX_ARGS || envc > DPROTO_MAX_ENV || n < HDR_LEN)
+	if (argc < 1 || argc > DPROTO_MAX_ARGS || envc > DPROTO_MAX_ENV || n < HDR_LEN || !budget)
 		return 0;
 	memcpy(buf, REQ_MAGIC, 4);
 	memcpy(buf + 4, &ac, 4);
 	memcpy(buf + 8, &envc, 4);
+	memcpy(buf + 12, &budget, 4);
 	off = put_str(buf, n, off, prog);
 	for (int i = 0; i < argc; i++)
 		off = put_str(buf, n, off, argv[i]);
@@ -60,15 +62,17 @@ static char *take_str(char *buf, size_t len, size_t *off)
 
 int dproto_unpack_request(char *buf, size_t len, struct dproto_request *ret)
 {
-	uint32_t argc, envc;
+	uint32_t argc, envc, budget;
 	size_t off = HDR_LEN;
 
 	if (len < HDR_LEN || memcmp(buf, REQ_MAGIC, 4))
 		return -EBADMSG;
 	memcpy(&argc, buf + 4, 4);
 	memcpy(&envc, buf + 8, 4);
-	if (argc < 1 || argc > DPROTO_MAX_ARGS || envc > DPROTO_MAX_ENV)
+	memcpy(&budget, buf + 12, 4);
+	if (argc < 1 || argc > DPROTO_MAX_ARGS || envc > DPROTO_MAX_ENV || !budget)
 		return -EBADMSG;
+	ret->budget_ms = budget;
 	if (!(ret->prog = take_str(buf, len, &off)))
 		return -EBADMSG;
 	ret->argc = (int)argc;
@@ -112,4 +116,17 @@ int dproto_unpack_reply(const char *buf, size_t len, int *status, const char **t
 	*text = buf + 8;
 	*text_len = len - 8;
 	return 0;
+}
+
+size_t dproto_pack_accept(char *buf, size_t n)
+{
+	if (n < sizeof(ACC_MAGIC))
+		return 0;
+	memcpy(buf, ACC_MAGIC, sizeof(ACC_MAGIC));
+	return sizeof(ACC_MAGIC);
+}
+
+bool dproto_is_accept(const char *buf, size_t len)
+{
+	return len == sizeof(ACC_MAGIC) && !memcmp(buf, ACC_MAGIC, sizeof(ACC_MAGIC));
 }

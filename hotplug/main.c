@@ -10,9 +10,12 @@
 #include "cleanup.h"
 #include "daemon.h"
 #include "daemon_client.h"
+#include "deadline.h"
+#include "invocation.h"
 #include "log.h"
 #include "network_flow.h"
 #include "status.h"
+#include "usage.h"
 #include "vif_flow.h"
 #include "vif_setup.h"
 
@@ -21,41 +24,49 @@ extern char **environ;
 struct applet {
 	const char *name;
 	vif_planner *planner; /* per-vif modes */
-	int (*main)(const char *name, int argc, char **argv); /* the others */
-	const char *summary;
+	int (*main)(const char *name, const struct invocation *inv, deadline_t deadline); /* the others */
+	unsigned accept; /* enum inv_accept */
 };
 
-static int vif_setup_main(const char *name, int argc, char **argv);
-static int xen_netmodesd_main(const char *name, int argc, char **argv);
+static int vif_setup_main(const char *name, const struct invocation *inv, deadline_t deadline);
+static int xen_netmodesd_main(const char *name, const struct invocation *inv, deadline_t deadline);
 
-static int network_route_main(const char *name, int argc, char **argv)
+static int network_route_main(const char *name, const struct invocation *inv, deadline_t deadline)
 {
-	return network_flow_run(name, network_route_plan, network_route_status, 0, argc, argv,
-				environ);
+	(void)deadline;
+	return network_flow_run(name, network_route_plan, network_route_status, 0, inv);
 }
 
-static int network_nat_main(const char *name, int argc, char **argv)
+static int network_nat_main(const char *name, const struct invocation *inv, deadline_t deadline)
 {
-	return network_flow_run(name, network_nat_plan, network_nat_status, NET_KEY_DHCP, argc, argv,
-				environ);
+	(void)deadline;
+	return network_flow_run(name, network_nat_plan, network_nat_status, NET_KEY_DHCP, inv);
 }
 
-static int network_bridge_main(const char *name, int argc, char **argv)
+static int network_bridge_main(const char *name, const struct invocation *inv, deadline_t deadline)
 {
+	(void)deadline;
 	return network_flow_run(name, network_bridge_plan, network_bridge_status,
-				NET_KEY_BRIDGE | NET_ANTISPOOF_OFF, argc, argv, environ);
+				NET_KEY_BRIDGE | NET_ANTISPOOF_OFF, inv);
+}
+
+static int xen_netmodes_cleanup_main(const char *name, const struct invocation *inv,
+				     deadline_t deadline)
+{
+	(void)deadline;
+	return cleanup_main(name, inv);
 }
 
 static const struct applet applets[] = {
-	{ "vif-bridge", bridge_plan, NULL, "attach a guest's vif to a bridge, with anti-spoofing" },
-	{ "vif-route", route_plan, NULL, "route a guest's addresses to its vif, with anti-spoofing" },
-	{ "vif-nat", nat_plan, NULL, "give a guest a private address behind NAT, with DHCP" },
-	{ "network-bridge", NULL, network_bridge_main, "move the host's network onto a bridge" },
-	{ "network-route", NULL, network_route_main, "prepare the host for routed guests" },
-	{ "network-nat", NULL, network_nat_main, "prepare the host for NAT guests" },
-	{ "vif-setup", NULL, vif_setup_main, "run the vif script named by $script" },
-	{ "xen-netmodes-cleanup", NULL, cleanup_main, "forget a removed vif backend, for udev" },
-	{ "xen-netmodesd", NULL, xen_netmodesd_main, "serve the per-vif modes from a resident process" },
+	{ "vif-bridge", bridge_plan, NULL, INV_DAEMON },
+	{ "vif-route", route_plan, NULL, INV_DAEMON },
+	{ "vif-nat", nat_plan, NULL, INV_DAEMON },
+	{ "network-bridge", NULL, network_bridge_main, INV_JSON },
+	{ "network-route", NULL, network_route_main, INV_JSON },
+	{ "network-nat", NULL, network_nat_main, INV_JSON },
+	{ "vif-setup", NULL, vif_setup_main, INV_DAEMON },
+	{ "xen-netmodes-cleanup", NULL, xen_netmodes_cleanup_main, 0 },
+	{ "xen-netmodesd", NULL, xen_netmodesd_main, 0 },
 };
 
 #define N_APPLETS (sizeof(applets) / sizeof(applets[0]))
@@ -68,21 +79,41 @@ static const struct applet *find_applet(const char *name)
 	return NULL;
 }
 
-/* A per-vif call goes to xen-netmodesd when one is listening, else it is made here. */
-static int run_applet(const struct applet *a, int argc, char **argv)
+/*
+ * A per-vif call goes to xen-netmodesd when one is listening, and is made
+ * here only when the daemon never took it; all of it by deadline.
+ */
+static int run_vif_mode(const struct applet *a, const struct invocation *inv, deadline_t deadline)
 {
+	struct nm_err e = { "" };
 	int status;
 
-	if (!a->planner)
-		return a->main(a->name, argc, argv);
-	if ((status = daemon_client_call(a->name, argc, argv, environ)) >= 0)
-		return status;
-	if (status == DAEMON_REQUIRED) {
-		vif_flow_refused(a->name, "xen-netmodesd did not make the call (XEN_NETMODES_DAEMON=yes)",
-				 argc, argv, environ);
+	if (inv->rc < 0) {
+		vif_flow_refused(a->name, inv->err.msg, inv);
 		return 1;
 	}
-	return vif_flow_run(a->name, a->planner, argc, argv, environ);
+	switch ((status = daemon_client_call(a->name, inv, deadline, &e))) {
+	case DAEMON_LOCAL:
+		if (inv->daemon != DAEMON_ALWAYS || inv->dry_run)
+			return vif_flow_run(a->name, a->planner, inv, deadline);
+		vif_flow_refused(a->name, "xen-netmodesd did not make the call (XEN_NETMODES_DAEMON=yes)",
+				 inv);
+		return 1;
+	case DAEMON_LOST: /* the daemon is gone: no one else reports it */
+		vif_flow_refused(a->name, e.msg, inv);
+		return 1;
+	case DAEMON_LATE: /* the daemon may still make it, and reports it then */
+		log_init(a->name);
+		log_line(LOG_ERR, "%s", e.msg);
+		return 1;
+	default:
+		return status;
+	}
+}
+
+static int run_applet(const struct applet *a, const struct invocation *inv, deadline_t deadline)
+{
+	return a->planner ? run_vif_mode(a, inv, deadline) : a->main(a->name, inv, deadline);
 }
 
 static const char *base_name(const char *path)
@@ -111,15 +142,15 @@ static const char *vif_mode(const char *name, vif_planner **planner)
 }
 #endif
 
-static int xen_netmodesd_main(const char *name, int argc, char **argv)
+static int xen_netmodesd_main(const char *name, const struct invocation *inv, deadline_t deadline)
 {
 	(void)name;
+	(void)deadline;
 #ifdef XNM_DAEMON_BUILD
-	return daemon_main(argc, argv, vif_mode);
+	return daemon_main(inv->argc, inv->argv, vif_mode);
 #else
 	/* Its threads share one xenstore connection: only the thread-safe shared libxenstore will do. */
-	(void)argc;
-	(void)argv;
+	(void)inv;
 	fprintf(stderr, "xen-netmodesd: this is the one-shot program; the daemon is the "
 			"xen-netmodesd program beside it\n");
 	return 1;
@@ -134,22 +165,22 @@ static bool is_vif_mode(const char *name)
 }
 
 /* udev's path: $script names the vif script, vif-bridge by default. */
-static int vif_setup_main(const char *name, int argc, char **argv)
+static int vif_setup_main(const char *name, const struct invocation *inv, deadline_t deadline)
 {
 	const char *applet;
 	char dir[PATH_MAX], path[PATH_MAX];
 	struct nm_err e = { "" };
 
-	script_dir_of(argv[0], dir, sizeof(dir));
+	script_dir_of(inv->argv[0], dir, sizeof(dir));
 	if (vif_setup_resolve(getenv("script"), dir, is_vif_mode, &applet, path, sizeof(path),
 			      &e) < 0) {
-		vif_flow_refused(name, e.msg, argc, argv, environ);
+		vif_flow_refused(name, e.msg, inv);
 		return 1;
 	}
 	if (applet)
-		return run_applet(find_applet(applet), argc, argv);
-	argv[0] = path;
-	execv(path, argv);
+		return run_applet(find_applet(applet), inv, deadline);
+	inv->argv[0] = path;
+	execv(path, inv->argv);
 	log_init(name);
 	log_line(LOG_ERR, "cannot run %s: %s", path, strerror(errno));
 	return 1;
@@ -157,20 +188,16 @@ static int vif_setup_main(const char *name, int argc, char **argv)
 
 static int usage(FILE *out, int status)
 {
-	fprintf(out, "usage: xen-netmodes APPLET [ARGS...]   or run as APPLET itself\n"
-		     "       xen-netmodes status [--json]      every vif this project manages\n"
-		     "       xen-netmodes check VIF            what differs from its configuration\n\n");
-	for (size_t i = 0; i < N_APPLETS; i++)
-		fprintf(out, "  %-16s %s\n", applets[i].name, applets[i].summary);
-	fprintf(out, "\nPer-vif applets take: online|offline|add|remove [type_if=vif|tap] "
-		     "[VAR=VAL...] [--dry-run]\n"
-		     "network-* applets take: start|stop|status [VAR=VAL...] [--dry-run] [--json]\n");
+	usage_print("xen-netmodes", out);
 	return status;
 }
 
 int main(int argc, char **argv)
 {
+	/* The call's one deadline starts with the process. */
+	deadline_t deadline = deadline_in(call_budget_ms(environ));
 	const struct applet *a = find_applet(base_name(argv[0]));
+	struct invocation inv;
 
 	if (!a) {
 		if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
@@ -186,5 +213,11 @@ int main(int argc, char **argv)
 		argc--;
 		argv++;
 	}
-	return run_applet(a, argc, argv);
+	(void)invocation_parse(argc, argv, environ, a->accept, &inv);
+	/* Help before anything else: it reads nothing, and changes nothing. */
+	if (inv.help) {
+		usage_print(a->name, stdout);
+		return 0;
+	}
+	return run_applet(a, &inv, deadline);
 }

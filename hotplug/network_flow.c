@@ -8,7 +8,6 @@
 #include "lock.h"
 #include "log.h"
 #include "parse.h"
-#include "request.h"
 
 /* A host-wide change may wait for another one; never as long as a toolstack would. */
 #define NETWORK_LOCK_TIMEOUT_MS 30000
@@ -58,41 +57,28 @@ static int take_assignment(struct network_request *r, unsigned keys, const char 
 		       keys & NET_KEY_BRIDGE ? ", bridge" : "");
 }
 
-static int parse_args(struct network_request *r, unsigned keys, int argc, char **argv,
-		      char **envp, struct nm_err *e)
+static int parse_args(struct network_request *r, unsigned keys, const struct invocation *inv,
+		      struct nm_err *e)
 {
-	const char *command = NULL, *dry = env_get(envp, "XEN_NETMODES_DRY_RUN");
 	struct config conf;
-	char q[64];
 
+	r->dry_run = inv->dry_run;
+	r->json = inv->json;
+	if (inv->rc < 0) {
+		*e = inv->err;
+		return inv->rc;
+	}
 	if (config_load(&conf, e) < 0)
 		return -EINVAL;
 	r->antispoof = !(keys & NET_ANTISPOOF_OFF);
 	r->dhcp = conf.dhcp;
 	r->nat_range = conf.nat_range;
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--dry-run"))
-			r->dry_run = true;
-		else if (!strcmp(argv[i], "--json"))
-			r->json = true;
-		else if (strchr(argv[i], '=')) {
-			if (take_assignment(r, keys, argv[i], e) < 0)
-				return -EINVAL;
-		} else if (!command)
-			command = argv[i];
-		else
-			return nm_fail(e, -EINVAL, "unexpected argument \"%s\"",
-				       quote_value(argv[i], q, sizeof(q)));
-	}
-	if (dry && *dry) {
-		bool on;
-		if (parse_bool(dry, "XEN_NETMODES_DRY_RUN", &on, e) < 0)
+	for (unsigned i = 0; i < inv->n_assign; i++)
+		if (take_assignment(r, keys, inv->assign[i], e) < 0)
 			return -EINVAL;
-		r->dry_run = r->dry_run || on;
-	}
-	if (!command)
+	if (!inv->command)
 		return nm_fail(e, -EINVAL, "missing command: expected start, stop or status");
-	return parse_network_command(command, &r->cmd, e);
+	return parse_network_command(inv->command, &r->cmd, e);
 }
 
 static int run(struct network_request *r, network_planner *planner, network_status *status,
@@ -123,7 +109,7 @@ static int run(struct network_request *r, network_planner *planner, network_stat
 }
 
 int network_flow_run(const char *prog, network_planner *planner, network_status *status,
-		     unsigned keys, int argc, char **argv, char **envp)
+		     unsigned keys, const struct invocation *inv)
 {
 	struct network_request r = { .prog = prog };
 	struct hp_lock lock = { .fd = -1 };
@@ -133,7 +119,7 @@ int network_flow_run(const char *prog, network_planner *planner, network_status 
 	int rc;
 
 	log_init(prog);
-	rc = parse_args(&r, keys, argc, argv, envp, &e);
+	rc = parse_args(&r, keys, inv, &e);
 	if (!rc)
 		rc = rt_open(&nl, &e);
 	if (!rc)

@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "../netmodes/network.h"
+#include "invocation.h"
 
 typedef int network_planner(const struct network_request *r, struct nl_sock *sk, struct plan *p,
 			    struct nm_err *e);
@@ -15,8 +16,11 @@ typedef int network_status(const struct network_request *r, struct nl_sock *sk, 
 /* What an applet takes besides netdev= and antispoof=, and its defaults. */
 enum network_keys { NET_KEY_DHCP = 1, NET_KEY_BRIDGE = 2, NET_ANTISPOOF_OFF = 4 };
 
-/* Runs one call of prog (keys: enum network_keys); returns the exit status. */
+/*
+ * Runs one call of prog (keys: enum network_keys) as inv says
+ * (invocation_parse, INV_JSON); returns the exit status.
+ */
 int network_flow_run(const char *prog, network_planner *planner, network_status *status,
-		     unsigned keys, int argc, char **argv, char **envp);
+		     unsigned keys, const struct invocation *inv);
 
 #endif

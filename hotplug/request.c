@@ -110,44 +110,34 @@ static int resolve_device(struct vif_request *r, char **envp, struct nm_err *e)
 	return 0;
 }
 
-int request_from_argv_env(struct vif_request *r, int argc, char **argv, char **envp,
-			  struct vif_params *params, struct nm_err *e)
+int request_from_invocation(struct vif_request *r, const struct invocation *inv,
+			    struct vif_params *params, struct nm_err *e)
 {
-	const char *command = NULL, *s;
+	char **envp = inv->envp;
+	const char *s;
 	char q[64];
 
 	memset(params, 0, sizeof(*params));
+	r->dry_run = inv->dry_run;
+	if (inv->rc < 0) {
+		*e = inv->err;
+		return inv->rc;
+	}
 	params->type_if = env_get(envp, "type_if");
 	params->bridge = env_get(envp, "bridge");
 	params->ip = env_get(envp, "ip");
 	params->netdev = env_get(envp, "netdev");
 	params->dhcp = env_get(envp, "dhcp");
-
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--dry-run"))
-			r->dry_run = true;
-		else if (strchr(argv[i], '=')) {
-			if (take_assignment(argv[i], params, e) < 0)
-				return -EINVAL;
-		} else if (!command)
-			command = argv[i];
-		else
-			return nm_fail(e, -EINVAL, "unexpected argument \"%s\"",
-				       quote_value(argv[i], q, sizeof(q)));
-	}
-	if ((s = env_get(envp, "XEN_NETMODES_DRY_RUN")) && *s) {
-		bool dry;
-		if (parse_bool(s, "XEN_NETMODES_DRY_RUN", &dry, e) < 0)
+	for (unsigned i = 0; i < inv->n_assign; i++)
+		if (take_assignment(inv->assign[i], params, e) < 0)
 			return -EINVAL;
-		r->dry_run = r->dry_run || dry;
-	}
 	s = env_get(envp, "UDEV_CALL");
 	r->udev_call = s && *s;
-	script_dir_of(argv[0], r->script_dir, sizeof(r->script_dir));
+	script_dir_of(inv->argv[0], r->script_dir, sizeof(r->script_dir));
 
-	if (!command)
+	if (!inv->command)
 		return nm_fail(e, -EINVAL, "missing command: expected online, offline, add or remove");
-	if (parse_command(command, &r->cmd, e) < 0)
+	if (parse_command(inv->command, &r->cmd, e) < 0)
 		return -EINVAL;
 	if (!params->type_if || !*params->type_if || !strcmp(params->type_if, "vif"))
 		r->type = VIF_TYPE_VIF;

@@ -8,6 +8,7 @@
 
 #include "../netmodes/err.h"
 #include "../netmodes/vif.h"
+#include "invocation.h"
 #include "xs.h"
 
 /* Parameters given as VAR=VAL arguments or environment variables, not yet validated. */
@@ -16,13 +17,14 @@ struct vif_params {
 };
 
 /*
- * The part that needs no xenstore: command, flags, type_if, the device and
- * the backend path. argv[0] is the program name. Returns 0, 1 when
- * nothing is to be done for this command and type (exit 0 at once, as the
- * shell scripts do), or -EINVAL with e set.
+ * The part that needs no xenstore, from the call's invocation (read once,
+ * by invocation_parse): command, dry run, type_if, the device and the
+ * backend path. Returns 0, 1 when nothing is to be done for this command
+ * and type (exit 0 at once, as the shell scripts do), or -EINVAL with e
+ * set (the invocation's own error, when it has one).
  */
-int request_from_argv_env(struct vif_request *r, int argc, char **argv, char **envp,
-			  struct vif_params *params, struct nm_err *e);
+int request_from_invocation(struct vif_request *r, const struct invocation *inv,
+			    struct vif_params *params, struct nm_err *e);
 
 /*
  * Reads and validates the backend's nodes (frontend, mac, bridge, ip,

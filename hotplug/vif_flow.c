@@ -8,6 +8,7 @@
 #include "../netmodes/dhcp_host.h"
 #include "../netmodes/rtnl.h"
 #include "config.h"
+#include "deadline.h"
 #include "hooks.h"
 #include "libxl_owned.h"
 #include "lock.h"
@@ -26,6 +27,8 @@ struct call {
 	struct vif_outcome out;
 	struct dhcp_settings dhcp;
 	struct nm_err e;
+	bool dry_run_maybe; /* the invocation's: nothing is reported to xenstore for it */
+	deadline_t deadline; /* 0: none (a call the daemon's watch makes) */
 };
 
 /* udev's call for a domain whose toolstack runs the scripts itself stands aside. */
@@ -53,18 +56,14 @@ static bool udev_call_disabled(struct call *c, char **envp)
  * argument) is still reported there when XENBUS_PATH itself is sound, so
  * the toolstack sees why; never for what may have been a dry run.
  */
-static void backend_from_env(struct call *c, int argc, char **argv, char **envp)
+static void backend_from_env(struct call *c, const struct invocation *inv)
 {
-	const char *dry = env_get(envp, "XEN_NETMODES_DRY_RUN");
 	unsigned domid, devid;
 
-	if (c->r.backend[0] || (dry && *dry))
+	if (c->r.backend[0] || inv->dry_run)
 		return;
-	for (int i = 1; i < argc; i++)
-		if (!strcmp(argv[i], "--dry-run"))
-			return;
-	if (parse_xenbus_path(env_get(envp, "XENBUS_PATH"), c->r.backend, sizeof(c->r.backend), &domid,
-			      &devid, NULL) < 0)
+	if (parse_xenbus_path(env_get(inv->envp, "XENBUS_PATH"), c->r.backend, sizeof(c->r.backend),
+			      &domid, &devid, NULL) < 0)
 		c->r.backend[0] = '\0';
 }
 
@@ -76,7 +75,7 @@ static void report_failure(struct call *c)
 
 	log_line(LOG_ERR, "%s %s %s: %s", c->r.prog, vif_command_name(c->r.cmd),
 		 c->r.dev[0] ? c->r.dev : "?", c->e.msg);
-	if (c->r.dry_run || !c->r.backend[0])
+	if (c->dry_run_maybe || !c->r.backend[0])
 		return;
 	/* The call's connection when it has one (a lent one is never closed here). */
 	if (!(xs = c->xs)) {
@@ -106,6 +105,23 @@ out:
 		log_line(LOG_ERR, "cannot report the failure: %s", we.msg);
 }
 
+/* The vif's lock, waited for at most VIF_LOCK_TIMEOUT_MS and never past the call's deadline. */
+static int claim_vif_lock(struct call *c, const char *name)
+{
+	unsigned left = deadline_left(c->deadline), wait = VIF_LOCK_TIMEOUT_MS;
+	int rc;
+
+	if (c->deadline)
+		wait = left <= CALL_WORK_MS ? 0 : left - CALL_WORK_MS;
+	if (wait > VIF_LOCK_TIMEOUT_MS)
+		wait = VIF_LOCK_TIMEOUT_MS;
+	if ((rc = lock_claim(name, wait, &c->lock, &c->e)) == -ETIMEDOUT && c->deadline) {
+		struct nm_err inner = c->e;
+		rc = nm_fail(&c->e, rc, "%s: the call's deadline", inner.msg);
+	}
+	return rc;
+}
+
 static int plan_call(struct call *c, vif_planner *planner)
 {
 	struct mode_ctx ctx;
@@ -120,8 +136,7 @@ static int plan_call(struct call *c, vif_planner *planner)
 	/* Calls for one vif go in order; calls for different vifs never wait for each other. */
 	snprintf(lock_name, sizeof(lock_name), "xen-netmodes-vif%u.%u%s", c->r.domid, c->r.devid,
 		 c->r.type == VIF_TYPE_TAP ? "-emu" : "");
-	if (!c->r.dry_run &&
-	    (rc = lock_claim(lock_name, VIF_LOCK_TIMEOUT_MS, &c->lock, &c->e)) < 0)
+	if (!c->r.dry_run && (rc = claim_vif_lock(c, lock_name)) < 0)
 		return rc;
 	ctx = (struct mode_ctx){ .nl = c->nl, .xs = c->xs, .dhcp = &c->dhcp };
 	if ((rc = planner(&c->r, &ctx, &c->plan, &c->out, &c->e)) < 0)
@@ -139,9 +154,9 @@ static int plan_call(struct call *c, vif_planner *planner)
 	return 0;
 }
 
-static int run(struct call *c, vif_planner *planner, int argc, char **argv, char **envp)
+static int run(struct call *c, vif_planner *planner, const struct invocation *inv)
 {
-	int rc = request_from_argv_env(&c->r, argc, argv, envp, &c->params, &c->e);
+	int rc = request_from_invocation(&c->r, inv, &c->params, &c->e);
 
 	if (rc != 0)
 		return rc;
@@ -175,30 +190,33 @@ static int run(struct call *c, vif_planner *planner, int argc, char **argv, char
 	return 0;
 }
 
-void vif_flow_refused(const char *prog, const char *msg, int argc, char **argv, char **envp)
+void vif_flow_refused(const char *prog, const char *msg, const struct invocation *inv)
 {
-	struct call c = { .r.prog = prog, .lock.fd = -1 };
+	struct call c = { .r.prog = prog, .lock.fd = -1, .dry_run_maybe = inv->dry_run };
+	const char *vif = env_get(inv->envp, "vif");
 
 	log_init(prog);
 	snprintf(c.e.msg, sizeof(c.e.msg), "%s", msg);
-	snprintf(c.r.dev, sizeof(c.r.dev), "%s", env_get(envp, "vif") ? env_get(envp, "vif") : "");
-	backend_from_env(&c, argc, argv, envp);
+	snprintf(c.r.dev, sizeof(c.r.dev), "%s", vif ? vif : "");
+	backend_from_env(&c, inv);
 	report_failure(&c);
 	xsw_close(c.xs);
 }
 
-int vif_flow_serve(const char *prog, vif_planner *planner, int argc, char **argv, char **envp,
-		   const struct flow_conns *lent)
+int vif_flow_serve(const char *prog, vif_planner *planner, const struct invocation *inv,
+		   deadline_t deadline, const struct flow_conns *lent)
 {
-	struct call c = { .r.prog = prog, .lock.fd = -1, .xs = lent->xs, .nl = lent->nl };
+	struct call c = { .r.prog = prog, .lock.fd = -1, .xs = lent->xs, .nl = lent->nl,
+			  .deadline = deadline, .dry_run_maybe = inv->dry_run };
+	char **envp = inv->envp;
 	int rc;
 
 	log_init(prog);
 	callenv_set(envp);
 	if (udev_call_disabled(&c, envp))
 		rc = 0;
-	else if ((rc = run(&c, planner, argc, argv, envp)) < 0) {
-		backend_from_env(&c, argc, argv, envp);
+	else if ((rc = run(&c, planner, inv)) < 0) {
+		backend_from_env(&c, inv);
 		report_failure(&c);
 	}
 	lock_release(&c.lock);
@@ -212,9 +230,10 @@ int vif_flow_serve(const char *prog, vif_planner *planner, int argc, char **argv
 	return rc < 0 ? 1 : 0;
 }
 
-int vif_flow_run(const char *prog, vif_planner *planner, int argc, char **argv, char **envp)
+int vif_flow_run(const char *prog, vif_planner *planner, const struct invocation *inv,
+		 deadline_t deadline)
 {
 	const struct flow_conns none = { NULL, NULL };
 
-	return vif_flow_serve(prog, planner, argc, argv, envp, &none);
+	return vif_flow_serve(prog, planner, inv, deadline, &none);
 }

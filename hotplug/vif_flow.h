@@ -3,12 +3,18 @@
 #define HOTPLUG_VIF_FLOW_H
 
 #include "../netmodes/modes.h"
+#include "deadline.h"
+#include "invocation.h"
 
-/* Wait for another call on the same vif at most this long: libxl gives up after 40 s. */
+/* Wait for another call on the same vif at most this long (and never past the call's deadline). */
 #define VIF_LOCK_TIMEOUT_MS 30000
 
-/* Runs one call of mode prog. Returns the exit status. */
-int vif_flow_run(const char *prog, vif_planner *planner, int argc, char **argv, char **envp);
+/*
+ * Runs one call of mode prog, as inv says (invocation_parse, INV_DAEMON);
+ * its lock wait ends by deadline (0: none). Returns the exit status.
+ */
+int vif_flow_run(const char *prog, vif_planner *planner, const struct invocation *inv,
+		 deadline_t deadline);
 
 struct xs_handle;
 struct nl_sock;
@@ -21,17 +27,17 @@ struct flow_conns {
 
 /*
  * vif_flow_run on the connections lent, which it uses and leaves open
- * (those it opened itself it closes). envp becomes the thread's call
+ * (those it opened itself it closes). inv->envp becomes the thread's call
  * environment (callenv) for the call's span.
  */
-int vif_flow_serve(const char *prog, vif_planner *planner, int argc, char **argv, char **envp,
-		   const struct flow_conns *lent);
+int vif_flow_serve(const char *prog, vif_planner *planner, const struct invocation *inv,
+		   deadline_t deadline, const struct flow_conns *lent);
 
 /*
  * Reports a call refused before any mode ran (vif-setup's $script): logged,
  * and written to hotplug-error with hotplug-status=error when XENBUS_PATH
  * is sound and the call is no dry run.
  */
-void vif_flow_refused(const char *prog, const char *msg, int argc, char **argv, char **envp);
+void vif_flow_refused(const char *prog, const char *msg, const struct invocation *inv);
 
 #endif

@@ -60,7 +60,8 @@ static int resolve(struct link_op *o, struct nm_err *e)
 	return 0;
 }
 
-/* Sends one RTM_NEWLINK for ifindex carrying only the change described by set. */
+/* Sends one RTM_NEWLINK for ifindex carrying only o's one change (o->what), or its
+ * reverse when undo. */
 static int link_change(struct link_op *o, bool undo, struct nm_err *e)
 {
 	struct rtnl_link *orig = rtnl_link_alloc(), *ch = rtnl_link_alloc();

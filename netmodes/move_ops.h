@@ -33,7 +33,7 @@ int op_route_on(struct plan *p, struct nl_sock *sk, bool add, const char *dev,
 /*
  * Every route whose one nexthop leaves through ifindex, in every table and
  * both families, but those the kernel makes itself (local table, protocol
- * kernel, router advertisements). Owned objects; free with routes_free.
+ * kernel, router advertisements). Owned objects; free with route_set_free.
  */
 struct route_set {
 	size_t n;

@@ -21,7 +21,11 @@
  */
 #define BATCH_BUF_SIZE ((size_t)32 * 1024)
 
-/* Sequence numbers of the process, unique across its batches and GETs. */
+/*
+ * This thread's sequence numbers, unique across its batches and GETs. The
+ * daemon's workers share one socket but never one exchange (sock_mu), and
+ * each exchange checks the numbers of its own replies only.
+ */
 static __thread uint32_t seq_next;
 
 uint32_t nft_seq(uint32_t count)

@@ -35,7 +35,7 @@ int nft_batch_init(struct nft_batch *b);
 void nft_batch_free(struct nft_batch *b);
 
 /*
- * Appends one message; what names it in errors ("add chain port-vif1.0").
+ * Appends one message; what names it in errors ("add element", "add chain forward").
  * flags are NLM_F_* (CREATE, EXCL, APPEND...). The object is only read.
  */
 void nft_batch_table(struct nft_batch *b, uint16_t type, uint16_t flags,
@@ -60,7 +60,7 @@ int nft_batch_send(struct nft_batch *b, const char **ret_failed, struct nm_err *
 /* Closes the process's nftables socket; the next exchange opens a new one. */
 void nft_socket_drop(void);
 
-/* count consecutive sequence numbers for requests; returns the first. */
+/* count consecutive sequence numbers for this thread's requests; returns the first. */
 uint32_t nft_seq(uint32_t count);
 
 /* Called for each object a GET returns; returns MNL_CB_OK, or MNL_CB_ERROR to stop. */

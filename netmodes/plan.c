@@ -62,6 +62,9 @@ static void plan_rollback(struct plan *p, size_t n, struct nm_err *e)
 }
 
 #ifdef XNM_FAULT_INJECTION
+/* Marks a test build's binaries: make install refuses them. */
+__attribute__((used)) static const char test_build_mark[] = "XNM_FAULT_INJECTION_BUILD";
+
 /*
  * Test builds only: XEN_NETMODES_FAIL_AT=N makes step N (from 0) fail before
  * it runs; XEN_NETMODES_EVENT_AT=N runs the command XEN_NETMODES_EVENT_CMD

@@ -1,6 +1,7 @@
 #!/bin/bash
 # Static analysis over every C source: cppcheck (warning, performance,
-# portability) and clang-tidy (the checks in .clang-tidy). Any finding fails.
+# portability) and clang-tidy (the checks in .clang-tidy), and comments that
+# name functions or variables the code no longer has. Any finding fails.
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 flags=(-std=c11 -D_GNU_SOURCE -DXNM_FAULT_INJECTION -DXEN_SCRIPT_DIR='"/etc/xen/scripts"'
@@ -25,5 +26,7 @@ result cppcheck "$(cppcheck --quiet --enable=warning,performance,portability --s
 result clang-tidy "$(for f in "${srcs[@]}"; do
 	clang-tidy -quiet "$f" -- "${flags[@]}" 2>/dev/null
 done | grep -A3 -E 'warning:|error:')"
+result "comments name only what the code has" \
+	"$(tests/tools/comment_names.py hotplug/*.[ch] netmodes/*.[ch] 2>&1)"
 echo "lint: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -41,6 +41,7 @@ done
 suite "$here/xenstored/selftest.sh" "$BUILD"
 suite "$here/docs_lint.sh"
 suite "$here/lint.sh"
+suite "$here/install_test.sh" "$BUILD"
 for t in "$here"/integration/*_test.sh; do
 	suite "$t" "$BUILD"
 done

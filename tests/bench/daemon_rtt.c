@@ -42,11 +42,13 @@ static long long now_us(void)
 	return (long long)t.tv_sec * 1000000 + t.tv_nsec / 1000;
 }
 
-/* One call of mode for vifDOMID.0 through the daemon; its exit status (negative: not made). */
+/* One call of mode for vifDOMID.0 through the daemon; its exit status (negative: not made, or not answered). */
 static int call(const char *mode, const char *cmd, unsigned domid)
 {
 	char xenbus[64], vif[32], *env[DPROTO_MAX_ENV + 1], *argv[] = { (char *)mode, (char *)cmd, NULL };
 	size_t n_env = 0;
+	struct invocation inv;
+	struct nm_err e = { "" };
 
 	snprintf(xenbus, sizeof(xenbus), "XENBUS_PATH=backend/vif/%u/0", domid);
 	snprintf(vif, sizeof(vif), "vif=vif%u.0", domid);
@@ -57,7 +59,8 @@ static int call(const char *mode, const char *cmd, unsigned domid)
 	for (char **e = environ; *e && n_env < DPROTO_MAX_ENV; e++)
 		env[n_env++] = *e;
 	env[n_env] = NULL;
-	return daemon_client_call(mode, 2, argv, env);
+	(void)invocation_parse(2, argv, env, INV_DAEMON, &inv);
+	return daemon_client_call(mode, &inv, deadline_in(CALL_BUDGET_MS), &e);
 }
 
 static int latency(const char *mode, unsigned domid, int rounds)

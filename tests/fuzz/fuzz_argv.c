@@ -14,6 +14,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	bool in_env = false;
 	struct vif_request r;
 	struct vif_params params;
+	struct invocation inv;
 	struct nm_err e;
 
 	if (!buf)
@@ -31,7 +32,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	argv[argc] = NULL;
 	envp[envc] = NULL;
 	memset(&r, 0, sizeof(r));
-	(void)request_from_argv_env(&r, argc, argv, envp, &params, &e);
+	(void)invocation_parse(argc, argv, envp, INV_DAEMON, &inv);
+	(void)request_from_invocation(&r, &inv, &params, &e);
 	free(buf);
 	return 0;
 }

@@ -1,10 +1,8 @@
 #!/bin/bash
-# The multi-call binary: dispatch on argv[0], modes not built yet, and
-# make install / uninstall into a DESTDIR.
+# The multi-call binary: dispatch on argv[0], the applet as first argument,
+# and every applet's --help. (make install: tests/install_test.sh.)
 TEST_NAME="applets"
 . "$(dirname "$0")/lib.sh"
-
-ROOT=$(realpath "$(dirname "$0")/../..")
 
 netns_add "$D0"
 
@@ -17,34 +15,37 @@ check "every applet answers to its name" sh -c "'$SCRIPTS/network-route' status 
 check "the applet name also works as first argument" sh -c \
 	"'$BUILD/xen-netmodes' vif-bridge online type_if=tap; test \$? -eq 0"
 
-echo "# make install / uninstall"
-DEST=$TMP/dest
-mkdir -p "$DEST/etc/xen/scripts"
-echo '#!/bin/sh' >"$DEST/etc/xen/scripts/vif-bridge"
-make -s -C "$ROOT" BUILD="$BUILD" DESTDIR="$DEST" PREFIX=/usr install >/dev/null
-cd "$ROOT"
-check "binary installed" test -x "$DEST/usr/lib/xen-netmodes/xen-netmodes"
+echo "# --help"
+# help_ok NAME PAGE CMD...: usage on stdout, exit 0, nothing on stderr, naming
+# --dry-run (where the applet takes it), the dry-run variable and its page.
+help_ok() {
+	local name=$1 page=$2 out err rc=0
+	shift 2
+	out=$("$@" 2>"$TMP/help.err") || rc=$?
+	err=$(cat "$TMP/help.err")
+	[ "$rc" -eq 0 ] && [ -z "$err" ] && grep -q "^usage: $name" <<<"$out" &&
+		grep -qF "$page" <<<"$out" && grep -q -- "-h, --help" <<<"$out" ||
+		{ echo "exit $rc, stderr: $err"; echo "$out" | head -n 5; return 1; }
+	case $name in xen-netmodes-cleanup|xen-netmodesd) return 0 ;; esac
+	grep -q -- "--dry-run" <<<"$out" && grep -q XEN_NETMODES_DRY_RUN <<<"$out"
+}
 for a in vif-bridge vif-route vif-nat network-bridge network-route network-nat vif-setup \
 	xen-netmodes-cleanup; do
-	check_eq "$a linked into the script dir" /usr/lib/xen-netmodes/xen-netmodes \
-		"$(readlink "$DEST/etc/xen/scripts/$a")"
+	check "$a --help: its usage and its page" help_ok "$a" "$a(8)" "$SCRIPTS/$a" --help
+	check "$a -h: the same" help_ok "$a" "$a(8)" "$SCRIPTS/$a" -h
 done
-check "man pages installed" test -f "$DEST/usr/share/man/man8/vif-route.8"
-check "the defaults file installed" cmp conf/xen-netmodes.conf "$DEST/etc/xen/xen-netmodes.conf"
-check "the udev rules installed" grep -q "RUN+=\"/etc/xen/scripts/vif-setup online type_if=vif\"" \
-	"$DEST/lib/udev/rules.d/80-xen-netmodes.rules"
-check "the shell script was kept aside" grep -q '^#!/bin/sh' "$DEST/etc/xen/scripts/vif-bridge.orig"
-make -s -C "$ROOT" BUILD="$BUILD" DESTDIR="$DEST" PREFIX=/usr uninstall >/dev/null
-check "uninstall puts the shell script back" grep -q '^#!/bin/sh' "$DEST/etc/xen/scripts/vif-bridge"
-check_fails "uninstall removes the links" test -L "$DEST/etc/xen/scripts/vif-route"
-check_fails "uninstall removes the binary" test -e "$DEST/usr/lib/xen-netmodes/xen-netmodes"
-check_fails "uninstall removes the man pages" test -e "$DEST/usr/share/man/man8/vif-route.8"
-check_fails "uninstall removes the udev rules" test -e "$DEST/lib/udev/rules.d/80-xen-netmodes.rules"
-echo '#!/bin/sh' >"$DEST/etc/xen/scripts/vif-route"
-make -s -C "$ROOT" BUILD="$BUILD" DESTDIR="$DEST" PREFIX=/usr install-scripts >/dev/null
-check_eq "install-scripts replaces Xen's script" /usr/lib/xen-netmodes/xen-netmodes \
-	"$(readlink "$DEST/etc/xen/scripts/vif-route")"
-make -s -C "$ROOT" BUILD="$BUILD" DESTDIR="$DEST" PREFIX=/usr uninstall-scripts >/dev/null
-check "uninstall-scripts is the way back" grep -q '^#!/bin/sh' "$DEST/etc/xen/scripts/vif-route"
+check "a per-vif applet's --help names its commands and parameters" sh -c \
+	"'$SCRIPTS/vif-route' online --help | grep -q 'online|offline' &&
+	'$SCRIPTS/vif-route' --help | grep -q 'bridge=BRIDGE  ip='"
+check "a network applet's --help names its parameters" sh -c \
+	"'$SCRIPTS/network-nat' --help | grep -q 'dhcp=no|dnsmasq|isc'"
+check "xen-netmodes --help: its usage and its page" help_ok xen-netmodes "xen-netmodes(8)" \
+	"$BUILD/xen-netmodes" --help
+check "xen-netmodes APPLET --help: the applet's" help_ok vif-nat "vif-nat(8)" "$BUILD/xen-netmodes" vif-nat --help
+check "xen-netmodesd --help: its usage and its page" help_ok xen-netmodesd "xen-netmodesd(8)" \
+	"$BUILD/xen-netmodesd" --help
+# --help reads nothing: no backend, no xenstore, no daemon, no lock needed.
+check "vif-bridge --help with nothing of a hotplug's environment" help_ok vif-bridge "vif-bridge(8)" \
+	env -i XENSTORED_PATH=/nonexistent "$SCRIPTS/vif-bridge" online --help
 
 finish

@@ -173,6 +173,18 @@ env_case xen-netmodes-cleanup "XENBUS_PATH" XENBUS_PATH=/etc/passwd
 env_case xen-netmodes-cleanup "XENBUS_PATH" XENBUS_PATH=backend/vif/7/0/..
 env_case vif-setup "script" script=/etc/passwd
 env_case vif-setup "script" script=../../tmp/evil
+# XEN_NETMODES_DRY_RUN: 0, no, false and empty are real runs, reported as any;
+# a value that is neither may have been meant as a dry run: nothing written.
+for v in 0 no false ""; do
+	xs_vif 7 0 $MAC bridge=$BR ip=10.77.0.17
+	bad_case "vif-bridge bogus with XEN_NETMODES_DRY_RUN=$v: a real run's failure" \
+		'invalid command "bogus"' yes hotplug vif-bridge 7 0 bogus "XEN_NETMODES_DRY_RUN=$v"
+done
+# (XENBUS_PATH named again, as it is: env_case then expects no hotplug node written)
+env_case vif-bridge 'invalid XEN_NETMODES_DRY_RUN "maybe": expected 1, yes or true' \
+	XENBUS_PATH=backend/vif/7/0 XEN_NETMODES_DRY_RUN=maybe
+env_case vif-bridge 'invalid XEN_NETMODES_DAEMON "maybe": expected yes, no or auto' \
+	XEN_NETMODES_DAEMON=maybe
 
 echo "# arguments"
 arg_case vif-bridge 'invalid command "bogus"' bogus type_if=vif

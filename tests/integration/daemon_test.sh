@@ -1,7 +1,9 @@
 #!/bin/bash
 # xen-netmodesd: calls handed over by clients, vifs brought up and down from
 # its own xenstore watch, calls for different vifs at once and for one vif in
-# order, a daemon killed mid-call (the client makes the call), xenstore and
+# order, one deadline per call (a call the daemon took never made twice, one
+# queued past its deadline never made), a daemon killed mid-call (the client
+# reports it, and does not make the call), xenstore and
 # the nftables ruleset restarted under it, 256 calls at once, bad requests.
 # (The vif suites also run whole through the daemon: XNM_DAEMON=1.)
 TEST_NAME="daemon"
@@ -63,6 +65,14 @@ xenstore-rm "$(be_path 52 0)/hotplug-error"
 out=$(hotplug vif-bridge 52 0 online --dry-run XEN_NETMODES_DAEMON=yes)
 check "a dry run is printed by the client itself" grep -q "^# vif-bridge online vif52.0" <<<"$out"
 check_fails "and changes nothing" on_bridge vif52.0
+# The injected event's shell records its parent: the process that made the call.
+check "XEN_NETMODES_DRY_RUN=0 is a real run" through vif-bridge 52 0 online XEN_NETMODES_DRY_RUN=0 \
+	XEN_NETMODES_EVENT_AT=0 XEN_NETMODES_EVENT_CMD="echo \$PPID >$TMP/maker"
+check_eq "and the daemon made it" "$DAEMON_PID" "$(cat "$TMP/maker" 2>/dev/null)"
+check "vif52.0 is on $BR" on_bridge vif52.0
+check "XEN_NETMODES_DRY_RUN=false: a real run too" through vif-bridge 52 0 offline XEN_NETMODES_DRY_RUN=false
+check_fails "vif52.0 is off $BR" on_bridge vif52.0
+xenstore-write "$(be_path 52 0)/hotplug-status" ""
 check "vif51.0 offline through the daemon" through vif-bridge 51 0 offline
 check_fails "vif51.0 is off the bridge" on_bridge vif51.0
 check_fails "its filter is gone" port_filtered bridge vif51.0
@@ -121,16 +131,84 @@ check "online after the ruleset was flushed" through vif-bridge 51 0 online
 check "the filter is back" port_filtered bridge vif51.0
 check_eq "the same state as before" "$online_state" "$(host_state)"
 
-echo "# killed mid-call: the client makes the call"
+echo "# one deadline per call; a call the daemon took is never made twice"
+export -f in_dom0 hotplug through
+export D0 XENSTORED_PATH XEN_NETMODES_RUN_DIR SCRIPTS
+be=$(be_path 51 0)
 through vif-bridge 51 0 offline >/dev/null
+xenstore-write "$be/hotplug-status" ""
+mkdir -p /var/run/xen-hotplug
+# gate: held by this shell (on fd 9, which no call may inherit), a call's
+# injected event waits at it until it is let go.
+gate=$TMP/gate
+exec 9>"$gate"
+flock 9
+log=/var/log/xen/xen-hotplug.log
+mark=$(wc -l <"$log" 2>/dev/null || echo 0)
+rc=0
+out=$(timeout 50 bash -c 'through "$@"' _ vif-bridge 51 0 online XEN_NETMODES_CALL_BUDGET_MS=3000 \
+	XEN_NETMODES_EVENT_AT=1 XEN_NETMODES_EVENT_CMD="flock $gate true" 2>&1 9>&-) || rc=$?
+check_eq "a call the daemon took but could not finish by its deadline: exit 1" 1 "$rc"
+check "the client says so, and does not make it itself" \
+	grep -q "did not answer by its deadline; not making it a second time" <<<"$out"
+check_fails "nothing made it meanwhile: vif51.0 is not on $BR" on_bridge vif51.0
+exec 9>&- # the gate opens
+check "the daemon, let go, makes the call" eventually 100 status_is "$be" connected
+check "vif51.0 is on $BR" on_bridge vif51.0
+check_eq "made once: one success logged" 1 \
+	"$(tail -n +$((mark + 1)) "$log" | grep -c "Successful vif-bridge online for vif51.0")"
+# A call queued behind a slow one for the same vif, past its deadline: never made.
+exec 9>"$gate"
+flock 9
+through vif-bridge 51 0 online XEN_NETMODES_EVENT_AT=0 XEN_NETMODES_EVENT_CMD="flock $gate true" \
+	>"$TMP/slow.log" 2>&1 9>&- &
+slow=$!
+vif_lock_held() { ! flock -n /var/run/xen-hotplug/xen-netmodes-vif51.0 true; }
+check "the slow online holds vif51.0's lock" eventually 100 vif_lock_held
+rc=0
+out=$(timeout 50 bash -c 'through "$@"' _ vif-bridge 51 0 offline XEN_NETMODES_CALL_BUDGET_MS=2000 2>&1 9>&-) ||
+	rc=$?
+check_eq "an offline queued behind it past its deadline: exit 1" 1 "$rc"
+check "the client says the daemon had it" grep -q "not making it a second time" <<<"$out"
+exec 9>&-
+rc=0
+wait "$slow" || rc=$?
+check_eq "the slow online then succeeds" 0 "$rc"
+[ "$rc" = 0 ] || sed 's/^/#   /' "$TMP/slow.log"
+check "the daemon says the late offline was not made" eventually 100 grep -q \
+	"vif-bridge offline for backend/vif/51/0 waited past its deadline in xen-netmodesd's queue; not made" \
+	<(tail -n +$((mark + 1)) "$log")
+check "so vif51.0 is still on $BR, as the last call made left it" on_bridge vif51.0
+check_eq "and hotplug-status is the online's" connected "$(xs_read "$be/hotplug-status")"
+# The lock wait ends by the deadline, on the client's own path too.
+exec 9>/var/run/xen-hotplug/xen-netmodes-vif51.0
+flock 9
+rc=0
+out=$(timeout 50 bash -c 'hotplug "$@"' _ vif-bridge 51 0 offline XEN_NETMODES_DAEMON=no \
+	XEN_NETMODES_CALL_BUDGET_MS=4000 2>&1) || rc=$?
+exec 9>&-
+check_eq "a lock held past the call's deadline: exit 1" 1 "$rc"
+check "the lock wait ended at the call's deadline" \
+	grep -q "waiting for lock /var/run/xen-hotplug/xen-netmodes-vif51.0: the call's deadline" <<<"$out"
+check "hotplug-error says so" grep -q "the call's deadline" <<<"$(xs_read "$be/hotplug-error")"
+through vif-bridge 51 0 offline >/dev/null
+xenstore-write "$be/hotplug-status" ""
+xenstore-rm "$be/hotplug-error"
+
+echo "# killed mid-call: the call was the daemon's, the client does not make it again"
 rc=0
 out=$(hotplug vif-bridge 51 0 online XEN_NETMODES_EVENT_AT=2 \
 	XEN_NETMODES_EVENT_CMD="kill -9 $DAEMON_PID 2>/dev/null || true" 2>&1) || rc=$?
-check_eq "the client's call succeeds" 0 "$rc"
-check "it says it made the call itself" grep -q "went away before answering; making the call here" <<<"$out"
+check_eq "the client's call fails: exit 1" 1 "$rc"
+check "it says the daemon went away with the call" \
+	grep -q "xen-netmodesd went away while it had the call; not making it a second time" <<<"$out"
+check_eq "hotplug-status error" error "$(xs_read "$be/hotplug-status")"
+check "hotplug-error says why" grep -q "went away while it had the call" <<<"$(xs_read "$be/hotplug-error")"
+check_fails "the client did not make it: vif51.0 is not on $BR" on_bridge vif51.0
 rc=0
 wait "$DAEMON_PID" 2>/dev/null || rc=$?
 check_eq "the daemon was killed" 137 "$rc"
+check "no daemon: the next online is made by the client itself" hotplug vif-bridge 51 0 online
 check_eq "the host is as after any online" "$online_state" "$(host_state)"
 check "no daemon: a client makes the call itself" hotplug vif-bridge 51 0 offline
 check_fails "a client that requires the daemon fails" through vif-bridge 51 0 online
@@ -178,13 +256,15 @@ EOF
 }
 check_eq "garbage: exit status 1 and why" "1 xen-netmodesd: malformed request" "$(raw 'b"hello"')"
 check_eq "counts that do not match the strings" "1 xen-netmodesd: malformed request" \
-	"$(raw 'b"XNMq" + struct.pack("<II", 2, 0) + b"vif-bridge\0online\0"')"
+	"$(raw 'b"XNMq" + struct.pack("<III", 3, 0, 1000) + b"vif-bridge\0vif-bridge\0online\0"')"
 check_eq "a string without its NUL" "1 xen-netmodesd: malformed request" \
-	"$(raw 'b"XNMq" + struct.pack("<II", 1, 0) + b"vif-bridge\0online"')"
+	"$(raw 'b"XNMq" + struct.pack("<III", 1, 0, 1000) + b"vif-bridge\0online"')"
+check_eq "no budget" "1 xen-netmodesd: malformed request" \
+	"$(raw 'b"XNMq" + struct.pack("<III", 1, 0, 0) + b"vif-bridge\0vif-bridge\0"')"
 check_eq "a mode that is not per-vif" "1 xen-netmodesd: not a per-vif mode" \
-	"$(raw 'b"XNMq" + struct.pack("<II", 2, 0) + b"network-bridge\0network-bridge\0start\0"')"
+	"$(raw 'b"XNMq" + struct.pack("<III", 2, 0, 1000) + b"network-bridge\0network-bridge\0start\0"')"
 check_eq "an oversized request" "1 xen-netmodesd: malformed request" \
-	"$(raw 'b"XNMq" + struct.pack("<II", 1, 0) + b"vif-bridge\0" + b"a" * 70000 + b"\0"')"
+	"$(raw 'b"XNMq" + struct.pack("<III", 1, 0, 1000) + b"vif-bridge\0" + b"a" * 70000 + b"\0"')"
 check "the daemon is still running" kill -0 "$DAEMON_PID"
 
 echo "# 256 calls at once"

@@ -21,7 +21,7 @@ static void test_request_round_trip(void **state)
 {
 	char buf[4096];
 	struct dproto_request r;
-	size_t len = dproto_pack_request(buf, sizeof(buf), "vif-bridge", 3, argv3, env2);
+	size_t len = dproto_pack_request(buf, sizeof(buf), 30000, "vif-bridge", 3, argv3, env2);
 
 	(void)state;
 	assert_true(len > 12);
@@ -40,7 +40,7 @@ static void test_request_malformed(void **state)
 {
 	char buf[4096], copy[4096];
 	struct dproto_request r;
-	size_t len = dproto_pack_request(buf, sizeof(buf), "vif-bridge", 3, argv3, env2);
+	size_t len = dproto_pack_request(buf, sizeof(buf), 30000, "vif-bridge", 3, argv3, env2);
 	uint32_t big = DPROTO_MAX_ARGS + 1, zero = 0;
 
 	(void)state;
@@ -68,11 +68,11 @@ static void test_request_too_big(void **state)
 	char small[32], *many[DPROTO_MAX_ARGS + 2];
 
 	(void)state;
-	assert_int_equal(dproto_pack_request(small, sizeof(small), "vif-bridge", 3, argv3, env2), 0);
+	assert_int_equal(dproto_pack_request(small, sizeof(small), 30000, "vif-bridge", 3, argv3, env2), 0);
 	for (int i = 0; i <= DPROTO_MAX_ARGS; i++)
 		many[i] = "x";
 	many[DPROTO_MAX_ARGS + 1] = NULL;
-	assert_int_equal(dproto_pack_request(small, sizeof(small), "p", DPROTO_MAX_ARGS + 1, many, NULL),
+	assert_int_equal(dproto_pack_request(small, sizeof(small), 30000, "p", DPROTO_MAX_ARGS + 1, many, NULL),
 			 0);
 }
 

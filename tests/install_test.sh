@@ -1,0 +1,91 @@
+#!/bin/bash
+# make install: each variant built in its own directory, only the release
+# build installed (a test build carries the fault-injection switch, which
+# runs a command taken from the environment), and the install's layout,
+# uninstall and the script swap.
+#   install_test.sh BUILD   BUILD: a test build (make check's build/san)
+set -uo pipefail
+# Run from make check: the enclosing make's variables (BUILD, SAN) must not
+# reach the makes run here (BUILD below is this script's own, not exported).
+unset MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES BUILD SAN FAULTS
+BUILD=$(realpath "${1:?usage: install_test.sh BUILD_DIR}")
+ROOT=$(realpath "$(dirname "$0")/..")
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+passed=0
+failed=0
+
+ok() { passed=$((passed + 1)); echo "ok - $*"; }
+not_ok() { failed=$((failed + 1)); echo "not ok - $*"; }
+check() {
+	local desc=$1
+	shift
+	if "$@" >"$TMP/out" 2>&1; then ok "$desc"; else
+		not_ok "$desc"
+		sed 's/^/#   /' "$TMP/out" | head -n 10
+	fi
+}
+check_fails() {
+	local desc=$1
+	shift
+	# its output stays in $TMP/last for the checks after it
+	if "$@" >"$TMP/last" 2>&1; then not_ok "$desc"; sed 's/^/#   /' "$TMP/last" | head -n 10; else ok "$desc"; fi
+}
+check_eq() {
+	if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1: expected \"$2\", got \"$3\""; fi
+}
+mk() { make -s --no-print-directory -C "$ROOT" "$@"; }
+# built_into ARGS...: where make ARGS would link the binary (every command printed, none run)
+built_into() {
+	mk -nB V=1 "$@" all 2>/dev/null | sed -n 's/.* -o \([^ ]*\)xen-netmodes .*/\1/p' | head -n 1
+}
+
+echo "# each variant in its own directory"
+check_eq "the release build goes to build/" "build/" "$(built_into)"
+check_eq "SAN=1 goes to build/san/" "build/san/" "$(built_into SAN=1)"
+check_eq "FAULTS=1 goes to build/faults/" "build/faults/" "$(built_into FAULTS=1)"
+check "$BUILD is a test build" grep -qxF san "$BUILD/variant"
+check_fails "a release build asked for in a test build's directory is refused" mk BUILD="$BUILD" all
+check "and make says why" grep -q "holds a san build and this is a release one" "$TMP/last"
+
+echo "# a test build is never installed"
+DEST=$TMP/test-dest
+check_fails "make install of the test build fails" mk BUILD="$BUILD" SAN=1 DESTDIR="$DEST" PREFIX=/usr install
+check "and says why" grep -q "is a test build (XNM_FAULT_INJECTION" "$TMP/last"
+check_fails "nothing was installed: no binary" test -e "$DEST/usr/lib/xen-netmodes/xen-netmodes"
+check_fails "no script linked" test -e "$DEST/etc/xen/scripts/vif-bridge"
+
+echo "# the release build: make install / uninstall into a DESTDIR"
+DEST=$TMP/dest
+mkdir -p "$DEST/etc/xen/scripts"
+echo '#!/bin/sh' >"$DEST/etc/xen/scripts/vif-bridge"
+check "make install (the release build)" mk DESTDIR="$DEST" PREFIX=/usr install
+check "binary installed" test -x "$DEST/usr/lib/xen-netmodes/xen-netmodes"
+check "the daemon installed" test -x "$DEST/usr/lib/xen-netmodes/xen-netmodesd"
+check_fails "neither carries the fault-injection switch" grep -qF XNM_FAULT_INJECTION_BUILD \
+	"$DEST/usr/lib/xen-netmodes/xen-netmodes" "$DEST/usr/lib/xen-netmodes/xen-netmodesd"
+for a in vif-bridge vif-route vif-nat network-bridge network-route network-nat vif-setup \
+	xen-netmodes-cleanup; do
+	check_eq "$a linked into the script dir" /usr/lib/xen-netmodes/xen-netmodes \
+		"$(readlink "$DEST/etc/xen/scripts/$a")"
+done
+check "man pages installed" test -f "$DEST/usr/share/man/man8/vif-route.8"
+check "the defaults file installed" cmp "$ROOT/conf/xen-netmodes.conf" "$DEST/etc/xen/xen-netmodes.conf"
+check "the udev rules installed" grep -q "RUN+=\"/etc/xen/scripts/vif-setup online type_if=vif\"" \
+	"$DEST/lib/udev/rules.d/80-xen-netmodes.rules"
+check "the shell script was kept aside" grep -q '^#!/bin/sh' "$DEST/etc/xen/scripts/vif-bridge.orig"
+mk DESTDIR="$DEST" PREFIX=/usr uninstall >/dev/null
+check "uninstall puts the shell script back" grep -q '^#!/bin/sh' "$DEST/etc/xen/scripts/vif-bridge"
+check_fails "uninstall removes the links" test -L "$DEST/etc/xen/scripts/vif-route"
+check_fails "uninstall removes the binary" test -e "$DEST/usr/lib/xen-netmodes/xen-netmodes"
+check_fails "uninstall removes the man pages" test -e "$DEST/usr/share/man/man8/vif-route.8"
+check_fails "uninstall removes the udev rules" test -e "$DEST/lib/udev/rules.d/80-xen-netmodes.rules"
+echo '#!/bin/sh' >"$DEST/etc/xen/scripts/vif-route"
+mk DESTDIR="$DEST" PREFIX=/usr install-scripts >/dev/null
+check_eq "install-scripts replaces Xen's script" /usr/lib/xen-netmodes/xen-netmodes \
+	"$(readlink "$DEST/etc/xen/scripts/vif-route")"
+mk DESTDIR="$DEST" PREFIX=/usr uninstall-scripts >/dev/null
+check "uninstall-scripts is the way back" grep -q '^#!/bin/sh' "$DEST/etc/xen/scripts/vif-route"
+
+echo "install: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
