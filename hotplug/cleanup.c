@@ -68,7 +68,8 @@ static int cleanup(struct xs_handle *xs, const char *backend, unsigned domid, un
 int cleanup_main(const char *name, const struct invocation *inv)
 {
 	char backend[XS_PATH_LEN];
-	unsigned domid, devid;
+	unsigned domid = 0, devid = 0;
+	const char *udev = env_get(inv->envp, "UDEV_CALL");
 	struct xs_handle *xs = NULL;
 	struct hp_lock lock = { .fd = -1 };
 	struct nm_err e = { "" };
@@ -84,7 +85,7 @@ int cleanup_main(const char *name, const struct invocation *inv)
 	if (!rc)
 		rc = xsw_open(&xs, &e);
 	/* under udev for a domain libxl manages: libxl removes what it wrote */
-	if (!rc && getenv("UDEV_CALL") && *getenv("UDEV_CALL") && libxl_runs_scripts(xs, domid)) {
+	if (!rc && udev && *udev && libxl_runs_scripts(xs, domid)) {
 		log_line(LOG_INFO, "%s: udev's call for %s left to libxl.", name, backend);
 		xsw_close(xs);
 		return 0;

@@ -275,6 +275,8 @@ static void serve_one(int c)
 		dup2(c, 0);
 		dup2(c, 1);
 		dup2(c, 2);
+		if (c > 2)
+			close(c); /* or a daemon the command starts holds the reply open */
 		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
 		_exit(127);
 	}

@@ -102,7 +102,14 @@ grep 'script: ' "$T/bad1.xl" | evidence 3 | sed 's/^XNM #   /XNM #   xl: /'
 check_fails "xl create fails for a bad ip=" \
 	create bad2 10.9.0.32/24 10.9.0.1 "mac=00:16:3e:00:00:32, ip=10.9.0.300, bridge=eth0, script=vif-bridge"
 check "xl shows the project's reason (10.9.0.300)" grep -q 'script: .*10.9.0.300' "$T/bad2.xl"
-check_eq "the failed creates left dom0 as it was" "$pre" "$(until_ok 10 test -z "$(xl domid bad2 2>/dev/null)"; snapshot)"
+# A guest asking for the vifname another guest's vif carries: refused, and
+# its teardown leaves the other guest's vif alone.
+check_fails "xl create fails for a vifname in use (web0, g2's)" \
+	create bad3 10.9.0.33/24 10.9.0.1 "mac=00:16:3e:00:00:33, bridge=eth0, script=vif-bridge, vifname=web0"
+grep 'script: ' "$T/bad3.xl" | evidence 2 | sed 's/^XNM #   /XNM #   xl: /'
+check_eq "the failed creates left dom0 as it was" "$pre" "$(until_ok 10 test -z "$(xl domid bad3 2>/dev/null)"; snapshot)"
+check "g2's web0 is still a port of eth0, up" sh -c "test -e /sys/class/net/eth0/brif/web0 && ip link show web0 | grep -q 'state UP'"
+check "g1 still reaches g2" gcall 10.9.0.11 'ping -c1 -W3 10.9.0.12'
 
 # Migration on one host: the old domain's vif goes, the new one comes, the
 # network stays. Debian's Xen is built without shadow paging, which a PV
