@@ -86,7 +86,7 @@ int cleanup_main(const char *name, const struct invocation *inv)
 		rc = xsw_open(&xs, &e);
 	/* under udev for a domain libxl manages: libxl removes what it wrote */
 	if (!rc && udev && *udev && libxl_runs_scripts(xs, domid)) {
-		log_line(LOG_INFO, "%s: udev's call for %s left to libxl.", name, backend);
+		log_line(LOG_INFO, "udev's call for %s left to libxl.", backend);
 		xsw_close(xs);
 		return 0;
 	}

@@ -46,8 +46,7 @@ static bool udev_call_disabled(struct call *c, char **envp)
 		return false;
 	if ((!c->xs && xsw_open(&c->xs, &c->e) < 0) || !libxl_runs_scripts(c->xs, domid))
 		return false;
-	log_line(LOG_INFO, "%s: udev's call for %s left to libxl, which runs the script itself.",
-		 c->r.prog, backend);
+	log_line(LOG_INFO, "udev's call for %s left to libxl, which runs the script itself.", backend);
 	return true;
 }
 

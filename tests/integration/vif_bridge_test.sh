@@ -285,7 +285,7 @@ xenstore-write /libxl/6/device/vif/0/backend "/local/domain/0/$(be_path 6 0)"
 check "UDEV_CALL=1 for a domain libxl manages (/libxl/6) exits 0" hotplug vif-bridge 6 0 online UDEV_CALL=1
 check_eq "and changes nothing" "$state" "$(host_state)"
 check_eq "and writes no status" "" "$(xs_read "$(be_path 6 0)/hotplug-status")"
-check "and says it left the call to libxl" grep -q "udev's call for backend/vif/6/0 left to libxl" /var/log/xen/xen-hotplug.log
+check "and says it left the call to libxl" grep -q "udev's call for /local/domain/0/backend/vif/6/0 left to libxl" /var/log/xen/xen-hotplug.log
 xenstore-rm /libxl/6
 
 echo "# lock shared with locking.sh"

@@ -318,13 +318,18 @@ static int cmd_call(char **a)
 
 	if (!inet_aton(a[0], &sin.sin_addr))
 		return fprintf(stderr, "probe call: bad address %s\n", a[0]), 2;
-	for (int tries = 0; tries < 200; tries++) {
+	/* each connect waits at most 1 s (a SYN to a guest not up yet would
+	 * wait for minutes); all of them at most 20 s */
+	for (time_t end = time(NULL) + 20; time(NULL) < end;) {
+		struct timeval tv = { .tv_sec = 1 };
+
 		fd = socket(AF_INET, SOCK_STREAM, 0);
+		setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 		if (connect(fd, (struct sockaddr *)&sin, sizeof(sin)) == 0)
 			break;
 		close(fd);
 		fd = -1;
-		usleep(100000);
+		usleep(200000);
 	}
 	if (fd < 0)
 		return fprintf(stderr, "probe call: %s:%s does not answer\n", a[0], a[1]), 2;

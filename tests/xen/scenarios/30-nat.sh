@@ -26,7 +26,8 @@ check "n1's DHCP host entry names its MAC and address" \
 	grep -q "^$M,set:xnm-vif$d.0,10.0.100.1,dom$d\$" "/var/lib/xen-netmodes/dnsmasq-hosts/vif$d.0"
 check "n1's DHCP options name its router" \
 	grep -q "^tag:xnm-vif$d.0,option:router,10.0.100.128\$" "/var/lib/xen-netmodes/dnsmasq-opts/vif$d.0"
-check "n1 got 10.0.100.1 by DHCP and is up" up 10.0.100.1 n1
+check "n1 got 10.0.100.1 by DHCP and is up" up 10.0.100.1 n1 ||
+	{ say "# dnsmasq: $(tail -n 5 "$T/dnsmasq.log" 2>&1 | tr '\n' ' ')"; say "# nft: $(nft list ruleset | grep -c counter) counters"; }
 check "n1's default route is its router" gcall 10.0.100.1 'ip route | grep -q "default via 10.0.100.128"'
 check "n1 reaches the LAN host, masqueraded (no route back)" gcall 10.0.100.1 'ping -c1 -W3 10.9.0.2'
 in_lan ip route add 10.0.0.0/8 via 10.9.0.1

@@ -21,7 +21,7 @@ d=$(domid u1)
 check "u1 is up" up 10.9.1.11 u1
 udevadm settle
 check_eq "one online configured vif$d.0" 1 "$(log_count "Successful vif-bridge online for vif$d.0")"
-check "udev's online call ran and stood aside" grep -q "udev's call for backend/vif/$d/0 left to libxl" "$HOTPLUG_LOG"
+check "udev's online call ran and stood aside" grep -q "udev's call for /local/domain/0/backend/vif/$d/0 left to libxl" "$HOTPLUG_LOG"
 check "u1 reaches dom0" gcall 10.9.1.11 'ping -c1 -W3 10.9.1.1'
 check "xl network-attach u1 (with udevd running)" xl network-attach u1 mac=00:16:3e:00:01:41 bridge=xenbr0 script=vif-bridge
 check "xl network-detach u1 1" xl network-detach u1 1
@@ -31,7 +31,7 @@ check_eq "one online and one offline of vif$d.1" "1 1" \
 check "xl destroy u1" xl destroy u1
 udevadm settle
 check_eq "one offline of vif$d.0" 1 "$(log_count "Successful vif-bridge offline for vif$d.0")"
-check "udev's cleanup stood aside" grep -q "xen-netmodes-cleanup: udev's call for backend/vif/$d/0 left to libxl" "$HOTPLUG_LOG"
+check "udev's cleanup stood aside" grep -q "xen-netmodes-cleanup.*udev's call for /local/domain/0/backend/vif/$d/0 left to libxl\.$" "$HOTPLUG_LOG"
 grep -v Successful "$HOTPLUG_LOG" | evidence 8 | sed 's/^XNM #   /XNM #   log: /'
 udevadm control --exit
 

@@ -100,11 +100,12 @@ domid() { xl domid "$1" 2>/dev/null; }
 # gcall IP CMD: runs CMD in the guest at IP (the probe's server).
 gcall() { probe call "$1" 7000 "$2"; }
 
-# up IP [NAME]: the guest answers its command server within a minute (each
-# call retries its connect for 20 s); else NAME's console is the evidence.
+# up IP [NAME]: the guest answers its command server within two minutes
+# (each call retries its connect for 20 s); else NAME's console is the
+# evidence.
 up() {
 	local i
-	for i in 1 2 3; do
+	for i in 1 2 3 4 5 6; do
 		probe call "$1" 7000 true && return 0
 	done
 	[ -n "${2:-}" ] && tail -n 15 "/var/log/xen/console/guest-$2.log"
