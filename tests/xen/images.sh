@@ -127,6 +127,9 @@ host_files "$dom0" /bin/bash /bin/dash /bin/ip /sbin/bridge /usr/sbin/nft \
 	/usr/sbin/dnsmasq /lib/systemd/systemd-udevd /bin/udevadm /lib/udev/rules.d/80-net-setup-link.rules \
 	/lib/x86_64-linux-gnu/libgcc_s.so.1 /usr/bin/flock /bin/grep
 ln -sf dash "$dom0/bin/sh"
+# the users dnsmasq and the scripts look up
+printf 'root:x:0:0:root:/root:/bin/bash\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n' >"$dom0/etc/passwd"
+printf 'root:x:0:\nnogroup:x:65534:\n' >"$dom0/etc/group"
 for t in ip bridge; do ln -sf /bin/$t "$dom0/sbin/$t" 2>/dev/null || true; done
 busybox "$dom0"
 cc_static "$dom0/usr/local/bin/probe" "$here/probe.c"

@@ -14,7 +14,8 @@ mkdir -p /var/lib/xen-netmodes/dnsmasq-hosts /var/lib/xen-netmodes/dnsmasq-opts
 dnsmasq -C /dev/null -u root --pid-file="$T/dnsmasq.pid" --dhcp-leasefile="$T/leases" \
 	--interface='vif*' --bind-dynamic --port=0 --dhcp-range=10.0.0.0,static,255.0.0.0 \
 	--dhcp-hostsdir=/var/lib/xen-netmodes/dnsmasq-hosts --dhcp-optsdir=/var/lib/xen-netmodes/dnsmasq-opts \
-	--log-facility="$T/dnsmasq.log"
+	--log-facility="$T/dnsmasq.log" --log-dhcp
+check "dnsmasq serves the guests' DHCP" kill -0 "$(cat "$T/dnsmasq.pid" 2>/dev/null)"
 
 M=00:16:3e:00:00:31
 check "xl create n1 (vif-nat, ip=10.0.100.1, address by DHCP)" \

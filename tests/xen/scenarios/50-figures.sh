@@ -2,7 +2,8 @@
 # whose vif runs Debian's shell vif-bridge (kept as vif-bridge.orig by make
 # install) and as many with this project's: the median wall time of `xl
 # create` and of the hotplug call, from xl -vvv's output stamped as it
-# arrives (from "calling hotplug script" to libxl's next line). An emulated
+# arrives (from libxl's last line before it forks the script to its first
+# line after). An emulated
 # host: the ratio travels, the absolute times do not.
 . /xnm/lib.sh
 RUNS=${RUNS:-3}
@@ -20,9 +21,12 @@ one() {
 	xl -vvv create "$cfg" 2>&1 | stamp >"$T/f$2.log"
 	t1=$EPOCHREALTIME
 	xl destroy "f$2" >/dev/null 2>&1
+	# libxl logs the call's arguments and environment (device_hotplug
+	# lines), forks the script, and logs its next line once it exited
 	awk -v t0="$t0" -v t1="$t1" '
-		/calling hotplug script: .* online/ && !s {s = $1; next}
-		s && !e {e = $1}
+		/calling hotplug script: .* online/ && !on {on = 1; s = $1; next}
+		on == 1 && /device_hotplug:/ {s = $1; next}
+		on == 1 {e = $1; on = 2}
 		END {printf "%.1f %.1f\n", (t1 - t0) * 1000, (e - s) * 1000}' "$T/f$2.log"
 }
 
@@ -30,7 +34,7 @@ for i in $(seq "$RUNS"); do
 	one /etc/xen/scripts/vif-bridge.orig "$i" >>"$T/debian"
 	one /etc/xen/scripts/vif-bridge "$((i + 50))" >>"$T/ours"
 done
-grep -A2 'calling hotplug script: .* online' "$T/f51.log" | sed 's/^/# xl -vvv: /' | head -n 3 | sed 's/^/XNM /'
+grep -A14 'calling hotplug script: .* online' "$T/f51.log" | grep -v '^[0-9.]* .$' | sed 's/^/XNM # xl -vvv: /' | head -n 15
 for w in debian ours; do
 	c=$(cut -d' ' -f1 "$T/$w" | median)
 	h=$(cut -d' ' -f2 "$T/$w" | median)

@@ -25,6 +25,7 @@ check() {
 	else
 		not_ok "$desc"
 		evidence <"$T/out"
+		return 1
 	fi
 }
 
