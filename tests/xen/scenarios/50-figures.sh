@@ -2,8 +2,7 @@
 # whose vif runs Debian's shell vif-bridge (kept as vif-bridge.orig by make
 # install) and as many with this project's: the median wall time of `xl
 # create` and of the hotplug call, from xl -vvv's output stamped as it
-# arrives (from libxl's last line before it forks the script to its first
-# line after). An emulated
+# arrives (from libxl's "forking to execute" to its next line). An emulated
 # host: the ratio travels, the absolute times do not.
 . /xnm/lib.sh
 RUNS=${RUNS:-3}
@@ -21,11 +20,10 @@ one() {
 	xl -vvv create "$cfg" 2>&1 | stamp >"$T/f$2.log"
 	t1=$EPOCHREALTIME
 	xl destroy "f$2" >/dev/null 2>&1
-	# libxl logs the call's arguments and environment (device_hotplug
-	# lines), forks the script, and logs its next line once it exited
+	# libxl logs "forking to execute" as it starts the script, and its
+	# next line once the script has exited
 	awk -v t0="$t0" -v t1="$t1" '
-		/calling hotplug script: .* online/ && !on {on = 1; s = $1; next}
-		on == 1 && /device_hotplug:/ {s = $1; next}
+		/forking to execute: .* online/ && !on {on = 1; s = $1; next}
 		on == 1 {e = $1; on = 2}
 		END {printf "%.1f %.1f\n", (t1 - t0) * 1000, (e - s) * 1000}' "$T/f$2.log"
 }
@@ -34,7 +32,7 @@ for i in $(seq "$RUNS"); do
 	one /etc/xen/scripts/vif-bridge.orig "$i" >>"$T/debian"
 	one /etc/xen/scripts/vif-bridge "$((i + 50))" >>"$T/ours"
 done
-grep -A14 'calling hotplug script: .* online' "$T/f51.log" | grep -v '^[0-9.]* .$' | sed 's/^/XNM # xl -vvv: /' | head -n 15
+grep -A1 'forking to execute: .* online' "$T/f51.log" | sed 's/^/XNM # xl -vvv: /' | head -n 2
 for w in debian ours; do
 	c=$(cut -d' ' -f1 "$T/$w" | median)
 	h=$(cut -d' ' -f2 "$T/$w" | median)

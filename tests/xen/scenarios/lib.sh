@@ -116,7 +116,7 @@ up() {
 # snapshot: dom0's network state, without counters.
 snapshot() {
 	ip -o link | sed 's/^[0-9]*: //; s/ qlen [0-9]*//' | sort
-	ip -o addr | sed 's/^[0-9]*: //; s/valid_lft.*//' | sort
+	ip -o addr | sed 's/^[0-9]*: //; s/ tentative//; s/valid_lft.*//' | sort
 	ip route
 	ip -6 route | grep -v '^fe80\|^ff00\|^multicast'
 	bridge link 2>/dev/null | sed 's/^[0-9]*: //'
