@@ -82,13 +82,15 @@ Q := @
 quiet = @printf '  %-6s %s\n' $(1) $(2);
 endif
 
-APPLETS := vif-bridge vif-route vif-nat network-bridge network-route network-nat vif-setup \
-	xen-netmodes-cleanup
-
-LIB_SRCS := $(wildcard netmodes/*.c) $(filter-out hotplug/main.c,$(wildcard hotplug/*.c))
+# The two programs' mains; everything else is shared by both.
+MAINS := hotplug/main.c hotplug/xen_netmodesd.c
+LIB_SRCS := $(wildcard netmodes/*.c) $(filter-out $(MAINS),$(wildcard hotplug/*.c))
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 BIN := $(BUILD)/xen-netmodes
-LINKS := $(APPLETS:%=$(BUILD)/bin/%)
+# The applets' links: the names the binary's own table marks (xen-netmodes
+# --list), read when a recipe needs them, once the binary is built.
+APPLETS = $(shell $(BIN) --list)
+LINKS := $(BUILD)/bin/.links
 # The daemon: the same sources, linked with the shared libraries. Its
 # threads share one xenstore connection, and Debian's static libxenstore is
 # built without thread support (its shared one has it); a process that
@@ -111,14 +113,12 @@ $(BUILD)/%.o: %.c | $(BUILD)/variant
 $(BIN): $(LIB_OBJS) $(BUILD)/hotplug/main.o
 	$(call quiet,LD,$@)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/hotplug/main-daemon.o: hotplug/main.c | $(BUILD)/variant
-	$(call quiet,CC,$@)mkdir -p $(dir $@) && $(CC) $(CFLAGS) -DXNM_DAEMON_BUILD -c -o $@ $<
-
-$(DAEMON): $(LIB_OBJS) $(BUILD)/hotplug/main-daemon.o
+$(DAEMON): $(LIB_OBJS) $(BUILD)/hotplug/xen_netmodesd.o
 	$(call quiet,LD,$@)$(CC) $(LDFLAGS) -o $@ $^ $(SHARED_LDLIBS)
 
-$(BUILD)/bin/%: $(BIN)
-	$(Q)mkdir -p $(dir $@) && ln -sf ../xen-netmodes $@
+$(LINKS): $(BIN)
+	$(Q)mkdir -p $(dir $@) && rm -f $(dir $@)[!.]* && \
+	for a in $(APPLETS); do ln -sf ../xen-netmodes $(dir $@)$$a; done && touch $@
 
 $(BUILD)/tests/unit/%: tests/unit/%.c $(LIB_OBJS)
 	$(call quiet,LD,$@)mkdir -p $(dir $@) && $(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
@@ -242,7 +242,7 @@ install-scripts: install-check
 		if [ -e "$$l" ] && [ ! -L "$$l" ] && [ ! -e "$$l.orig" ]; then mv "$$l" "$$l.orig"; fi; \
 		ln -sfn $(LIBEXECDIR)/xen-netmodes "$$l"; done
 
-uninstall-scripts:
+uninstall-scripts: $(BIN)
 	$(Q)for a in $(APPLETS); do \
 		l=$(DESTDIR)$(XEN_SCRIPT_DIR)/$$a; \
 		if [ "$$(readlink "$$l")" = $(LIBEXECDIR)/xen-netmodes ]; then rm -f "$$l"; \

@@ -1,8 +1,9 @@
 /*
  * xen-netmodes check VIF. The difference between the live state and what
  * the vif's configuration asks for is exactly what `online` would do now, so
- * check plans an online (as --dry-run does, changing nothing) and lists that
- * plan: one line per difference, in the same syntax as --dry-run.
+ * check plans an online through the path online itself takes (as --dry-run
+ * does, changing nothing) and lists that plan: one line per difference, in
+ * the same syntax as --dry-run.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -10,13 +11,11 @@
 #include <string.h>
 
 
-#include "../netmodes/dhcp_host.h"
 #include "../netmodes/rtnl.h"
 #include "backends.h"
 #include "check.h"
-#include "config.h"
 #include "parse.h"
-#include "request.h"
+#include "vif_flow.h"
 #include "xs.h"
 
 struct by_name {
@@ -52,17 +51,41 @@ static int find_backend(struct xs_handle *xs, const char *vif, struct vif_reques
 	return parse_xenbus_path(b.rel, r->backend, sizeof(r->backend), &r->domid, &r->devid, e);
 }
 
-static int check(struct xs_handle *xs, struct nl_sock *nl, const char *vif,
-		 planner_lookup *lookup, int *ret_diffs, struct nm_err *e)
+/* Lists the plan's lines as differences; returns how many. */
+static unsigned list_plan(const struct plan *p, const char *vif)
 {
-	struct vif_request r = { .cmd = VIF_ONLINE, .type = VIF_TYPE_VIF, .dry_run = true };
-	struct vif_params params = { 0 };
-	struct dhcp_settings dhcp;
-	struct vif_outcome out = { 0 };
+	unsigned diffs = 0;
+
+	for (size_t i = 0; i < p->n; i++) {
+		char *text = NULL, *line, *save = NULL;
+		size_t len;
+		FILE *m = open_memstream(&text, &len);
+		if (!m)
+			continue;
+		p->ops[i].type->describe(&p->ops[i], m);
+		fclose(m);
+		for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+			printf("%s: differs: %s\n", vif, line);
+			diffs++;
+		}
+		free(text);
+	}
+	return diffs;
+}
+
+/* Plans the online libxl would run for the vif, through the path online takes, and lists it. */
+static int check(struct xs_handle *xs, struct nl_sock *nl, const struct invocation *self,
+		 const char *vif, unsigned *ret_diffs, struct nm_err *e)
+{
+	struct vif_request r = { 0 };
+	const struct flow_conns lent = { xs, nl };
+	const struct applet *a;
+	struct invocation inv;
 	struct plan p = { 0 };
-	char path[XS_PATH_LEN + 32], script[256], status[32];
-	const char *base;
-	vif_planner *planner;
+	char path[XS_PATH_LEN + 32], script[256], status[32], xenbus[XS_PATH_LEN + 16], dev[32];
+	char *argv[3] = { NULL, "online", NULL };
+	char *envp[3 + 256] = { xenbus, dev };
+	size_t n = 2;
 	int rc;
 
 	if ((rc = find_backend(xs, vif, &r, e)) < 0)
@@ -70,34 +93,23 @@ static int check(struct xs_handle *xs, struct nl_sock *nl, const char *vif,
 	snprintf(path, sizeof(path), "%s/script", r.backend);
 	if ((rc = xsw_read_opt(xs, path, script, sizeof(script), e)) < 0)
 		return rc;
-	base = strrchr(script, '/') ? strrchr(script, '/') + 1 : script;
-	if (!(planner = lookup(base)))
+	if (!(a = applet_of_script(script)))
 		return nm_fail(e, -EINVAL, "%s: its script \"%s\" is not a xen-netmodes mode", vif, script);
-	r.prog = base;
-	snprintf(r.dev, sizeof(r.dev), "vif%u.%u", r.domid, r.devid);
-	if ((rc = request_read_xenstore(&r, xs, &params, e)) < 0 ||
-	    (rc = config_dhcp_settings(NULL, &dhcp, e)) < 0)
-		return rc;
-	struct mode_ctx ctx = { .nl = nl, .xs = xs, .dhcp = &dhcp };
-	if ((rc = planner(&r, &ctx, &p, &out, e)) < 0) {
-		plan_free(&p);
-		return rc;
-	}
-	for (size_t i = 0; i < p.n; i++) {
-		char *text = NULL, *line, *save = NULL;
-		size_t len;
-		FILE *m = open_memstream(&text, &len);
-		if (!m)
-			continue;
-		p.ops[i].type->describe(&p.ops[i], m);
-		fclose(m);
-		for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-			printf("%s: differs: %s\n", vif, line);
-			(*ret_diffs)++;
-		}
-		free(text);
-	}
+	/* As libxl calls it: its backend and device; the rest of check's own environment. */
+	snprintf(xenbus, sizeof(xenbus), "XENBUS_PATH=backend/vif/%u/%u", r.domid, r.devid);
+	snprintf(dev, sizeof(dev), "vif=vif%u.%u", r.domid, r.devid);
+	for (char **v = self->envp; v && *v && n < sizeof(envp) / sizeof(envp[0]) - 1; v++)
+		if (strncmp(*v, "XENBUS_PATH=", 12) && strncmp(*v, "vif=", 4))
+			envp[n++] = *v;
+	argv[0] = (char *)a->name;
+	(void)invocation_parse(2, argv, envp, 0, &inv);
+	inv.dry_run = true;
+	rc = vif_flow_plan(a->name, a->plan, &inv, &lent, &p, e);
+	if (rc == 0)
+		*ret_diffs += list_plan(&p, vif);
 	plan_free(&p);
+	if (rc < 0)
+		return rc;
 	snprintf(path, sizeof(path), "%s/hotplug-status", r.backend);
 	if (xsw_read_opt(xs, path, status, sizeof(status), NULL) < 0 || strcmp(status, "connected")) {
 		printf("%s: differs: hotplug-status is \"%s\", not \"connected\"\n", vif, status);
@@ -106,14 +118,17 @@ static int check(struct xs_handle *xs, struct nl_sock *nl, const char *vif,
 	return 0;
 }
 
-int check_main(int argc, char **argv, planner_lookup *lookup)
+int check_main(const struct applet *self, const struct invocation *inv, deadline_t deadline)
 {
 	struct xs_handle *xs = NULL;
 	struct nl_sock *nl = NULL;
 	struct nm_err e = { "" };
-	int diffs = 0, rc;
+	unsigned diffs = 0;
+	int rc;
 
-	if (argc != 2) {
+	(void)self;
+	(void)deadline;
+	if (inv->rc < 0 || !inv->command || inv->n_assign) {
 		fprintf(stderr, "usage: xen-netmodes check VIF\n");
 		return 1;
 	}
@@ -121,7 +136,7 @@ int check_main(int argc, char **argv, planner_lookup *lookup)
 	if (!rc)
 		rc = rt_open(&nl, &e);
 	if (!rc)
-		rc = check(xs, nl, argv[1], lookup, &diffs, &e);
+		rc = check(xs, nl, inv, inv->command, &diffs, &e);
 	if (nl)
 		rt_close(nl);
 	xsw_close(xs);
@@ -130,6 +145,6 @@ int check_main(int argc, char **argv, planner_lookup *lookup)
 		return 1;
 	}
 	if (!diffs)
-		printf("%s: in place\n", argv[1]);
+		printf("%s: in place\n", inv->command);
 	return diffs ? 1 : 0;
 }

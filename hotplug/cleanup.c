@@ -8,10 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../netmodes/lock.h"
 #include "../netmodes/vif.h"
 #include "cleanup.h"
 #include "libxl_owned.h"
-#include "lock.h"
 #include "log.h"
 #include "parse.h"
 #include "request.h"
@@ -65,8 +65,9 @@ static int cleanup(struct xs_handle *xs, const char *backend, unsigned domid, un
 	return rm_node(xs, path, dry_run, e);
 }
 
-int cleanup_main(const char *name, const struct invocation *inv)
+int cleanup_main(const struct applet *a, const struct invocation *inv, deadline_t deadline)
 {
+	const char *name = a->name;
 	char backend[XS_PATH_LEN];
 	unsigned domid = 0, devid = 0;
 	const char *udev = env_get(inv->envp, "UDEV_CALL");
@@ -75,6 +76,7 @@ int cleanup_main(const char *name, const struct invocation *inv)
 	struct nm_err e = { "" };
 	int rc = inv->rc;
 
+	(void)deadline;
 	log_init(name);
 	/* Other arguments are ignored, as xen-hotplug-cleanup ignores them. */
 	if (rc < 0)
@@ -91,7 +93,7 @@ int cleanup_main(const char *name, const struct invocation *inv)
 		return 0;
 	}
 	if (!rc && !inv->dry_run)
-		rc = lock_claim(CLEANUP_LOCK, CLEANUP_LOCK_TIMEOUT_MS, &lock, &e);
+		rc = lock_claim(inv->env.lock_dir, CLEANUP_LOCK, CLEANUP_LOCK_TIMEOUT_MS, &lock, &e);
 	if (!rc)
 		rc = cleanup(xs, backend, domid, devid, inv->dry_run, &e);
 	lock_release(&lock);

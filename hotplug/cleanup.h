@@ -2,9 +2,9 @@
 #ifndef HOTPLUG_CLEANUP_H
 #define HOTPLUG_CLEANUP_H
 
-#include "invocation.h"
+#include "applets.h"
 
 /* Runs one call as inv says (--dry-run prints the removals). Returns the exit status. */
-int cleanup_main(const char *name, const struct invocation *inv);
+applet_main cleanup_main;
 
 #endif

@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../netmodes/callenv.h"
 #include "../netmodes/dhcp_host.h"
 #include "parse.h"
 
@@ -82,9 +81,8 @@ static char *trim(char *s)
 	return s;
 }
 
-int config_load(struct config *ret, struct nm_err *e)
+int config_load(const char *path, struct config *ret, struct nm_err *e)
 {
-	const char *path = callenv_get("XEN_NETMODES_CONF");
 	struct config c = { .dhcp = DHCP_NO };
 	char *line = NULL;
 	size_t cap = 0;
@@ -128,12 +126,12 @@ int config_load(struct config *ret, struct nm_err *e)
 	return rc;
 }
 
-int config_dhcp_settings(const char *param, struct dhcp_settings *ret, struct nm_err *e)
+int config_dhcp_settings(const char *path, const char *param, struct dhcp_settings *ret, struct nm_err *e)
 {
 	struct dhcp_settings d = { 0 };
 	struct config conf = { 0 };
 
-	if (config_load(&conf, e) < 0)
+	if (config_load(path, &conf, e) < 0)
 		return -EINVAL;
 	d.kind = conf.dhcp;
 	snprintf(d.hostsdir, sizeof(d.hostsdir), "%s", conf.dnsmasq_hostsdir);

@@ -25,8 +25,11 @@ struct config {
 	char dhcpd_init[CONFIG_PATH_LEN];	     /* dhcpd_init: likewise */
 };
 
-/* Built-in defaults, then the file. Returns 0 or -errno with e set ("FILE:LINE: ..."). */
-int config_load(struct config *ret, struct nm_err *e);
+/*
+ * Built-in defaults, then the file at path (the call's XEN_NETMODES_CONF;
+ * a missing file is no error). Returns 0 or -errno with e set ("FILE:LINE: ...").
+ */
+int config_load(const char *path, struct config *ret, struct nm_err *e);
 
 /* Parses one "KEY = VALUE" assignment into c (shared with VAR=VAL arguments). */
 int config_set(struct config *c, const char *key, const char *value, struct nm_err *e);
@@ -37,9 +40,9 @@ int parse_dhcp_kind(const char *s, enum dhcp_kind *ret, struct nm_err *e);
 struct dhcp_settings;
 
 /*
- * The DHCP choices of a vif call: the defaults file's, and dhcp= (param,
- * may be NULL) over network-nat's. Returns 0 or -errno with e set.
+ * The DHCP choices of a vif call: the defaults file's (at path), and dhcp=
+ * (param, may be NULL) over network-nat's. Returns 0 or -errno with e set.
  */
-int config_dhcp_settings(const char *param, struct dhcp_settings *ret, struct nm_err *e);
+int config_dhcp_settings(const char *path, const char *param, struct dhcp_settings *ret, struct nm_err *e);
 
 #endif

@@ -13,7 +13,6 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "../netmodes/callenv.h"
 #include "../netmodes/nft_batch.h"
 #include "daemon_conns.h"
 #include "daemon_watch.h"
@@ -64,10 +63,9 @@ static int parse_options(int argc, char **argv, struct options *o)
 }
 
 /* Binds the socket, mode 0600; refuses when another daemon answers there. */
-static int listen_socket(const char *path, struct nm_err *e)
+static int listen_socket(const char *dir, const char *path, struct nm_err *e)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	const char *dir = callenv_run_dir();
 	mode_t old;
 	int fd, probe, rc;
 
@@ -145,7 +143,7 @@ static bool send_accepted(int fd)
 }
 
 /* One client: its request read, checked, accepted and queued. */
-static void take_client(int lfd, mode_lookup *lookup)
+static void take_client(int lfd)
 {
 	struct pollfd p = { .events = POLLIN };
 	const char *why;
@@ -171,7 +169,7 @@ static void take_client(int lfd, mode_lookup *lookup)
 		refuse(p.fd, 1, "malformed request");
 		return;
 	}
-	if (!(j = job_from_request(buf, (size_t)n, lookup, p.fd, &why))) {
+	if (!(j = job_from_request(buf, (size_t)n, p.fd, &why))) {
 		free(buf);
 		log_line(LOG_WARNING, "refused a request: %s", why);
 		refuse(p.fd, 1, why);
@@ -246,25 +244,26 @@ static int detach(void)
 	return p[1];
 }
 
-int daemon_main(int argc, char **argv, mode_lookup *lookup)
+int daemon_main(const struct invocation *inv)
 {
+	const struct call_env *env = &inv->env;
 	struct nm_err e = { "" };
 	struct options o;
 	char path[256];
 	int lfd, sfd, started = -1;
 
-	if (parse_options(argc, argv, &o) < 0)
+	if (parse_options(inv->argc, inv->argv, &o) < 0)
 		return 1;
 	log_shared(PROG, o.foreground);
 	log_init(PROG);
-	dproto_socket_path(path, sizeof(path));
-	if ((lfd = listen_socket(path, &e)) < 0 || (sfd = signal_fd()) < 0) {
+	dproto_socket_path(env->run_dir, path, sizeof(path));
+	if ((lfd = listen_socket(env->run_dir, path, &e)) < 0 || (sfd = signal_fd()) < 0) {
 		log_line(LOG_ERR, "%s", e.msg[0] ? e.msg : "cannot take signals");
 		return 1;
 	}
 	if (!o.foreground)
 		started = detach();
-	if (jobs_start(o.workers, &e) < 0 || (o.watch && watch_start(lookup, &e) < 0)) {
+	if (jobs_start(o.workers, &e) < 0 || (o.watch && watch_start(env, &e) < 0)) {
 		log_line(LOG_ERR, "%s", e.msg);
 		unlink(path);
 		return 1;
@@ -285,7 +284,7 @@ int daemon_main(int argc, char **argv, mode_lookup *lookup)
 		if (p[1].revents)
 			break;
 		if (p[0].revents & POLLIN)
-			take_client(lfd, lookup);
+			take_client(lfd);
 	}
 	/* New clients make their calls themselves; running calls finish. */
 	unlink(path);

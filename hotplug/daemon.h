@@ -6,7 +6,11 @@
 
 #define DAEMON_DEFAULT_WORKERS 8
 
-/* argv[0] is the program's name. Returns the exit status. */
-int daemon_main(int argc, char **argv, mode_lookup *lookup);
+/*
+ * Runs the daemon as inv says: its options from inv's argv (its own, not
+ * the applets' syntax), its socket and its watch's calls in inv's
+ * environment. Returns the exit status.
+ */
+int daemon_main(const struct invocation *inv);
 
 #endif

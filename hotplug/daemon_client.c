@@ -11,13 +11,13 @@
 #include "daemon_proto.h"
 #include "log.h"
 
-static int connect_daemon(void)
+static int connect_daemon(const char *run_dir)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	char path[sizeof(sa.sun_path) + 1];
 	int fd;
 
-	dproto_socket_path(path, sizeof(path));
+	dproto_socket_path(run_dir, path, sizeof(path));
 	if (strlen(path) >= sizeof(sa.sun_path))
 		return -1;
 	memcpy(sa.sun_path, path, strlen(path) + 1);
@@ -137,7 +137,7 @@ int daemon_client_call(const char *prog, const struct invocation *inv, deadline_
 		return DAEMON_LOCAL;
 	if (!(len = dproto_pack_request(req, sizeof(req), budget, prog, inv->argc, inv->argv,
 					inv->envp)) ||
-	    (fd = connect_daemon()) < 0)
+	    (fd = connect_daemon(inv->env.run_dir)) < 0)
 		return DAEMON_LOCAL;
 	status = send(fd, req, len, MSG_NOSIGNAL) == (ssize_t)len ? exchange(fd, prog, deadline, e)
 								   : DAEMON_LOCAL;

@@ -28,10 +28,11 @@ static unsigned n_workers;
 static bool stopping;
 static atomic_ulong served;
 
-struct job *job_new(const char *prog, vif_planner *planner, int argc, char **argv, char **envp)
+struct job *job_new(const struct applet *mode, int argc, char **argv, char **envp,
+		    const struct call_env *env)
 {
 	char *buf = malloc(DPROTO_MAX_REQUEST);
-	size_t len = buf ? dproto_pack_request(buf, DPROTO_MAX_REQUEST, CALL_BUDGET_MS, prog, argc,
+	size_t len = buf ? dproto_pack_request(buf, DPROTO_MAX_REQUEST, CALL_BUDGET_MS, mode->name, argc,
 					       argv, envp)
 			 : 0;
 	struct job *j = len ? calloc(1, sizeof(*j)) : NULL;
@@ -43,15 +44,15 @@ struct job *job_new(const char *prog, vif_planner *planner, int argc, char **arg
 	}
 	j->buf = buf;
 	j->fd = -1;
-	j->prog = prog;
-	j->planner = planner;
+	j->mode = mode;
 	(void)invocation_parse(j->req.argc, j->req.argv, j->req.envp, INV_DAEMON, &j->inv);
+	j->inv.env = *env;
 	snprintf(j->key, sizeof(j->key), "%s",
 		 env_get(j->req.envp, "XENBUS_PATH") ? env_get(j->req.envp, "XENBUS_PATH") : "");
 	return j;
 }
 
-struct job *job_from_request(char *buf, size_t len, mode_lookup *lookup, int fd, const char **why)
+struct job *job_from_request(char *buf, size_t len, int fd, const char **why)
 {
 	struct job *j = calloc(1, sizeof(*j));
 
@@ -64,7 +65,7 @@ struct job *job_from_request(char *buf, size_t len, mode_lookup *lookup, int fd,
 		*why = "malformed request";
 		goto fail;
 	}
-	if (!(j->prog = lookup(j->req.prog, &j->planner))) {
+	if (!(j->mode = applet_find(j->req.prog)) || j->mode->kind != APPLET_VIF) {
 		*why = "not a per-vif mode";
 		goto fail;
 	}
@@ -151,7 +152,7 @@ static int make_call(struct job *j, struct daemon_conns *c, char **text, size_t 
 	int status;
 
 	log_set_err(err);
-	status = vif_flow_serve(j->prog, j->planner, &j->inv, j->deadline, &lent);
+	status = vif_flow_serve(j->mode->name, j->mode->plan, &j->inv, j->deadline, &lent);
 	log_set_err(NULL);
 	if (err)
 		fclose(err);
@@ -170,9 +171,9 @@ static void refuse_late(struct job *j)
 	FILE *err = open_memstream(&text, &len);
 
 	log_set_err(err);
-	log_init(j->prog);
+	log_init(j->mode->name);
 	log_line(LOG_ERR, "%s %s for %s waited past its deadline in xen-netmodesd's queue; not made",
-		 j->prog, quote_value(j->inv.command ? j->inv.command : "?", cmd, sizeof(cmd)),
+		 j->mode->name, quote_value(j->inv.command ? j->inv.command : "?", cmd, sizeof(cmd)),
 		 quote_value(j->key, key, sizeof(key)));
 	log_set_err(NULL);
 	if (err)

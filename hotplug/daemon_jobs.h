@@ -12,7 +12,7 @@
 #include <stddef.h>
 
 #include "../netmodes/err.h"
-#include "../netmodes/modes.h"
+#include "applets.h"
 #include "daemon_proto.h"
 #include "deadline.h"
 #include "invocation.h"
@@ -20,15 +20,11 @@
 #define DAEMON_MAX_WORKERS 64
 #define DAEMON_PROG "xen-netmodesd"
 
-/* Finds the per-vif mode called name: its lasting name, and its planner; NULL when none. */
-typedef const char *mode_lookup(const char *name, vif_planner **planner);
-
 struct job {
 	struct job *next;
 	char key[64];	/* the vif's XENBUS_PATH: calls with one key keep their order */
 	int fd;		/* the client's socket, or -1 (a call the daemon made itself) */
-	const char *prog;
-	vif_planner *planner;
+	const struct applet *mode; /* a per-vif mode's row */
 	struct dproto_request req;
 	char *buf; /* holds req's strings */
 	struct invocation inv; /* req's argv and environment, read once */
@@ -36,13 +32,16 @@ struct job {
 };
 
 /*
- * A job for the call (prog, argv, envp), its strings copied (the watch's:
- * no deadline), or a request unpacked from buf (len bytes, taken over; its
- * deadline the request's budget from now, at most CALL_BUDGET_MS). NULL
- * when it is malformed or out of memory.
+ * A job for the call (mode, argv, envp), its strings copied, in the
+ * environment env (the watch's: the daemon's own; no deadline), or a
+ * request unpacked from buf (len bytes, taken over; its environment the
+ * client's, its deadline the request's budget from now, at most
+ * CALL_BUDGET_MS). NULL when it is malformed, names no per-vif mode, or
+ * is out of memory.
  */
-struct job *job_new(const char *prog, vif_planner *planner, int argc, char **argv, char **envp);
-struct job *job_from_request(char *buf, size_t len, mode_lookup *lookup, int fd, const char **why);
+struct job *job_new(const struct applet *mode, int argc, char **argv, char **envp,
+		    const struct call_env *env);
+struct job *job_from_request(char *buf, size_t len, int fd, const char **why);
 void job_free(struct job *j);
 
 /* Starts n workers. Returns 0 or -errno with e set. */

@@ -4,17 +4,15 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../netmodes/callenv.h"
-
 /* Four bytes on the wire, no NUL. */
 static const char REQ_MAGIC[4] = { 'X', 'N', 'M', 'q' };
 static const char REP_MAGIC[4] = { 'X', 'N', 'M', 'r' };
 static const char ACC_MAGIC[4] = { 'X', 'N', 'M', 'a' };
 #define HDR_LEN 16 /* magic + three 32-bit fields */
 
-void dproto_socket_path(char *buf, size_t n)
+void dproto_socket_path(const char *run_dir, char *buf, size_t n)
 {
-	snprintf(buf, n, "%s/%s", callenv_run_dir(), DPROTO_SOCKET_NAME);
+	snprintf(buf, n, "%s/%s", run_dir, DPROTO_SOCKET_NAME);
 }
 
 static size_t put_str(char *buf, size_t n, size_t off, const char *s)

@@ -37,8 +37,8 @@ struct dproto_request {
 	char *envp[DPROTO_MAX_ENV + 1];	 /* NULL-terminated */
 };
 
-/* The socket's path: RUN_DIR/xen-netmodesd.sock (callenv_run_dir). */
-void dproto_socket_path(char *buf, size_t n);
+/* The socket's path: RUN_DIR/xen-netmodesd.sock (the call's run directory). */
+void dproto_socket_path(const char *run_dir, char *buf, size_t n);
 
 /*
  * Packs a request into buf (n bytes). Returns its length, or 0 when it

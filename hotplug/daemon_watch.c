@@ -27,7 +27,7 @@ struct seen {
 };
 
 static struct seen *seen[SEEN_BUCKETS];
-static mode_lookup *lookup;
+static const struct call_env *call_env; /* the daemon's own, for the calls it makes */
 
 static struct seen **seen_slot(unsigned domid, unsigned devid)
 {
@@ -84,11 +84,11 @@ static char *node(struct xs_handle *h, unsigned domid, unsigned devid, const cha
 	return v;
 }
 
-static void queue_call(const char *prog, vif_planner *planner, enum watch_cmd cmd, unsigned domid,
+static void queue_call(const struct applet *mode, enum watch_cmd cmd, unsigned domid,
 		       unsigned devid, const char *script)
 {
 	char xenbus[96], vif[48], scr[1100];
-	char *argv[] = { (char *)prog, cmd == WATCH_ONLINE ? "online" : "offline", "type_if=vif",
+	char *argv[] = { (char *)mode->name, cmd == WATCH_ONLINE ? "online" : "offline", "type_if=vif",
 			 NULL };
 	char *envp[] = { xenbus, "XENBUS_TYPE=vif", "XENBUS_BASE_PATH=backend", vif, scr, NULL };
 	struct job *j;
@@ -96,7 +96,7 @@ static void queue_call(const char *prog, vif_planner *planner, enum watch_cmd cm
 	snprintf(xenbus, sizeof(xenbus), "XENBUS_PATH=" WATCH_PATH "/%u/%u", domid, devid);
 	snprintf(vif, sizeof(vif), "vif=vif%u.%u", domid, devid);
 	snprintf(scr, sizeof(scr), "script=%s", script);
-	if (!(j = job_new(prog, planner, 3, argv, envp))) {
+	if (!(j = job_new(mode, 3, argv, envp, call_env))) {
 		log_line(LOG_ERR, "vif%u.%u: out of memory, %s not made", domid, devid, argv[1]);
 		return;
 	}
@@ -107,16 +107,14 @@ static void queue_call(const char *prog, vif_planner *planner, enum watch_cmd cm
 static void examine(struct xs_handle *h, unsigned domid, unsigned devid)
 {
 	char *script = node(h, domid, devid, "script"), *online = NULL, *state = NULL, *status = NULL;
-	const char *base, *prog;
-	vif_planner *planner;
+	const struct applet *mode;
 	struct watch_verdict v;
 
 	if (!script) { /* gone, or not a backend that names a script */
 		remember(domid, devid, WATCH_NONE);
 		return;
 	}
-	base = strrchr(script, '/') ? strrchr(script, '/') + 1 : script;
-	if (!(prog = lookup(base, &planner)))
+	if (!(mode = applet_of_script(script)))
 		goto out; /* not one of ours */
 	if (libxl_runs_scripts(h, domid))
 		goto out; /* libxl makes the calls itself */
@@ -130,7 +128,7 @@ static void examine(struct xs_handle *h, unsigned domid, unsigned devid)
 		v = watch_decide(&n, s ? s->last : WATCH_NONE);
 	}
 	if (v.run != WATCH_NONE)
-		queue_call(prog, planner, v.run, domid, devid, script);
+		queue_call(mode, v.run, domid, devid, script);
 	remember(domid, devid, v.now);
 out:
 	free(script);
@@ -295,12 +293,12 @@ static void *watch_main(void *arg)
 	}
 }
 
-int watch_start(mode_lookup *fn, struct nm_err *e)
+int watch_start(const struct call_env *env, struct nm_err *e)
 {
 	struct xs_handle *h;
 	int rc;
 
-	lookup = fn;
+	call_env = env;
 	if (!(h = connect_watch(e)))
 		return -EIO;
 	if ((rc = pthread_create(&thread, NULL, watch_main, h)) != 0) {

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "config.h"
 #include "parse.h"
 #include "request.h"
 
@@ -52,6 +53,27 @@ static int parse_daemon_use(const char *s, enum daemon_use *ret, struct nm_err *
 	return 0;
 }
 
+/* NAME's value, else def when it is unset or empty. */
+static const char *env_or(char **envp, const char *name, const char *def)
+{
+	const char *v = env_get(envp, name);
+
+	return v && *v ? v : def;
+}
+
+static struct call_env call_env_of(char **envp)
+{
+	return (struct call_env){
+		.run_dir = env_or(envp, "XEN_NETMODES_RUN_DIR", CALLENV_RUN_DIR),
+		.lock_dir = env_or(envp, "XEN_NETMODES_LOCK_DIR", CALLENV_LOCK_DIR),
+		.conf = env_or(envp, "XEN_NETMODES_CONF", CONFIG_FILE),
+		.mounts = env_or(envp, "XEN_NETMODES_MOUNTS", CALLENV_MOUNTS),
+		.fail_at = env_get(envp, "XEN_NETMODES_FAIL_AT"),
+		.event_at = env_get(envp, "XEN_NETMODES_EVENT_AT"),
+		.event_cmd = env_get(envp, "XEN_NETMODES_EVENT_CMD"),
+	};
+}
+
 /* Keeps the first error only: it is the one the caller reports. */
 static void note(struct invocation *inv, int rc, const struct nm_err *e)
 {
@@ -63,7 +85,7 @@ static void note(struct invocation *inv, int rc, const struct nm_err *e)
 
 int invocation_parse(int argc, char **argv, char **envp, unsigned accept, struct invocation *ret)
 {
-	struct invocation inv = { .argc = argc, .argv = argv, .envp = envp };
+	struct invocation inv = { .argc = argc, .argv = argv, .envp = envp, .env = call_env_of(envp) };
 	struct nm_err e = { "" };
 	bool env_dry = false;
 	char q[64];

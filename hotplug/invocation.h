@@ -3,7 +3,8 @@
  * for every applet, the daemon's client and the daemon's workers alike:
  * the flags (--dry-run, --json, -h/--help), the command word, the VAR=VAL
  * arguments (kept as they are: each applet validates its own) and the
- * variables XEN_NETMODES_DRY_RUN and XEN_NETMODES_DAEMON.
+ * variables XEN_NETMODES_DRY_RUN and XEN_NETMODES_DAEMON, and the call's
+ * environment (struct call_env) that the layers below are handed:
  *
  *   XEN_NETMODES_DRY_RUN  1, yes, true or on: a dry run; 0, no, false,
  *                         off, empty or unset: a real run; else an error
@@ -11,12 +12,18 @@
  *                         no, 0, false or off: never through it; auto,
  *                         empty or unset: through it when one listens;
  *                         else an error
+ *   XEN_NETMODES_RUN_DIR  state files and the daemon's socket (/run/xen-netmodes)
+ *   XEN_NETMODES_LOCK_DIR the locks shared with locking.sh (/var/run/xen-hotplug)
+ *   XEN_NETMODES_CONF     the defaults file (/etc/xen/xen-netmodes.conf)
+ *   XEN_NETMODES_MOUNTS   stands in for /proc/self/mounts (tests)
+ *   XEN_NETMODES_FAIL_AT, _EVENT_AT, _EVENT_CMD  test builds' switches (plan.h)
  */
 #ifndef HOTPLUG_INVOCATION_H
 #define HOTPLUG_INVOCATION_H
 
 #include <stdbool.h>
 
+#include "../netmodes/callenv.h"
 #include "../netmodes/err.h"
 
 #define INV_MAX_ASSIGN 64
@@ -38,6 +45,7 @@ struct invocation {
 	const char *command; /* the first word that is neither a flag nor VAR=VAL; NULL: none */
 	const char *assign[INV_MAX_ASSIGN]; /* the VAR=VAL arguments, in order */
 	unsigned n_assign;
+	struct call_env env; /* its strings point into envp */
 	int rc;		    /* 0, or -EINVAL: err says what was wrong */
 	struct nm_err err;
 };

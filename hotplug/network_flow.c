@@ -3,9 +3,9 @@
 #include <errno.h>
 #include <string.h>
 
+#include "../netmodes/lock.h"
 #include "../netmodes/rtnl.h"
 #include "config.h"
-#include "lock.h"
 #include "log.h"
 #include "parse.h"
 
@@ -68,7 +68,7 @@ static int parse_args(struct network_request *r, unsigned keys, const struct inv
 		*e = inv->err;
 		return inv->rc;
 	}
-	if (config_load(&conf, e) < 0)
+	if (config_load(inv->env.conf, &conf, e) < 0)
 		return -EINVAL;
 	r->antispoof = !(keys & NET_ANTISPOOF_OFF);
 	r->dhcp = conf.dhcp;
@@ -82,26 +82,26 @@ static int parse_args(struct network_request *r, unsigned keys, const struct inv
 }
 
 static int run(struct network_request *r, network_planner *planner, network_status *status,
-	       struct nl_sock *nl, struct plan *plan, struct hp_lock *lock, struct nm_err *e)
+	       struct mode_ctx *c, struct plan *plan, struct hp_lock *lock, struct nm_err *e)
 {
 	char lock_name[64];
 	int rc;
 
 	if (r->cmd == NET_STATUS)
-		return status(r, nl, stdout, e);
+		return status(r, c, stdout, e);
 	/* network-bridge shares the shell script's lock; the others have their own. */
 	snprintf(lock_name, sizeof(lock_name), "%s%s",
 		 strcmp(r->prog, "network-bridge") ? "xen-netmodes-" : "", r->prog);
-	if (!r->dry_run && (rc = lock_claim(lock_name, NETWORK_LOCK_TIMEOUT_MS, lock, e)) < 0)
+	if (!r->dry_run && (rc = lock_claim(c->env->lock_dir, lock_name, NETWORK_LOCK_TIMEOUT_MS, lock, e)) < 0)
 		return rc;
-	if ((rc = planner(r, nl, plan, e)) < 0)
+	if ((rc = planner(r, c, plan, e)) < 0)
 		return rc;
 	if (r->dry_run) {
 		printf("# %s %s\n", r->prog, r->cmd == NET_START ? "start" : "stop");
 		plan_describe(plan, stdout);
 		return 0;
 	}
-	if ((rc = plan_apply(plan, e)) < 0)
+	if ((rc = plan_apply(plan, c->env, e)) < 0)
 		return rc;
 	log_line(LOG_INFO, "Successful %s %s%s.", r->prog, r->cmd == NET_START ? "start" : "stop",
 		 plan->n ? "" : " (nothing to change)");
@@ -122,8 +122,10 @@ int network_flow_run(const char *prog, network_planner *planner, network_status 
 	rc = parse_args(&r, keys, inv, &e);
 	if (!rc)
 		rc = rt_open(&nl, &e);
-	if (!rc)
-		rc = run(&r, planner, status, nl, &plan, &lock, &e);
+	if (!rc) {
+		struct mode_ctx ctx = { .nl = nl, .env = &inv->env };
+		rc = run(&r, planner, status, &ctx, &plan, &lock, &e);
+	}
 	if (rc < 0)
 		log_line(LOG_ERR, "%s", e.msg); /* the log names prog already */
 	lock_release(&lock);

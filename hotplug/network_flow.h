@@ -8,11 +8,6 @@
 #include "../netmodes/network.h"
 #include "invocation.h"
 
-typedef int network_planner(const struct network_request *r, struct nl_sock *sk, struct plan *p,
-			    struct nm_err *e);
-typedef int network_status(const struct network_request *r, struct nl_sock *sk, FILE *out,
-			   struct nm_err *e);
-
 /* What an applet takes besides netdev= and antispoof=, and its defaults. */
 enum network_keys { NET_KEY_DHCP = 1, NET_KEY_BRIDGE = 2, NET_ANTISPOOF_OFF = 4 };
 

@@ -14,13 +14,14 @@
 #include "../netmodes/nft_port.h"
 #include "../netmodes/rtnl.h"
 #include "../netmodes/vif.h"
+#include "applets.h"
 #include "backends.h"
 #include "status.h"
 #include "xs.h"
 
 struct vif_view {
 	unsigned domid, devid;
-	const char *mode; /* "bridge", "route", "nat" */
+	const struct applet *mode; /* its row: mode->mode is "bridge", "route", "nat" */
 	char dev[IFNAMSIZ], status[32], ip[256], mac[32];
 	bool exists;
 	struct link_info link;
@@ -31,20 +32,6 @@ struct vif_view {
 	char filter_mac[MAC_STR_LEN];
 	char filter_ips[1024];
 };
-
-/* Our modes by script name; NULL for scripts that are not ours. */
-static const char *mode_of(const char *script)
-{
-	static const struct {
-		const char *script, *mode;
-	} modes[] = { { "vif-bridge", "bridge" }, { "vif-route", "route" }, { "vif-nat", "nat" } };
-	const char *base = strrchr(script, '/') ? strrchr(script, '/') + 1 : script;
-
-	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++)
-		if (!strcmp(base, modes[i].script))
-			return modes[i].mode;
-	return NULL;
-}
 
 static void node(struct xs_handle *xs, const char *be, const char *name, char *buf, size_t n)
 {
@@ -84,7 +71,7 @@ static void kernel_view(struct nl_sock *sk, struct vif_view *v)
 			       nl_addr2str(rtnl_route_get_dst(routes.r[i]), buf, sizeof(buf)));
 	addr_set_free(&addrs);
 	route_set_free(&routes);
-	if (nft_port_query(strcmp(v->mode, "bridge") ? PORT_ROUTED : PORT_BRIDGED, v->dev, &ps,
+	if (nft_port_query(v->mode->port, v->dev, &ps,
 			   NULL) == 0 && ps.port) {
 		char mac[MAC_STR_LEN];
 		v->filtered = true;
@@ -98,7 +85,7 @@ static void kernel_view(struct nl_sock *sk, struct vif_view *v)
 static void print_text(const struct vif_view *v, FILE *out)
 {
 	fprintf(out, "%s (domain %u, vif %u): %s mode, hotplug-status %s\n", v->dev, v->domid,
-		v->devid, v->mode, v->status[0] ? v->status : "-");
+		v->devid, v->mode->mode, v->status[0] ? v->status : "-");
 	if (!v->exists) {
 		fprintf(out, "  link: absent\n");
 		return;
@@ -136,7 +123,7 @@ static void print_json(const struct vif_view *v, bool first, FILE *out)
 {
 	fprintf(out, "%s{\"vif\": \"%s\", \"domid\": %u, \"devid\": %u, \"mode\": \"%s\", "
 		     "\"hotplug_status\": \"%s\", \"mac\": \"%s\"",
-		first ? "" : ", ", v->dev, v->domid, v->devid, v->mode, v->status, v->mac);
+		first ? "" : ", ", v->dev, v->domid, v->devid, v->mode->mode, v->status, v->mac);
 	json_words("ip", v->ip, out);
 	fprintf(out, ", \"link\": ");
 	if (v->exists)
@@ -172,7 +159,7 @@ static int show_vif(const char *be, unsigned domid, unsigned devid, void *arg)
 	char script[256];
 
 	node(w->xs, be, "script", script, sizeof(script));
-	if (!(v.mode = mode_of(script)))
+	if (!(v.mode = applet_of_script(script)))
 		return 0;
 	node(w->xs, be, "vifname", v.dev, sizeof(v.dev));
 	if (!v.dev[0])
@@ -189,13 +176,20 @@ static int show_vif(const char *be, unsigned domid, unsigned devid, void *arg)
 	return 0;
 }
 
-int status_main(int argc, char **argv)
+int status_main(const struct applet *self, const struct invocation *inv, deadline_t deadline)
 {
-	bool json = argc > 1 && !strcmp(argv[1], "--json");
+	bool json = inv->json;
 	struct xs_handle *xs = NULL;
 	struct nl_sock *sk = NULL;
 	struct nm_err e = { "" };
 	struct walk w = { .json = json, .out = stdout };
+
+	(void)self;
+	(void)deadline;
+	if (inv->rc < 0 || inv->command || inv->n_assign) {
+		fprintf(stderr, "usage: xen-netmodes status [--json]\n");
+		return 1;
+	}
 
 	if (xsw_open(&xs, &e) < 0 || rt_open(&sk, &e) < 0) {
 		fprintf(stderr, "xen-netmodes status: %s\n", e.msg);

@@ -2,7 +2,9 @@
 #ifndef HOTPLUG_STATUS_H
 #define HOTPLUG_STATUS_H
 
-/* argv[0] is "status". Returns the exit status. */
-int status_main(int argc, char **argv);
+#include "applets.h"
+
+/* inv->json: the same as JSON. Returns the exit status. */
+applet_main status_main;
 
 #endif

@@ -4,14 +4,13 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../netmodes/callenv.h"
+#include "../netmodes/lock.h"
 #include "../netmodes/dhcp_host.h"
 #include "../netmodes/rtnl.h"
 #include "config.h"
 #include "deadline.h"
 #include "hooks.h"
 #include "libxl_owned.h"
-#include "lock.h"
 #include "log.h"
 #include "parse.h"
 #include "request.h"
@@ -27,6 +26,7 @@ struct call {
 	struct vif_outcome out;
 	struct dhcp_settings dhcp;
 	struct nm_err e;
+	const struct call_env *env; /* the invocation's */
 	bool dry_run_maybe; /* the invocation's: nothing is reported to xenstore for it */
 	deadline_t deadline; /* 0: none (a call the daemon's watch makes) */
 };
@@ -114,21 +114,39 @@ static int claim_vif_lock(struct call *c, const char *name)
 		wait = left <= CALL_WORK_MS ? 0 : left - CALL_WORK_MS;
 	if (wait > VIF_LOCK_TIMEOUT_MS)
 		wait = VIF_LOCK_TIMEOUT_MS;
-	if ((rc = lock_claim(name, wait, &c->lock, &c->e)) == -ETIMEDOUT && c->deadline) {
+	if ((rc = lock_claim(c->env->lock_dir, name, wait, &c->lock, &c->e)) == -ETIMEDOUT && c->deadline) {
 		struct nm_err inner = c->e;
 		rc = nm_fail(&c->e, rc, "%s: the call's deadline", inner.msg);
 	}
 	return rc;
 }
 
-static int plan_call(struct call *c, vif_planner *planner)
+/* Tells the frontend the MTU its vif comes up with, when it does not know it yet. */
+static int plan_frontend_mtu(struct call *c)
+{
+	char path[XS_PATH_LEN + 8], value[16], now[16];
+
+	if (!c->out.mtu || c->r.type != VIF_TYPE_VIF || !c->r.frontend[0])
+		return 0;
+	snprintf(path, sizeof(path), "%s/mtu", c->r.frontend);
+	snprintf(value, sizeof(value), "%u", c->out.mtu);
+	if (xsw_read(c->xs, path, now, sizeof(now), NULL) == 0 && !strcmp(now, value))
+		return 0;
+	return op_xs_write(&c->plan, c->xs, path, value);
+}
+
+/*
+ * What the call changes, planned from live state: the mode's plan, then
+ * the frontend's mtu. check lists exactly this.
+ */
+static int plan_changes(struct call *c, vif_planner *planner)
 {
 	struct mode_ctx ctx;
-	char lock_name[64], path[XS_PATH_LEN + 32];
+	char lock_name[64];
 	int rc;
 
 	if ((rc = request_read_xenstore(&c->r, c->xs, &c->params, &c->e)) < 0 ||
-	    (rc = config_dhcp_settings(c->params.dhcp, &c->dhcp, &c->e)) < 0)
+	    (rc = config_dhcp_settings(c->env->conf, c->params.dhcp, &c->dhcp, &c->e)) < 0)
 		return rc;
 	if (!c->nl && (rc = rt_open(&c->nl, &c->e)) < 0)
 		return rc;
@@ -137,8 +155,21 @@ static int plan_call(struct call *c, vif_planner *planner)
 		 c->r.type == VIF_TYPE_TAP ? "-emu" : "");
 	if (!c->r.dry_run && (rc = claim_vif_lock(c, lock_name)) < 0)
 		return rc;
-	ctx = (struct mode_ctx){ .nl = c->nl, .xs = c->xs, .dhcp = &c->dhcp };
+	ctx = (struct mode_ctx){ .nl = c->nl, .xs = c->xs, .env = c->env, .dhcp = &c->dhcp };
 	if ((rc = planner(&c->r, &ctx, &c->plan, &c->out, &c->e)) < 0)
+		return rc;
+	if ((rc = plan_frontend_mtu(c)) < 0)
+		return nm_fail(&c->e, rc, "out of memory");
+	return 0;
+}
+
+/* The whole call: its changes, then the hooks and the report to the toolstack. */
+static int plan_call(struct call *c, vif_planner *planner)
+{
+	char path[XS_PATH_LEN + 32];
+	int rc;
+
+	if ((rc = plan_changes(c, planner)) < 0)
 		return rc;
 	if (c->out.left_alone[0])
 		return 0; /* someone else's device: no hooks for it either */
@@ -182,7 +213,7 @@ static int run(struct call *c, vif_planner *planner, const struct invocation *in
 			 c->out.left_alone);
 		return 0;
 	}
-	if ((rc = plan_apply(&c->plan, &c->e)) < 0)
+	if ((rc = plan_apply(&c->plan, c->env, &c->e)) < 0)
 		return rc;
 	log_line(LOG_INFO, "Successful %s %s for %s%s%s.", c->r.prog, vif_command_name(c->r.cmd),
 		 c->out.dev, c->out.bridge[0] ? ", bridge " : "", c->out.bridge);
@@ -191,7 +222,8 @@ static int run(struct call *c, vif_planner *planner, const struct invocation *in
 
 void vif_flow_refused(const char *prog, const char *msg, const struct invocation *inv)
 {
-	struct call c = { .r.prog = prog, .lock.fd = -1, .dry_run_maybe = inv->dry_run };
+	struct call c = { .r.prog = prog, .lock.fd = -1, .env = &inv->env,
+			  .dry_run_maybe = inv->dry_run };
 	const char *vif = env_get(inv->envp, "vif");
 
 	log_init(prog);
@@ -206,12 +238,11 @@ int vif_flow_serve(const char *prog, vif_planner *planner, const struct invocati
 		   deadline_t deadline, const struct flow_conns *lent)
 {
 	struct call c = { .r.prog = prog, .lock.fd = -1, .xs = lent->xs, .nl = lent->nl,
-			  .deadline = deadline, .dry_run_maybe = inv->dry_run };
+			  .env = &inv->env, .deadline = deadline, .dry_run_maybe = inv->dry_run };
 	char **envp = inv->envp;
 	int rc;
 
 	log_init(prog);
-	callenv_set(envp);
 	if (udev_call_disabled(&c, envp))
 		rc = 0;
 	else if ((rc = run(&c, planner, inv)) < 0) {
@@ -220,13 +251,33 @@ int vif_flow_serve(const char *prog, vif_planner *planner, const struct invocati
 	}
 	lock_release(&c.lock);
 	plan_free(&c.plan);
-	callenv_set(NULL);
 	/* What the call opened itself is closed; what it was lent stays open. */
 	if (c.nl && c.nl != lent->nl)
 		rt_close(c.nl);
 	if (c.xs != lent->xs)
 		xsw_close(c.xs);
 	return rc < 0 ? 1 : 0;
+}
+
+int vif_flow_plan(const char *prog, vif_planner *planner, const struct invocation *inv,
+		  const struct flow_conns *lent, struct plan *ret, struct nm_err *e)
+{
+	struct call c = { .r.prog = prog, .lock.fd = -1, .xs = lent->xs, .nl = lent->nl,
+			  .env = &inv->env, .dry_run_maybe = true };
+	int rc = inv->dry_run ? request_from_invocation(&c.r, inv, &c.params, &c.e) : -EINVAL;
+
+	if (rc == 0 && !c.xs)
+		rc = xsw_open(&c.xs, &c.e);
+	if (rc == 0)
+		rc = plan_changes(&c, planner);
+	*ret = c.plan;
+	if (rc < 0)
+		*e = c.e;
+	if (c.nl && c.nl != lent->nl)
+		rt_close(c.nl);
+	if (c.xs != lent->xs)
+		xsw_close(c.xs);
+	return rc < 0 ? rc : 0;
 }
 
 int vif_flow_run(const char *prog, vif_planner *planner, const struct invocation *inv,

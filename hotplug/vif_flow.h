@@ -27,11 +27,20 @@ struct flow_conns {
 
 /*
  * vif_flow_run on the connections lent, which it uses and leaves open
- * (those it opened itself it closes). inv->envp becomes the thread's call
- * environment (callenv) for the call's span.
+ * (those it opened itself it closes).
  */
 int vif_flow_serve(const char *prog, vif_planner *planner, const struct invocation *inv,
 		   deadline_t deadline, const struct flow_conns *lent);
+
+/*
+ * What the call inv describes (a dry run: nothing is changed, no lock
+ * taken) would change, planned as the call itself plans it: the mode's
+ * plan and the frontend's mtu, without the hooks and the report to
+ * xenstore. The plan goes to ret, which the caller frees, also on failure.
+ * Returns 0 or -errno with e set.
+ */
+int vif_flow_plan(const char *prog, vif_planner *planner, const struct invocation *inv,
+		  const struct flow_conns *lent, struct plan *ret, struct nm_err *e);
 
 /*
  * Reports a call refused before any mode ran (vif-setup's $script): logged,

@@ -8,7 +8,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "dispatch.h"
+#include "log.h"
 #include "parse.h"
+#include "request.h"
+#include "vif_flow.h"
 
 #ifndef XEN_SCRIPT_DIR
 #define XEN_SCRIPT_DIR "/etc/xen/scripts"
@@ -72,4 +76,32 @@ int vif_setup_resolve(const char *script, const char *script_dir, bool (*is_ours
 	if (is_ours(base) && is_self(ret_path))
 		*ret_applet = base;
 	return 0;
+}
+
+static bool is_vif_mode(const char *name)
+{
+	const struct applet *a = applet_find(name);
+
+	return a && a->kind == APPLET_VIF;
+}
+
+int vif_setup_main(const struct applet *a, const struct invocation *inv, deadline_t deadline)
+{
+	const char *mode;
+	char dir[PATH_MAX], path[PATH_MAX];
+	struct nm_err e = { "" };
+
+	script_dir_of(inv->argv[0], dir, sizeof(dir));
+	if (vif_setup_resolve(env_get(inv->envp, "script"), dir, is_vif_mode, &mode, path,
+			      sizeof(path), &e) < 0) {
+		vif_flow_refused(a->name, e.msg, inv);
+		return 1;
+	}
+	if (mode)
+		return applet_run(applet_find(mode), inv, deadline);
+	inv->argv[0] = path;
+	execv(path, inv->argv);
+	log_init(a->name);
+	log_line(LOG_ERR, "cannot run %s: %s", path, strerror(errno));
+	return 1;
 }

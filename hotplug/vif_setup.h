@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "../netmodes/err.h"
+#include "applets.h"
 
 /* The script directory: where argv0 was run from, as the shell scripts take it. */
 void script_dir_of(const char *argv0, char *buf, size_t n);
@@ -25,5 +26,8 @@ int script_trusted(const char *path, struct nm_err *e);
  */
 int vif_setup_resolve(const char *script, const char *script_dir, bool (*is_ours)(const char *),
 		      const char **ret_applet, char *ret_path, size_t n, struct nm_err *e);
+
+/* udev's path: runs the mode (or the trusted script) $script names, vif-bridge by default. */
+applet_main vif_setup_main;
 
 #endif

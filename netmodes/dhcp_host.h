@@ -54,14 +54,15 @@ char *isc_defaults_edit(const char *in, const char *dev, bool add);
 /*
  * Plan operations: the guest's files in dnsmasq's dhcp-hostsdir and
  * dhcp-optsdir (a running dnsmasq reads both without a restart), or its host line in dhcpd.conf and
- * its vif in the dhcpd defaults file (under the vif-nat-dhcp lock, then the
+ * its vif in the dhcpd defaults file (under the vif-nat-dhcp lock in
+ * lock_dir, then the
  * init script's restart when it exists). add false removes. Each undoes
  * the other. Return 0, -ENOMEM, or for ISC -ENOENT with e set when the
  * files cannot be found.
  */
 int op_dnsmasq_host(struct plan *p, const struct dhcp_settings *s, const struct dhcp_host *h,
 		    bool add);
-int op_isc_host(struct plan *p, const struct dhcp_settings *s, const struct dhcp_host *h,
-		bool add, struct nm_err *e);
+int op_isc_host(struct plan *p, const struct dhcp_settings *s, const char *lock_dir,
+		const struct dhcp_host *h, bool add, struct nm_err *e);
 
 #endif

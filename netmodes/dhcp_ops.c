@@ -10,7 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../hotplug/lock.h"
+#include "lock.h"
 #include "child.h"
 
 #define ISC_LOCK "vif-nat-dhcp" /* the shell script's lock: both serialise */
@@ -156,6 +156,7 @@ int op_dnsmasq_host(struct plan *p, const struct dhcp_settings *s, const struct 
 
 struct isc_op {
 	char conf[DHCP_PATH_LEN], defaults[DHCP_PATH_LEN], init[DHCP_PATH_LEN];
+	char lock_dir[DHCP_PATH_LEN];
 	struct dhcp_host h;
 	bool add;
 };
@@ -229,7 +230,7 @@ static char *defaults_edit(const char *in, const void *h, bool add)
 static int isc_do(const struct isc_op *o, bool add, struct nm_err *e)
 {
 	struct hp_lock lock;
-	int rc = lock_claim(ISC_LOCK, ISC_LOCK_TIMEOUT_MS, &lock, e);
+	int rc = lock_claim(o->lock_dir, ISC_LOCK, ISC_LOCK_TIMEOUT_MS, &lock, e);
 
 	if (rc < 0)
 		return rc;
@@ -271,8 +272,8 @@ static const struct op_type isc_type = {
 	.name = "dhcpd host", .apply = isc_apply, .undo = isc_undo, .describe = isc_describe,
 };
 
-int op_isc_host(struct plan *p, const struct dhcp_settings *s, const struct dhcp_host *h,
-		bool add, struct nm_err *e)
+int op_isc_host(struct plan *p, const struct dhcp_settings *s, const char *lock_dir,
+		const struct dhcp_host *h, bool add, struct nm_err *e)
 {
 	static const char *const confs[] = { "/etc/dhcp/dhcpd.conf", "/etc/dhcp3/dhcpd.conf",
 					     "/etc/dhcpd.conf", NULL };
@@ -293,6 +294,7 @@ int op_isc_host(struct plan *p, const struct dhcp_settings *s, const struct dhcp
 		free(o);
 		return nm_fail(e, -ENOENT, "Failed to find dhcpd configuration or args file.");
 	}
+	snprintf(o->lock_dir, sizeof(o->lock_dir), "%s", lock_dir);
 	o->h = *h;
 	o->add = add;
 	return plan_add(p, &isc_type, o) < 0 ? nm_fail(e, -ENOMEM, "out of memory") : 0;

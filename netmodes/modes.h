@@ -2,27 +2,16 @@
 #ifndef NETMODES_MODES_H
 #define NETMODES_MODES_H
 
-#include <netlink/socket.h>
-
+#include "ctx.h"
 #include "err.h"
 #include "plan.h"
 #include "vif.h"
-
-struct xs_handle;
-struct dhcp_settings;
-
-/* What a planner works with: open connections and settings, owned by the caller. */
-struct mode_ctx {
-	struct nl_sock *nl;
-	struct xs_handle *xs;
-	const struct dhcp_settings *dhcp; /* vif-nat */
-	const char *sysfs;		  /* where sysfs is mounted; NULL: /sys */
-};
 
 /* What the plan leaves behind, for hooks and logs. */
 struct vif_outcome {
 	char dev[IFNAMSIZ];    /* the device's final name */
 	char bridge[IFNAMSIZ]; /* "" outside bridge mode */
+	unsigned mtu;	       /* the MTU the device comes up with; 0: it does not come up */
 	/*
 	 * An offline that found only devices of someone else's leaves them
 	 * alone (the plan is empty) and says why here, for the log.

@@ -5,8 +5,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include <netlink/socket.h>
-
+#include "ctx.h"
 #include "err.h"
 #include "netaddr.h"
 #include "plan.h"
@@ -40,8 +39,8 @@ struct network_state {
 	struct state st;
 };
 
-/* Loads NAME's state; started false when there is none. Returns 0 or -errno with e set. */
-int network_state_load(const char *name, struct network_state *ret, struct nm_err *e);
+/* Loads NAME's state from dir; started false when there is none. Returns 0 or -errno with e set. */
+int network_state_load(const char *dir, const char *name, struct network_state *ret, struct nm_err *e);
 /* A recorded value, or def when absent or not started. */
 const char *network_state_get(const struct network_state *ns, const char *key, const char *def);
 
@@ -66,9 +65,16 @@ int network_plan_routed_table(struct plan *p, struct state *st, struct nm_err *e
  * The end of every stop: the routed anti-spoofing table deleted when start
  * created it, then the state file removed.
  */
-int network_plan_forget(struct plan *p, const char *name, const struct network_state *ns);
+int network_plan_forget(struct plan *p, struct mode_ctx *c, const char *name,
+			const struct network_state *ns);
 /* The recorded parameters, now and before start, as text lines or a JSON object's members. */
 void network_print_sysctls(const struct state *st, bool json, FILE *out);
+
+/* A per-host call's planner, and its status printer (plain text, or JSON with r->json). */
+typedef int network_planner(const struct network_request *r, struct mode_ctx *c, struct plan *p,
+			    struct nm_err *e);
+typedef int network_status(const struct network_request *r, struct mode_ctx *c, FILE *out,
+			   struct nm_err *e);
 
 /*
  * network-route start: forwarding and proxy ARP (and for IPv6 forwarding and proxy NDP)
@@ -76,17 +82,17 @@ void network_print_sysctls(const struct state *st, bool json, FILE *out);
  * every previous value; nothing when already started. stop: exactly the
  * reverse, from the state file; nothing when not started.
  */
-int network_route_plan(const struct network_request *r, struct nl_sock *sk, struct plan *p,
+int network_route_plan(const struct network_request *r, struct mode_ctx *c, struct plan *p,
 		       struct nm_err *e);
 
 /* Plain text, or JSON with r->json. Returns 0 or -errno with e set. */
-int network_route_status(const struct network_request *r, struct nl_sock *sk, FILE *out,
+int network_route_status(const struct network_request *r, struct mode_ctx *c, FILE *out,
 			 struct nm_err *e);
 
 /* network-nat, likewise, with the masquerading table instead of proxies. */
-int network_nat_plan(const struct network_request *r, struct nl_sock *sk, struct plan *p,
+int network_nat_plan(const struct network_request *r, struct mode_ctx *c, struct plan *p,
 		     struct nm_err *e);
-int network_nat_status(const struct network_request *r, struct nl_sock *sk, FILE *out,
+int network_nat_status(const struct network_request *r, struct mode_ctx *c, FILE *out,
 		       struct nm_err *e);
 
 /*
@@ -94,9 +100,9 @@ int network_nat_status(const struct network_request *r, struct nl_sock *sk, FILE
  * bridge that takes its name, MAC and MTU; the uplink, renamed p<netdev>,
  * enslaved. stop: the exact reverse. Every step undoes itself.
  */
-int network_bridge_plan(const struct network_request *r, struct nl_sock *sk, struct plan *p,
+int network_bridge_plan(const struct network_request *r, struct mode_ctx *c, struct plan *p,
 			struct nm_err *e);
-int network_bridge_status(const struct network_request *r, struct nl_sock *sk, FILE *out,
+int network_bridge_status(const struct network_request *r, struct mode_ctx *c, FILE *out,
 			  struct nm_err *e);
 
 #endif

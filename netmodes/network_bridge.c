@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "callenv.h"
 #include "link_ops.h"
 #include "move_ops.h"
 #include "network.h"
@@ -28,15 +27,12 @@ static void tmp_name(const struct link_info *li, char *buf)
 	snprintf(buf, IFNAMSIZ, "xnmbr%d", li->ifindex);
 }
 
-/*
- * Whether / is mounted over NFS from a server reached through ifindex.
- * $XEN_NETMODES_MOUNTS replaces /proc/self/mounts, for tests.
- */
-static int nfs_root_through(struct nl_sock *sk, int ifindex, bool *ret, struct nm_err *e)
+/* Whether / is mounted over NFS from a server reached through ifindex; mounts lists the mounts. */
+static int nfs_root_through(struct nl_sock *sk, const char *mounts, int ifindex, bool *ret,
+			    struct nm_err *e)
 {
-	const char *path = callenv_get("XEN_NETMODES_MOUNTS");
 	char line[1024], dev[512], dir[256], type[32], opts[512];
-	FILE *f = fopen(path && *path ? path : "/proc/self/mounts", "re");
+	FILE *f = fopen(mounts, "re");
 
 	*ret = false;
 	if (!f)
@@ -116,9 +112,10 @@ static int plan_give(struct nl_sock *sk, const char *to, struct addr_set *addrs,
 	return rc;
 }
 
-static int check_start(struct nl_sock *sk, const struct link_info *n, const char *bridge,
+static int check_start(struct mode_ctx *c, const struct link_info *n, const char *bridge,
 		       const char *pdev, struct nm_err *e)
 {
+	struct nl_sock *sk = c->nl;
 	struct link_info other;
 	bool nfs;
 	int rc;
@@ -137,7 +134,7 @@ static int check_start(struct nl_sock *sk, const struct link_info *n, const char
 		return nm_fail(e, -EEXIST, "cannot rename %s to %s: %s exists", n->name, pdev, pdev);
 	if (strcmp(bridge, n->name) && rt_link_get(sk, 0, bridge, &other, NULL) == 0)
 		return nm_fail(e, -EEXIST, "bridge %s exists already", bridge);
-	if ((rc = nfs_root_through(sk, n->ifindex, &nfs, e)) < 0)
+	if ((rc = nfs_root_through(sk, c->env->mounts, n->ifindex, &nfs, e)) < 0)
 		return rc;
 	if (nfs)
 		return nm_fail(e, -EBUSY, "the root filesystem is NFS through %s: moving %s onto a "
@@ -145,16 +142,17 @@ static int check_start(struct nl_sock *sk, const struct link_info *n, const char
 	return 0;
 }
 
-static int plan_start(const struct network_request *r, struct nl_sock *sk, struct plan *p,
+static int plan_start(const struct network_request *r, struct mode_ctx *c, struct plan *p,
 		      struct nm_err *e)
 {
+	struct nl_sock *sk = c->nl;
 	struct network_state ns;
 	struct state st = { 0 };
 	struct link_info n, br;
 	struct addr_set addrs = { 0 };
 	struct route_set routes = { 0 };
 	char netdev[IFNAMSIZ], bridge[IFNAMSIZ], pdev[IFNAMSIZ + 1], tmp[IFNAMSIZ];
-	int rc = network_state_load(NETWORK_BRIDGE_STATE, &ns, e);
+	int rc = network_state_load(c->env->run_dir, NETWORK_BRIDGE_STATE, &ns, e);
 
 	if (rc < 0 || ns.started || r->bridge_null)
 		return rc; /* started already, or bridge=null: nothing to do */
@@ -170,7 +168,7 @@ static int plan_start(const struct network_request *r, struct nl_sock *sk, struc
 		return 0;
 	if (rc == -ENODEV)
 		return nm_fail(e, rc, "netdev %s does not exist", netdev);
-	if (rc < 0 || (rc = check_start(sk, &n, bridge, pdev, e)) < 0)
+	if (rc < 0 || (rc = check_start(c, &n, bridge, pdev, e)) < 0)
 		return rc;
 	if ((rc = movable_addrs(sk, n.ifindex, &addrs, e)) < 0 ||
 	    (rc = route_set_query(sk, n.ifindex, &routes, e)) < 0)
@@ -200,7 +198,7 @@ static int plan_start(const struct network_request *r, struct nl_sock *sk, struc
 	if (!rc)
 		rc = plan_give(sk, bridge, &addrs, &routes, p);
 	if (!rc)
-		rc = op_state_save(p, NETWORK_BRIDGE_STATE, &st);
+		rc = op_state_save(p, c->env->run_dir, NETWORK_BRIDGE_STATE, &st);
 	if (rc < 0)
 		nm_fail(e, rc, "out of memory");
 out:
@@ -209,15 +207,16 @@ out:
 	return rc;
 }
 
-static int plan_stop(struct nl_sock *sk, struct plan *p, struct nm_err *e)
+static int plan_stop(struct mode_ctx *c, struct plan *p, struct nm_err *e)
 {
+	struct nl_sock *sk = c->nl;
 	struct network_state ns;
 	struct link_info br, pd;
 	struct addr_set addrs = { 0 };
 	struct route_set routes = { 0 };
 	const char *netdev, *bridge, *pdev, *tmp;
 	bool was_up;
-	int rc = network_state_load(NETWORK_BRIDGE_STATE, &ns, e);
+	int rc = network_state_load(c->env->run_dir, NETWORK_BRIDGE_STATE, &ns, e);
 
 	if (rc < 0 || !ns.started)
 		return rc; /* not started: nothing to undo */
@@ -230,8 +229,7 @@ static int plan_stop(struct nl_sock *sk, struct plan *p, struct nm_err *e)
 	    rt_link_get(sk, 0, pdev, &pd, e) < 0 || pd.master != br.ifindex)
 		return nm_fail(e, -ENODEV, "%s with %s in it is gone: nothing to undo; remove %s/%s.state "
 					   "by hand if it is stale", bridge, pdev,
-			       callenv_run_dir(),
-			       NETWORK_BRIDGE_STATE);
+			       c->env->run_dir, NETWORK_BRIDGE_STATE);
 	if ((rc = movable_addrs(sk, br.ifindex, &addrs, e)) < 0 ||
 	    (rc = route_set_query(sk, br.ifindex, &routes, e)) < 0)
 		goto out;
@@ -252,7 +250,7 @@ static int plan_stop(struct nl_sock *sk, struct plan *p, struct nm_err *e)
 		rc = plan_give(sk, netdev, &addrs, &routes, p);
 	/* Last: a bridge made again by an undo would have another index than the plan knows. */
 	if (!rc)
-		rc = op_state_remove(p, NETWORK_BRIDGE_STATE, &ns.st);
+		rc = op_state_remove(p, c->env->run_dir, NETWORK_BRIDGE_STATE, &ns.st);
 	if (!rc)
 		rc = op_bridge_delete(p, sk, tmp, &br.mac, br.mtu);
 	if (rc < 0)
@@ -263,25 +261,25 @@ out:
 	return rc;
 }
 
-int network_bridge_plan(const struct network_request *r, struct nl_sock *sk, struct plan *p,
+int network_bridge_plan(const struct network_request *r, struct mode_ctx *c, struct plan *p,
 			struct nm_err *e)
 {
-	return r->cmd == NET_START ? plan_start(r, sk, p, e) : plan_stop(sk, p, e);
+	return r->cmd == NET_START ? plan_start(r, c, p, e) : plan_stop(c, p, e);
 }
 
-int network_bridge_status(const struct network_request *r, struct nl_sock *sk, FILE *out,
+int network_bridge_status(const struct network_request *r, struct mode_ctx *c, FILE *out,
 			  struct nm_err *e)
 {
 	struct network_state ns;
 	struct link_info br;
 	const char *bridge;
 	bool present;
-	int rc = network_state_load(NETWORK_BRIDGE_STATE, &ns, e);
+	int rc = network_state_load(c->env->run_dir, NETWORK_BRIDGE_STATE, &ns, e);
 
 	if (rc < 0)
 		return rc;
 	bridge = network_state_get(&ns, ST_BRIDGE, "");
-	present = ns.started && rt_link_get(sk, 0, bridge, &br, NULL) == 0 && br.is_bridge;
+	present = ns.started && rt_link_get(c->nl, 0, bridge, &br, NULL) == 0 && br.is_bridge;
 	if (r->json) {
 		fprintf(out, "{\"started\": %s", ns.started ? "true" : "false");
 		if (ns.started)

@@ -19,10 +19,11 @@ const char *dhcp_kind_name(enum dhcp_kind k)
 	return k < DHCP_KINDS ? names[k] : "?";
 }
 
-int network_state_load(const char *name, struct network_state *ret, struct nm_err *e)
+int network_state_load(const char *dir, const char *name, struct network_state *ret,
+		       struct nm_err *e)
 {
 	struct network_state ns = { 0 };
-	int rc = state_load(name, &ns.st, e);
+	int rc = state_load(dir, name, &ns.st, e);
 
 	if (rc < 0 && rc != -ENOENT)
 		return rc;
@@ -105,13 +106,14 @@ int network_plan_routed_table(struct plan *p, struct state *st, struct nm_err *e
 	return 0;
 }
 
-int network_plan_forget(struct plan *p, const char *name, const struct network_state *ns)
+int network_plan_forget(struct plan *p, struct mode_ctx *c, const char *name,
+			const struct network_state *ns)
 {
 	int rc = 0;
 
 	if (state_get(&ns->st, ST_TABLE))
 		rc = op_port_table(p, PORT_ROUTED, false);
-	return rc ? rc : op_state_remove(p, name, &ns->st);
+	return rc ? rc : op_state_remove(p, c->env->run_dir, name, &ns->st);
 }
 
 void network_print_sysctls(const struct state *st, bool json, FILE *out)

@@ -13,14 +13,15 @@
 #define ST_DHCP "dhcp"
 #define ST_RANGE "range"
 
-static int plan_start(const struct network_request *r, struct nl_sock *sk, struct plan *p,
+static int plan_start(const struct network_request *r, struct mode_ctx *c, struct plan *p,
 		      struct nm_err *e)
 {
+	struct nl_sock *sk = c->nl;
 	struct network_state ns;
 	struct state st = { 0 };
 	struct link_info li;
 	char netdev[IFNAMSIZ], range[PREFIX_STR_LEN];
-	int rc = network_state_load(NETWORK_NAT_STATE, &ns, e);
+	int rc = network_state_load(c->env->run_dir, NETWORK_NAT_STATE, &ns, e);
 
 	if (rc < 0)
 		return rc;
@@ -44,15 +45,15 @@ static int plan_start(const struct network_request *r, struct nl_sock *sk, struc
 		return nm_fail(e, -ENOMEM, "out of memory");
 	if (r->antispoof && (rc = network_plan_routed_table(p, &st, e)) < 0)
 		return rc;
-	return op_state_save(p, NETWORK_NAT_STATE, &st) < 0 ? nm_fail(e, -ENOMEM, "out of memory") : 0;
+	return op_state_save(p, c->env->run_dir, NETWORK_NAT_STATE, &st) < 0 ? nm_fail(e, -ENOMEM, "out of memory") : 0;
 }
 
-static int plan_stop(struct plan *p, struct nm_err *e)
+static int plan_stop(struct mode_ctx *c, struct plan *p, struct nm_err *e)
 {
 	struct network_state ns;
 	struct prefix range = { .family = AF_INET, .len = 8, .addr.raw = { 10 } };
 	char buf[PREFIX_STR_LEN], *slash;
-	int rc = network_state_load(NETWORK_NAT_STATE, &ns, e);
+	int rc = network_state_load(c->env->run_dir, NETWORK_NAT_STATE, &ns, e);
 
 	if (rc < 0 || !ns.started)
 		return rc; /* not started: nothing to undo */
@@ -64,23 +65,22 @@ static int plan_stop(struct plan *p, struct nm_err *e)
 	if (!rc)
 		rc = op_nat_table(p, false, &range, network_state_get(&ns, ST_NETDEV, "eth0"));
 	if (!rc)
-		rc = network_plan_forget(p, NETWORK_NAT_STATE, &ns);
+		rc = network_plan_forget(p, c, NETWORK_NAT_STATE, &ns);
 	return rc < 0 ? nm_fail(e, rc, "out of memory") : 0;
 }
 
-int network_nat_plan(const struct network_request *r, struct nl_sock *sk, struct plan *p,
+int network_nat_plan(const struct network_request *r, struct mode_ctx *c, struct plan *p,
 		     struct nm_err *e)
 {
-	return r->cmd == NET_START ? plan_start(r, sk, p, e) : plan_stop(p, e);
+	return r->cmd == NET_START ? plan_start(r, c, p, e) : plan_stop(c, p, e);
 }
 
-int network_nat_status(const struct network_request *r, struct nl_sock *sk, FILE *out,
+int network_nat_status(const struct network_request *r, struct mode_ctx *c, FILE *out,
 		       struct nm_err *e)
 {
 	struct network_state ns;
-	int rc = network_state_load(NETWORK_NAT_STATE, &ns, e), table;
+	int rc = network_state_load(c->env->run_dir, NETWORK_NAT_STATE, &ns, e), table;
 
-	(void)sk;
 	if (rc < 0 || (table = nft_nat_exists(e)) < 0)
 		return rc < 0 ? rc : table;
 	if (r->json) {

@@ -14,14 +14,15 @@
 #define ST_NETDEV "netdev"
 #define ST_ANTISPOOF "antispoof"
 
-static int plan_start(const struct network_request *r, struct nl_sock *sk, struct plan *p,
+static int plan_start(const struct network_request *r, struct mode_ctx *c, struct plan *p,
 		      struct nm_err *e)
 {
+	struct nl_sock *sk = c->nl;
 	struct network_state ns;
 	struct state st = { 0 };
 	struct link_info li;
 	char netdev[IFNAMSIZ], key[64];
-	int rc = network_state_load(NETWORK_ROUTE_STATE, &ns, e);
+	int rc = network_state_load(c->env->run_dir, NETWORK_ROUTE_STATE, &ns, e);
 
 	if (rc < 0)
 		return rc;
@@ -46,27 +47,27 @@ static int plan_start(const struct network_request *r, struct nl_sock *sk, struc
 	}
 	if (r->antispoof && (rc = network_plan_routed_table(p, &st, e)) < 0)
 		return rc;
-	return op_state_save(p, NETWORK_ROUTE_STATE, &st) < 0 ? nm_fail(e, -ENOMEM, "out of memory")
+	return op_state_save(p, c->env->run_dir, NETWORK_ROUTE_STATE, &st) < 0 ? nm_fail(e, -ENOMEM, "out of memory")
 							       : 0;
 }
 
-static int plan_stop(struct plan *p, struct nm_err *e)
+static int plan_stop(struct mode_ctx *c, struct plan *p, struct nm_err *e)
 {
 	struct network_state ns;
-	int rc = network_state_load(NETWORK_ROUTE_STATE, &ns, e);
+	int rc = network_state_load(c->env->run_dir, NETWORK_ROUTE_STATE, &ns, e);
 
 	if (rc < 0 || !ns.started)
 		return rc; /* not started: nothing to undo */
 	rc = network_plan_restore(p, &ns.st);
 	if (!rc)
-		rc = network_plan_forget(p, NETWORK_ROUTE_STATE, &ns);
+		rc = network_plan_forget(p, c, NETWORK_ROUTE_STATE, &ns);
 	return rc < 0 ? nm_fail(e, rc, "out of memory") : 0;
 }
 
-int network_route_plan(const struct network_request *r, struct nl_sock *sk, struct plan *p,
+int network_route_plan(const struct network_request *r, struct mode_ctx *c, struct plan *p,
 		       struct nm_err *e)
 {
-	return r->cmd == NET_START ? plan_start(r, sk, p, e) : plan_stop(p, e);
+	return r->cmd == NET_START ? plan_start(r, c, p, e) : plan_stop(c, p, e);
 }
 
 /* Status */
@@ -196,14 +197,14 @@ static void print_json(const struct network_state *ns, const struct routed *rs, 
 	fprintf(out, "}}\n");
 }
 
-int network_route_status(const struct network_request *r, struct nl_sock *sk, FILE *out,
+int network_route_status(const struct network_request *r, struct mode_ctx *c, FILE *out,
 			 struct nm_err *e)
 {
 	struct network_state ns;
 	struct routed rs = { 0 };
-	int rc = network_state_load(NETWORK_ROUTE_STATE, &ns, e);
+	int rc = network_state_load(c->env->run_dir, NETWORK_ROUTE_STATE, &ns, e);
 
-	if (rc < 0 || (rc = routed_vifs(sk, &rs, e)) < 0)
+	if (rc < 0 || (rc = routed_vifs(c->nl, &rs, e)) < 0)
 		return rc;
 	(r->json ? print_json : print_text)(&ns, &rs, out);
 	return 0;

@@ -71,10 +71,10 @@ __attribute__((used)) static const char test_build_mark[] = "XNM_FAULT_INJECTION
  * before step N, for what the world does behind a call's back (a vif
  * vanishing between two steps).
  */
-static int injected_failure(size_t step, struct nm_err *e)
+static int injected_failure(const struct call_env *env, size_t step, struct nm_err *e)
 {
-	const char *at = callenv_get("XEN_NETMODES_FAIL_AT");
-	const char *ev = callenv_get("XEN_NETMODES_EVENT_AT"), *cmd = callenv_get("XEN_NETMODES_EVENT_CMD");
+	const char *at = env ? env->fail_at : NULL;
+	const char *ev = env ? env->event_at : NULL, *cmd = env ? env->event_cmd : NULL;
 
 	if (ev && *ev && cmd && strtoul(ev, NULL, 10) == step && system(cmd) != 0)
 		return nm_fail(e, -EIO, "injected event at step %zu failed: %s", step, cmd);
@@ -83,20 +83,21 @@ static int injected_failure(size_t step, struct nm_err *e)
 	return 0;
 }
 #else
-static int injected_failure(size_t step, struct nm_err *e)
+static int injected_failure(const struct call_env *env, size_t step, struct nm_err *e)
 {
+	(void)env;
 	(void)step;
 	(void)e;
 	return 0;
 }
 #endif
 
-int plan_apply(struct plan *p, struct nm_err *e)
+int plan_apply(struct plan *p, const struct call_env *env, struct nm_err *e)
 {
 	for (size_t i = 0; i < p->n; i++) {
 		struct op *op = &p->ops[i];
 		struct nm_err se = { "" };
-		int rc = injected_failure(i, &se);
+		int rc = injected_failure(env, i, &se);
 
 		if (rc == 0)
 			rc = op->type->apply(op, &se);

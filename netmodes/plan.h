@@ -12,6 +12,7 @@
 
 #include "err.h"
 
+struct call_env;
 struct op;
 
 struct op_type {
@@ -46,8 +47,8 @@ void plan_describe(const struct plan *p, FILE *out);
 /*
  * Applies the operations in order. When one fails, undoes the applied ones
  * in reverse and returns its -errno; e says "STEP: reason", plus any undo
- * that failed too.
+ * that failed too. env (may be NULL) carries a test build's switches.
  */
-int plan_apply(struct plan *p, struct nm_err *e);
+int plan_apply(struct plan *p, const struct call_env *env, struct nm_err *e);
 
 #endif

@@ -7,21 +7,21 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "callenv.h"
+#define STATE_PATH_LEN 512
 
-static void state_path(const char *name, char *buf, size_t n, bool tmp)
+static void state_path(const char *dir, const char *name, char *buf, size_t n)
 {
-	snprintf(buf, n, "%s/%s.state%s", callenv_run_dir(), name, tmp ? ".new" : "");
+	snprintf(buf, n, "%s/%s.state", dir, name);
 }
 
-int state_load(const char *name, struct state *ret, struct nm_err *e)
+int state_load(const char *dir, const char *name, struct state *ret, struct nm_err *e)
 {
-	char path[512], line[STATE_KEY_LEN + STATE_VALUE_LEN + 4];
+	char path[STATE_PATH_LEN], line[STATE_KEY_LEN + STATE_VALUE_LEN + 4];
 	struct state s = { 0 };
 	FILE *f;
 	int lineno = 0;
 
-	state_path(name, path, sizeof(path), false);
+	state_path(dir, name, path, sizeof(path));
 	if (!(f = fopen(path, "re")))
 		return errno == ENOENT ? -ENOENT
 				       : nm_fail(e, nm_errno(), "cannot read %s: %s", path, strerror(errno));
@@ -66,13 +66,12 @@ int state_set(struct state *s, const char *key, const char *value)
 }
 
 /* Written to NAME.state.new, then renamed: a crash leaves the old file or the new one. */
-static int state_save(const char *name, const struct state *s, struct nm_err *e)
+static int state_save(const char *path, const struct state *s, struct nm_err *e)
 {
-	char path[512], tmp[512], dir[512];
+	char tmp[STATE_PATH_LEN + 4], dir[STATE_PATH_LEN];
 	FILE *f;
 
-	state_path(name, path, sizeof(path), false);
-	state_path(name, tmp, sizeof(tmp), true);
+	snprintf(tmp, sizeof(tmp), "%s.new", path);
 	snprintf(dir, sizeof(dir), "%.*s", (int)(strrchr(path, '/') - path), path);
 	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
 		return nm_fail(e, nm_errno(), "cannot create %s: %s", dir, strerror(errno));
@@ -88,18 +87,15 @@ static int state_save(const char *name, const struct state *s, struct nm_err *e)
 	return 0;
 }
 
-static int state_remove(const char *name, struct nm_err *e)
+static int state_remove(const char *path, struct nm_err *e)
 {
-	char path[512];
-
-	state_path(name, path, sizeof(path), false);
 	if (unlink(path) < 0 && errno != ENOENT)
 		return nm_fail(e, nm_errno(), "cannot remove %s: %s", path, strerror(errno));
 	return 0;
 }
 
 struct state_op {
-	char name[64];
+	char path[STATE_PATH_LEN];
 	struct state s;
 };
 
@@ -107,23 +103,21 @@ static int save_apply(struct op *op, struct nm_err *e)
 {
 	struct state_op *o = op->data;
 
-	return state_save(o->name, &o->s, e);
+	return state_save(o->path, &o->s, e);
 }
 
 static int remove_apply(struct op *op, struct nm_err *e)
 {
 	struct state_op *o = op->data;
 
-	return state_remove(o->name, e);
+	return state_remove(o->path, e);
 }
 
 static void save_describe(const struct op *op, FILE *out)
 {
 	const struct state_op *o = op->data;
-	char path[512];
 
-	state_path(o->name, path, sizeof(path), false);
-	fprintf(out, "write %s:", path);
+	fprintf(out, "write %s:", o->path);
 	for (size_t i = 0; i < o->s.n; i++)
 		fprintf(out, " %s=%s", o->s.kv[i].key, o->s.kv[i].value);
 	fputc('\n', out);
@@ -132,10 +126,8 @@ static void save_describe(const struct op *op, FILE *out)
 static void remove_describe(const struct op *op, FILE *out)
 {
 	const struct state_op *o = op->data;
-	char path[512];
 
-	state_path(o->name, path, sizeof(path), false);
-	fprintf(out, "rm %s\n", path);
+	fprintf(out, "rm %s\n", o->path);
 }
 
 static const struct op_type save_type = {
@@ -146,23 +138,24 @@ static const struct op_type remove_type = {
 	.name = "remove state", .apply = remove_apply, .undo = save_apply, .describe = remove_describe,
 };
 
-static int state_op(struct plan *p, const struct op_type *t, const char *name, const struct state *s)
+static int state_op(struct plan *p, const struct op_type *t, const char *dir, const char *name,
+		    const struct state *s)
 {
 	struct state_op *o = malloc(sizeof(*o));
 
 	if (!o)
 		return -ENOMEM;
-	snprintf(o->name, sizeof(o->name), "%s", name);
+	state_path(dir, name, o->path, sizeof(o->path));
 	o->s = *s;
 	return plan_add(p, t, o);
 }
 
-int op_state_save(struct plan *p, const char *name, const struct state *s)
+int op_state_save(struct plan *p, const char *dir, const char *name, const struct state *s)
 {
-	return state_op(p, &save_type, name, s);
+	return state_op(p, &save_type, dir, name, s);
 }
 
-int op_state_remove(struct plan *p, const char *name, const struct state *s)
+int op_state_remove(struct plan *p, const char *dir, const char *name, const struct state *s)
 {
-	return state_op(p, &remove_type, name, s);
+	return state_op(p, &remove_type, dir, name, s);
 }

@@ -48,19 +48,19 @@ static int find_bridge(const struct vif_request *r, struct nl_sock *sk, struct l
  * network-bridge antispoof=yes made br strict: every vif on it is filtered,
  * and one without an ip may send nothing.
  */
-static bool strict_bridge(const char *br)
+static bool strict_bridge(const struct mode_ctx *c, const char *br)
 {
 	struct network_state ns;
 
-	return network_state_load(NETWORK_BRIDGE_STATE, &ns, NULL) == 0 && ns.started &&
+	return network_state_load(c->env->run_dir, NETWORK_BRIDGE_STATE, &ns, NULL) == 0 && ns.started &&
 	       !strcmp(network_state_get(&ns, "antispoof", "no"), "yes") &&
 	       !strcmp(network_state_get(&ns, "bridge", ""), br);
 }
 
-static int plan_filter(const struct vif_request *r, const char *dev, const char *br,
-		       struct plan *p, struct nm_err *e)
+static int plan_filter(const struct vif_request *r, const struct mode_ctx *c, const char *dev,
+		       const char *br, struct plan *p, struct nm_err *e)
 {
-	return plan_port_filter(p, PORT_BRIDGED, dev, r->ips.n > 0 || strict_bridge(br),
+	return plan_port_filter(p, PORT_BRIDGED, dev, r->ips.n > 0 || strict_bridge(c, br),
 				r->has_mac ? &r->mac : NULL, &r->ips, e);
 }
 
@@ -98,9 +98,9 @@ static int plan_up(const struct vif_request *r, struct mode_ctx *c, struct plan 
 	}
 	if (!d.rename && port_in_place(&d.link, &br, mtu, &addrs)) {
 		addr_set_free(&addrs);
-		if ((rc = vifdev_plan_mtu(r, c, &d, mtu, p)) < 0)
+		if ((rc = vifdev_plan_mtu(c, &d, mtu, p, out)) < 0)
 			return nm_fail(e, rc, "out of memory");
-		return plan_filter(r, d.name, br.name, p, e);
+		return plan_filter(r, c, d.name, br.name, p, e);
 	}
 	if (d.link.up)
 		rc = op_link_set_up(p, c->nl, idx, d.link.name, false);
@@ -112,10 +112,10 @@ static int plan_up(const struct vif_request *r, struct mode_ctx *c, struct plan 
 		rc = op_addr_flush(p, c->nl, d.name, &addrs);
 	addr_set_free(&addrs);
 	if (!rc)
-		rc = vifdev_plan_mtu(r, c, &d, mtu, p);
+		rc = vifdev_plan_mtu(c, &d, mtu, p, out);
 	if (rc < 0)
 		return nm_fail(e, rc, "out of memory");
-	if ((rc = plan_filter(r, d.name, br.name, p, e)) < 0)
+	if ((rc = plan_filter(r, c, d.name, br.name, p, e)) < 0)
 		return rc;
 	if (d.link.master != br.ifindex) {
 		char old[IFNAMSIZ] = "";

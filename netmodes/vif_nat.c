@@ -35,7 +35,7 @@ static int nat_setup(const struct vif_request *r, struct mode_ctx *c, struct nat
 
 	if ((rc = nat_addresses(&r->ips, r->domid, r->devid, &v->guest, &v->router, e)) < 0)
 		return rc;
-	if ((rc = network_state_load(NETWORK_NAT_STATE, &ns, e)) < 0)
+	if ((rc = network_state_load(c->env->run_dir, NETWORK_NAT_STATE, &ns, e)) < 0)
 		return rc;
 	v->antispoof = strcmp(network_state_get(&ns, "antispoof", "yes"), "no") != 0;
 	v->dhcp = c->dhcp->kind;
@@ -67,7 +67,7 @@ static int plan_dhcp(const struct vif_request *r, struct mode_ctx *c, const stru
 		return op_dnsmasq_host(p, c->dhcp, &h, add) < 0
 			       ? nm_fail(e, -ENOMEM, "out of memory")
 			       : 0;
-	return op_isc_host(p, c->dhcp, &h, add, e);
+	return op_isc_host(p, c->dhcp, c->env->lock_dir, &h, add, e);
 }
 
 static int plan_up(const struct vif_request *r, struct mode_ctx *c, struct plan *p,
@@ -85,7 +85,7 @@ static int plan_up(const struct vif_request *r, struct mode_ctx *c, struct plan 
 	if (!rc)
 		rc = vifdev_plan_rename(c, &d, p);
 	if (!rc)
-		rc = vifdev_plan_mtu(r, c, &d, r->mtu ? r->mtu : v.have_uplink ? v.uplink.mtu : 1500, p);
+		rc = vifdev_plan_mtu(c, &d, r->mtu ? r->mtu : v.have_uplink ? v.uplink.mtu : 1500, p, out);
 	if (!rc && (d.rename || !rt_has_addr(c->nl, idx, &v.router)))
 		rc = op_addr(p, c->nl, true, idx, d.name, &v.router);
 	if (rc < 0)

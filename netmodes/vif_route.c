@@ -44,7 +44,7 @@ static int find_uplink(const struct vif_request *r, struct mode_ctx *c, struct l
 {
 	struct network_state ns;
 	char name[IFNAMSIZ];
-	int rc = network_state_load(NETWORK_ROUTE_STATE, &ns, e);
+	int rc = network_state_load(c->env->run_dir, NETWORK_ROUTE_STATE, &ns, e);
 
 	if (rc < 0 || (rc = network_netdev(c->nl, &ns, r->netdev, name, e)) < 0)
 		return rc;
@@ -82,7 +82,7 @@ static int plan_up(const struct vif_request *r, struct mode_ctx *c, struct plan 
 	if (!rc)
 		rc = vifdev_plan_rename(c, &d, p);
 	if (!rc)
-		rc = vifdev_plan_mtu(r, c, &d, r->mtu ? r->mtu : uplink.mtu, p);
+		rc = vifdev_plan_mtu(c, &d, r->mtu ? r->mtu : uplink.mtu, p, out);
 	if (!rc && (d.rename || !rt_has_addr(c->nl, idx, &dom0)))
 		rc = op_addr(p, c->nl, true, idx, d.name, &dom0);
 	if (rc < 0)

@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../hotplug/xs.h"
 #include "link_ops.h"
 #include "sysctl_ops.h"
 #include "vif_claim.h"
@@ -136,21 +135,13 @@ int vifdev_plan_unclaim(const struct vif_request *r, struct mode_ctx *c, const s
 	return op_link_set_alias(p, c->nl, d->link.ifindex, d->name, "", d->link.alias);
 }
 
-int vifdev_plan_mtu(const struct vif_request *r, struct mode_ctx *c, const struct vifdev *d,
-		    unsigned mtu, struct plan *p)
+int vifdev_plan_mtu(struct mode_ctx *c, const struct vifdev *d, unsigned mtu, struct plan *p,
+		    struct vif_outcome *out)
 {
-	char path[XS_PATH_LEN + 8], value[16], now[16];
-	int rc = 0;
-
-	if (mtu != d->link.mtu)
-		rc = op_link_set_mtu(p, c->nl, d->link.ifindex, d->name, mtu, d->link.mtu);
-	if (rc < 0 || r->type != VIF_TYPE_VIF || !r->frontend[0])
-		return rc;
-	snprintf(path, sizeof(path), "%s/mtu", r->frontend);
-	snprintf(value, sizeof(value), "%u", mtu);
-	if (c->xs && xsw_read(c->xs, path, now, sizeof(now), NULL) == 0 && !strcmp(now, value))
-		return 0; /* the frontend knows already */
-	return op_xs_write(p, c->xs, path, value);
+	out->mtu = mtu;
+	if (mtu == d->link.mtu)
+		return 0;
+	return op_link_set_mtu(p, c->nl, d->link.ifindex, d->name, mtu, d->link.mtu);
 }
 
 int vifdev_plan_rename(struct mode_ctx *c, const struct vifdev *d, struct plan *p)

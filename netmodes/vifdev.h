@@ -43,11 +43,11 @@ int vifdev_plan_unclaim(const struct vif_request *r, struct mode_ctx *c, const s
 			struct plan *p);
 
 /*
- * Appends the MTU steps: the link's MTU when it differs, and for a vif the
- * frontend's mtu node (found through the backend's frontend node).
+ * Appends the link's MTU change when it differs, and records mtu in out:
+ * hotplug/ tells the frontend, as it reports the rest of the call.
  */
-int vifdev_plan_mtu(const struct vif_request *r, struct mode_ctx *c, const struct vifdev *d,
-		    unsigned mtu, struct plan *p);
+int vifdev_plan_mtu(struct mode_ctx *c, const struct vifdev *d, unsigned mtu, struct plan *p,
+		    struct vif_outcome *out);
 
 /* Appends the rename of d when it needs one, taking the link down first if it is up. */
 int vifdev_plan_rename(struct mode_ctx *c, const struct vifdev *d, struct plan *p);

@@ -17,10 +17,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (fd < 0) {
 		fd = memfd_create("xen-netmodes.conf", 0);
 		snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-		setenv("XEN_NETMODES_CONF", path, 1);
 	}
 	if (ftruncate(fd, 0) < 0 || pwrite(fd, data, size, 0) != (ssize_t)size)
 		return 0;
-	(void)config_load(&c, &e);
+	(void)config_load(path, &c, &e);
 	return 0;
 }

@@ -39,6 +39,18 @@ static int leave_netns(void **state)
 	return 0;
 }
 
+/* The call environment the planners get: the run directory the suite set up. */
+static const struct call_env *test_env(void)
+{
+	static struct call_env env;
+	const char *dir = getenv("XEN_NETMODES_RUN_DIR");
+
+	env = (struct call_env){ .run_dir = dir ? dir : CALLENV_RUN_DIR,
+				 .lock_dir = CALLENV_LOCK_DIR,
+				 .mounts = CALLENV_MOUNTS };
+	return &env;
+}
+
 /* The plan's --dry-run text (static storage). */
 static const char *describe(const struct plan *p)
 {
@@ -58,7 +70,7 @@ static const char *describe(const struct plan *p)
 static const char *plan_text(vif_planner *planner, const struct vif_request *r, int *ret_rc)
 {
 	static char msg[ERR_MSG_LEN];
-	struct mode_ctx c = { .nl = sk, .xs = NULL };
+	struct mode_ctx c = { .nl = sk, .env = test_env() };
 	struct plan p = { 0 };
 	struct vif_outcome out = { 0 };
 	struct nm_err e = { "" };

@@ -95,18 +95,21 @@ static const struct network_request start = {
 /* The plan network-bridge start makes with the Nth copy of an address or route failing. */
 static void test_bridge_snapshot_copy_fails(void **state)
 {
+	const struct call_env env = { .run_dir = run_dir, .lock_dir = CALLENV_LOCK_DIR,
+				      .mounts = CALLENV_MOUNTS };
+	struct mode_ctx ctx = { .nl = sk, .env = &env };
 	struct plan p = { 0 };
 	struct nm_err e = { "" };
 	int copies;
 
 	(void)state;
-	assert_int_equal(network_bridge_plan(&start, sk, &p, &e), 0);
+	assert_int_equal(network_bridge_plan(&start, &ctx, &p, &e), 0);
 	plan_free(&p);
 	/* Two addresses and a route, each taken off eth0 and given to the bridge. */
 	for (copies = 0; copies < 6; copies++) {
 		clone_fails_after = copies;
 		e.msg[0] = '\0';
-		assert_int_equal(network_bridge_plan(&start, sk, &p, &e), -ENOMEM);
+		assert_int_equal(network_bridge_plan(&start, &ctx, &p, &e), -ENOMEM);
 		assert_string_equal(e.msg, "out of memory");
 		assert_int_equal(clone_fails_after, -1); /* the failing copy was asked for */
 		plan_free(&p);

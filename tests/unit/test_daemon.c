@@ -11,8 +11,8 @@
 #include <cmocka.h>
 
 #include "../../hotplug/daemon_proto.h"
+#include "../../hotplug/invocation.h"
 #include "../../hotplug/watch_rules.h"
-#include "../../netmodes/callenv.h"
 
 static char *argv3[] = { "/etc/xen/scripts/vif-bridge", "online", "type_if=vif", NULL };
 static char *env2[] = { "XENBUS_PATH=backend/vif/3/1", "vif=vif3.1", NULL };
@@ -144,21 +144,28 @@ static void test_watch_going(void **state)
 	assert_int_equal(decide("0", "4", "connected", WATCH_ONLINE).now, WATCH_ONLINE);
 }
 
+/* A call's environment comes from the envp it is given, never from the process's. */
 static void test_callenv(void **state)
 {
-	char *env[] = { "XEN_NETMODES_RUN_DIR=/tmp/x", "XEN_NETMODES_CONFIG=no", NULL };
+	char *argv[] = { "vif-bridge", "online", NULL };
+	char *env[] = { "XEN_NETMODES_RUN_DIR=/tmp/x", "XEN_NETMODES_CONFIG=no",
+			"XEN_NETMODES_LOCK_DIR=/tmp/locks", "XEN_NETMODES_FAIL_AT=3", NULL };
 	char *empty[] = { "XEN_NETMODES_RUN_DIR=", NULL };
+	struct invocation inv;
 
 	(void)state;
-	callenv_set(env);
-	assert_string_equal(callenv_run_dir(), "/tmp/x");
-	assert_null(callenv_get("XEN_NETMODES_CONF")); /* a prefix of another name is not it */
-	callenv_set(empty);
-	assert_string_equal(callenv_run_dir(), "/run/xen-netmodes");
-	callenv_set(NULL);
-	setenv("XEN_NETMODES_RUN_DIR", "/tmp/y", 1);
-	assert_string_equal(callenv_run_dir(), "/tmp/y"); /* the process's own */
-	unsetenv("XEN_NETMODES_RUN_DIR");
+	setenv("XEN_NETMODES_MOUNTS", "/tmp/mounts", 1);
+	(void)invocation_parse(2, argv, env, INV_DAEMON, &inv);
+	assert_string_equal(inv.env.run_dir, "/tmp/x");
+	assert_string_equal(inv.env.lock_dir, "/tmp/locks");
+	assert_string_equal(inv.env.conf, "/etc/xen/xen-netmodes.conf"); /* a prefix of another name is not it */
+	assert_string_equal(inv.env.mounts, "/proc/self/mounts"); /* not the process's */
+	assert_string_equal(inv.env.fail_at, "3");
+	assert_null(inv.env.event_at);
+	(void)invocation_parse(2, argv, empty, INV_DAEMON, &inv);
+	assert_string_equal(inv.env.run_dir, "/run/xen-netmodes");
+	assert_string_equal(inv.env.lock_dir, "/var/run/xen-hotplug");
+	unsetenv("XEN_NETMODES_MOUNTS");
 }
 
 int main(void)

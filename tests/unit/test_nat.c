@@ -142,48 +142,44 @@ static void test_config_file(void **state)
 
 	(void)state;
 	assert_true(fd >= 0);
-	setenv("XEN_NETMODES_CONF", "/nonexistent/xen-netmodes.conf", 1);
-	assert_int_equal(config_load(&c, &e), 0);
+	assert_int_equal(config_load("/nonexistent/xen-netmodes.conf", &c, &e), 0);
 	assert_string_equal(prefix_format(&c.nat_range, buf), "10.0.0.0/8");
 	assert_int_equal(c.dhcp, DHCP_NO);
-	setenv("XEN_NETMODES_CONF", path, 1);
 	dprintf(fd, "# comment\n\n  nat_range = 172.16.0.0/12  # trailing\ndhcp=dnsmasq\n");
-	assert_int_equal(config_load(&c, &e), 0);
+	assert_int_equal(config_load(path, &c, &e), 0);
 	assert_string_equal(prefix_format(&c.nat_range, buf), "172.16.0.0/12");
 	assert_int_equal(c.dhcp, DHCP_DNSMASQ);
 	dprintf(fd, "dhcp = maybe\n");
-	assert_int_equal(config_load(&c, &e), -EINVAL);
+	assert_int_equal(config_load(path, &c, &e), -EINVAL);
 	snprintf(want, sizeof(want), "%s:5: invalid dhcp \"maybe\": expected no, dnsmasq or isc", path);
 	assert_string_equal(e.msg, want);
 	assert_int_equal(ftruncate(fd, 0), 0);
 	lseek(fd, 0, SEEK_SET);
 	dprintf(fd, "colour = blue\n");
-	assert_int_equal(config_load(&c, &e), -EINVAL);
+	assert_int_equal(config_load(path, &c, &e), -EINVAL);
 	snprintf(want, sizeof(want), "%s:1: unknown key \"colour\"", path);
 	assert_string_equal(e.msg, want);
 	assert_int_equal(ftruncate(fd, 0), 0);
 	lseek(fd, 0, SEEK_SET);
 	dprintf(fd, "dnsmasq_hostsdir = relative/dir\n");
-	assert_int_equal(config_load(&c, &e), -EINVAL);
+	assert_int_equal(config_load(path, &c, &e), -EINVAL);
 	snprintf(want, sizeof(want),
 		 "%s:1: invalid dnsmasq_hostsdir \"relative/dir\": expected an absolute path", path);
 	assert_string_equal(e.msg, want);
 	assert_int_equal(ftruncate(fd, 0), 0);
 	lseek(fd, 0, SEEK_SET);
 	assert_int_equal(write(fd, "dhcp = no\n\0\n", 12), 12);
-	assert_int_equal(config_load(&c, &e), -EINVAL);
+	assert_int_equal(config_load(path, &c, &e), -EINVAL);
 	snprintf(want, sizeof(want), "%s:2: a NUL byte is not text", path);
 	assert_string_equal(e.msg, want);
 	close(fd);
 	unlink(path);
 	/* The sample shipped in conf/ holds exactly the built-in defaults. */
-	setenv("XEN_NETMODES_CONF", "conf/xen-netmodes.conf", 1);
-	assert_int_equal(config_load(&c, &e), 0);
+	assert_int_equal(config_load("conf/xen-netmodes.conf", &c, &e), 0);
 	assert_string_equal(prefix_format(&c.nat_range, buf), "10.0.0.0/8");
 	assert_int_equal(c.dhcp, DHCP_NO);
 	assert_string_equal(c.dnsmasq_hostsdir, "/var/lib/xen-netmodes/dnsmasq-hosts");
 	assert_string_equal(c.dnsmasq_optsdir, "/var/lib/xen-netmodes/dnsmasq-opts");
-	unsetenv("XEN_NETMODES_CONF");
 }
 
 int main(void)

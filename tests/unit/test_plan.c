@@ -79,7 +79,7 @@ static void test_apply_in_order(void **state)
 	assert_int_equal(plan_add(&p, &rec_type, &a), 0);
 	assert_int_equal(plan_add(&p, &rec_type, &b), 0);
 	assert_string_equal(describe(&p), "step A\nstep B\n");
-	assert_int_equal(plan_apply(&p, &e), 0);
+	assert_int_equal(plan_apply(&p, NULL, &e), 0);
 	assert_string_equal(journal, "+A+B");
 	plan_free(&p);
 	assert_int_equal(p.n, 0);
@@ -97,7 +97,7 @@ static void test_rollback_in_reverse(void **state)
 	plan_add(&p, &rec_type, &b);
 	plan_add(&p, &rec_type, &c);
 	plan_add(&p, &rec_type, &d);
-	assert_int_equal(plan_apply(&p, &e), -EIO);
+	assert_int_equal(plan_apply(&p, NULL, &e), -EIO);
 	assert_string_equal(journal, "+A+B+C-B-A");
 	assert_string_equal(e.msg, "recorded: boom");
 	plan_free(&p);
@@ -113,7 +113,7 @@ static void test_rollback_failure_reported(void **state)
 	journal[0] = '\0';
 	plan_add(&p, &rec_type, &a);
 	plan_add(&p, &rec_type, &b);
-	assert_int_equal(plan_apply(&p, &e), -ENODEV);
+	assert_int_equal(plan_apply(&p, NULL, &e), -ENODEV);
 	assert_string_equal(journal, "+A+B-A");
 	assert_string_equal(e.msg, "recorded: boom; rollback of recorded failed too: stuck");
 	plan_free(&p);
@@ -165,7 +165,6 @@ static void test_online_fresh_vif(void **state)
 	assert_string_equal(bridge_text(&r, 0),
 			    "ip link set dev vif1.0 alias xen-netmodes:backend/vif/1/0\n"
 			    "ip link set dev vif1.0 address fe:ff:ff:ff:ff:ff\n"
-			    "xenstore-write /local/domain/1/device/vif/0/mtu 1500\n"
 			    "ip link set dev vif1.0 master xenbr0\n"
 			    "ip link set dev vif1.0 up\n");
 }
@@ -182,7 +181,6 @@ static void test_online_vifname_and_mtu(void **state)
 			    "ip link set dev vif1.0 name web0\n"
 			    "ip link set dev web0 address fe:ff:ff:ff:ff:ff\n"
 			    "ip link set dev web0 mtu 1400\n"
-			    "xenstore-write /local/domain/1/device/vif/0/mtu 1400\n"
 			    "ip link set dev web0 master xenbr0\n"
 			    "ip link set dev web0 up\n");
 }
@@ -209,7 +207,6 @@ static void test_online_with_ip_filters_before_enslave(void **state)
 	snprintf(expected, sizeof(expected),
 		 "ip link set dev vif1.0 alias xen-netmodes:backend/vif/1/0\n"
 		 "ip link set dev vif1.0 address fe:ff:ff:ff:ff:ff\n"
-		 "xenstore-write /local/domain/1/device/vif/0/mtu 1500\n"
 		 "%s"
 		 "ip link set dev vif1.0 master xenbr0\n"
 		 "ip link set dev vif1.0 up\n",
@@ -233,7 +230,7 @@ static void test_ip_without_mac_refused(void **state)
 static void test_in_place_port_not_bounced_then_offline(void **state)
 {
 	struct vif_request r = request(VIF_ONLINE, "vif2.0");
-	struct mode_ctx c = { .nl = sk };
+	struct mode_ctx c = { .nl = sk, .env = test_env() };
 	struct plan p = { 0 };
 	struct vif_outcome out;
 	struct nm_err e = { "" };
@@ -241,7 +238,7 @@ static void test_in_place_port_not_bounced_then_offline(void **state)
 	(void)state;
 	r.frontend[0] = '\0'; /* no xenstore in this test */
 	assert_int_equal(bridge_plan(&r, &c, &p, &out, &e), 0);
-	assert_int_equal(plan_apply(&p, &e), 0);
+	assert_int_equal(plan_apply(&p, NULL, &e), 0);
 	plan_free(&p);
 	assert_string_equal(bridge_text(&r, 0), "");
 	r.cmd = VIF_OFFLINE;
@@ -294,7 +291,7 @@ static void test_first_bridge_by_name(void **state)
 static void test_kernel_failure_rolls_back(void **state)
 {
 	struct vif_request r = request(VIF_ONLINE, "vif1.0");
-	struct mode_ctx c = { .nl = sk };
+	struct mode_ctx c = { .nl = sk, .env = test_env() };
 	struct plan p = { 0 };
 	struct vif_outcome out;
 	struct nm_err e = { "" };
@@ -311,7 +308,7 @@ static void test_kernel_failure_rolls_back(void **state)
 	rtnl_link_set_ifindex(l, br.ifindex);
 	assert_int_equal(rtnl_link_delete(sk, l), 0);
 	rtnl_link_put(l);
-	assert_int_not_equal(plan_apply(&p, &e), 0);
+	assert_int_not_equal(plan_apply(&p, NULL, &e), 0);
 	plan_free(&p);
 	assert_non_null(strstr(e.msg, "enslave to bridge: vif1.0: "));
 	assert_int_equal(rt_link_get(sk, 0, "vif1.0", &after, NULL), 0);

@@ -98,7 +98,6 @@ static void test_online(void **state)
 	(void)state;
 	snprintf(expected, sizeof(expected),
 		 "ip link set dev vif1.0 alias xen-netmodes:backend/vif/1/0\n"
-		 "xenstore-write /local/domain/1/device/vif/0/mtu 1500\n"
 		 "ip address replace 192.168.50.1/32 dev vif1.0\n"
 		 "%s"
 		 "sysctl -w net/ipv4/conf/vif1.0/proxy_arp=1\n"
@@ -173,11 +172,12 @@ static void test_errors(void **state)
 static const char *network_text(enum network_command cmd, int expect_rc)
 {
 	struct network_request r = { .prog = "network-route", .cmd = cmd, .antispoof = true };
+	struct mode_ctx c = { .nl = sk, .env = test_env() };
 	struct plan p = { 0 };
 	struct nm_err e = { "" };
 	const char *text;
 
-	assert_int_equal(network_route_plan(&r, sk, &p, &e), expect_rc);
+	assert_int_equal(network_route_plan(&r, &c, &p, &e), expect_rc);
 	text = describe(&p);
 	plan_free(&p);
 	return text;

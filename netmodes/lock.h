@@ -1,16 +1,15 @@
 /*
- * Locks shared with Xen's locking.sh: an flock on /var/run/xen-hotplug/NAME,
+ * Locks shared with Xen's locking.sh: an flock on DIR/NAME (DIR is
+ * /var/run/xen-hotplug unless the call's environment says otherwise),
  * taken with the open-flock-stat loop so that the holder may remove the file
  * on release. A mix of these binaries and the shell scripts still serialises.
  */
-#ifndef HOTPLUG_LOCK_H
-#define HOTPLUG_LOCK_H
+#ifndef NETMODES_LOCK_H
+#define NETMODES_LOCK_H
 
 #include <limits.h>
 
-#include "../netmodes/err.h"
-
-#define LOCK_DIR "/var/run/xen-hotplug"
+#include "err.h"
 
 struct hp_lock {
 	int fd; /* -1 when not held */
@@ -18,10 +17,10 @@ struct hp_lock {
 };
 
 /*
- * Takes lock NAME (letters, digits, '.', '_', '-'), waiting at most
+ * Takes lock NAME (letters, digits, '.', '_', '-') in dir, waiting at most
  * timeout_ms. Returns 0, -ETIMEDOUT with e naming the lock, or -errno.
  */
-int lock_claim(const char *name, unsigned timeout_ms, struct hp_lock *ret, struct nm_err *e);
+int lock_claim(const char *dir, const char *name, unsigned timeout_ms, struct hp_lock *ret, struct nm_err *e);
 
 /* Removes the file, then drops the lock, as release_lock does. Takes a lock not held. */
 void lock_release(struct hp_lock *l);

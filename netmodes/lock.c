@@ -45,16 +45,16 @@ static bool same_file(int fd, const char *path)
 	       a.st_ino == b.st_ino;
 }
 
-int lock_claim(const char *name, unsigned timeout_ms, struct hp_lock *ret, struct nm_err *e)
+int lock_claim(const char *dir, const char *name, unsigned timeout_ms, struct hp_lock *ret, struct nm_err *e)
 {
 	long long deadline = now_ms() + timeout_ms;
 
 	ret->fd = -1;
 	if (!*name || strchr(name, '/') || name[0] == '.')
 		return nm_fail(e, -EINVAL, "invalid lock name \"%s\"", name);
-	if (mkdir(LOCK_DIR, 0755) < 0 && errno != EEXIST)
-		return nm_fail(e, nm_errno(), "cannot create %s: %s", LOCK_DIR, strerror(errno));
-	snprintf(ret->path, sizeof(ret->path), "%s/%s", LOCK_DIR, name);
+	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+		return nm_fail(e, nm_errno(), "cannot create %s: %s", dir, strerror(errno));
+	snprintf(ret->path, sizeof(ret->path), "%s/%s", dir, name);
 	for (;;) {
 		int fd = open(ret->path, O_RDWR | O_CREAT | O_CLOEXEC, 0644), rc;
 		if (fd < 0)

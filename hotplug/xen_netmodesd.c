@@ -1,0 +1,19 @@
+/*
+ * xen-netmodesd: the per-vif modes served by a resident process. Its own
+ * program, linked with the shared libraries: its threads share one
+ * xenstore connection, and only Debian's shared libxenstore is built
+ * thread-safe.
+ */
+#include "daemon.h"
+#include "invocation.h"
+
+extern char **environ;
+
+int main(int argc, char **argv)
+{
+	struct invocation inv;
+
+	/* Its options are its own (daemon_main reads them); only the environment is taken here. */
+	(void)invocation_parse(argc, argv, environ, 0, &inv);
+	return daemon_main(&inv);
+}
