@@ -42,17 +42,17 @@ check_eq "dry-run leaves xenstore as it was" "$xs_before" "$(xs_state)"
 expected_dry="# vif-bridge online vif1.0 (/local/domain/0/backend/vif/1/0)
 ip link set dev vif1.0 alias xen-netmodes:backend/vif/1/0
 ip link set dev vif1.0 address fe:ff:ff:ff:ff:ff
-xenstore-write /local/domain/1/device/vif/0/mtu 1500
 nft add table bridge xen-netmodes"
-check_eq "dry-run text starts as expected" "$expected_dry" "$(echo "$dry" | head -n 5)"
+check_eq "dry-run text starts as expected" "$expected_dry" "$(echo "$dry" | head -n 4)"
 check "dry-run lists the anti-spoofing elements" grep -qx \
 	'nft add element bridge xen-netmodes addrs4 { "vif1.0" . 10.77.0.11 }' <<<"$dry"
 check "and the port's records" grep -qx \
 	'nft add element bridge xen-netmodes records { "vif1.0" . 2 comment "ip fd77::11/128" }' <<<"$dry"
-check_eq "dry-run ends with enslave, up and status" \
+check_eq "dry-run ends with enslave, up, the frontend's mtu and status" \
 	"ip link set dev vif1.0 master $BR
 ip link set dev vif1.0 up
-xenstore-write $BE1/hotplug-status connected" "$(echo "$dry" | tail -n 3)"
+xenstore-write /local/domain/1/device/vif/0/mtu 1500
+xenstore-write $BE1/hotplug-status connected" "$(echo "$dry" | tail -n 4)"
 check "--dry-run flag works too" hotplug vif-bridge 1 0 online --dry-run
 check_eq "--dry-run flag changes nothing" "$before" "$(host_state)"
 
