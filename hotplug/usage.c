@@ -2,6 +2,7 @@
 
 #include <string.h>
 
+#include "applets.h"
 #include "daemon.h"
 
 _Static_assert(DAEMON_MAX_WORKERS == 64 && DAEMON_DEFAULT_WORKERS == 8,
@@ -95,30 +96,47 @@ static const struct usage usages[] = {
 	  "  NOTIFY_SOCKET         systemd's: told READY=1 once it serves\n"
 	  "A call's own environment (XEN_NETMODES_CONF...) comes from its client.\n"
 	  "\nSee xen-netmodesd(8).\n" },
-	{ "xen-netmodes",
-	  "usage: xen-netmodes APPLET [ARGS...]   or run as APPLET itself (a link named so)\n"
-	  "       xen-netmodes status [--json]      every vif this project manages\n"
-	  "       xen-netmodes check VIF            what differs from its configuration\n"
-	  "       APPLET --help                     the applet's own usage\n"
-	  "  -h, --help            this text\n\n"
-	  "  vif-bridge           attach a guest's vif to a bridge, with anti-spoofing\n"
-	  "  vif-route            route a guest's addresses to its vif, with anti-spoofing\n"
-	  "  vif-nat              give a guest a private address behind NAT, with DHCP\n"
-	  "  network-bridge       move the host's network onto a bridge\n"
-	  "  network-route        prepare the host for routed guests\n"
-	  "  network-nat          prepare the host for NAT guests\n"
-	  "  vif-setup            run the vif script named by $script, for udev\n"
-	  "  xen-netmodes-cleanup forget a removed vif backend, for udev\n"
-	  "  xen-netmodesd        serve the per-vif modes from a resident process\n\n"
-	  "Per-vif applets take: online|offline|add|remove [type_if=vif|tap] [VAR=VAL...] "
-	  "[--dry-run]\n"
-	  "network-* applets take: start|stop|status [VAR=VAL...] [--dry-run] [--json]\n"
-	  "Environment:\n" DRY_RUN_ENV CONF_ENV
-	  "\nSee xen-netmodes(8), xen-netmodes(7) and each applet's page.\n" },
+	{ "status", "usage: xen-netmodes status [--json]\n"
+		    "Every vif whose script is one of these modes: as xenstore configures it\n"
+		    "and as the kernel has it (link, bridge, addresses, routes, anti-spoofing).\n"
+		    "  --json                the same as a JSON array\n"
+		    "  -h, --help            this text\n"
+		    "\nSee xen-netmodes(8).\n" },
+	{ "check", "usage: xen-netmodes check VIF\n"
+		   "What differs between VIF (vifD.N, or a vifname) and its configuration: the\n"
+		   "changes an online would make now, one per line in --dry-run's syntax.\n"
+		   "Exits 0 when nothing differs.\n"
+		   "  -h, --help            this text\n"
+		   "\nSee xen-netmodes(8).\n" },
 };
+
+/* The overview: the applets and their summaries come from the table. */
+static void overview(FILE *out)
+{
+	fputs("usage: xen-netmodes APPLET [ARGS...]   or run as APPLET itself (a link named so)\n"
+	      "       xen-netmodes status [--json]      every vif this project manages\n"
+	      "       xen-netmodes check VIF            what differs from its configuration\n"
+	      "       APPLET --help                     the applet's own usage\n"
+	      "  -h, --help            this text\n\n",
+	      out);
+	for (size_t i = 0; i < n_applets; i++)
+		if (applets[i].linked)
+			fprintf(out, "  %-20s %s\n", applets[i].name, applets[i].summary);
+	fputs("  xen-netmodesd        serve the per-vif modes from a resident process\n\n"
+	      "Per-vif applets take: online|offline|add|remove [type_if=vif|tap] [VAR=VAL...] "
+	      "[--dry-run]\n"
+	      "network-* applets take: start|stop|status [VAR=VAL...] [--dry-run] [--json]\n"
+	      "Environment:\n" DRY_RUN_ENV CONF_ENV
+	      "\nSee xen-netmodes(8), xen-netmodes(7) and each applet's page.\n",
+	      out);
+}
 
 bool usage_print(const char *name, FILE *out)
 {
+	if (!strcmp(name, "xen-netmodes")) {
+		overview(out);
+		return true;
+	}
 	for (size_t i = 0; i < sizeof(usages) / sizeof(usages[0]); i++) {
 		if (!strcmp(usages[i].name, name)) {
 			fputs(usages[i].text, out);

@@ -127,6 +127,8 @@ static void test_watch_coming(void **state)
 	assert_int_equal(decide("1", "1", "", WATCH_NONE).run, WATCH_NONE);
 	assert_int_equal(decide(NULL, "2", "", WATCH_NONE).run, WATCH_NONE);
 	assert_int_equal(decide("yes", "2", "", WATCH_NONE).run, WATCH_NONE);
+	assert_int_equal(decide("1", "04", "", WATCH_NONE).run, WATCH_NONE);
+	assert_int_equal(decide("1", "4 ", "", WATCH_NONE).run, WATCH_NONE);
 }
 
 static void test_watch_going(void **state)
