@@ -102,7 +102,9 @@ gzip_cpio "$guest" "$CACHE/guest.cpio.gz"
 # --- dom0
 dom0=$CACHE/dom0-root
 rm -rf "$dom0"
-mkdir -p "$dom0"/{proc,sys,dev,tmp,run,root,var/log/xen,var/run,var/lib/xen,lib/modules/"$kver"}
+mkdir -p "$dom0"/{proc,sys,dev,tmp,run,root,var/log/xen,var/lib/xen,lib/modules/"$kver"}
+# As on Debian: /var/run is /run, so the locks locking.sh takes there are on the tmpfs.
+ln -sfn ../run "$dom0/var/run"
 for p in xen-utils-4.17 xen-utils-common libxencall1 libxendevicemodel1 libxenevtchn1 \
 	libxenforeignmemory1 libxengnttab1 libxenhypfs1 libxenmisc4.17 libxenstore4 \
 	libxentoolcore1 libxentoollog1 libyajl2 kmod; do
