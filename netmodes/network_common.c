@@ -7,7 +7,7 @@
 #include "port_filter_ops.h"
 #include "route_ops.h"
 #include "rtnl.h"
-#include "sysctl_ops.h"
+#include "sysctls.h"
 
 /* Saved parameters are stored as "sysctl:KEY" = value before start. */
 #define ST_SYSCTL "sysctl:"

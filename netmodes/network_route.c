@@ -9,7 +9,7 @@
 #include "route_ops.h"
 #include "rtnl.h"
 #include "state_ops.h"
-#include "sysctl_ops.h"
+#include "sysctls.h"
 
 #define ST_NETDEV "netdev"
 #define ST_ANTISPOOF "antispoof"

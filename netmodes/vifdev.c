@@ -6,7 +6,7 @@
 
 #include "../hotplug/xs.h"
 #include "link_ops.h"
-#include "sysctl_ops.h"
+#include "sysctls.h"
 #include "vif_claim.h"
 
 static const char *sysfs_of(const struct mode_ctx *c)
