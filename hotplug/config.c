@@ -7,7 +7,7 @@
 
 #include "../netmodes/callenv.h"
 #include "../netmodes/dhcp_host.h"
-#include "parse.h"
+#include "../netmodes/netaddr.h"
 
 #define DEFAULT_HOSTSDIR "/var/lib/xen-netmodes/dnsmasq-hosts"
 #define DEFAULT_OPTSDIR "/var/lib/xen-netmodes/dnsmasq-opts"

@@ -14,11 +14,11 @@
 #include <unistd.h>
 
 #include "../netmodes/callenv.h"
+#include "../netmodes/netaddr.h"
 #include "../netmodes/nft_batch.h"
 #include "daemon_conns.h"
 #include "daemon_watch.h"
 #include "log.h"
-#include "parse.h"
 #include "usage.h"
 
 #define PROG DAEMON_PROG

@@ -3,7 +3,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "parse.h"
+#include "../netmodes/netaddr.h"
 #include "request.h"
 
 static bool one_of(const char *s, const char *const *words)

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "../netmodes/netaddr.h"
 #include "../netmodes/rtnl.h"
 #include "config.h"
 #include "lock.h"

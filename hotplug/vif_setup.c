@@ -8,7 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "parse.h"
+#include "../netmodes/netaddr.h"
 
 #ifndef XEN_SCRIPT_DIR
 #define XEN_SCRIPT_DIR "/etc/xen/scripts"
