@@ -8,12 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "addrs.h"
 #include "callenv.h"
-#include "link_ops.h"
-#include "move_ops.h"
+#include "links.h"
 #include "network.h"
-#include "route_ops.h"
-#include "rtnl.h"
+#include "routes.h"
 
 #define ST_NETDEV "netdev"
 #define ST_BRIDGE "bridge"

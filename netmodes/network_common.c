@@ -5,8 +5,7 @@
 #include <string.h>
 
 #include "port_filter_ops.h"
-#include "route_ops.h"
-#include "rtnl.h"
+#include "routes.h"
 #include "sysctls.h"
 
 /* Saved parameters are stored as "sysctl:KEY" = value before start. */

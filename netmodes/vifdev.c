@@ -5,7 +5,8 @@
 #include <string.h>
 
 #include "../hotplug/xs.h"
-#include "link_ops.h"
+#include "addrs.h"
+#include "links.h"
 #include "sysctls.h"
 #include "vif_claim.h"
 
