@@ -134,7 +134,8 @@ struct link_op {
  */
 static int resolve(struct link_op *o, struct nm_err *e)
 {
-	struct link_info li;
+	/* Zeroed for clang's analyzer, which sees rt_link_get here but not that rt_errno is never 0. */
+	struct link_info li = { 0 };
 	int rc;
 
 	if (!o->ifindex) {
@@ -489,7 +490,7 @@ int op_bridge_delete(struct plan *p, struct nl_sock *sk, const char *name,
 static int obj_send(struct obj_op *o, bool add, struct nm_err *e)
 {
 	struct nl_msg *msg = NULL;
-	struct link_info li;
+	struct link_info li = { 0 }; /* as in resolve */
 	int rc = rt_link_get(o->sk, 0, o->dev, &li, e);
 
 	if (rc == 0)
