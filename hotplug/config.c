@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "../netmodes/dhcp_host.h"
-#include "parse.h"
+#include "../netmodes/netaddr.h"
 
 #define DEFAULT_HOSTSDIR "/var/lib/xen-netmodes/dnsmasq-hosts"
 #define DEFAULT_OPTSDIR "/var/lib/xen-netmodes/dnsmasq-opts"

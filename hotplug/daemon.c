@@ -13,11 +13,11 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "../netmodes/netaddr.h"
 #include "../netmodes/nft_batch.h"
 #include "daemon_conns.h"
 #include "daemon_watch.h"
 #include "log.h"
-#include "parse.h"
 #include "usage.h"
 
 #define PROG DAEMON_PROG

@@ -9,9 +9,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "../netmodes/netaddr.h"
 #include "daemon_conns.h"
 #include "log.h"
-#include "parse.h"
 #include "request.h"
 #include "vif_flow.h"
 

@@ -11,6 +11,7 @@
 
 #include <xenstore.h>
 
+#include "../netmodes/netaddr.h"
 #include "daemon_conns.h"
 #include "libxl_owned.h"
 #include "log.h"

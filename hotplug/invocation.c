@@ -3,8 +3,8 @@
 #include <errno.h>
 #include <string.h>
 
+#include "../netmodes/netaddr.h"
 #include "config.h"
-#include "parse.h"
 #include "request.h"
 
 static bool one_of(const char *s, const char *const *words)

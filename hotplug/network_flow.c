@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "../netmodes/lock.h"
+#include "../netmodes/netaddr.h"
 #include "../netmodes/rtnl.h"
 #include "config.h"
 #include "log.h"

@@ -2,7 +2,9 @@
  * Strict parsers for every value that reaches us from outside: xenstore,
  * the environment, argv and the defaults file. Each returns 0, or -EINVAL
  * with a one-line reason in e that quotes the offending value; on failure
- * the output parameter is left untouched.
+ * the output parameter is left untouched. The address parsers, and the
+ * primitives all of these build on (quote_value, parse_uint), live beside
+ * the values' printers in netmodes/netaddr.h, which this includes.
  */
 #ifndef HOTPLUG_PARSE_H
 #define HOTPLUG_PARSE_H
@@ -19,26 +21,11 @@
 #define DOMID_MAX 32751
 #define DEVID_MAX 65535
 
-/* Quotes s for a message: printable ASCII kept, the rest as \xNN, cut at n-1 bytes. */
-char *quote_value(const char *s, char *buf, size_t n);
-
-/* "00:16:3e:0a:0b:0c": six hex pairs joined by ':'; unicast and non-zero. */
-int parse_mac(const char *s, struct mac_addr *ret, struct nm_err *e);
-
-/* "10.0.0.1", "10.0.0.0/24", "2001:db8::1", "2001:db8::/64"; host bits must be zero. */
-int parse_prefix(const char *s, struct prefix *ret, struct nm_err *e);
-
-/* Whitespace-separated prefixes; empty is an empty list; duplicates are dropped. */
-int parse_prefix_list(const char *s, struct prefix_list *ret, struct nm_err *e);
-
 /* Decimal MTU in [MTU_MIN, MTU_MAX]. */
 int parse_mtu(const char *s, unsigned *ret, struct nm_err *e);
 
 /* Interface name: 1..IFNAMSIZ-1 of [A-Za-z0-9_.-], not "." or "..". what names the field. */
 int parse_ifname(const char *s, const char *what, char ret[IFNAMSIZ], struct nm_err *e);
-
-/* Unsigned decimal without sign, spaces or leading zeros, at most max. */
-int parse_uint(const char *s, const char *what, unsigned max, unsigned *ret, struct nm_err *e);
 
 /* yes/no, on/off, true/false, 1/0. */
 int parse_bool(const char *s, const char *what, bool *ret, struct nm_err *e);

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../netmodes/netaddr.h"
 #include "parse.h"
 #include "vif_setup.h"
 

@@ -9,9 +9,10 @@
 
 #include <netlink/route/addr.h>
 
-#include "../netmodes/link_ops.h"
-#include "../netmodes/move_ops.h"
+#include "../netmodes/addrs.h"
+#include "../netmodes/links.h"
 #include "../netmodes/nft_port.h"
+#include "../netmodes/routes.h"
 #include "../netmodes/rtnl.h"
 #include "../netmodes/vif.h"
 #include "applets.h"

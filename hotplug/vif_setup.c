@@ -8,9 +8,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../netmodes/netaddr.h"
 #include "dispatch.h"
 #include "log.h"
-#include "parse.h"
 #include "request.h"
 #include "vif_flow.h"
 

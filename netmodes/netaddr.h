@@ -1,4 +1,12 @@
-/* Link-layer and IP address values shared by the request and the kernel layers. */
+/*
+ * Link-layer and IP address values shared by the request and the kernel
+ * layers, each with its printer and its strict parser. A parser returns 0,
+ * or -EINVAL with a one-line reason in e that quotes the offending value,
+ * and leaves its output untouched on failure: the values come from outside
+ * (xenstore, the environment, argv) and back from the kernel (nft_port.c's
+ * rule comments). The primitives they build on (is_digit, quote_value,
+ * parse_uint) serve hotplug/parse.c's parsers too: one copy, down here.
+ */
 #ifndef NETMODES_NETADDR_H
 #define NETMODES_NETADDR_H
 
@@ -7,6 +15,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "err.h"
 
 #define MAC_LEN 6
 /* "aa:bb:cc:dd:ee:ff" plus NUL */
@@ -50,5 +60,24 @@ size_t prefix_addr_len(const struct prefix *p);
 
 /* Same family, length and address. */
 bool prefix_equal(const struct prefix *a, const struct prefix *b);
+
+/* Locale-free: a value's meaning must not depend on LANG. */
+bool is_digit(char c);
+
+/* Quotes s for a message: printable ASCII kept, the rest as \xNN, cut at n-1 bytes. */
+char *quote_value(const char *s, char *buf, size_t n);
+
+/* Unsigned decimal without sign, spaces or leading zeros, at most max. */
+int parse_uint(const char *s, const char *what, unsigned max, unsigned *ret, struct nm_err *e);
+
+/* "00:16:3e:0a:0b:0c": six hex pairs joined by ':'; unicast and non-zero. */
+int parse_mac(const char *s, struct mac_addr *ret, struct nm_err *e);
+
+/* "10.0.0.1", "10.0.0.0/24", "2001:db8::1", "2001:db8::/64"; host bits must be zero. */
+int parse_prefix(const char *s, struct prefix *ret, struct nm_err *e);
+
+/* Whitespace-separated prefixes; empty is an empty list; duplicates are dropped. */
+int parse_prefix_list(const char *s, struct prefix_list *ret, struct nm_err *e);
+
 
 #endif

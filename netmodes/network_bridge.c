@@ -8,11 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "link_ops.h"
-#include "move_ops.h"
+#include "addrs.h"
+#include "links.h"
 #include "network.h"
-#include "route_ops.h"
-#include "rtnl.h"
+#include "routes.h"
 
 #define ST_NETDEV "netdev"
 #define ST_BRIDGE "bridge"

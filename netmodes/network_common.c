@@ -5,9 +5,8 @@
 #include <string.h>
 
 #include "port_filter_ops.h"
-#include "route_ops.h"
-#include "rtnl.h"
-#include "sysctl_ops.h"
+#include "routes.h"
+#include "sysctls.h"
 
 /* Saved parameters are stored as "sysctl:KEY" = value before start. */
 #define ST_SYSCTL "sysctl:"

@@ -4,9 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "links.h"
 #include "network.h"
 #include "nft_nat.h"
-#include "rtnl.h"
 
 #define ST_NETDEV "netdev"
 #define ST_ANTISPOOF "antispoof"

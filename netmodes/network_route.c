@@ -1,3 +1,4 @@
+#include "links.h"
 #include "network.h"
 
 #include <errno.h>
@@ -6,10 +7,10 @@
 
 #include <netlink/route/route.h>
 
-#include "route_ops.h"
+#include "routes.h"
 #include "rtnl.h"
 #include "state_ops.h"
-#include "sysctl_ops.h"
+#include "sysctls.h"
 
 #define ST_NETDEV "netdev"
 #define ST_ANTISPOOF "antispoof"

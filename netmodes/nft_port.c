@@ -13,7 +13,6 @@
 #include <libmnl/libmnl.h>
 #include <libnftnl/udata.h>
 
-#include "../hotplug/parse.h"
 #include "nft_batch.h"
 #include "nft_port_rules.h"
 

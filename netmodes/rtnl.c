@@ -4,6 +4,7 @@
 #include <pthread.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -232,90 +233,68 @@ int rt_dump(struct nl_sock *sk, struct nl_msg *msg, int (*fn)(struct nl_msg *, v
 	}
 }
 
-static void link_info_from(struct rtnl_link *l, struct link_info *ret)
+int rt_link_get_kernel(struct nl_sock *sk, int ifindex, const char *name, struct rtnl_link **ret)
 {
-	struct nl_addr *a = rtnl_link_get_addr(l);
-	const char *type = rtnl_link_get_type(l);
-
-	memset(ret, 0, sizeof(*ret));
-	ret->ifindex = rtnl_link_get_ifindex(l);
-	snprintf(ret->name, sizeof(ret->name), "%s", rtnl_link_get_name(l));
-	ret->mtu = rtnl_link_get_mtu(l);
-	if (a && nl_addr_get_len(a) == MAC_LEN)
-		memcpy(ret->mac.b, nl_addr_get_binary_addr(a), MAC_LEN);
-	ret->up = rtnl_link_get_flags(l) & IFF_UP;
-	ret->noarp = rtnl_link_get_flags(l) & IFF_NOARP;
-	ret->master = rtnl_link_get_master(l);
-	ret->is_bridge = type && !strcmp(type, "bridge");
-	snprintf(ret->alias, sizeof(ret->alias), "%s",
-		 rtnl_link_get_ifalias(l) ? rtnl_link_get_ifalias(l) : "");
-}
-
-int rt_link_get(struct nl_sock *sk, int ifindex, const char *name, struct link_info *ret,
-		struct nm_err *e)
-{
-	struct rtnl_link *l = NULL;
 	int rc;
 
 	pthread_mutex_lock(&talk_mu);
-	rc = rtnl_link_get_kernel(sk, ifindex, ifindex ? NULL : name, &l);
+	rc = rtnl_link_get_kernel(sk, ifindex, name, ret);
 	if (rc < 0)
 		drain(sk);
 	pthread_mutex_unlock(&talk_mu);
-
-	if (rc < 0) {
-		rc = rt_errno(rc);
-		if (rc == -ENODEV)
-			return nm_fail(e, rc, "no such device %s", name ? name : "");
-		return nm_fail(e, rc, "cannot read link %s: %s", name ? name : "", strerror(-rc));
-	}
-	link_info_from(l, ret);
-	rtnl_link_put(l);
-	return 0;
+	return rc;
 }
 
-static void pick_bridge_obj(struct nl_object *obj, void *arg)
+struct nl_addr *nl_addr_of(const struct prefix *p)
 {
-	struct link_info *best = arg, li;
+	struct nl_addr *a = nl_addr_build(p->family, p->addr.raw, prefix_addr_len(p));
 
-	link_info_from((struct rtnl_link *)obj, &li);
-	if (li.is_bridge && (!best->ifindex || strcmp(li.name, best->name) < 0))
-		*best = li;
+	if (a)
+		nl_addr_set_prefixlen(a, p->len);
+	return a;
 }
 
-static int pick_bridge(struct nl_msg *msg, void *arg)
-{
-	return nlmsg_hdr(msg)->nlmsg_type == RTM_NEWLINK ? rt_parse(msg, pick_bridge_obj, arg)
-							  : NL_OK;
-}
+/* Prefix operations */
 
-static void forget_bridge(void *arg)
+static int rt_send(const struct rt_op *o, bool add, struct nm_err *e)
 {
-	memset(arg, 0, sizeof(struct link_info));
-}
+	struct nl_msg *msg = NULL;
+	int rc = o->build(o, add, &msg);
 
-int rt_first_bridge(struct nl_sock *sk, struct link_info *ret, struct nm_err *e)
-{
-	struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC };
-	struct nl_msg *msg = nlmsg_alloc_simple(RTM_GETLINK, NLM_F_DUMP);
-	struct link_info best = { 0 };
-	struct nlattr *info;
-	int rc;
-
-	/* With strict checking the kernel returns only bridges. */
-	if (!msg || nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0 ||
-	    !(info = nla_nest_start(msg, IFLA_LINKINFO)) ||
-	    nla_put_string(msg, IFLA_INFO_KIND, "bridge") < 0) {
-		nlmsg_free(msg);
-		return nm_fail(e, -ENOMEM, "out of memory");
-	}
-	nla_nest_end(msg, info);
-	rc = rt_dump(sk, msg, pick_bridge, forget_bridge, &best, e);
-	nlmsg_free(msg);
 	if (rc < 0)
-		return rc;
-	if (!best.ifindex)
-		return -ENODEV;
-	*ret = best;
-	return 0;
+		return nm_fail(e, rt_errno(rc), "%s", nl_geterror(rc));
+	rc = rt_talk(o->sk, msg, e);
+	nlmsg_free(msg);
+	/* Already gone is what a delete wants: the vif may have taken it along. */
+	if (!add && (rc == -ENOENT || rc == -ESRCH || rc == -EADDRNOTAVAIL || rc == -ENODEV))
+		rc = 0;
+	return rc;
+}
+
+int rt_apply(struct op *op, struct nm_err *e)
+{
+	struct rt_op *o = op->data;
+	char pfx[PREFIX_STR_LEN];
+	struct nm_err inner = { "" };
+	int rc = rt_send(o, o->add, &inner);
+
+	return rc < 0 ? nm_fail(e, rc, "%s on %s: %s", prefix_format(&o->p, pfx), o->dev, inner.msg)
+		      : 0;
+}
+
+int rt_undo(struct op *op, struct nm_err *e)
+{
+	struct rt_op *o = op->data;
+
+	return rt_send(o, !o->add, e);
+}
+
+int rt_op_add(struct plan *p, const struct op_type *type, const struct rt_op *tmpl)
+{
+	struct rt_op *o = malloc(sizeof(*o));
+
+	if (!o)
+		return -ENOMEM;
+	*o = *tmpl;
+	return plan_add(p, type, o);
 }

@@ -1,7 +1,10 @@
 /*
  * The rtnetlink boundary: one libnl socket, requests with their ACK read
  * in one place, libnl's -NLE_* codes turned into -errno, and the kernel's
- * extended-ACK text kept for the error message.
+ * extended-ACK text kept for the error message. What the kernel objects
+ * share is here too: the request-and-ACK plan operation that addresses,
+ * routes and proxy entries named by a prefix are made of. The objects
+ * themselves are links.h, addrs.h, routes.h and neigh.h.
  */
 #ifndef NETMODES_RTNL_H
 #define NETMODES_RTNL_H
@@ -9,24 +12,13 @@
 #include <stdbool.h>
 
 #include <netlink/msg.h>
+#include <netlink/addr.h>
 #include <netlink/route/link.h>
 #include <netlink/socket.h>
 
 #include "err.h"
 #include "netaddr.h"
-
-/* What planning needs to know of a link. */
-struct link_info {
-	int ifindex;
-	char name[IFNAMSIZ];
-	unsigned mtu;
-	struct mac_addr mac;
-	bool up;
-	bool noarp; /* IFF_NOARP */
-	int master; /* ifindex, 0 when none */
-	bool is_bridge;
-	char alias[128]; /* IFLA_IFALIAS, "" when none (a longer one cut short) */
-};
+#include "plan.h"
 
 /* Opens a NETLINK_ROUTE socket with extended ACKs and strict dump filtering. */
 int rt_open(struct nl_sock **ret, struct nm_err *e);
@@ -63,13 +55,37 @@ int rt_dump(struct nl_sock *sk, struct nl_msg *msg, int (*fn)(struct nl_msg *, v
 int rt_parse(struct nl_msg *msg, void (*cb)(struct nl_object *, void *), void *arg);
 
 /*
- * One RTM_GETLINK by name (ifindex 0) or index: never a dump. Returns 0,
- * -ENODEV when there is no such link, or another -errno with e set.
+ * libnl's rtnl_link_get_kernel as one exchange of ours: under the lock
+ * every exchange holds (a daemon's workers share the socket), and what a
+ * failure left unread drained. Returns 0 or libnl's negative NLE_* code.
  */
-int rt_link_get(struct nl_sock *sk, int ifindex, const char *name, struct link_info *ret,
-		struct nm_err *e);
+int rt_link_get_kernel(struct nl_sock *sk, int ifindex, const char *name, struct rtnl_link **ret);
 
-/* The alphabetically first bridge on the host, as `brctl show` lists them; -ENODEV if none. */
-int rt_first_bridge(struct nl_sock *sk, struct link_info *ret, struct nm_err *e);
+/* p as a libnl address with p's prefix length; NULL when out of memory. */
+struct nl_addr *nl_addr_of(const struct prefix *p);
+
+/*
+ * A plan operation on one kernel object a prefix names on a link: an
+ * address (addrs.c), a route to it (routes.c), a proxy neighbour entry
+ * (neigh.c). build makes the add or the delete request for o (a libnl
+ * code); adds replace, deletes tolerate what is already gone, and each
+ * undoes the other. The object's op_type pairs rt_apply and rt_undo with
+ * its own describe.
+ */
+struct rt_op {
+	struct nl_sock *sk;
+	int (*build)(const struct rt_op *o, bool add, struct nl_msg **msg);
+	bool add;
+	int ifindex;
+	char dev[IFNAMSIZ];
+	struct prefix p, src;
+	bool has_src;
+	unsigned metric;
+};
+
+int rt_apply(struct op *op, struct nm_err *e);
+int rt_undo(struct op *op, struct nm_err *e);
+/* Appends a copy of tmpl to p. Returns 0 or -ENOMEM. */
+int rt_op_add(struct plan *p, const struct op_type *type, const struct rt_op *tmpl);
 
 #endif

@@ -3,7 +3,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "link_ops.h"
+#include "addrs.h"
+#include "links.h"
 #include "modes.h"
 #include "network.h"
 #include "port_filter_ops.h"

@@ -6,6 +6,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "links.h"
+
 void claim_alias(unsigned domid, unsigned devid, char ret[CLAIM_LEN])
 {
 	snprintf(ret, CLAIM_LEN, CLAIM_PREFIX "backend/vif/%u/%u", domid, devid);

@@ -18,7 +18,8 @@
 
 #include <stdbool.h>
 
-#include "rtnl.h"
+#include "links.h"
+
 
 #define CLAIM_PREFIX "xen-netmodes:"
 #define CLAIM_LEN 64

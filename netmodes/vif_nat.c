@@ -8,13 +8,14 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "addrs.h"
 #include "dhcp_host.h"
-#include "link_ops.h"
+#include "links.h"
 #include "modes.h"
 #include "nat_addr.h"
 #include "network.h"
 #include "port_filter_ops.h"
-#include "route_ops.h"
+#include "routes.h"
 #include "vifdev.h"
 
 struct nat_vif {

@@ -7,11 +7,13 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "link_ops.h"
+#include "addrs.h"
+#include "links.h"
 #include "modes.h"
+#include "neigh.h"
 #include "network.h"
 #include "port_filter_ops.h"
-#include "route_ops.h"
+#include "routes.h"
 #include "vifdev.h"
 
 /* Guests' routes lose to nothing and qemu's tap wins over the vif, as in the shell script. */

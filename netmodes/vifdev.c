@@ -4,8 +4,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "link_ops.h"
-#include "sysctl_ops.h"
+#include "addrs.h"
+#include "links.h"
+#include "sysctls.h"
 #include "vif_claim.h"
 
 static const char *sysfs_of(const struct mode_ctx *c)

@@ -4,9 +4,9 @@
 
 #include <stdbool.h>
 
-#include "link_ops.h"
+#include "addrs.h"
+#include "links.h"
 #include "modes.h"
-#include "rtnl.h"
 
 struct vifdev {
 	bool exists;

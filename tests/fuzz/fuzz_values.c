@@ -10,6 +10,7 @@
 
 #include "../../hotplug/config.h"
 #include "../../hotplug/parse.h"
+#include "../../netmodes/netaddr.h"
 #include "../../netmodes/nft_port.h"
 
 static void check_mac(const char *s)

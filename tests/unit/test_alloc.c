@@ -20,10 +20,10 @@
 #include <netlink/object.h>
 #include <netlink/route/link/bridge.h>
 
-#include "../../netmodes/link_ops.h"
-#include "../../netmodes/move_ops.h"
+#include "../../netmodes/addrs.h"
+#include "../../netmodes/links.h"
 #include "../../netmodes/network.h"
-#include "../../netmodes/route_ops.h"
+#include "../../netmodes/routes.h"
 #include "../../netmodes/rtnl.h"
 
 static struct nl_sock *sk;

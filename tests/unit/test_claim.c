@@ -15,6 +15,7 @@
 
 #include <cmocka.h>
 
+#include "../../netmodes/links.h"
 #include "../../netmodes/vif_claim.h"
 
 static char root[] = "/tmp/xnm-sysfs.XXXXXX";

@@ -23,9 +23,11 @@
 #include <netlink/route/link/bridge.h>
 #include <netlink/route/route.h>
 
-#include "../../netmodes/link_ops.h"
-#include "../../netmodes/move_ops.h"
+#include "../../netmodes/addrs.h"
+#include "../../netmodes/links.h"
+#include "../../netmodes/routes.h"
 #include "../../netmodes/rtnl.h"
+
 
 /* Enough addresses and routes that one dump of them takes several reads (parts). */
 #define MANY 1500

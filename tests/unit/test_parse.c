@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "../../hotplug/parse.h"
+#include "../../netmodes/netaddr.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -17,6 +17,7 @@
 #include <netlink/route/link/bridge.h>
 #include <netlink/route/link/veth.h>
 
+#include "../../netmodes/links.h"
 #include "../../netmodes/nft_port.h"
 #include "plan_helpers.h"
 

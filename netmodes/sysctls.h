@@ -4,8 +4,8 @@
  * which sysctl(8) also accepts and which keeps interface names with dots
  * ("vif1.0") intact.
  */
-#ifndef NETMODES_SYSCTL_OPS_H
-#define NETMODES_SYSCTL_OPS_H
+#ifndef NETMODES_SYSCTLS_H
+#define NETMODES_SYSCTLS_H
 
 #include <stdbool.h>
 #include <stddef.h>

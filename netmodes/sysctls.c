@@ -1,4 +1,4 @@
-#include "sysctl_ops.h"
+#include "sysctls.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,12 +1,102 @@
-#include "link_ops.h"
+#include "links.h"
 
 #include <errno.h>
+#include <linux/if_link.h>
 #include <linux/rtnetlink.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <netlink/addr.h>
 #include <netlink/route/link.h>
+
+#include "rtnl.h"
+
+/* Queries */
+
+static void link_info_from(struct rtnl_link *l, struct link_info *ret)
+{
+	struct nl_addr *a = rtnl_link_get_addr(l);
+	const char *type = rtnl_link_get_type(l);
+
+	memset(ret, 0, sizeof(*ret));
+	ret->ifindex = rtnl_link_get_ifindex(l);
+	snprintf(ret->name, sizeof(ret->name), "%s", rtnl_link_get_name(l));
+	ret->mtu = rtnl_link_get_mtu(l);
+	if (a && nl_addr_get_len(a) == MAC_LEN)
+		memcpy(ret->mac.b, nl_addr_get_binary_addr(a), MAC_LEN);
+	ret->up = rtnl_link_get_flags(l) & IFF_UP;
+	ret->noarp = rtnl_link_get_flags(l) & IFF_NOARP;
+	ret->master = rtnl_link_get_master(l);
+	ret->is_bridge = type && !strcmp(type, "bridge");
+	snprintf(ret->alias, sizeof(ret->alias), "%s",
+		 rtnl_link_get_ifalias(l) ? rtnl_link_get_ifalias(l) : "");
+}
+
+int rt_link_get(struct nl_sock *sk, int ifindex, const char *name, struct link_info *ret,
+		struct nm_err *e)
+{
+	struct rtnl_link *l = NULL;
+	int rc;
+
+	rc = rt_link_get_kernel(sk, ifindex, ifindex ? NULL : name, &l);
+	if (rc < 0) {
+		rc = rt_errno(rc);
+		if (rc == -ENODEV)
+			return nm_fail(e, rc, "no such device %s", name ? name : "");
+		return nm_fail(e, rc, "cannot read link %s: %s", name ? name : "", strerror(-rc));
+	}
+	link_info_from(l, ret);
+	rtnl_link_put(l);
+	return 0;
+}
+
+static void pick_bridge_obj(struct nl_object *obj, void *arg)
+{
+	struct link_info *best = arg, li;
+
+	link_info_from((struct rtnl_link *)obj, &li);
+	if (li.is_bridge && (!best->ifindex || strcmp(li.name, best->name) < 0))
+		*best = li;
+}
+
+static int pick_bridge(struct nl_msg *msg, void *arg)
+{
+	return nlmsg_hdr(msg)->nlmsg_type == RTM_NEWLINK ? rt_parse(msg, pick_bridge_obj, arg)
+							  : NL_OK;
+}
+
+static void forget_bridge(void *arg)
+{
+	memset(arg, 0, sizeof(struct link_info));
+}
+
+int rt_first_bridge(struct nl_sock *sk, struct link_info *ret, struct nm_err *e)
+{
+	struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC };
+	struct nl_msg *msg = nlmsg_alloc_simple(RTM_GETLINK, NLM_F_DUMP);
+	struct link_info best = { 0 };
+	struct nlattr *info;
+	int rc;
+
+	/* With strict checking the kernel returns only bridges. */
+	if (!msg || nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0 ||
+	    !(info = nla_nest_start(msg, IFLA_LINKINFO)) ||
+	    nla_put_string(msg, IFLA_INFO_KIND, "bridge") < 0) {
+		nlmsg_free(msg);
+		return nm_fail(e, -ENOMEM, "out of memory");
+	}
+	nla_nest_end(msg, info);
+	rc = rt_dump(sk, msg, pick_bridge, forget_bridge, &best, e);
+	nlmsg_free(msg);
+	if (rc < 0)
+		return rc;
+	if (!best.ifindex)
+		return -ENODEV;
+	*ret = best;
+	return 0;
+}
+
+/* Changes */
 
 enum link_change { CH_NAME, CH_UP, CH_ARP, CH_MAC, CH_MTU, CH_MASTER, CH_ALIAS };
 
@@ -44,7 +134,8 @@ struct link_op {
  */
 static int resolve(struct link_op *o, struct nm_err *e)
 {
-	struct link_info li;
+	/* Zeroed for clang's analyzer, which sees rt_link_get here but not that rt_errno is never 0. */
+	struct link_info li = { 0 };
 	int rc;
 
 	if (!o->ifindex) {
@@ -287,183 +378,171 @@ int op_link_set_alias(struct plan *p, struct nl_sock *sk, int ifindex, const cha
 	return plan_add(p, alias[0] ? &claim_type : &unclaim_type, o);
 }
 
-/* Addresses */
+/* Bridges */
 
-struct addr_op {
+struct bridge_op {
 	struct nl_sock *sk;
 	char name[IFNAMSIZ];
-	struct addr_set set;
+	struct mac_addr mac;
+	unsigned mtu;
+	bool create;
 };
 
-void addr_set_free(struct addr_set *s)
+static int bridge_add(const struct bridge_op *o, struct nm_err *e)
 {
-	for (size_t i = 0; i < s->n; i++)
-		rtnl_addr_put(s->a[i]);
-	free(s->a);
-	s->a = NULL;
-	s->n = 0;
-}
+	struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC };
+	struct nl_msg *msg = nlmsg_alloc_simple(RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL);
+	struct nlattr *info, *data;
+	int rc = -ENOMEM;
 
-struct addr_collect {
-	int ifindex;
-	struct addr_set *set;
-	int err;
-};
-
-static void addr_collect_obj(struct nl_object *obj, void *arg)
-{
-	struct addr_collect *c = arg;
-	struct rtnl_addr *a = (struct rtnl_addr *)obj;
-	struct rtnl_addr **grown;
-
-	if (rtnl_addr_get_ifindex(a) != c->ifindex || c->err)
-		return;
-	grown = realloc(c->set->a, (c->set->n + 1) * sizeof(struct rtnl_addr *));
-	if (!grown) {
-		c->err = -ENOMEM;
-		return;
+	if (msg && nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO) == 0 &&
+	    nla_put_string(msg, IFLA_IFNAME, o->name) == 0 &&
+	    nla_put(msg, IFLA_ADDRESS, MAC_LEN, o->mac.b) == 0 &&
+	    nla_put_u32(msg, IFLA_MTU, o->mtu) == 0 && (info = nla_nest_start(msg, IFLA_LINKINFO)) &&
+	    nla_put_string(msg, IFLA_INFO_KIND, "bridge") == 0 &&
+	    (data = nla_nest_start(msg, IFLA_INFO_DATA)) &&
+	    nla_put_u32(msg, IFLA_BR_STP_STATE, 0) == 0 &&
+	    nla_put_u32(msg, IFLA_BR_FORWARD_DELAY, 0) == 0) {
+		nla_nest_end(msg, data);
+		nla_nest_end(msg, info);
+		rc = rt_talk(o->sk, msg, e);
+	} else {
+		nm_fail(e, rc, "out of memory");
 	}
-	nl_object_get(obj);
-	grown[c->set->n++] = a;
-	c->set->a = grown;
-}
-
-static int addr_collect_msg(struct nl_msg *msg, void *arg)
-{
-	return nlmsg_hdr(msg)->nlmsg_type == RTM_NEWADDR ? rt_parse(msg, addr_collect_obj, arg) : NL_OK;
-}
-
-static void addr_collect_restart(void *arg)
-{
-	struct addr_collect *c = arg;
-
-	addr_set_free(c->set);
-	c->err = 0;
-}
-
-int addr_set_query(struct nl_sock *sk, int ifindex, struct addr_set *ret, struct nm_err *e)
-{
-	/* ifa_index with strict checking makes the kernel return only this link's addresses. */
-	struct ifaddrmsg ifa = { .ifa_family = AF_UNSPEC, .ifa_index = (unsigned)ifindex };
-	struct addr_set set = { 0 };
-	struct addr_collect c = { .ifindex = ifindex, .set = &set };
-	struct nl_msg *msg = nlmsg_alloc_simple(RTM_GETADDR, NLM_F_DUMP);
-	int rc;
-
-	if (!msg || nlmsg_append(msg, &ifa, sizeof(ifa), NLMSG_ALIGNTO) < 0) {
-		nlmsg_free(msg);
-		return nm_fail(e, -ENOMEM, "out of memory");
-	}
-	rc = rt_dump(sk, msg, addr_collect_msg, addr_collect_restart, &c, e);
-	nlmsg_free(msg);
-	if (!rc && c.err)
-		rc = nm_fail(e, c.err, "out of memory");
-	if (rc < 0) {
-		addr_set_free(&set);
-		return rc;
-	}
-	*ret = set;
-	return 0;
-}
-
-static bool is_ipv6_link_local(struct rtnl_addr *a)
-{
-	struct nl_addr *local = rtnl_addr_get_local(a);
-	const uint8_t *b = local ? nl_addr_get_binary_addr(local) : NULL;
-
-	return rtnl_addr_get_family(a) == AF_INET6 && b && b[0] == 0xfe && (b[1] & 0xc0) == 0x80;
-}
-
-bool addr_set_has_configured(const struct addr_set *s)
-{
-	for (size_t i = 0; i < s->n; i++)
-		if (!is_ipv6_link_local(s->a[i]))
-			return true;
-	return false;
-}
-
-static int addr_send(struct addr_op *o, struct rtnl_addr *a, bool add, struct nm_err *e)
-{
-	struct nl_msg *msg = NULL;
-	int rc = add ? rtnl_addr_build_add_request(a, NLM_F_CREATE | NLM_F_REPLACE, &msg)
-		     : rtnl_addr_build_delete_request(a, 0, &msg);
-
-	if (rc < 0)
-		return nm_fail(e, rt_errno(rc), "%s", nl_geterror(rc));
-	rc = rt_talk(o->sk, msg, e);
 	nlmsg_free(msg);
 	return rc;
 }
 
-static int addr_flush_apply(struct op *op, struct nm_err *e)
+static int bridge_del(const struct bridge_op *o, struct nm_err *e)
 {
-	struct addr_op *o = op->data;
+	struct rtnl_link *l = rtnl_link_alloc();
+	struct nl_msg *msg = NULL;
+	int rc;
 
-	for (size_t i = 0; i < o->set.n; i++) {
-		struct nm_err ae = { "" };
-		int rc = addr_send(o, o->set.a[i], false, &ae);
-		/* Gone already (an IPv6 address leaves with its link-down): that is the goal. */
-		if (rc == -EADDRNOTAVAIL || rc == -ENOENT)
-			continue;
-		if (rc < 0)
-			return nm_fail(e, rc, "%s: %s", o->name, ae.msg);
-	}
-	return 0;
+	if (!l)
+		return nm_fail(e, -ENOMEM, "out of memory");
+	rtnl_link_set_name(l, o->name);
+	rc = rtnl_link_build_delete_request(l, &msg);
+	rtnl_link_put(l);
+	if (rc < 0)
+		return nm_fail(e, rt_errno(rc), "%s", nl_geterror(rc));
+	rc = rt_talk(o->sk, msg, e);
+	nlmsg_free(msg);
+	return rc == -ENODEV ? 0 : rc;
 }
 
-static int addr_flush_undo(struct op *op, struct nm_err *e)
+static int bridge_apply(struct op *op, struct nm_err *e)
 {
-	struct addr_op *o = op->data;
-	int first = 0;
+	struct bridge_op *o = op->data;
 
-	for (size_t i = 0; i < o->set.n; i++) {
-		if (is_ipv6_link_local(o->set.a[i]))
-			continue; /* the kernel restores it when the link comes up */
-		int rc = addr_send(o, o->set.a[i], true, e);
-		if (rc < 0 && !first)
-			first = rc;
-	}
-	return first;
+	return o->create ? bridge_add(o, e) : bridge_del(o, e);
 }
 
-static void addr_flush_describe(const struct op *op, FILE *out)
+static int bridge_undo(struct op *op, struct nm_err *e)
 {
-	const struct addr_op *o = op->data;
+	struct bridge_op *o = op->data;
 
-	for (size_t i = 0; i < o->set.n; i++) {
-		char buf[INET6_ADDRSTRLEN + 8];
-		nl_addr2str(rtnl_addr_get_local(o->set.a[i]), buf, sizeof(buf));
-		fprintf(out, "ip address del %s dev %s\n", buf, o->name);
-	}
+	return o->create ? bridge_del(o, e) : bridge_add(o, e);
 }
 
-static void addr_op_release(void *data)
+static void bridge_describe(const struct op *op, FILE *out)
 {
-	struct addr_op *o = data;
+	const struct bridge_op *o = op->data;
+	char mac[MAC_STR_LEN];
 
-	addr_set_free(&o->set);
+	if (o->create)
+		fprintf(out, "ip link add %s address %s mtu %u type bridge stp_state 0 "
+			     "forward_delay 0\n", o->name, mac_format(&o->mac, mac), o->mtu);
+	else
+		fprintf(out, "ip link del %s\n", o->name);
+}
+
+static const struct op_type bridge_type = {
+	.name = "bridge", .apply = bridge_apply, .undo = bridge_undo, .describe = bridge_describe,
+};
+
+static int bridge_op(struct plan *p, struct nl_sock *sk, const char *name,
+		     const struct mac_addr *mac, unsigned mtu, bool create)
+{
+	struct bridge_op *o = calloc(1, sizeof(*o));
+
+	if (!o)
+		return -ENOMEM;
+	*o = (struct bridge_op){ .sk = sk, .mac = *mac, .mtu = mtu, .create = create };
+	snprintf(o->name, sizeof(o->name), "%s", name);
+	return plan_add(p, &bridge_type, o);
+}
+
+int op_bridge_create(struct plan *p, struct nl_sock *sk, const char *name,
+		     const struct mac_addr *mac, unsigned mtu)
+{
+	return bridge_op(p, sk, name, mac, mtu, true);
+}
+
+int op_bridge_delete(struct plan *p, struct nl_sock *sk, const char *name,
+		     const struct mac_addr *mac, unsigned mtu)
+{
+	return bridge_op(p, sk, name, mac, mtu, false);
+}
+
+/* Objects on a link found by name: addrs.c's and routes.c's moves */
+
+static int obj_send(struct obj_op *o, bool add, struct nm_err *e)
+{
+	struct nl_msg *msg = NULL;
+	struct link_info li = { 0 }; /* as in resolve */
+	int rc = rt_link_get(o->sk, 0, o->dev, &li, e);
+
+	if (rc == 0)
+		rc = o->kind->retarget(o->obj, li.ifindex, e);
+	if (rc == -ENODEV && !add)
+		return 0; /* its link is gone, and it with it */
+	if (rc < 0)
+		return rc;
+	rc = o->kind->build(o->obj, add, &msg);
+	if (rc < 0)
+		return nm_fail(e, rt_errno(rc), "%s", nl_geterror(rc));
+	rc = rt_talk(o->sk, msg, e);
+	nlmsg_free(msg);
+	if (!add && (rc == -ESRCH || rc == -ENOENT || rc == -EADDRNOTAVAIL))
+		rc = 0; /* went with an address or a link before us */
+	return rc;
+}
+
+int obj_apply(struct op *op, struct nm_err *e)
+{
+	struct obj_op *o = op->data;
+
+	return obj_send(o, o->add, e);
+}
+
+int obj_undo(struct op *op, struct nm_err *e)
+{
+	struct obj_op *o = op->data;
+
+	return obj_send(o, !o->add, e);
+}
+
+void obj_release(void *data)
+{
+	struct obj_op *o = data;
+
+	nl_object_put(o->obj);
 	free(o);
 }
 
-static const struct op_type addr_flush_type = {
-	.name = "flush addresses",
-	.apply = addr_flush_apply,
-	.undo = addr_flush_undo,
-	.describe = addr_flush_describe,
-	.release = addr_op_release,
-};
-
-int op_addr_flush(struct plan *p, struct nl_sock *sk, const char *name, struct addr_set *s)
+int obj_op(struct plan *p, struct nl_sock *sk, bool add, const char *dev, struct nl_object *obj,
+	   const struct obj_kind *kind)
 {
-	struct addr_op *o = calloc(1, sizeof(*o));
+	/* A copy of its own: retarget changes the object's link, and the caller's set stays as read. */
+	struct nl_object *copy = nl_object_clone(obj);
+	struct obj_op *o = copy ? calloc(1, sizeof(*o)) : NULL;
 
 	if (!o) {
-		addr_set_free(s);
+		nl_object_put(copy);
 		return -ENOMEM;
 	}
-	o->sk = sk;
-	snprintf(o->name, sizeof(o->name), "%s", name);
-	o->set = *s;
-	*s = (struct addr_set){ 0 };
-	return plan_add(p, &addr_flush_type, o);
+	*o = (struct obj_op){ .sk = sk, .add = add, .obj = copy, .kind = kind };
+	snprintf(o->dev, sizeof(o->dev), "%s", dev);
+	return plan_add(p, &kind->type, o);
 }
