@@ -76,7 +76,7 @@ int parse_mac(const char *s, struct mac_addr *ret, struct nm_err *e);
 /* "10.0.0.1", "10.0.0.0/24", "2001:db8::1", "2001:db8::/64"; host bits must be zero. */
 int parse_prefix(const char *s, struct prefix *ret, struct nm_err *e);
 
-/* Whitespace-separated prefixes; empty is an empty list; duplicates are dropped. */
+/* Whitespace-separated prefixes; empty is an empty list; a prefix listed twice is an error. */
 int parse_prefix_list(const char *s, struct prefix_list *ret, struct nm_err *e);
 
 
