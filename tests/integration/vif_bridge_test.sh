@@ -94,6 +94,12 @@ check "check: names the missing enslave" grep -qx "vif1.0: differs: ip link set 
 check "check: names the wrong MTU" grep -qx "vif1.0: differs: ip link set dev vif1.0 mtu 1500" <<<"$diffs"
 check "online puts it right" hotplug vif-bridge 1 0 online
 check_eq "check: in place again" "vif1.0: in place" "$(xnm_check vif1.0)"
+# check plans through online's own path: what online tells xenstore is checked too
+xenstore-write /local/domain/1/device/vif/0/mtu 9000
+check_eq "check: names the frontend's stale mtu" \
+	"vif1.0: differs: xenstore-write /local/domain/1/device/vif/0/mtu 1500" "$(xnm_check vif1.0)"
+check "online tells the frontend again" hotplug vif-bridge 1 0 online
+check_eq "check: in place once more" "vif1.0: in place" "$(xnm_check vif1.0)"
 rc=0
 out=$(xnm_check vif9.9 2>&1) || rc=$?
 check_eq "check of a vif with no backend: exit 1" 1 "$rc"
