@@ -15,13 +15,14 @@
 #define FILTER_PRIORITY 0  /* filter */
 
 struct nat_table {
+	struct nft_conn *nft;
 	struct prefix range;
 	char netdev[IFNAMSIZ];
 };
 
-int nft_nat_exists(struct nm_err *e)
+int nft_nat_exists(struct nft_conn *nft, struct nm_err *e)
 {
-	return nft_object_get(NFPROTO_IPV4, NFT_NAT_TABLE, e);
+	return nft_object_get(nft, NFPROTO_IPV4, NFT_NAT_TABLE, e);
 }
 
 static struct nftnl_chain *base_chain(const char *name, const char *type, uint32_t hook, int prio)
@@ -115,7 +116,7 @@ static int send_table(const struct nat_table *t, bool create, struct nm_err *e)
 		nft_batch_chain(&b, NFT_MSG_NEWCHAIN, NLM_F_CREATE, fwd, "add chain forward");
 		nft_batch_rule(&b, NFT_MSG_NEWRULE, NLM_F_CREATE | NLM_F_APPEND, in, "add inbound rule");
 	}
-	rc = nft_batch_send(&b, NULL, e);
+	rc = nft_batch_send(t->nft, &b, NULL, e);
 	if (!create && rc == -ENOENT)
 		rc = 0;
 out:
@@ -176,12 +177,14 @@ static const struct op_type delete_type = {
 	.name = "NAT table", .apply = nat_undo, .undo = nat_apply, .describe = nat_describe_delete,
 };
 
-int op_nat_table(struct plan *p, bool create, const struct prefix *range, const char *netdev)
+int op_nat_table(struct plan *p, struct nft_conn *nft, bool create, const struct prefix *range,
+		 const char *netdev)
 {
 	struct nat_table *t = calloc(1, sizeof(*t));
 
 	if (!t)
 		return -ENOMEM;
+	t->nft = nft;
 	t->range = *range;
 	snprintf(t->netdev, sizeof(t->netdev), "%s", netdev);
 	return plan_add(p, create ? &create_type : &delete_type, t);

@@ -236,7 +236,7 @@ static int elems_cb(const struct nlmsghdr *h, void *data)
  * its set (NLM_F_DUMP); each goes to fn. Frees s. Returns 1, 0 when the
  * kernel said ENOENT, or -errno with e set.
  */
-static int get_set_elems(enum port_kind kind, struct nftnl_set *s, uint16_t flags, elem_fn *fn,
+static int get_set_elems(struct nft_conn *nft, enum port_kind kind, struct nftnl_set *s, uint16_t flags, elem_fn *fn,
 			 void *data, struct nm_err *e)
 {
 	char *buf = calloc(1, MNL_SOCKET_BUFFER_SIZE);
@@ -251,10 +251,10 @@ static int get_set_elems(enum port_kind kind, struct nftnl_set *s, uint16_t flag
 		return nm_fail(e, -ENOMEM, "out of memory");
 	}
 	h = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETSETELEM, port_family_of(kind)->family,
-				  NLM_F_ACK | flags, nft_seq(1));
+				  NLM_F_ACK | flags, 0);
 	nftnl_set_elems_nlmsg_build_payload(h, s);
 	nftnl_set_free(s);
-	rc = nft_get(h, elems_cb, &w, e);
+	rc = nft_get(nft, h, elems_cb, &w, e);
 	free(buf);
 	return rc;
 }
@@ -293,11 +293,11 @@ static void take_comment(struct nftnl_set_elem *el, void *data)
 }
 
 /* Asks for the n elements of els (all in one set) in one GET; their comments land in r. */
-static int get_elems(enum port_kind kind, const struct port_elem *els, size_t n,
+static int get_elems(struct nft_conn *nft, enum port_kind kind, const struct port_elem *els, size_t n,
 		     struct elem_reply *r, struct nm_err *e)
 {
 	r->n = 0;
-	return get_set_elems(kind, elems_obj(kind, els[0].set, els, n, false), 0, take_comment, r, e);
+	return get_set_elems(nft, kind, elems_obj(kind, els[0].set, els, n, false), 0, take_comment, r, e);
 }
 
 /* A record as port_elems writes it: "mac MAC" first, then "ip PREFIX". */
@@ -313,7 +313,7 @@ static int parse_record(const char *text, struct port_filter *f, bool first)
 }
 
 /* Reads the port's nrec records back into f. */
-static int read_records(enum port_kind kind, const char *ifname, unsigned nrec,
+static int read_records(struct nft_conn *nft, enum port_kind kind, const char *ifname, unsigned nrec,
 			struct port_filter *f, struct nm_err *e)
 {
 	struct port_elem *keys = calloc(MAX_ELEMS, sizeof(*keys));
@@ -324,7 +324,7 @@ static int read_records(enum port_kind kind, const char *ifname, unsigned nrec,
 		goto out;
 	for (uint32_t i = 0; i < nrec; i++)
 		elem_record(&keys[i], ifname, i, "");
-	if ((rc = get_elems(kind, keys, nrec, r, e)) < 0)
+	if ((rc = get_elems(nft, kind, keys, nrec, r, e)) < 0)
 		goto out;
 	rc = rc && r->n == nrec ? 0 : -EBADMSG;
 	for (size_t i = 0; !rc && i < nrec; i++)
@@ -335,7 +335,7 @@ out:
 	return rc == -ENOMEM ? nm_fail(e, rc, "out of memory") : rc;
 }
 
-int nft_port_query(enum port_kind kind, const char *ifname, struct port_state *ret,
+int nft_port_query(struct nft_conn *nft, enum port_kind kind, const char *ifname, struct port_state *ret,
 		   struct nm_err *e)
 {
 	struct port_elem key;
@@ -348,11 +348,11 @@ int nft_port_query(enum port_kind kind, const char *ifname, struct port_state *r
 	memset(ret, 0, sizeof(*ret));
 	ret->filter.kind = kind;
 	snprintf(ret->filter.ifname, sizeof(ret->filter.ifname), "%s", ifname);
-	if ((rc = get_elems(kind, elem_new(&key, SET_PORTS, ifname), 1, &r, e)) < 0)
+	if ((rc = get_elems(nft, kind, elem_new(&key, SET_PORTS, ifname), 1, &r, e)) < 0)
 		return rc;
 	if (!rc) {
 		/* no element: no table, or a table without this port */
-		if ((rc = nft_port_table_exists(kind, e)) < 0)
+		if ((rc = nft_port_table_exists(nft, kind, e)) < 0)
 			return rc;
 		ret->table = rc;
 		return 0;
@@ -362,7 +362,7 @@ int nft_port_query(enum port_kind kind, const char *ifname, struct port_state *r
 	    r.comments[0][end] || nrec > 1 + MAX_PREFIXES || nrec == 1)
 		rc = -EBADMSG;
 	else
-		rc = nrec ? read_records(kind, ifname, nrec, &ret->filter, e) : 0;
+		rc = nrec ? read_records(nft, kind, ifname, nrec, &ret->filter, e) : 0;
 	ret->damaged = rc == -EBADMSG;
 	return ret->damaged ? 0 : rc;
 }
@@ -399,7 +399,7 @@ static void take_owned(struct nftnl_set_elem *el, void *data)
  * Every element keyed by ifname, found by listing each set: the one place
  * that lists, and only to repair what someone damaged by hand.
  */
-static int dump_port_elems(enum port_kind kind, const char *ifname, struct port_elem *out,
+static int dump_port_elems(struct nft_conn *nft, enum port_kind kind, const char *ifname, struct port_elem *out,
 			   size_t max, size_t *ret_n, struct nm_err *e)
 {
 	struct port_elem name;
@@ -408,7 +408,7 @@ static int dump_port_elems(enum port_kind kind, const char *ifname, struct port_
 
 	for (int set = 0; set < PORT_SETS && rc >= 0; set++) {
 		d.set = (enum port_set)set;
-		rc = get_set_elems(kind, set_obj(kind, d.set), NLM_F_DUMP, take_owned, &d, e);
+		rc = get_set_elems(nft, kind, set_obj(kind, d.set), NLM_F_DUMP, take_owned, &d, e);
 	}
 	*ret_n = d.n;
 	return rc < 0 ? rc : 0;
@@ -429,7 +429,7 @@ bool nft_port_matches(const struct port_state *s, const struct port_filter *f)
 /* Changing a port */
 
 /* One batch taking the port from s to f (clear when f is NULL). */
-static int send_port(enum port_kind kind, const struct port_filter *f, const struct port_state *s,
+static int send_port(struct nft_conn *nft, enum port_kind kind, const struct port_filter *f, const struct port_state *s,
 		     const char **failed, struct nm_err *e)
 {
 	struct port_elem *els = calloc((size_t)2 * MAX_ELEMS, sizeof(*els));
@@ -445,7 +445,7 @@ static int send_port(enum port_kind kind, const struct port_filter *f, const str
 		rc = port_rules_batch(&b, kind);
 	if (!rc && s->port) {
 		if (s->damaged)
-			rc = dump_port_elems(kind, s->filter.ifname, els, MAX_ELEMS, &n_old, e);
+			rc = dump_port_elems(nft, kind, s->filter.ifname, els, MAX_ELEMS, &n_old, e);
 		else
 			n_old = port_elems(&s->filter, els);
 		if (!rc)
@@ -458,14 +458,14 @@ static int send_port(enum port_kind kind, const struct port_filter *f, const str
 	if (rc == -ENOMEM)
 		nm_fail(e, rc, "out of memory");
 	if (!rc)
-		rc = nft_batch_send(&b, failed, e);
+		rc = nft_batch_send(nft, &b, failed, e);
 	nft_batch_free(&b);
 	free(els);
 	return rc;
 }
 
-int nft_port_change(enum port_kind kind, const char *ifname, const struct port_filter *f,
-		    const struct port_state *s, struct nm_err *e)
+int nft_port_change(struct nft_conn *nft, enum port_kind kind, const char *ifname,
+		    const struct port_filter *f, const struct port_state *s, struct nm_err *e)
 {
 	const char *failed = NULL;
 	struct port_state *now;
@@ -473,43 +473,44 @@ int nft_port_change(enum port_kind kind, const char *ifname, const struct port_f
 
 	if (f ? nft_port_matches(s, f) : !s->port)
 		return 0;
-	rc = send_port(kind, f, s, &failed, e);
+	rc = send_port(nft, kind, f, s, &failed, e);
 	if (rc != -EEXIST || !failed || strcmp(failed, "add table"))
 		return rc;
 	/* Another call created the table since s was read: read again, once. */
 	if (!(now = malloc(sizeof(*now))))
 		return nm_fail(e, -ENOMEM, "out of memory");
-	if ((rc = nft_port_query(kind, ifname, now, e)) == 0 &&
+	if ((rc = nft_port_query(nft, kind, ifname, now, e)) == 0 &&
 	    !(f ? nft_port_matches(now, f) : !now->port))
-		rc = send_port(kind, f, now, &failed, e);
+		rc = send_port(nft, kind, f, now, &failed, e);
 	free(now);
 	return rc;
 }
 
-static int port_update(enum port_kind kind, const char *ifname, const struct port_filter *f,
-		       struct nm_err *e)
+static int port_update(struct nft_conn *nft, enum port_kind kind, const char *ifname,
+		       const struct port_filter *f, struct nm_err *e)
 {
 	struct port_state *s = malloc(sizeof(*s));
 	int rc;
 
 	if (!s)
 		return nm_fail(e, -ENOMEM, "out of memory");
-	if ((rc = nft_port_query(kind, ifname, s, e)) == 0)
-		rc = nft_port_change(kind, ifname, f, s, e);
+	if ((rc = nft_port_query(nft, kind, ifname, s, e)) == 0)
+		rc = nft_port_change(nft, kind, ifname, f, s, e);
 	free(s);
 	return rc;
 }
 
-int nft_port_set(const struct port_filter *f, struct nm_err *e)
+int nft_port_set(struct nft_conn *nft, const struct port_filter *f, struct nm_err *e)
 {
 	int rc = nft_port_check(f, e);
 
-	return rc < 0 ? rc : port_update(f->kind, f->ifname, f, e);
+	return rc < 0 ? rc : port_update(nft, f->kind, f->ifname, f, e);
 }
 
-int nft_port_clear(enum port_kind kind, const char *ifname, struct nm_err *e)
+int nft_port_clear(struct nft_conn *nft, enum port_kind kind, const char *ifname,
+		   struct nm_err *e)
 {
-	return port_update(kind, ifname, NULL, e);
+	return port_update(nft, kind, ifname, NULL, e);
 }
 
 /* Describing */
@@ -552,12 +553,12 @@ void nft_port_describe_set(const struct port_filter *f, const struct port_state 
 
 /* The table alone */
 
-int nft_port_table_exists(enum port_kind kind, struct nm_err *e)
+int nft_port_table_exists(struct nft_conn *nft, enum port_kind kind, struct nm_err *e)
 {
-	return nft_object_get(port_family_of(kind)->family, NFT_TABLE_NAME, e);
+	return nft_object_get(nft, port_family_of(kind)->family, NFT_TABLE_NAME, e);
 }
 
-int nft_port_table_create(enum port_kind kind, struct nm_err *e)
+int nft_port_table_create(struct nft_conn *nft, enum port_kind kind, struct nm_err *e)
 {
 	struct nft_batch b;
 	int rc;
@@ -567,12 +568,12 @@ int nft_port_table_create(enum port_kind kind, struct nm_err *e)
 	if ((rc = port_rules_batch(&b, kind)) < 0)
 		nm_fail(e, rc, "out of memory");
 	else
-		rc = nft_batch_send(&b, NULL, e);
+		rc = nft_batch_send(nft, &b, NULL, e);
 	nft_batch_free(&b);
 	return rc == -EEXIST ? 0 : rc;
 }
 
-int nft_port_table_delete(enum port_kind kind, struct nm_err *e)
+int nft_port_table_delete(struct nft_conn *nft, enum port_kind kind, struct nm_err *e)
 {
 	struct nftnl_table *t = nftnl_table_alloc();
 	struct nft_batch b;
@@ -586,7 +587,7 @@ int nft_port_table_delete(enum port_kind kind, struct nm_err *e)
 	nftnl_table_set_u32(t, NFTNL_TABLE_FAMILY, port_family_of(kind)->family);
 	nftnl_table_set_str(t, NFTNL_TABLE_NAME, NFT_TABLE_NAME);
 	nft_batch_table(&b, NFT_MSG_DELTABLE, 0, t, "delete table");
-	rc = nft_batch_send(&b, NULL, e);
+	rc = nft_batch_send(nft, &b, NULL, e);
 	nft_batch_free(&b);
 	nftnl_table_free(t);
 	return rc == -ENOENT ? 0 : rc;
