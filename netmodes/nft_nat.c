@@ -1,18 +1,24 @@
 #include "nft_nat.h"
 
 #include <errno.h>
+#include <netinet/in.h>
+#include <netinet/ip.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_conntrack_common.h>
 #include <linux/netfilter/nf_tables.h>
+#include <linux/netfilter_ipv4.h>
 #include <linux/netlink.h>
-#include <stdlib.h>
-#include <string.h>
 
 #include "nft_batch.h"
 #include "nft_expr.h"
 
-#define NAT_PRIORITY 100   /* srcnat */
-#define FILTER_PRIORITY 0  /* filter */
+#define NAT_PRIORITY NF_IP_PRI_NAT_SRC /* nft's "srcnat" */
+#define FILTER_PRIORITY NF_IP_PRI_FILTER /* nft's "filter" */
+/* An IPv4 header's address field: where it lies and its size. */
+#define IP_FIELD(member) offsetof(struct iphdr, member), (uint32_t)sizeof(((struct iphdr *)0)->member)
 
 struct nat_table {
 	struct nft_conn *nft;
@@ -51,7 +57,7 @@ static int match_ifname(struct nftnl_rule *r, uint32_t key, const char *name)
 /* ip saddr RANGE oifname NETDEV masquerade */
 static int masq_rule(struct nftnl_rule *r, const struct nat_table *t)
 {
-	int rc = nx_match_prefix(r, NFT_PAYLOAD_NETWORK_HEADER, 12, t->range.addr.raw, 4,
+	int rc = nx_match_prefix(r, NFT_PAYLOAD_NETWORK_HEADER, IP_FIELD(saddr), t->range.addr.raw,
 				 t->range.len);
 
 	if (!rc)
@@ -66,8 +72,8 @@ static int inbound_rule(struct nftnl_rule *r, const struct nat_table *t)
 	int rc = match_ifname(r, NFT_META_IIFNAME, t->netdev);
 
 	if (!rc)
-		rc = nx_match_prefix(r, NFT_PAYLOAD_NETWORK_HEADER, 16, t->range.addr.raw, 4,
-				     t->range.len);
+		rc = nx_match_prefix(r, NFT_PAYLOAD_NETWORK_HEADER, IP_FIELD(daddr),
+				     t->range.addr.raw, t->range.len);
 	if (!rc)
 		rc = nx_ct(r, NFT_CT_STATE);
 	if (!rc)
