@@ -171,8 +171,8 @@ struct nftnl_set *port_elems_obj(enum port_kind kind, enum port_set set,
 
 /*
  * The comment in a userdata blob: type, length, value attributes as nft(8)
- * writes them. Walked here, not with nftnl_udata_parse, which trusts each
- * attribute's length: one claiming more than the blob holds reads as none.
+ * writes them. Walked here, not by libnftnl's udata parser, which trusts
+ * each attribute's length: one claiming more than the blob holds reads as none.
  */
 static void udata_comment(const uint8_t *ud, uint32_t len, char *buf)
 {

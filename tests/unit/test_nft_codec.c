@@ -59,9 +59,14 @@ static void as_reply(struct nlmsghdr *h)
 	struct nlattr *list, *el;
 
 	mnl_attr_for_each(list, h, sizeof(struct nfgenmsg))
-		if (mnl_attr_get_type(list) == NFTA_SET_ELEM_LIST_ELEMENTS)
-			mnl_attr_for_each_nested(el, list)
-				el->nla_type = (uint16_t)((el->nla_type & ~NLA_TYPE_MASK) | NFTA_LIST_ELEM);
+	{
+		if (mnl_attr_get_type(list) != NFTA_SET_ELEM_LIST_ELEMENTS)
+			continue;
+		mnl_attr_for_each_nested(el, list)
+		{
+			el->nla_type = (uint16_t)((el->nla_type & ~NLA_TYPE_MASK) | NFTA_LIST_ELEM);
+		}
+	}
 }
 
 /*
@@ -106,6 +111,28 @@ static void take_set(struct nftnl_set *s, enum port_set set, const char *ifname,
 			d->foreign++;
 	}
 	nftnl_set_elems_iter_destroy(it);
+}
+
+/*
+ * One ports element of key (len bytes) and userdata ud (none: NULL) through
+ * netlink, read back into d as ifname's.
+ */
+static void one_elem(const void *key, uint32_t len, const void *ud, uint32_t ud_len,
+		     const char *ifname, struct decoded *d)
+{
+	struct nftnl_set *s = port_set_obj(PORT_BRIDGED, SET_PORTS);
+	struct nftnl_set_elem *el = nftnl_set_elem_alloc();
+
+	assert_non_null(s);
+	assert_non_null(el);
+	nftnl_set_elem_set(el, NFTNL_SET_ELEM_KEY, key, len);
+	if (ud)
+		nftnl_set_elem_set(el, NFTNL_SET_ELEM_USERDATA, ud, ud_len);
+	nftnl_set_elem_add(s, el);
+	s = through_netlink(s, port_family_of(PORT_BRIDGED)->family);
+	memset(d, 0, sizeof(*d));
+	take_set(s, SET_PORTS, ifname, d);
+	nftnl_set_free(s);
 }
 
 /* Every set's share of els, written with comments and read back. */
@@ -158,7 +185,7 @@ static size_t of_set(const struct port_elem *els, size_t n, enum port_set set,
 static void assert_round_trip(const struct port_filter *f, size_t want_elems)
 {
 	struct port_elem els[PORT_MAX_ELEMS];
-	const struct port_elem *want[PORT_MAX_ELEMS], *got[PORT_MAX_ELEMS];
+	const struct port_elem *want[PORT_MAX_ELEMS] = { 0 }, *got[PORT_MAX_ELEMS] = { 0 };
 	struct decoded *d = calloc(1, sizeof(*d));
 	struct port_filter back;
 	struct port_state s = { .table = true, .port = true };
@@ -369,18 +396,7 @@ static void test_damaged_userdata(void **state)
 	assert_non_null(d);
 	port_elem_new(&key, SET_PORTS, "vif3.0");
 	for (size_t i = 0; i < N(cases); i++) {
-		struct nftnl_set *s = port_set_obj(PORT_BRIDGED, SET_PORTS);
-		struct nftnl_set_elem *el = nftnl_set_elem_alloc();
-		assert_non_null(s);
-		assert_non_null(el);
-		nftnl_set_elem_set(el, NFTNL_SET_ELEM_KEY, key.key, IFNAMSIZ);
-		if (cases[i].ud)
-			nftnl_set_elem_set(el, NFTNL_SET_ELEM_USERDATA, cases[i].ud, cases[i].len);
-		nftnl_set_elem_add(s, el);
-		s = through_netlink(s, port_family_of(PORT_BRIDGED)->family);
-		memset(d, 0, sizeof(*d));
-		take_set(s, SET_PORTS, "vif3.0", d);
-		nftnl_set_free(s);
+		one_elem(key.key, IFNAMSIZ, cases[i].ud, cases[i].len, "vif3.0", d);
 		assert_int_equal(d->n, 1);
 		assert_int_equal(d->ports.n, 1);
 		assert_string_equal(d->ports.text[0], "");
@@ -395,8 +411,6 @@ static void test_owned(void **state)
 	struct port_filter f = filter(PORT_BRIDGED, "vif1.0"), g = filter(PORT_BRIDGED, "vif1.01");
 	struct port_elem els[2 * PORT_MAX_ELEMS];
 	struct decoded *d = calloc(1, sizeof(*d));
-	struct nftnl_set *s;
-	struct nftnl_set_elem *el;
 	size_t n;
 
 	(void)state;
@@ -409,15 +423,7 @@ static void test_owned(void **state)
 	assert_int_equal(d->n, 5);
 	assert_int_equal(d->foreign, 5);
 	/* a key too short to hold a name is nobody's */
-	s = port_set_obj(PORT_BRIDGED, SET_PORTS);
-	assert_non_null(s);
-	assert_non_null(el = nftnl_set_elem_alloc());
-	nftnl_set_elem_set(el, NFTNL_SET_ELEM_KEY, "vif1.0", 7);
-	nftnl_set_elem_add(s, el);
-	s = through_netlink(s, port_family_of(PORT_BRIDGED)->family);
-	memset(d, 0, sizeof(*d));
-	take_set(s, SET_PORTS, "vif1.0", d);
-	nftnl_set_free(s);
+	one_elem("vif1.0", 7, NULL, 0, "vif1.0", d);
 	assert_int_equal(d->n, 0);
 	assert_int_equal(d->foreign, 1);
 	free(d);
