@@ -11,6 +11,7 @@
 #include <string.h>
 
 
+#include "../netmodes/nft_conn.h"
 #include "../netmodes/rtnl.h"
 #include "backends.h"
 #include "check.h"
@@ -74,11 +75,11 @@ static unsigned list_plan(const struct plan *p, const char *vif)
 }
 
 /* Plans the online libxl would run for the vif, through the path online takes, and lists it. */
-static int check(struct xs_handle *xs, struct nl_sock *nl, const struct invocation *self,
-		 const char *vif, unsigned *ret_diffs, struct nm_err *e)
+static int check(const struct flow_conns *lent, const struct invocation *self, const char *vif,
+		 unsigned *ret_diffs, struct nm_err *e)
 {
+	struct xs_handle *xs = lent->xs;
 	struct vif_request r = { 0 };
-	const struct flow_conns lent = { xs, nl };
 	const struct applet *a;
 	struct invocation inv;
 	struct plan p = { 0 };
@@ -104,7 +105,7 @@ static int check(struct xs_handle *xs, struct nl_sock *nl, const struct invocati
 	argv[0] = (char *)a->name;
 	(void)invocation_parse(2, argv, envp, 0, &inv);
 	inv.dry_run = true;
-	rc = vif_flow_plan(a->name, a->plan, &inv, &lent, &p, e);
+	rc = vif_flow_plan(a->name, a->plan, &inv, lent, &p, e);
 	if (rc == 0)
 		*ret_diffs += list_plan(&p, vif);
 	plan_free(&p);
@@ -122,6 +123,7 @@ int check_main(const struct applet *self, const struct invocation *inv, deadline
 {
 	struct xs_handle *xs = NULL;
 	struct nl_sock *nl = NULL;
+	struct nft_conn nft;
 	struct nm_err e = { "" };
 	unsigned diffs = 0;
 	int rc;
@@ -132,14 +134,16 @@ int check_main(const struct applet *self, const struct invocation *inv, deadline
 		fprintf(stderr, "usage: xen-netmodes check VIF\n");
 		return 1;
 	}
+	nft_conn_init(&nft);
 	rc = xsw_open(&xs, &e);
 	if (!rc)
 		rc = rt_open(&nl, &e);
 	if (!rc)
-		rc = check(xs, nl, inv, inv->command, &diffs, &e);
+		rc = check(&(const struct flow_conns){ xs, nl, &nft }, inv, inv->command, &diffs, &e);
 	if (nl)
 		rt_close(nl);
 	xsw_close(xs);
+	nft_conn_close(&nft);
 	if (rc < 0) {
 		fprintf(stderr, "xen-netmodes check: %s\n", e.msg);
 		return 1;

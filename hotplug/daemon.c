@@ -14,7 +14,6 @@
 #include <unistd.h>
 
 #include "../netmodes/netaddr.h"
-#include "../netmodes/nft_batch.h"
 #include "daemon_conns.h"
 #include "daemon_watch.h"
 #include "log.h"
@@ -292,8 +291,7 @@ int daemon_main(const struct invocation *inv)
 	if (o.watch)
 		watch_stop();
 	jobs_stop();
-	conns_retire_current();
-	nft_socket_drop();
+	conns_stop();
 	log_line(LOG_NOTICE, "stopped after %lu calls", jobs_served());
 
 	return 0;

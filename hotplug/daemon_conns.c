@@ -6,11 +6,13 @@
 
 #include <xenstore.h>
 
+#include "../netmodes/nft_conn.h"
 #include "../netmodes/rtnl.h"
 #include "xs.h"
 
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 static struct daemon_conns *current; /* holds a reference of its own */
+static struct nft_conn nft = NFT_CONN_INIT; /* lent to every call; opened on first use */
 
 static void conns_close(struct daemon_conns *c)
 {
@@ -91,6 +93,17 @@ void conns_retire_current(void)
 	c = current;
 	pthread_mutex_unlock(&mu);
 	conns_retire(c);
+}
+
+struct nft_conn *conns_nft(void)
+{
+	return &nft;
+}
+
+void conns_stop(void)
+{
+	conns_retire_current();
+	nft_conn_drop(&nft);
 }
 
 bool conns_alive(struct daemon_conns *c)

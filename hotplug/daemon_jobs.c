@@ -144,10 +144,13 @@ static struct job *take_job(void)
 	return NULL;
 }
 
-/* j's call on c (NULL: the call opens its own connections); its text goes to *text. */
+/*
+ * j's call on c (NULL: the call opens its own xenstore and rtnetlink
+ * connections) and the daemon's nftables connection; its text goes to *text.
+ */
 static int make_call(struct job *j, struct daemon_conns *c, char **text, size_t *len)
 {
-	struct flow_conns lent = { c ? c->xs : NULL, c ? c->nl : NULL };
+	struct flow_conns lent = { c ? c->xs : NULL, c ? c->nl : NULL, conns_nft() };
 	FILE *err = open_memstream(text, len);
 	int status;
 

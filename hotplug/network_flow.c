@@ -5,6 +5,7 @@
 
 #include "../netmodes/lock.h"
 #include "../netmodes/netaddr.h"
+#include "../netmodes/nft_conn.h"
 #include "../netmodes/rtnl.h"
 #include "config.h"
 #include "log.h"
@@ -116,15 +117,17 @@ int network_flow_run(const char *prog, network_planner *planner, network_status 
 	struct hp_lock lock = { .fd = -1 };
 	struct plan plan = { 0 };
 	struct nl_sock *nl = NULL;
+	struct nft_conn nft;
 	struct nm_err e = { "" };
 	int rc;
 
+	nft_conn_init(&nft);
 	log_init(prog);
 	rc = parse_args(&r, keys, inv, &e);
 	if (!rc)
 		rc = rt_open(&nl, &e);
 	if (!rc) {
-		struct mode_ctx ctx = { .nl = nl, .env = &inv->env };
+		struct mode_ctx ctx = { .nl = nl, .nft = &nft, .env = &inv->env };
 		rc = run(&r, planner, status, &ctx, &plan, &lock, &e);
 	}
 	if (rc < 0)
@@ -133,5 +136,6 @@ int network_flow_run(const char *prog, network_planner *planner, network_status 
 	plan_free(&plan);
 	if (nl)
 		rt_close(nl);
+	nft_conn_close(&nft); /* last: see vif_flow.c */
 	return rc < 0 ? 1 : 0;
 }

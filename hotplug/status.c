@@ -51,7 +51,7 @@ static void append(char *buf, size_t n, const char *word)
 }
 
 /* The kernel's side: link, master, addresses, our routes, the port filter. */
-static void kernel_view(struct nl_sock *sk, struct vif_view *v)
+static void kernel_view(struct nl_sock *sk, struct nft_conn *nft, struct vif_view *v)
 {
 	struct addr_set addrs = { 0 };
 	struct route_set routes = { 0 };
@@ -72,8 +72,7 @@ static void kernel_view(struct nl_sock *sk, struct vif_view *v)
 			       nl_addr2str(rtnl_route_get_dst(routes.r[i]), buf, sizeof(buf)));
 	addr_set_free(&addrs);
 	route_set_free(&routes);
-	if (nft_port_query(v->mode->port, v->dev, &ps,
-			   NULL) == 0 && ps.port) {
+	if (nft_port_query(nft, v->mode->port, v->dev, &ps, NULL) == 0 && ps.port) {
 		char mac[MAC_STR_LEN];
 		v->filtered = true;
 		v->filter_damaged = ps.damaged;
@@ -147,6 +146,7 @@ static void print_json(const struct vif_view *v, bool first, FILE *out)
 struct walk {
 	struct xs_handle *xs;
 	struct nl_sock *sk;
+	struct nft_conn *nft;
 	bool json;
 	FILE *out;
 	unsigned shown;
@@ -168,7 +168,7 @@ static int show_vif(const char *be, unsigned domid, unsigned devid, void *arg)
 	node(w->xs, be, "hotplug-status", v.status, sizeof(v.status));
 	node(w->xs, be, "ip", v.ip, sizeof(v.ip));
 	node(w->xs, be, "mac", v.mac, sizeof(v.mac));
-	kernel_view(w->sk, &v);
+	kernel_view(w->sk, w->nft, &v);
 	if (w->json)
 		print_json(&v, w->shown == 0, w->out);
 	else
@@ -182,8 +182,9 @@ int status_main(const struct applet *self, const struct invocation *inv, deadlin
 	bool json = inv->json;
 	struct xs_handle *xs = NULL;
 	struct nl_sock *sk = NULL;
+	struct nft_conn nft;
 	struct nm_err e = { "" };
-	struct walk w = { .json = json, .out = stdout };
+	struct walk w = { .nft = &nft, .json = json, .out = stdout };
 
 	(void)self;
 	(void)deadline;
@@ -197,6 +198,7 @@ int status_main(const struct applet *self, const struct invocation *inv, deadlin
 		xsw_close(xs);
 		return 1;
 	}
+	nft_conn_init(&nft);
 	if (json)
 		printf("[");
 	w.xs = xs;
@@ -208,5 +210,6 @@ int status_main(const struct applet *self, const struct invocation *inv, deadlin
 		printf("no vif uses a xen-netmodes script\n");
 	rt_close(sk);
 	xsw_close(xs);
+	nft_conn_close(&nft);
 	return 0;
 }

@@ -6,6 +6,7 @@
 
 #include "../netmodes/lock.h"
 #include "../netmodes/dhcp_host.h"
+#include "../netmodes/nft_conn.h"
 #include "../netmodes/rtnl.h"
 #include "config.h"
 #include "deadline.h"
@@ -21,6 +22,8 @@ struct call {
 	struct vif_params params;
 	struct xs_handle *xs;
 	struct nl_sock *nl;
+	struct nft_conn *nft; /* lent, or own_nft */
+	struct nft_conn own_nft; /* opens its socket on first use only */
 	struct hp_lock lock;
 	struct plan plan;
 	struct vif_outcome out;
@@ -155,7 +158,8 @@ static int plan_changes(struct call *c, vif_planner *planner)
 		 c->r.type == VIF_TYPE_TAP ? "-emu" : "");
 	if (!c->r.dry_run && (rc = claim_vif_lock(c, lock_name)) < 0)
 		return rc;
-	ctx = (struct mode_ctx){ .nl = c->nl, .xs = c->xs, .env = c->env, .dhcp = &c->dhcp };
+	ctx = (struct mode_ctx){ .nl = c->nl, .nft = c->nft, .xs = c->xs, .env = c->env,
+				 .dhcp = &c->dhcp };
 	if ((rc = planner(&c->r, &ctx, &c->plan, &c->out, &c->e)) < 0)
 		return rc;
 	if ((rc = plan_frontend_mtu(c)) < 0)
@@ -234,14 +238,41 @@ void vif_flow_refused(const char *prog, const char *msg, const struct invocation
 	xsw_close(c.xs);
 }
 
+/* The connections c was lent, and its own nftables connection when it was lent none. */
+static void call_conns(struct call *c, const struct flow_conns *lent)
+{
+	c->xs = lent->xs;
+	c->nl = lent->nl;
+	if (!(c->nft = lent->nft)) {
+		nft_conn_init(&c->own_nft);
+		c->nft = &c->own_nft;
+	}
+}
+
+/*
+ * What the call opened itself is closed; what it was lent stays open. Its
+ * own nftables socket goes last: closing one that committed waits for the
+ * kernel's release of the commit (docs/PERFORMANCE.md), after everything else.
+ */
+static void call_close(struct call *c, const struct flow_conns *lent)
+{
+	if (c->nl && c->nl != lent->nl)
+		rt_close(c->nl);
+	if (c->xs != lent->xs)
+		xsw_close(c->xs);
+	if (c->nft == &c->own_nft)
+		nft_conn_close(&c->own_nft);
+}
+
 int vif_flow_serve(const char *prog, vif_planner *planner, const struct invocation *inv,
 		   deadline_t deadline, const struct flow_conns *lent)
 {
-	struct call c = { .r.prog = prog, .lock.fd = -1, .xs = lent->xs, .nl = lent->nl,
-			  .env = &inv->env, .deadline = deadline, .dry_run_maybe = inv->dry_run };
+	struct call c = { .r.prog = prog, .lock.fd = -1, .env = &inv->env, .deadline = deadline,
+			  .dry_run_maybe = inv->dry_run };
 	char **envp = inv->envp;
 	int rc;
 
+	call_conns(&c, lent);
 	log_init(prog);
 	if (udev_call_disabled(&c, envp))
 		rc = 0;
@@ -251,21 +282,18 @@ int vif_flow_serve(const char *prog, vif_planner *planner, const struct invocati
 	}
 	lock_release(&c.lock);
 	plan_free(&c.plan);
-	/* What the call opened itself is closed; what it was lent stays open. */
-	if (c.nl && c.nl != lent->nl)
-		rt_close(c.nl);
-	if (c.xs != lent->xs)
-		xsw_close(c.xs);
+	call_close(&c, lent);
 	return rc < 0 ? 1 : 0;
 }
 
 int vif_flow_plan(const char *prog, vif_planner *planner, const struct invocation *inv,
 		  const struct flow_conns *lent, struct plan *ret, struct nm_err *e)
 {
-	struct call c = { .r.prog = prog, .lock.fd = -1, .xs = lent->xs, .nl = lent->nl,
-			  .env = &inv->env, .dry_run_maybe = true };
-	int rc = inv->dry_run ? request_from_invocation(&c.r, inv, &c.params, &c.e) : -EINVAL;
+	struct call c = { .r.prog = prog, .lock.fd = -1, .env = &inv->env, .dry_run_maybe = true };
+	int rc;
 
+	call_conns(&c, lent);
+	rc = inv->dry_run ? request_from_invocation(&c.r, inv, &c.params, &c.e) : -EINVAL;
 	if (rc == 0 && !c.xs)
 		rc = xsw_open(&c.xs, &c.e);
 	if (rc == 0)
@@ -273,17 +301,14 @@ int vif_flow_plan(const char *prog, vif_planner *planner, const struct invocatio
 	*ret = c.plan;
 	if (rc < 0)
 		*e = c.e;
-	if (c.nl && c.nl != lent->nl)
-		rt_close(c.nl);
-	if (c.xs != lent->xs)
-		xsw_close(c.xs);
+	call_close(&c, lent);
 	return rc < 0 ? rc : 0;
 }
 
 int vif_flow_run(const char *prog, vif_planner *planner, const struct invocation *inv,
 		 deadline_t deadline)
 {
-	const struct flow_conns none = { NULL, NULL };
+	const struct flow_conns none = { NULL, NULL, NULL };
 
 	return vif_flow_serve(prog, planner, inv, deadline, &none);
 }

@@ -60,7 +60,8 @@ int network_plan_restore(struct plan *p, const struct state *st);
  * Start's part for routed anti-spoofing: the inet table created when it is
  * missing, which st records so that stop deletes only what start made.
  */
-int network_plan_routed_table(struct plan *p, struct state *st, struct nm_err *e);
+int network_plan_routed_table(struct plan *p, struct nft_conn *nft, struct state *st,
+			      struct nm_err *e);
 /*
  * The end of every stop: the routed anti-spoofing table deleted when start
  * created it, then the state file removed.

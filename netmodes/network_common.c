@@ -94,13 +94,14 @@ int network_plan_restore(struct plan *p, const struct state *st)
 
 #define ST_TABLE "table-created"
 
-int network_plan_routed_table(struct plan *p, struct state *st, struct nm_err *e)
+int network_plan_routed_table(struct plan *p, struct nft_conn *nft, struct state *st,
+			      struct nm_err *e)
 {
-	int rc = nft_port_table_exists(PORT_ROUTED, e);
+	int rc = nft_port_table_exists(nft, PORT_ROUTED, e);
 
 	if (rc != 0)
 		return rc < 0 ? rc : 0; /* there already: used, and left to whoever made it */
-	if (state_set(st, ST_TABLE, "yes") < 0 || op_port_table(p, PORT_ROUTED, true) < 0)
+	if (state_set(st, ST_TABLE, "yes") < 0 || op_port_table(p, nft, PORT_ROUTED, true) < 0)
 		return nm_fail(e, -ENOMEM, "out of memory");
 	return 0;
 }
@@ -111,7 +112,7 @@ int network_plan_forget(struct plan *p, struct mode_ctx *c, const char *name,
 	int rc = 0;
 
 	if (state_get(&ns->st, ST_TABLE))
-		rc = op_port_table(p, PORT_ROUTED, false);
+		rc = op_port_table(p, c->nft, PORT_ROUTED, false);
 	return rc ? rc : op_state_remove(p, c->env->run_dir, name, &ns->st);
 }
 

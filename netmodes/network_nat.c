@@ -31,7 +31,7 @@ static int plan_start(const struct network_request *r, struct mode_ctx *c, struc
 		return rc;
 	if ((rc = rt_link_get(sk, 0, netdev, &li, e)) < 0)
 		return rc == -ENODEV ? nm_fail(e, rc, "netdev %s does not exist", netdev) : rc;
-	if ((rc = nft_nat_exists(e)) != 0)
+	if ((rc = nft_nat_exists(c->nft, e)) != 0)
 		return rc < 0 ? rc
 			      : nm_fail(e, -EEXIST, "table ip %s exists already: someone else's; "
 						    "remove it or run network-nat stop", NFT_NAT_TABLE);
@@ -41,9 +41,9 @@ static int plan_start(const struct network_request *r, struct mode_ctx *c, struc
 	state_set(&st, ST_RANGE, prefix_format(&r->nat_range, range));
 	if ((rc = network_plan_sysctl(p, &st, "net/ipv4/ip_forward", "1", e)) < 0)
 		return rc;
-	if (op_nat_table(p, true, &r->nat_range, netdev) < 0)
+	if (op_nat_table(p, c->nft, true, &r->nat_range, netdev) < 0)
 		return nm_fail(e, -ENOMEM, "out of memory");
-	if (r->antispoof && (rc = network_plan_routed_table(p, &st, e)) < 0)
+	if (r->antispoof && (rc = network_plan_routed_table(p, c->nft, &st, e)) < 0)
 		return rc;
 	return op_state_save(p, c->env->run_dir, NETWORK_NAT_STATE, &st) < 0 ? nm_fail(e, -ENOMEM, "out of memory") : 0;
 }
@@ -63,7 +63,7 @@ static int plan_stop(struct mode_ctx *c, struct plan *p, struct nm_err *e)
 		range.len = (uint8_t)atoi(slash + 1);
 	rc = network_plan_restore(p, &ns.st);
 	if (!rc)
-		rc = op_nat_table(p, false, &range, network_state_get(&ns, ST_NETDEV, "eth0"));
+		rc = op_nat_table(p, c->nft, false, &range, network_state_get(&ns, ST_NETDEV, "eth0"));
 	if (!rc)
 		rc = network_plan_forget(p, c, NETWORK_NAT_STATE, &ns);
 	return rc < 0 ? nm_fail(e, rc, "out of memory") : 0;
@@ -81,7 +81,7 @@ int network_nat_status(const struct network_request *r, struct mode_ctx *c, FILE
 	struct network_state ns;
 	int rc = network_state_load(c->env->run_dir, NETWORK_NAT_STATE, &ns, e), table;
 
-	if (rc < 0 || (table = nft_nat_exists(e)) < 0)
+	if (rc < 0 || (table = nft_nat_exists(c->nft, e)) < 0)
 		return rc < 0 ? rc : table;
 	if (r->json) {
 		fprintf(out, "{\"started\": %s, \"table\": %s", ns.started ? "true" : "false",

@@ -46,7 +46,7 @@ static int plan_start(const struct network_request *r, struct mode_ctx *c, struc
 		    (rc = network_plan_sysctl(p, &st, key, "1", e)) < 0)
 			return rc;
 	}
-	if (r->antispoof && (rc = network_plan_routed_table(p, &st, e)) < 0)
+	if (r->antispoof && (rc = network_plan_routed_table(p, c->nft, &st, e)) < 0)
 		return rc;
 	return op_state_save(p, c->env->run_dir, NETWORK_ROUTE_STATE, &st) < 0 ? nm_fail(e, -ENOMEM, "out of memory")
 							       : 0;

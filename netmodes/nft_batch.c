@@ -21,24 +21,6 @@
  */
 #define BATCH_BUF_SIZE ((size_t)32 * 1024)
 
-/*
- * This thread's sequence numbers, unique across its batches and GETs. The
- * daemon's workers share one socket but never one exchange (sock_mu), and
- * each exchange checks the numbers of its own replies only.
- */
-static __thread uint32_t seq_next;
-
-uint32_t nft_seq(uint32_t count)
-{
-	uint32_t seq;
-
-	if (!seq_next)
-		seq_next = (uint32_t)time(NULL) << 8;
-	seq = seq_next;
-	seq_next += count;
-	return seq;
-}
-
 int nft_batch_init(struct nft_batch *b)
 {
 	memset(b, 0, sizeof(*b));
@@ -47,8 +29,8 @@ int nft_batch_init(struct nft_batch *b)
 		return -ENOMEM;
 	/* mnl batches want twice the page they fill: a message may spill past the limit */
 	b->b = mnl_nlmsg_batch_start(b->buf, BATCH_BUF_SIZE);
-	b->seq0 = b->seq = nft_seq(NFT_BATCH_MAX_MSGS + 2);
-	nftnl_batch_begin(mnl_nlmsg_batch_current(b->b), b->seq++);
+	/* sequence numbers: the batch's place of each message until it is sent */
+	nftnl_batch_begin(mnl_nlmsg_batch_current(b->b), b->n++);
 	mnl_nlmsg_batch_next(b->b);
 	return 0;
 }
@@ -61,18 +43,16 @@ void nft_batch_free(struct nft_batch *b)
 	memset(b, 0, sizeof(*b));
 }
 
-/* Starts the next message; remembers what it does under its sequence number. */
+/* Starts the next message; remembers what it does under its place in the batch. */
 static struct nlmsghdr *next_msg(struct nft_batch *b, uint16_t type, uint16_t family,
 				 uint16_t flags, const char *what)
 {
-	unsigned i = b->seq - b->seq0;
-
-	if (i < NFT_BATCH_MAX_MSGS)
-		b->what[i] = what;
+	if (b->n < NFT_BATCH_MAX_MSGS)
+		b->what[b->n] = what;
 	else
 		b->overflow = true;
 	return nftnl_nlmsg_build_hdr(mnl_nlmsg_batch_current(b->b), type, family,
-				     flags | NLM_F_ACK, b->seq++);
+				     flags | NLM_F_ACK, b->n++);
 }
 
 static void msg_done(struct nft_batch *b)
@@ -126,62 +106,83 @@ void nft_batch_elems(struct nft_batch *b, uint16_t type, uint16_t flags, struct 
 	msg_done(b);
 }
 
-/*
- * The one nftables socket of the process (a one-shot call, or every
- * worker of the daemon), opened on first use. An exchange holds sock_mu
- * for its span only and reads its replies to the end, so nothing stale is
- * left for the next; one that fails half-way closes the socket instead.
- */
-static struct mnl_socket *sock;
-static pthread_mutex_t sock_mu = PTHREAD_MUTEX_INITIALIZER;
+/* Connections */
 
-/* Called with sock_mu held. */
-static void close_socket(void)
+void nft_conn_init(struct nft_conn *c)
 {
-	if (sock)
-		mnl_socket_close(sock);
-	sock = NULL;
+	*c = (struct nft_conn)NFT_CONN_INIT;
+}
+
+/* Called with c->mu held. */
+static void close_socket(struct nft_conn *c)
+{
+	if (c->sock)
+		mnl_socket_close(c->sock);
+	c->sock = NULL;
+}
+
+void nft_conn_drop(struct nft_conn *c)
+{
+	pthread_mutex_lock(&c->mu);
+	close_socket(c);
+	pthread_mutex_unlock(&c->mu);
+}
+
+void nft_conn_close(struct nft_conn *c)
+{
+	nft_conn_drop(c);
+	pthread_mutex_destroy(&c->mu);
+}
+
+/*
+ * count consecutive sequence numbers of c's, unique across its batches and
+ * GETs; returns the first. Each exchange checks the numbers of its own
+ * replies only. Called with c->mu held.
+ */
+static uint32_t take_seq(struct nft_conn *c, uint32_t count)
+{
+	uint32_t seq;
+
+	if (!c->seq_next)
+		c->seq_next = (uint32_t)time(NULL) << 8;
+	seq = c->seq_next;
+	c->seq_next += count;
+	return seq;
 }
 
 /*
  * An exchange that broke off (errno says why): fails with "WHAT: reason",
  * and closes the socket so its unread replies cannot reach the next one.
- * Called with sock_mu held.
+ * Called with c->mu held.
  */
-static int broken(struct nm_err *e, const char *what)
+static int broken(struct nft_conn *c, struct nm_err *e, const char *what)
 {
 	int rc = nm_fail(e, nm_errno(), "%s: %s", what, strerror(errno));
 
-	close_socket();
+	close_socket(c);
 	return rc;
 }
 
-void nft_socket_drop(void)
-{
-	pthread_mutex_lock(&sock_mu);
-	close_socket();
-	pthread_mutex_unlock(&sock_mu);
-}
-
-static int open_socket(struct mnl_socket **ret, struct nm_err *e)
+/* c's socket, opened on first use. Called with c->mu held. */
+static int open_socket(struct nft_conn *c, struct mnl_socket **ret, struct nm_err *e)
 {
 	int one = 1;
 
-	if (sock) {
-		*ret = sock;
+	if (c->sock) {
+		*ret = c->sock;
 		return 0;
 	}
-	if (!(sock = mnl_socket_open(NETLINK_NETFILTER)))
+	if (!(c->sock = mnl_socket_open(NETLINK_NETFILTER)))
 		return nm_fail(e, nm_errno(), "cannot open nftables netlink: %s", strerror(errno));
-	if (mnl_socket_bind(sock, 0, MNL_SOCKET_AUTOPID) < 0) {
+	if (mnl_socket_bind(c->sock, 0, MNL_SOCKET_AUTOPID) < 0) {
 		int err = errno;
-		mnl_socket_close(sock);
-		sock = NULL;
+		mnl_socket_close(c->sock);
+		c->sock = NULL;
 		return nm_fail(e, -err, "cannot bind nftables netlink: %s", strerror(err));
 	}
 	/* Optional: without it the kernel's reason text is missing, nothing else. */
-	(void)mnl_socket_setsockopt(sock, NETLINK_EXT_ACK, &one, sizeof(one));
-	*ret = sock;
+	(void)mnl_socket_setsockopt(c->sock, NETLINK_EXT_ACK, &one, sizeof(one));
+	*ret = c->sock;
 	return 0;
 }
 
@@ -208,6 +209,7 @@ static const char *extack_text(const struct nlmsghdr *h)
 
 struct reply_state {
 	const struct nft_batch *b;
+	uint32_t seq0; /* the batch's first sequence number */
 	int err;
 	const char *failed;
 	char reason[256];
@@ -230,14 +232,25 @@ static void take_replies(struct reply_state *st, const char *buf, size_t len)
 		if (!err->error || st->err)
 			continue;
 		st->err = err->error;
-		i = h->nlmsg_seq - st->b->seq0;
+		i = h->nlmsg_seq - st->seq0;
 		st->failed = i < NFT_BATCH_MAX_MSGS ? st->b->what[i] : NULL;
 		text = extack_text(h);
 		snprintf(st->reason, sizeof(st->reason), "%s", text ? text : strerror(-err->error));
 	}
 }
 
-int nft_batch_send(struct nft_batch *b, const char **ret_failed, struct nm_err *e)
+/* Gives the batch's messages, numbered by their place, the numbers from seq0 on. */
+static void number_msgs(struct nft_batch *b, uint32_t seq0)
+{
+	struct nlmsghdr *h = mnl_nlmsg_batch_head(b->b);
+	int left = (int)mnl_nlmsg_batch_size(b->b);
+
+	for (; mnl_nlmsg_ok(h, left); h = mnl_nlmsg_next(h, &left))
+		h->nlmsg_seq += seq0;
+}
+
+int nft_batch_send(struct nft_conn *c, struct nft_batch *b, const char **ret_failed,
+		   struct nm_err *e)
 {
 	struct reply_state st = { .b = b };
 	struct mnl_socket *nl = NULL;
@@ -247,22 +260,24 @@ int nft_batch_send(struct nft_batch *b, const char **ret_failed, struct nm_err *
 
 	if (b->overflow)
 		return nm_fail(e, -E2BIG, "nftables batch too large");
-	nftnl_batch_end(mnl_nlmsg_batch_current(b->b), b->seq++);
+	nftnl_batch_end(mnl_nlmsg_batch_current(b->b), b->n++);
 	mnl_nlmsg_batch_next(b->b);
 	if (!(rbuf = malloc(MNL_SOCKET_BUFFER_SIZE)))
 		return nm_fail(e, -ENOMEM, "out of memory");
-	pthread_mutex_lock(&sock_mu);
-	if ((rc = open_socket(&nl, e)) < 0)
+	pthread_mutex_lock(&c->mu);
+	st.seq0 = take_seq(c, b->n);
+	number_msgs(b, st.seq0);
+	if ((rc = open_socket(c, &nl, e)) < 0)
 		goto out;
 	if (mnl_socket_sendto(nl, mnl_nlmsg_batch_head(b->b), mnl_nlmsg_batch_size(b->b)) < 0) {
-		rc = broken(e, "cannot send to nftables");
+		rc = broken(c, e, "cannot send to nftables");
 		goto out;
 	}
 	/* The kernel handles the batch inside sendto: every reply is already queued. */
 	while ((n = recv(mnl_socket_get_fd(nl), rbuf, MNL_SOCKET_BUFFER_SIZE, MSG_DONTWAIT)) > 0)
 		take_replies(&st, rbuf, (size_t)n);
 	if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) {
-		rc = broken(e, "cannot read nftables replies");
+		rc = broken(c, e, "cannot read nftables replies");
 		goto out;
 	}
 	rc = st.err;
@@ -271,7 +286,7 @@ int nft_batch_send(struct nft_batch *b, const char **ret_failed, struct nm_err *
 	if (ret_failed)
 		*ret_failed = st.failed;
 out:
-	pthread_mutex_unlock(&sock_mu);
+	pthread_mutex_unlock(&c->mu);
 	free(rbuf);
 	return rc;
 }
@@ -288,24 +303,24 @@ static int get_cb(const struct nlmsghdr *h, void *data)
 	return st->cb ? st->cb(h, st->data) : MNL_CB_OK;
 }
 
-/* nft_get's exchange; called with sock_mu held. */
-static int get_locked(struct nlmsghdr *h, struct get_state *st, char *buf, size_t len,
-		      struct nm_err *e)
+/* nft_get's exchange; called with c->mu held. */
+static int get_locked(struct nft_conn *c, struct nlmsghdr *h, struct get_state *st, char *buf,
+		      size_t len, struct nm_err *e)
 {
 	struct mnl_socket *nl = NULL;
-	uint32_t seq = h->nlmsg_seq, portid;
+	uint32_t seq = h->nlmsg_seq = take_seq(c, 1), portid;
 	ssize_t n;
 	int rc;
 
-	if ((rc = open_socket(&nl, e)) < 0)
+	if ((rc = open_socket(c, &nl, e)) < 0)
 		return rc;
 	portid = mnl_socket_get_portid(nl);
 	if (mnl_socket_sendto(nl, h, h->nlmsg_len) < 0)
-		return broken(e, "cannot query nftables");
+		return broken(c, e, "cannot query nftables");
 	/* The objects asked for, then the ACK (MNL_CB_STOP), or an error. */
 	do {
 		if ((n = mnl_socket_recvfrom(nl, buf, len)) < 0)
-			return broken(e, "cannot query nftables");
+			return broken(c, e, "cannot query nftables");
 		rc = mnl_cb_run(buf, (size_t)n, seq, portid, get_cb, st);
 	} while (rc > MNL_CB_STOP);
 	if (rc < 0) {
@@ -316,25 +331,26 @@ static int get_locked(struct nlmsghdr *h, struct get_state *st, char *buf, size_
 	return 1;
 }
 
-int nft_get(struct nlmsghdr *h, nft_reply_cb cb, void *data, struct nm_err *e)
+int nft_get(struct nft_conn *c, struct nlmsghdr *h, nft_reply_cb cb, void *data,
+	    struct nm_err *e)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct get_state st = { cb, data };
 	int rc;
 
-	pthread_mutex_lock(&sock_mu);
-	rc = get_locked(h, &st, buf, sizeof(buf), e);
-	pthread_mutex_unlock(&sock_mu);
+	pthread_mutex_lock(&c->mu);
+	rc = get_locked(c, h, &st, buf, sizeof(buf), e);
+	pthread_mutex_unlock(&c->mu);
 	return rc;
 }
 
-int nft_object_get(uint16_t family, const char *table, struct nm_err *e)
+int nft_object_get(struct nft_conn *c, uint16_t family, const char *table, struct nm_err *e)
 {
 	char buf[256];
 	struct nlmsghdr *h;
 
 	memset(buf, 0, sizeof(buf)); /* the request's padding goes to the kernel too */
-	h = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETTABLE, family, NLM_F_ACK, nft_seq(1));
+	h = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETTABLE, family, NLM_F_ACK, 0);
 	mnl_attr_put_strz(h, NFTA_TABLE_NAME, table);
-	return nft_get(h, NULL, NULL, e);
+	return nft_get(c, h, NULL, NULL, e);
 }

@@ -1,6 +1,7 @@
 /*
- * nftables over libmnl: one batch per call, sent once, with every reply
- * read in one place; and single-object GETs that never dump.
+ * nftables over libmnl: one batch per call, sent once on a connection (see
+ * nft_conn.h), with every reply read in one place; and single-object GETs
+ * that never dump. Building a batch touches no socket.
  */
 #ifndef NETMODES_NFT_BATCH_H
 #define NETMODES_NFT_BATCH_H
@@ -17,16 +18,16 @@
 #include <linux/netlink.h>
 
 #include "err.h"
+#include "nft_conn.h"
 
 #define NFT_BATCH_MAX_MSGS 256
 
 struct nft_batch {
 	char *buf;
 	struct mnl_nlmsg_batch *b;
-	uint32_t seq0, seq;
-	/* what each message does, by sequence number offset, for error messages */
+	uint32_t n; /* messages so far, the batch's begin included */
+	/* what each message does, by its place in the batch, for error messages */
 	const char *what[NFT_BATCH_MAX_MSGS];
-	unsigned n;
 	bool overflow;
 };
 
@@ -50,30 +51,28 @@ void nft_batch_elems(struct nft_batch *b, uint16_t type, uint16_t flags, struct 
 		     const char *what);
 
 /*
- * Sends the batch atomically and reads every reply. Returns 0, or the
+ * Sends the batch atomically on c and reads every reply. Returns 0, or the
  * first failure's -errno with e saying which message failed and why
  * (with the kernel's extended ACK text when it gave one); *ret_failed
- * (may be NULL) gets that message's `what`.
+ * (may be NULL) gets that message's `what`. The messages get c's sequence
+ * numbers here: a batch can be sent once.
  */
-int nft_batch_send(struct nft_batch *b, const char **ret_failed, struct nm_err *e);
-
-/* Closes the process's nftables socket; the next exchange opens a new one. */
-void nft_socket_drop(void);
-
-/* count consecutive sequence numbers for this thread's requests; returns the first. */
-uint32_t nft_seq(uint32_t count);
+int nft_batch_send(struct nft_conn *c, struct nft_batch *b, const char **ret_failed,
+		   struct nm_err *e);
 
 /* Called for each object a GET returns; returns MNL_CB_OK, or MNL_CB_ERROR to stop. */
 typedef int (*nft_reply_cb)(const struct nlmsghdr *h, void *data);
 
 /*
- * Sends one GET request h (built with NLM_F_ACK; a dump only to repair) and passes
- * each object of the reply to cb (may be NULL). Returns 1 when the kernel
- * had it, 0 when it said ENOENT, or -errno with e set.
+ * Sends one GET request h on c (built with NLM_F_ACK; a dump only to repair;
+ * its sequence number is c's, set here) and passes each object of the reply
+ * to cb (may be NULL). Returns 1 when the kernel had it, 0 when it said
+ * ENOENT, or -errno with e set.
  */
-int nft_get(struct nlmsghdr *h, nft_reply_cb cb, void *data, struct nm_err *e);
+int nft_get(struct nft_conn *c, struct nlmsghdr *h, nft_reply_cb cb, void *data,
+	    struct nm_err *e);
 
 /* Whether a table exists: one GET. Returns 1, 0, or -errno with e set. */
-int nft_object_get(uint16_t family, const char *table, struct nm_err *e);
+int nft_object_get(struct nft_conn *c, uint16_t family, const char *table, struct nm_err *e);
 
 #endif

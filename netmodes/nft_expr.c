@@ -1,10 +1,14 @@
 #include "nft_expr.h"
 
 #include <errno.h>
+#include <netinet/in.h>
 #include <string.h>
 
 #include <libnftnl/expr.h>
 #include <linux/netfilter/nf_tables.h>
+
+/* The longest field a prefix is matched on: an IPv6 address. */
+#define PREFIX_FIELD_MAX ((uint32_t)sizeof(struct in6_addr))
 
 /* Attaches e to r, or reports that it could not be allocated. */
 static int add(struct nftnl_rule *r, struct nftnl_expr *e)
@@ -59,10 +63,12 @@ int nx_cmp(struct nftnl_rule *r, uint32_t op, const void *data, uint32_t len)
 
 int nx_mask(struct nftnl_rule *r, const void *mask, uint32_t len)
 {
-	static const uint8_t zero[16];
-	struct nftnl_expr *e = nftnl_expr_alloc("bitwise");
+	static const uint8_t zero[NFT_DATA_VALUE_MAXLEN]; /* the xor: none */
+	struct nftnl_expr *e;
 
-	if (e) {
+	if (len > sizeof(zero))
+		return -EINVAL;
+	if ((e = nftnl_expr_alloc("bitwise"))) {
 		nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_SREG, NFT_REG_1);
 		nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_DREG, NFT_REG_1);
 		nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_LEN, len);
@@ -119,10 +125,10 @@ int nx_masq(struct nftnl_rule *r)
 	return add(r, nftnl_expr_alloc("masq"));
 }
 
-int nx_match_prefix(struct nftnl_rule *r, uint32_t base, uint32_t offset, const uint8_t *value,
-		    uint32_t len, unsigned len_bits)
+int nx_match_prefix(struct nftnl_rule *r, uint32_t base, uint32_t offset, uint32_t len,
+		    const uint8_t *value, unsigned len_bits)
 {
-	uint8_t mask[16] = { 0 }, masked[16] = { 0 };
+	uint8_t mask[PREFIX_FIELD_MAX] = { 0 }, masked[PREFIX_FIELD_MAX] = { 0 };
 	uint32_t load;
 	int rc;
 

@@ -32,8 +32,8 @@ int nx_ct(struct nftnl_rule *r, uint32_t key);
 /* masquerade to the outgoing device's address */
 int nx_masq(struct nftnl_rule *r);
 
-/* payload load + cmp eq of a field whose leading len_bits must equal value's */
-int nx_match_prefix(struct nftnl_rule *r, uint32_t base, uint32_t offset, const uint8_t *value,
-		    uint32_t len, unsigned len_bits);
+/* payload load + cmp eq of a field of len bytes whose leading len_bits must equal value's */
+int nx_match_prefix(struct nftnl_rule *r, uint32_t base, uint32_t offset, uint32_t len,
+		    const uint8_t *value, unsigned len_bits);
 
 #endif

@@ -1,27 +1,34 @@
 #include "nft_nat.h"
 
 #include <errno.h>
+#include <netinet/in.h>
+#include <netinet/ip.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_conntrack_common.h>
 #include <linux/netfilter/nf_tables.h>
+#include <linux/netfilter_ipv4.h>
 #include <linux/netlink.h>
-#include <stdlib.h>
-#include <string.h>
 
 #include "nft_batch.h"
 #include "nft_expr.h"
 
-#define NAT_PRIORITY 100   /* srcnat */
-#define FILTER_PRIORITY 0  /* filter */
+#define NAT_PRIORITY NF_IP_PRI_NAT_SRC /* nft's "srcnat" */
+#define FILTER_PRIORITY NF_IP_PRI_FILTER /* nft's "filter" */
+/* An IPv4 header's address field: where it lies and its size. */
+#define IP_FIELD(member) offsetof(struct iphdr, member), (uint32_t)sizeof(((struct iphdr *)0)->member)
 
 struct nat_table {
+	struct nft_conn *nft;
 	struct prefix range;
 	char netdev[IFNAMSIZ];
 };
 
-int nft_nat_exists(struct nm_err *e)
+int nft_nat_exists(struct nft_conn *nft, struct nm_err *e)
 {
-	return nft_object_get(NFPROTO_IPV4, NFT_NAT_TABLE, e);
+	return nft_object_get(nft, NFPROTO_IPV4, NFT_NAT_TABLE, e);
 }
 
 static struct nftnl_chain *base_chain(const char *name, const char *type, uint32_t hook, int prio)
@@ -50,7 +57,7 @@ static int match_ifname(struct nftnl_rule *r, uint32_t key, const char *name)
 /* ip saddr RANGE oifname NETDEV masquerade */
 static int masq_rule(struct nftnl_rule *r, const struct nat_table *t)
 {
-	int rc = nx_match_prefix(r, NFT_PAYLOAD_NETWORK_HEADER, 12, t->range.addr.raw, 4,
+	int rc = nx_match_prefix(r, NFT_PAYLOAD_NETWORK_HEADER, IP_FIELD(saddr), t->range.addr.raw,
 				 t->range.len);
 
 	if (!rc)
@@ -65,8 +72,8 @@ static int inbound_rule(struct nftnl_rule *r, const struct nat_table *t)
 	int rc = match_ifname(r, NFT_META_IIFNAME, t->netdev);
 
 	if (!rc)
-		rc = nx_match_prefix(r, NFT_PAYLOAD_NETWORK_HEADER, 16, t->range.addr.raw, 4,
-				     t->range.len);
+		rc = nx_match_prefix(r, NFT_PAYLOAD_NETWORK_HEADER, IP_FIELD(daddr),
+				     t->range.addr.raw, t->range.len);
 	if (!rc)
 		rc = nx_ct(r, NFT_CT_STATE);
 	if (!rc)
@@ -115,7 +122,7 @@ static int send_table(const struct nat_table *t, bool create, struct nm_err *e)
 		nft_batch_chain(&b, NFT_MSG_NEWCHAIN, NLM_F_CREATE, fwd, "add chain forward");
 		nft_batch_rule(&b, NFT_MSG_NEWRULE, NLM_F_CREATE | NLM_F_APPEND, in, "add inbound rule");
 	}
-	rc = nft_batch_send(&b, NULL, e);
+	rc = nft_batch_send(t->nft, &b, NULL, e);
 	if (!create && rc == -ENOENT)
 		rc = 0;
 out:
@@ -176,12 +183,14 @@ static const struct op_type delete_type = {
 	.name = "NAT table", .apply = nat_undo, .undo = nat_apply, .describe = nat_describe_delete,
 };
 
-int op_nat_table(struct plan *p, bool create, const struct prefix *range, const char *netdev)
+int op_nat_table(struct plan *p, struct nft_conn *nft, bool create, const struct prefix *range,
+		 const char *netdev)
 {
 	struct nat_table *t = calloc(1, sizeof(*t));
 
 	if (!t)
 		return -ENOMEM;
+	t->nft = nft;
 	t->range = *range;
 	snprintf(t->netdev, sizeof(t->netdev), "%s", netdev);
 	return plan_add(p, create ? &create_type : &delete_type, t);

@@ -17,14 +17,19 @@
 
 #include "err.h"
 #include "netaddr.h"
+#include "nft_conn.h"
 #include "plan.h"
 
 #define NFT_NAT_TABLE "xen-netmodes-nat"
 
 /* 1, 0, or -errno with e set. */
-int nft_nat_exists(struct nm_err *e);
+int nft_nat_exists(struct nft_conn *nft, struct nm_err *e);
 
-/* Plan operation: create (range, netdev) or delete the table; each undoes the other. */
-int op_nat_table(struct plan *p, bool create, const struct prefix *range, const char *netdev);
+/*
+ * Plan operation: create (range, netdev) or delete the table on nft; each
+ * undoes the other.
+ */
+int op_nat_table(struct plan *p, struct nft_conn *nft, bool create, const struct prefix *range,
+		 const char *netdev);
 
 #endif

@@ -23,6 +23,7 @@
 #include <stdio.h>
 
 #include "err.h"
+#include "nft_conn.h"
 #include "netaddr.h"
 
 #define NFT_TABLE_NAME "xen-netmodes"
@@ -49,7 +50,7 @@ struct port_state {
  * (someone deleted or edited elements by hand) read as damaged, which a
  * change repairs. Returns 0, or a negative errno with e set.
  */
-int nft_port_query(enum port_kind kind, const char *ifname, struct port_state *ret,
+int nft_port_query(struct nft_conn *nft, enum port_kind kind, const char *ifname, struct port_state *ret,
 		   struct nm_err *e);
 
 /* Whether f can be installed (kind, name, addresses). Returns 0 or -EINVAL with e set. */
@@ -64,18 +65,19 @@ bool nft_port_matches(const struct port_state *s, const struct port_filter *f);
  * first use (a concurrent creator is tolerated). Returns 0, or a negative
  * errno with e set (the kernel's extended ack text when it gave one).
  */
-int nft_port_set(const struct port_filter *f, struct nm_err *e);
+int nft_port_set(struct nft_conn *nft, const struct port_filter *f, struct nm_err *e);
 
 /* Removes ifname's elements in one batch; 0 when it had none. */
-int nft_port_clear(enum port_kind kind, const char *ifname, struct nm_err *e);
+int nft_port_clear(struct nft_conn *nft, enum port_kind kind, const char *ifname,
+		   struct nm_err *e);
 
 /*
  * As nft_port_set (f) or nft_port_clear (f NULL), from state s already read
  * by nft_port_query: no second query unless another call created the table
  * meanwhile. Calls for one port are serialised by the caller.
  */
-int nft_port_change(enum port_kind kind, const char *ifname, const struct port_filter *f,
-		    const struct port_state *s, struct nm_err *e);
+int nft_port_change(struct nft_conn *nft, enum port_kind kind, const char *ifname,
+		    const struct port_filter *f, const struct port_state *s, struct nm_err *e);
 
 /*
  * Print what nft_port_set / nft_port_clear would do given state s, in nft(8)
@@ -88,10 +90,10 @@ void nft_port_describe_clear(const struct port_state *s, FILE *out);
  * The table alone, for per-host calls: created with its sets and base chain
  * (0 when it exists), or deleted with everything in it (0 when absent).
  */
-int nft_port_table_create(enum port_kind kind, struct nm_err *e);
+int nft_port_table_create(struct nft_conn *nft, enum port_kind kind, struct nm_err *e);
 /* 1, 0, or -errno with e set. */
-int nft_port_table_exists(enum port_kind kind, struct nm_err *e);
-int nft_port_table_delete(enum port_kind kind, struct nm_err *e);
+int nft_port_table_exists(struct nft_conn *nft, enum port_kind kind, struct nm_err *e);
+int nft_port_table_delete(struct nft_conn *nft, enum port_kind kind, struct nm_err *e);
 void nft_port_describe_table(enum port_kind kind, bool create, FILE *out);
 
 #endif

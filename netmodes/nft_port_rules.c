@@ -7,43 +7,64 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include <linux/if_ether.h>
+#include <stddef.h>
+#include <netinet/icmp6.h>
+#include <netinet/if_ether.h>
+#include <netinet/in.h>
+#include <netinet/ip.h>
+#include <netinet/ip6.h>
+#include <netinet/udp.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
-#include <netinet/in.h>
+#include <linux/netfilter_bridge.h>
+#include <linux/netfilter_ipv4.h>
 
 #include <libnftnl/udata.h>
 
 #include "nft_expr.h"
 
 #define BASE_CHAIN "prerouting"
-#define PRE_ROUTING 0		/* PRE_ROUTING and NF_INET_PRE_ROUTING alike */
 #define BYTEORDER_HOST_ENDIAN 1 /* nft's udata: the key is a string */
+
+/* The well-known ports of DHCP (RFC 2131) and DHCPv6 (RFC 8415) */
+#define DHCP_SERVER_PORT 67
+#define DHCP_CLIENT_PORT 68
+#define DHCP6_SERVER_PORT 547
 
 /* nft's datatype ids, and how it packs a concatenation's */
 enum { T_IPADDR = 7, T_IP6ADDR = 8, T_ETHERADDR = 9, T_MARK = 19, T_IFNAME = 41 };
 #define CONCAT(a, b) ((uint32_t)(a) << 6 | (uint32_t)(b))
+/* A concatenation's field takes whole 32-bit registers. */
+#define REG_ALIGN(len) (((len) + 3) / 4 * 4)
+#define MARK_LEN ((uint32_t)sizeof(uint32_t))
+#define IP4_LEN ((uint32_t)sizeof(struct in_addr))
+#define IP6_LEN ((uint32_t)sizeof(struct in6_addr))
 
 const struct port_set_def port_sets[PORT_SETS] = {
 	[SET_PORTS] = { "ports", "ifname", T_IFNAME, IFNAMSIZ, { IFNAMSIZ, 0 }, false },
-	[SET_MACS] = { "macs", "ifname . ether_addr", CONCAT(T_IFNAME, T_ETHERADDR), IFNAMSIZ + 8,
-		       { IFNAMSIZ, 6 }, false },
-	[SET_IP4] = { "addrs4", "ifname . ipv4_addr", CONCAT(T_IFNAME, T_IPADDR), IFNAMSIZ + 4,
-		      { IFNAMSIZ, 4 }, false },
-	[SET_IP4NET] = { "nets4", "ifname . ipv4_addr", CONCAT(T_IFNAME, T_IPADDR), IFNAMSIZ + 4,
-			 { IFNAMSIZ, 4 }, true },
-	[SET_IP6] = { "addrs6", "ifname . ipv6_addr", CONCAT(T_IFNAME, T_IP6ADDR), IFNAMSIZ + 16,
-		      { IFNAMSIZ, 16 }, false },
-	[SET_IP6NET] = { "nets6", "ifname . ipv6_addr", CONCAT(T_IFNAME, T_IP6ADDR), IFNAMSIZ + 16,
-			 { IFNAMSIZ, 16 }, true },
-	[SET_RECORDS] = { "records", "ifname . mark", CONCAT(T_IFNAME, T_MARK), IFNAMSIZ + 4,
-			  { IFNAMSIZ, 4 }, false },
+	[SET_MACS] = { "macs", "ifname . ether_addr", CONCAT(T_IFNAME, T_ETHERADDR),
+		       IFNAMSIZ + REG_ALIGN(ETH_ALEN), { IFNAMSIZ, ETH_ALEN }, false },
+	[SET_IP4] = { "addrs4", "ifname . ipv4_addr", CONCAT(T_IFNAME, T_IPADDR), IFNAMSIZ + IP4_LEN,
+		      { IFNAMSIZ, IP4_LEN }, false },
+	[SET_IP4NET] = { "nets4", "ifname . ipv4_addr", CONCAT(T_IFNAME, T_IPADDR),
+			 IFNAMSIZ + IP4_LEN, { IFNAMSIZ, IP4_LEN }, true },
+	[SET_IP6] = { "addrs6", "ifname . ipv6_addr", CONCAT(T_IFNAME, T_IP6ADDR), IFNAMSIZ + IP6_LEN,
+		      { IFNAMSIZ, IP6_LEN }, false },
+	[SET_IP6NET] = { "nets6", "ifname . ipv6_addr", CONCAT(T_IFNAME, T_IP6ADDR),
+			 IFNAMSIZ + IP6_LEN, { IFNAMSIZ, IP6_LEN }, true },
+	[SET_RECORDS] = { "records", "ifname . mark", CONCAT(T_IFNAME, T_MARK), IFNAMSIZ + MARK_LEN,
+			  { IFNAMSIZ, MARK_LEN }, false },
 };
 
-/* Where each kind of port is filtered: bridged frames, or routed packets. */
+/*
+ * Where each kind of port is filtered: bridged frames, at the bridge's
+ * filter priority; or routed packets, at nft's "raw" priority (the inet
+ * family's NF_IP_PRI_RAW, NF_IP6_PRI_RAW alike): before conntrack sees them.
+ */
 static const struct port_family families[] = {
-	[PORT_BRIDGED] = { NFPROTO_BRIDGE, "bridge", -200 /* NF_BR_PRI_FILTER_BRIDGED */, true },
-	[PORT_ROUTED] = { NFPROTO_INET, "inet", -300 /* raw: before conntrack sees it */, false },
+	[PORT_BRIDGED] = { NFPROTO_BRIDGE, "bridge", NF_BR_PRE_ROUTING, NF_BR_PRI_FILTER_BRIDGED,
+			   true },
+	[PORT_ROUTED] = { NFPROTO_INET, "inet", NF_INET_PRE_ROUTING, NF_IP_PRI_RAW, false },
 };
 
 const struct port_family *port_family_of(enum port_kind kind)
@@ -84,7 +105,8 @@ static int l4proto(struct nftnl_rule *r, uint8_t proto)
 	return rc ? rc : nx_cmp(r, NFT_CMP_EQ, &proto, sizeof(proto));
 }
 
-static int field_eq(struct nftnl_rule *r, uint32_t base, uint32_t off, const void *v, uint32_t len)
+/* The len bytes at base + off equal v's. */
+static int field_eq(struct nftnl_rule *r, uint32_t base, uint32_t off, uint32_t len, const void *v)
 {
 	int rc = nx_payload(r, base, off, len);
 
@@ -115,12 +137,16 @@ static int m_protocol(struct nftnl_rule *r, const struct rule_def *d)
 	return d->ethertype ? protocol(r, d->ethertype) : 0;
 }
 
+/* A packet field's place and size, from the header struct that has it. */
+#define OFF_LEN(type, member) offsetof(type, member), (uint32_t)sizeof(((type *)0)->member)
+#define FIELD(type, member) .offset = offsetof(type, member), .len = sizeof(((type *)0)->member)
+
 static int m_arp_probe(struct nftnl_rule *r, const struct rule_def *d)
 {
-	static const uint8_t zero[4];
+	static const uint8_t any[IP4_LEN]; /* 0.0.0.0: the sender has no address yet */
 	int rc = protocol(r, d->ethertype);
 
-	return rc ? rc : field_eq(r, NH, 14, zero, 4);
+	return rc ? rc : field_eq(r, NH, OFF_LEN(struct ether_arp, arp_spa), any);
 }
 
 /* meta protocol P meta l4proto udp udp sport PORT */
@@ -131,7 +157,7 @@ static int m_udp_sport(struct nftnl_rule *r, const struct rule_def *d)
 
 	if (!rc)
 		rc = l4proto(r, IPPROTO_UDP);
-	return rc ? rc : field_eq(r, TH, 0, &port, 2);
+	return rc ? rc : field_eq(r, TH, OFF_LEN(struct udphdr, uh_sport), &port);
 }
 
 static int m_icmp6_type(struct nftnl_rule *r, const struct rule_def *d)
@@ -140,82 +166,89 @@ static int m_icmp6_type(struct nftnl_rule *r, const struct rule_def *d)
 
 	if (!rc)
 		rc = l4proto(r, IPPROTO_ICMPV6);
-	return rc ? rc : field_eq(r, TH, 0, &d->icmp6_type, 1);
+	return rc ? rc : field_eq(r, TH, OFF_LEN(struct icmp6_hdr, icmp6_type), &d->icmp6_type);
 }
 
+/* ip saddr 0.0.0.0 ip daddr 255.255.255.255 udp sport 68 udp dport 67 */
 static int m_dhcp_discovery(struct nftnl_rule *r, const struct rule_def *d)
 {
-	static const uint8_t zero[4], ones[4] = { 0xff, 0xff, 0xff, 0xff };
-	uint16_t sport = htons(68), dport = htons(67);
+	uint32_t any = htonl(INADDR_ANY), all = htonl(INADDR_BROADCAST);
+	uint16_t sport = htons(DHCP_CLIENT_PORT), dport = htons(DHCP_SERVER_PORT);
 	int rc = protocol(r, d->ethertype);
 
 	if (!rc)
-		rc = field_eq(r, NH, 12, zero, 4);
+		rc = field_eq(r, NH, OFF_LEN(struct iphdr, saddr), &any);
 	if (!rc)
-		rc = field_eq(r, NH, 16, ones, 4);
+		rc = field_eq(r, NH, OFF_LEN(struct iphdr, daddr), &all);
 	if (!rc)
 		rc = l4proto(r, IPPROTO_UDP);
 	if (!rc)
-		rc = field_eq(r, TH, 0, &sport, 2);
-	return rc ? rc : field_eq(r, TH, 2, &dport, 2);
+		rc = field_eq(r, TH, OFF_LEN(struct udphdr, uh_sport), &sport);
+	return rc ? rc : field_eq(r, TH, OFF_LEN(struct udphdr, uh_dport), &dport);
 }
 
 /* ip6 saddr :: (duplicate address detection) or fe80::/10 (neighbour discovery), ICMPv6 only */
 static int m_ip6_local(struct nftnl_rule *r, const struct rule_def *d)
 {
-	static const uint8_t zero[16], fe80[16] = { 0xfe, 0x80 };
+	static const struct in6_addr any = IN6ADDR_ANY_INIT, link_local = { { { 0xfe, 0x80 } } };
 	int rc = protocol(r, ETH_P_IPV6);
 
 	if (!rc)
-		rc = d->len ? nx_match_prefix(r, NH, 8, fe80, 16, 10) : field_eq(r, NH, 8, zero, 16);
+		rc = d->len ? nx_match_prefix(r, NH, OFF_LEN(struct ip6_hdr, ip6_src),
+					      link_local.s6_addr, d->len)
+			    : field_eq(r, NH, OFF_LEN(struct ip6_hdr, ip6_src), &any);
 	return rc ? rc : l4proto(r, IPPROTO_ICMPV6);
 }
 
 #define LL NFT_PAYLOAD_LL_HEADER
-#define IIF_IN(p, s, b, o, l) .ethertype = (p), .set = (s), .base = (b), .offset = (o), .len = (l)
+/* The rule looks iifname . FIELD (a member of a header struct) up in set s. */
+#define IIF_IN(p, s, b, type, member) .ethertype = (p), .set = (s), .base = (b), FIELD(type, member)
+#define LINK_LOCAL_LEN 10 /* fe80::/10 */
 static const struct rule_def rules[] = {
 	{ .text = "iifname != @ports accept", .match = m_unfiltered, .verdict = ACCEPT,
 	  .set = SET_PORTS },
 	{ .text = "iifname . ether saddr != @macs counter drop", .match = m_iif_field,
-	  .verdict = DROP, IIF_IN(0, SET_MACS, LL, 6, 6) },
+	  .verdict = DROP, IIF_IN(0, SET_MACS, LL, struct ethhdr, h_source) },
 	{ .text = "meta protocol arp iifname . arp saddr ether != @macs counter drop",
 	  .arp_only = true, .match = m_iif_field, .verdict = DROP,
-	  IIF_IN(ETH_P_ARP, SET_MACS, NH, 8, 6) },
+	  IIF_IN(ETH_P_ARP, SET_MACS, NH, struct ether_arp, arp_sha) },
 	{ .text = "meta protocol arp arp saddr ip 0.0.0.0 accept", .arp_only = true,
 	  .match = m_arp_probe, .verdict = ACCEPT, .ethertype = ETH_P_ARP },
 	{ .text = "meta protocol arp iifname . arp saddr ip @addrs4 accept", .arp_only = true,
-	  .match = m_iif_field, .verdict = ACCEPT, IIF_IN(ETH_P_ARP, SET_IP4, NH, 14, 4) },
+	  .match = m_iif_field, .verdict = ACCEPT,
+	  IIF_IN(ETH_P_ARP, SET_IP4, NH, struct ether_arp, arp_spa) },
 	{ .text = "meta protocol arp iifname . arp saddr ip @nets4 accept", .arp_only = true,
-	  .match = m_iif_field, .verdict = ACCEPT, IIF_IN(ETH_P_ARP, SET_IP4NET, NH, 14, 4) },
+	  .match = m_iif_field, .verdict = ACCEPT,
+	  IIF_IN(ETH_P_ARP, SET_IP4NET, NH, struct ether_arp, arp_spa) },
 	{ .text = "meta protocol arp counter drop", .arp_only = true, .match = m_protocol,
 	  .verdict = DROP, .ethertype = ETH_P_ARP },
 	/* a guest is never the DHCP server of the others */
 	{ .text = "meta protocol ip meta l4proto udp udp sport 67 counter drop",
-	  .match = m_udp_sport, .verdict = DROP, .ethertype = ETH_P_IP, .port = 67 },
+	  .match = m_udp_sport, .verdict = DROP, .ethertype = ETH_P_IP, .port = DHCP_SERVER_PORT },
 	{ .text = "meta protocol ip ip saddr 0.0.0.0 ip daddr 255.255.255.255 "
 		  "udp sport 68 udp dport 67 accept",
 	  .match = m_dhcp_discovery, .verdict = ACCEPT, .ethertype = ETH_P_IP },
 	{ .text = "meta protocol ip iifname . ip saddr @addrs4 accept", .match = m_iif_field,
-	  .verdict = ACCEPT, IIF_IN(ETH_P_IP, SET_IP4, NH, 12, 4) },
+	  .verdict = ACCEPT, IIF_IN(ETH_P_IP, SET_IP4, NH, struct iphdr, saddr) },
 	{ .text = "meta protocol ip iifname . ip saddr @nets4 accept", .match = m_iif_field,
-	  .verdict = ACCEPT, IIF_IN(ETH_P_IP, SET_IP4NET, NH, 12, 4) },
+	  .verdict = ACCEPT, IIF_IN(ETH_P_IP, SET_IP4NET, NH, struct iphdr, saddr) },
 	{ .text = "meta protocol ip counter drop", .match = m_protocol, .verdict = DROP,
 	  .ethertype = ETH_P_IP },
 	/* nor an IPv6 router or DHCPv6 server */
 	{ .text = "meta protocol ip6 meta l4proto ipv6-icmp icmpv6 type nd-router-advert counter drop",
-	  .match = m_icmp6_type, .verdict = DROP, .icmp6_type = 134 },
+	  .match = m_icmp6_type, .verdict = DROP, .icmp6_type = ND_ROUTER_ADVERT },
 	{ .text = "meta protocol ip6 meta l4proto ipv6-icmp icmpv6 type nd-redirect counter drop",
-	  .match = m_icmp6_type, .verdict = DROP, .icmp6_type = 137 },
+	  .match = m_icmp6_type, .verdict = DROP, .icmp6_type = ND_REDIRECT },
 	{ .text = "meta protocol ip6 meta l4proto udp udp sport 547 counter drop",
-	  .match = m_udp_sport, .verdict = DROP, .ethertype = ETH_P_IPV6, .port = 547 },
+	  .match = m_udp_sport, .verdict = DROP, .ethertype = ETH_P_IPV6, .port = DHCP6_SERVER_PORT },
 	{ .text = "meta protocol ip6 ip6 saddr :: meta l4proto ipv6-icmp accept",
 	  .match = m_ip6_local, .verdict = ACCEPT },
 	{ .text = "meta protocol ip6 ip6 saddr fe80::/10 meta l4proto ipv6-icmp accept",
-	  .match = m_ip6_local, .verdict = ACCEPT, .len = 10 },
+	  .match = m_ip6_local, .verdict = ACCEPT, .len = LINK_LOCAL_LEN },
 	{ .text = "meta protocol ip6 iifname . ip6 saddr @addrs6 accept", .match = m_iif_field,
-	  .verdict = ACCEPT, IIF_IN(ETH_P_IPV6, SET_IP6, NH, 8, 16) },
+	  .verdict = ACCEPT, IIF_IN(ETH_P_IPV6, SET_IP6, NH, struct ip6_hdr, ip6_src) },
 	{ .text = "meta protocol ip6 iifname . ip6 saddr @nets6 accept", .match = m_iif_field,
-	  .verdict = ACCEPT, IIF_IN(ETH_P_IPV6, SET_IP6NET, NH, 8, 16) },
+	  .verdict = ACCEPT, IIF_IN(ETH_P_IPV6, SET_IP6NET, NH, struct ip6_hdr, ip6_src) },
 	{ .text = "meta protocol ip6 counter drop", .match = m_protocol, .verdict = DROP,
 	  .ethertype = ETH_P_IPV6 },
 	/* any other ethertype, VLAN tags included */
@@ -287,7 +320,7 @@ static int add_chain(struct nft_batch *b, const struct port_family *pf)
 	nftnl_chain_set_str(c, NFTNL_CHAIN_TABLE, NFT_TABLE_NAME);
 	nftnl_chain_set_str(c, NFTNL_CHAIN_NAME, BASE_CHAIN);
 	nftnl_chain_set_str(c, NFTNL_CHAIN_TYPE, "filter");
-	nftnl_chain_set_u32(c, NFTNL_CHAIN_HOOKNUM, PRE_ROUTING);
+	nftnl_chain_set_u32(c, NFTNL_CHAIN_HOOKNUM, pf->hook);
 	nftnl_chain_set_s32(c, NFTNL_CHAIN_PRIO, pf->priority);
 	nftnl_chain_set_u32(c, NFTNL_CHAIN_POLICY, NF_ACCEPT);
 	nft_batch_chain(b, NFT_MSG_NEWCHAIN, NLM_F_CREATE, c, "add chain " BASE_CHAIN);

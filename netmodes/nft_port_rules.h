@@ -39,6 +39,7 @@ extern const struct port_set_def port_sets[PORT_SETS];
 struct port_family {
 	uint16_t family;
 	const char *name;
+	uint32_t hook; /* where the base chain hooks: pre-routing, in each family's numbering */
 	int priority;
 	bool arp; /* ARP frames reach this family's hooks */
 };

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 struct port_filter_op {
+	struct nft_conn *nft;
 	struct port_filter f;
 	struct port_state before;
 };
@@ -15,7 +16,7 @@ static int set_apply(struct op *op, struct nm_err *e)
 	struct port_filter_op *o = op->data;
 	int rc = nft_port_check(&o->f, e);
 
-	return rc < 0 ? rc : nft_port_change(o->f.kind, o->f.ifname, &o->f, &o->before, e);
+	return rc < 0 ? rc : nft_port_change(o->nft, o->f.kind, o->f.ifname, &o->f, &o->before, e);
 }
 
 /* Back to what was there: the replaced filter, or none. */
@@ -26,8 +27,8 @@ static int set_undo(struct op *op, struct nm_err *e)
 	/* damaged records told nothing to restore: the new filter, which filters, stays */
 	if (o->before.port && o->before.damaged)
 		return 0;
-	return o->before.port ? nft_port_set(&o->before.filter, e)
-			      : nft_port_clear(o->f.kind, o->f.ifname, e);
+	return o->before.port ? nft_port_set(o->nft, &o->before.filter, e)
+			      : nft_port_clear(o->nft, o->f.kind, o->f.ifname, e);
 }
 
 static void set_describe(const struct op *op, FILE *out)
@@ -41,14 +42,14 @@ static int clear_apply(struct op *op, struct nm_err *e)
 {
 	struct port_filter_op *o = op->data;
 
-	return nft_port_change(o->f.kind, o->f.ifname, NULL, &o->before, e);
+	return nft_port_change(o->nft, o->f.kind, o->f.ifname, NULL, &o->before, e);
 }
 
 static int clear_undo(struct op *op, struct nm_err *e)
 {
 	struct port_filter_op *o = op->data;
 
-	return o->before.damaged ? 0 : nft_port_set(&o->before.filter, e);
+	return o->before.damaged ? 0 : nft_port_set(o->nft, &o->before.filter, e);
 }
 
 static void clear_describe(const struct op *op, FILE *out)
@@ -72,39 +73,43 @@ static const struct op_type clear_type = {
 	.describe = clear_describe,
 };
 
-int op_port_filter_set(struct plan *p, const struct port_filter *f, const struct port_state *s)
+int op_port_filter_set(struct plan *p, struct nft_conn *nft, const struct port_filter *f,
+		       const struct port_state *s)
 {
 	struct port_filter_op *o = calloc(1, sizeof(*o));
 
 	if (!o)
 		return -ENOMEM;
+	o->nft = nft;
 	o->f = *f;
 	o->before = *s;
 	return plan_add(p, &set_type, o);
 }
 
-int op_port_filter_clear(struct plan *p, const struct port_state *s)
+int op_port_filter_clear(struct plan *p, struct nft_conn *nft, const struct port_state *s)
 {
 	struct port_filter_op *o = calloc(1, sizeof(*o));
 
 	if (!o)
 		return -ENOMEM;
+	o->nft = nft;
 	o->f = s->filter;
 	o->before = *s;
 	return plan_add(p, &clear_type, o);
 }
 
-int plan_port_filter(struct plan *p, enum port_kind kind, const char *dev, bool want,
-		     const struct mac_addr *mac, const struct prefix_list *ips, struct nm_err *e)
+int plan_port_filter(struct plan *p, struct nft_conn *nft, enum port_kind kind, const char *dev,
+		     bool want, const struct mac_addr *mac, const struct prefix_list *ips,
+		     struct nm_err *e)
 {
 	struct port_filter f = { .kind = kind };
 	struct port_state s;
-	int rc = nft_port_query(kind, dev, &s, e);
+	int rc = nft_port_query(nft, kind, dev, &s, e);
 
 	if (rc < 0)
 		return rc;
 	if (!want)
-		return s.port && op_port_filter_clear(p, &s) < 0 ? nm_fail(e, -ENOMEM, "out of memory") : 0;
+		return s.port && op_port_filter_clear(p, nft, &s) < 0 ? nm_fail(e, -ENOMEM, "out of memory") : 0;
 	if (!mac && ips->n)
 		return nm_fail(e, -EINVAL, "backend node mac is missing or empty: cannot filter %s", dev);
 	if (mac)
@@ -113,17 +118,19 @@ int plan_port_filter(struct plan *p, enum port_kind kind, const char *dev, bool 
 	snprintf(f.ifname, sizeof(f.ifname), "%s", dev);
 	if (nft_port_matches(&s, &f))
 		return 0;
-	return op_port_filter_set(p, &f, &s) < 0 ? nm_fail(e, -ENOMEM, "out of memory") : 0;
+	return op_port_filter_set(p, nft, &f, &s) < 0 ? nm_fail(e, -ENOMEM, "out of memory") : 0;
 }
 
 struct table_op {
+	struct nft_conn *nft;
 	enum port_kind kind;
 	bool create;
 };
 
 static int table_do(const struct table_op *o, bool create, struct nm_err *e)
 {
-	return create ? nft_port_table_create(o->kind, e) : nft_port_table_delete(o->kind, e);
+	return create ? nft_port_table_create(o->nft, o->kind, e)
+		      : nft_port_table_delete(o->nft, o->kind, e);
 }
 
 static int table_apply(struct op *op, struct nm_err *e)
@@ -154,12 +161,12 @@ static const struct op_type table_type = {
 	.describe = table_describe,
 };
 
-int op_port_table(struct plan *p, enum port_kind kind, bool create)
+int op_port_table(struct plan *p, struct nft_conn *nft, enum port_kind kind, bool create)
 {
 	struct table_op *o = malloc(sizeof(*o));
 
 	if (!o)
 		return -ENOMEM;
-	*o = (struct table_op){ .kind = kind, .create = create };
+	*o = (struct table_op){ .nft = nft, .kind = kind, .create = create };
 	return plan_add(p, &table_type, o);
 }

@@ -61,7 +61,7 @@ static bool strict_bridge(const struct mode_ctx *c, const char *br)
 static int plan_filter(const struct vif_request *r, const struct mode_ctx *c, const char *dev,
 		       const char *br, struct plan *p, struct nm_err *e)
 {
-	return plan_port_filter(p, PORT_BRIDGED, dev, r->ips.n > 0 || strict_bridge(c, br),
+	return plan_port_filter(p, c->nft, PORT_BRIDGED, dev, r->ips.n > 0 || strict_bridge(c, br),
 				r->has_mac ? &r->mac : NULL, &r->ips, e);
 }
 
@@ -156,7 +156,7 @@ static int plan_down(const struct vif_request *r, struct mode_ctx *c, struct pla
 					out->bridge);
 	if (rc < 0)
 		return nm_fail(e, rc, "out of memory");
-	if ((rc = plan_port_filter(p, PORT_BRIDGED, d.name, false, NULL, NULL, e)) < 0)
+	if ((rc = plan_port_filter(p, c->nft, PORT_BRIDGED, d.name, false, NULL, NULL, e)) < 0)
 		return rc;
 	return vifdev_plan_unclaim(r, c, &d, p) < 0 ? nm_fail(e, -ENOMEM, "out of memory") : 0;
 }

@@ -89,8 +89,8 @@ static int plan_up(const struct vif_request *r, struct mode_ctx *c, struct plan 
 		rc = op_addr(p, c->nl, true, idx, d.name, &dom0);
 	if (rc < 0)
 		return nm_fail(e, rc, "out of memory");
-	if ((rc = plan_port_filter(p, PORT_ROUTED, d.name, antispoof, r->has_mac ? &r->mac : NULL,
-				   &r->ips, e)) < 0)
+	if ((rc = plan_port_filter(p, c->nft, PORT_ROUTED, d.name, antispoof,
+				   r->has_mac ? &r->mac : NULL, &r->ips, e)) < 0)
 		return rc;
 	rc = vifdev_plan_proxy_arp(&d, true, p);
 	if (!rc && (!d.link.up || d.rename))
@@ -134,7 +134,7 @@ static int plan_down(const struct vif_request *r, struct mode_ctx *c, struct pla
 		addr_set_free(&addrs);
 	if (rc < 0)
 		return nm_fail(e, rc, "out of memory");
-	if ((rc = plan_port_filter(p, PORT_ROUTED, d.name, false, NULL, NULL, e)) < 0)
+	if ((rc = plan_port_filter(p, c->nft, PORT_ROUTED, d.name, false, NULL, NULL, e)) < 0)
 		return rc;
 	return vifdev_plan_unclaim(r, c, &d, p) < 0 ? nm_fail(e, -ENOMEM, "out of memory") : 0;
 }

@@ -12,9 +12,11 @@
 #include <string.h>
 
 #include "../../netmodes/modes.h"
+#include "../../netmodes/nft_conn.h"
 #include "../../netmodes/rtnl.h"
 
 static struct nl_sock *sk;
+static struct nft_conn nft = NFT_CONN_INIT; /* the namespace's, opened on first use */
 
 /* Enters a new network namespace and runs the ip(8) commands given, one per string. */
 static int enter_netns(const char *const *setup)
@@ -36,6 +38,7 @@ static int leave_netns(void **state)
 {
 	(void)state;
 	rt_close(sk);
+	nft_conn_drop(&nft);
 	return 0;
 }
 
@@ -70,7 +73,7 @@ static const char *describe(const struct plan *p)
 static const char *plan_text(vif_planner *planner, const struct vif_request *r, int *ret_rc)
 {
 	static char msg[ERR_MSG_LEN];
-	struct mode_ctx c = { .nl = sk, .env = test_env() };
+	struct mode_ctx c = { .nl = sk, .nft = &nft, .env = test_env() };
 	struct plan p = { 0 };
 	struct vif_outcome out = { 0 };
 	struct nm_err e = { "" };

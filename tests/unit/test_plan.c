@@ -231,7 +231,7 @@ static void test_ip_without_mac_refused(void **state)
 static void test_in_place_port_not_bounced_then_offline(void **state)
 {
 	struct vif_request r = request(VIF_ONLINE, "vif2.0");
-	struct mode_ctx c = { .nl = sk, .env = test_env() };
+	struct mode_ctx c = { .nl = sk, .nft = &nft, .env = test_env() };
 	struct plan p = { 0 };
 	struct vif_outcome out;
 	struct nm_err e = { "" };
@@ -292,7 +292,7 @@ static void test_first_bridge_by_name(void **state)
 static void test_kernel_failure_rolls_back(void **state)
 {
 	struct vif_request r = request(VIF_ONLINE, "vif1.0");
-	struct mode_ctx c = { .nl = sk, .env = test_env() };
+	struct mode_ctx c = { .nl = sk, .nft = &nft, .env = test_env() };
 	struct plan p = { 0 };
 	struct vif_outcome out;
 	struct nm_err e = { "" };

@@ -172,7 +172,7 @@ static void test_errors(void **state)
 static const char *network_text(enum network_command cmd, int expect_rc)
 {
 	struct network_request r = { .prog = "network-route", .cmd = cmd, .antispoof = true };
-	struct mode_ctx c = { .nl = sk, .env = test_env() };
+	struct mode_ctx c = { .nl = sk, .nft = &nft, .env = test_env() };
 	struct plan p = { 0 };
 	struct nm_err e = { "" };
 	const char *text;
