@@ -122,7 +122,7 @@ static int check(const struct flow_conns *lent, const struct invocation *self, c
 int check_main(const struct applet *self, const struct invocation *inv, deadline_t deadline)
 {
 	struct xs_handle *xs = NULL;
-	struct nl_sock *nl = NULL;
+	struct rt_conn *nl = NULL;
 	struct nft_conn nft;
 	struct nm_err e = { "" };
 	unsigned diffs = 0;

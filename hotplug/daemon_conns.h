@@ -20,13 +20,13 @@
 #include "../netmodes/err.h"
 
 struct xs_handle;
-struct nl_sock;
+struct rt_conn;
 struct nft_conn;
 
 struct daemon_conns {
 	unsigned refs; /* under the module's mutex */
 	struct xs_handle *xs;
-	struct nl_sock *nl;
+	struct rt_conn *nl;
 };
 
 /* The current connections (opened when there are none), or NULL with e set. */

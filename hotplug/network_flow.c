@@ -116,7 +116,7 @@ int network_flow_run(const char *prog, network_planner *planner, network_status 
 	struct network_request r = { .prog = prog };
 	struct hp_lock lock = { .fd = -1 };
 	struct plan plan = { 0 };
-	struct nl_sock *nl = NULL;
+	struct rt_conn *nl = NULL;
 	struct nft_conn nft;
 	struct nm_err e = { "" };
 	int rc;

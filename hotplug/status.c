@@ -51,7 +51,7 @@ static void append(char *buf, size_t n, const char *word)
 }
 
 /* The kernel's side: link, master, addresses, our routes, the port filter. */
-static void kernel_view(struct nl_sock *sk, struct nft_conn *nft, struct vif_view *v)
+static void kernel_view(struct rt_conn *sk, struct nft_conn *nft, struct vif_view *v)
 {
 	struct addr_set addrs = { 0 };
 	struct route_set routes = { 0 };
@@ -145,7 +145,7 @@ static void print_json(const struct vif_view *v, bool first, FILE *out)
 
 struct walk {
 	struct xs_handle *xs;
-	struct nl_sock *sk;
+	struct rt_conn *sk;
 	struct nft_conn *nft;
 	bool json;
 	FILE *out;
@@ -181,7 +181,7 @@ int status_main(const struct applet *self, const struct invocation *inv, deadlin
 {
 	bool json = inv->json;
 	struct xs_handle *xs = NULL;
-	struct nl_sock *sk = NULL;
+	struct rt_conn *sk = NULL;
 	struct nft_conn nft;
 	struct nm_err e = { "" };
 	struct walk w = { .nft = &nft, .json = json, .out = stdout };

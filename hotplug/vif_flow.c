@@ -21,7 +21,7 @@ struct call {
 	struct vif_request r;
 	struct vif_params params;
 	struct xs_handle *xs;
-	struct nl_sock *nl;
+	struct rt_conn *nl;
 	struct nft_conn *nft; /* lent, or own_nft */
 	struct nft_conn own_nft; /* opens its socket on first use only */
 	struct hp_lock lock;

@@ -17,13 +17,13 @@ int vif_flow_run(const char *prog, vif_planner *planner, const struct invocation
 		 deadline_t deadline);
 
 struct xs_handle;
-struct nl_sock;
+struct rt_conn;
 struct nft_conn;
 
 /* The connections a long-lived server lends its calls; a call opens the NULL ones itself. */
 struct flow_conns {
 	struct xs_handle *xs;
-	struct nl_sock *nl;
+	struct rt_conn *nl;
 	struct nft_conn *nft;
 };
 

@@ -14,7 +14,7 @@
 /* Address sets */
 
 struct addr_op {
-	struct nl_sock *sk;
+	struct rt_conn *sk;
 	char name[IFNAMSIZ];
 	struct addr_set set;
 };
@@ -65,7 +65,7 @@ static void addr_collect_restart(void *arg)
 	c->err = 0;
 }
 
-int addr_set_query(struct nl_sock *sk, int ifindex, struct addr_set *ret, struct nm_err *e)
+int addr_set_query(struct rt_conn *sk, int ifindex, struct addr_set *ret, struct nm_err *e)
 {
 	/* ifa_index with strict checking makes the kernel return only this link's addresses. */
 	struct ifaddrmsg ifa = { .ifa_family = AF_UNSPEC, .ifa_index = (unsigned)ifindex };
@@ -177,7 +177,7 @@ static const struct op_type addr_flush_type = {
 	.release = addr_op_release,
 };
 
-int op_addr_flush(struct plan *p, struct nl_sock *sk, const char *name, struct addr_set *s)
+int op_addr_flush(struct plan *p, struct rt_conn *sk, const char *name, struct addr_set *s)
 {
 	struct addr_op *o = calloc(1, sizeof(*o));
 
@@ -224,7 +224,7 @@ static const struct op_type addr_type = {
 	.name = "address", .apply = rt_apply, .undo = rt_undo, .describe = addr_describe,
 };
 
-int op_addr(struct plan *p, struct nl_sock *sk, bool add, int ifindex, const char *dev,
+int op_addr(struct plan *p, struct rt_conn *sk, bool add, int ifindex, const char *dev,
 	    const struct prefix *addr)
 {
 	struct rt_op o = { .sk = sk, .build = build_addr, .add = add, .ifindex = ifindex, .p = *addr };
@@ -233,7 +233,7 @@ int op_addr(struct plan *p, struct nl_sock *sk, bool add, int ifindex, const cha
 	return rt_op_add(p, &addr_type, &o);
 }
 
-int rt_primary_ipv4(struct nl_sock *sk, int ifindex, struct prefix *ret, struct nm_err *e)
+int rt_primary_ipv4(struct rt_conn *sk, int ifindex, struct prefix *ret, struct nm_err *e)
 {
 	struct addr_set set;
 	int rc = addr_set_query(sk, ifindex, &set, e);
@@ -256,7 +256,7 @@ int rt_primary_ipv4(struct nl_sock *sk, int ifindex, struct prefix *ret, struct 
 	return rc;
 }
 
-bool rt_has_addr(struct nl_sock *sk, int ifindex, const struct prefix *addr)
+bool rt_has_addr(struct rt_conn *sk, int ifindex, const struct prefix *addr)
 {
 	struct addr_set set;
 	bool found = false;
@@ -302,7 +302,7 @@ static void addr_move_describe(const struct op *op, FILE *out)
 static const struct obj_kind addr_move =
 	OBJ_KIND("move address", addr_move_describe, addr_retarget, addr_build);
 
-int op_addr_on(struct plan *p, struct nl_sock *sk, bool add, const char *dev,
+int op_addr_on(struct plan *p, struct rt_conn *sk, bool add, const char *dev,
 	       struct rtnl_addr *a)
 {
 	return obj_op(p, sk, add, dev, (struct nl_object *)a, &addr_move);

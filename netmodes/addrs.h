@@ -20,6 +20,8 @@
 #include "netaddr.h"
 #include "plan.h"
 
+struct rt_conn;
+
 /* The addresses a link has, as libnl objects (owned). */
 struct addr_set {
 	size_t n;
@@ -27,19 +29,19 @@ struct addr_set {
 };
 
 /* One filtered dump of ifindex's addresses (IPv4 and IPv6). */
-int addr_set_query(struct nl_sock *sk, int ifindex, struct addr_set *ret, struct nm_err *e);
+int addr_set_query(struct rt_conn *sk, int ifindex, struct addr_set *ret, struct nm_err *e);
 /* Whether any address is not an IPv6 link-local one (which the kernel re-adds by itself). */
 bool addr_set_has_configured(const struct addr_set *s);
 void addr_set_free(struct addr_set *s);
 
 /* Deletes every address in s (the plan takes s over; s is emptied). */
-int op_addr_flush(struct plan *p, struct nl_sock *sk, const char *name, struct addr_set *s);
+int op_addr_flush(struct plan *p, struct rt_conn *sk, const char *name, struct addr_set *s);
 
 /* addr on ifindex (named dev in messages): added (replacing) or deleted. */
-int op_addr(struct plan *p, struct nl_sock *sk, bool add, int ifindex, const char *dev,
+int op_addr(struct plan *p, struct rt_conn *sk, bool add, int ifindex, const char *dev,
 	    const struct prefix *addr);
 /* a (the caller keeps it) added or deleted on the link named dev. */
-int op_addr_on(struct plan *p, struct nl_sock *sk, bool add, const char *dev,
+int op_addr_on(struct plan *p, struct rt_conn *sk, bool add, const char *dev,
 	       struct rtnl_addr *a);
 
 /*
@@ -47,9 +49,9 @@ int op_addr_on(struct plan *p, struct nl_sock *sk, bool add, const char *dev,
  * nothing. Errors read as "no", which plans the change again; the change
  * itself is idempotent.
  */
-bool rt_has_addr(struct nl_sock *sk, int ifindex, const struct prefix *addr);
+bool rt_has_addr(struct rt_conn *sk, int ifindex, const struct prefix *addr);
 
 /* The primary IPv4 address of ifindex (global, not secondary); -EADDRNOTAVAIL when none. */
-int rt_primary_ipv4(struct nl_sock *sk, int ifindex, struct prefix *ret, struct nm_err *e);
+int rt_primary_ipv4(struct rt_conn *sk, int ifindex, struct prefix *ret, struct nm_err *e);
 
 #endif

@@ -11,12 +11,14 @@
 
 #include "callenv.h"
 
+struct rt_conn;
+
 struct xs_handle;
 struct nft_conn;
 struct dhcp_settings;
 
 struct mode_ctx {
-	struct nl_sock *nl;	/* rtnetlink, one per thread */
+	struct rt_conn *nl;	/* rtnetlink, one per thread */
 	struct nft_conn *nft;	/* nftables */
 	struct xs_handle *xs;	/* xenstore; NULL for the per-host calls */
 	const struct call_env *env;

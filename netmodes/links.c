@@ -32,7 +32,7 @@ static void link_info_from(struct rtnl_link *l, struct link_info *ret)
 		 rtnl_link_get_ifalias(l) ? rtnl_link_get_ifalias(l) : "");
 }
 
-int rt_link_get(struct nl_sock *sk, int ifindex, const char *name, struct link_info *ret,
+int rt_link_get(struct rt_conn *sk, int ifindex, const char *name, struct link_info *ret,
 		struct nm_err *e)
 {
 	struct rtnl_link *l = NULL;
@@ -70,7 +70,7 @@ static void forget_bridge(void *arg)
 	memset(arg, 0, sizeof(struct link_info));
 }
 
-int rt_first_bridge(struct nl_sock *sk, struct link_info *ret, struct nm_err *e)
+int rt_first_bridge(struct rt_conn *sk, struct link_info *ret, struct nm_err *e)
 {
 	struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC };
 	struct nl_msg *msg = nlmsg_alloc_simple(RTM_GETLINK, NLM_F_DUMP);
@@ -101,7 +101,7 @@ int rt_first_bridge(struct nl_sock *sk, struct link_info *ret, struct nm_err *e)
 enum link_change { CH_NAME, CH_UP, CH_ARP, CH_MAC, CH_MTU, CH_MASTER, CH_ALIAS };
 
 struct link_op {
-	struct nl_sock *sk;
+	struct rt_conn *sk;
 	int ifindex;
 	char name[IFNAMSIZ];
 	enum link_change what;
@@ -283,7 +283,7 @@ LINK_OP_TYPE(release_type, "release from bridge");
 LINK_OP_TYPE(claim_type, "claim");
 LINK_OP_TYPE(unclaim_type, "give up claim");
 
-static struct link_op *link_op_new(struct nl_sock *sk, int ifindex, const char *name,
+static struct link_op *link_op_new(struct rt_conn *sk, int ifindex, const char *name,
 				   enum link_change what)
 {
 	struct link_op *o = calloc(1, sizeof(*o));
@@ -297,7 +297,7 @@ static struct link_op *link_op_new(struct nl_sock *sk, int ifindex, const char *
 	return o;
 }
 
-int op_link_rename(struct plan *p, struct nl_sock *sk, int ifindex, const char *from,
+int op_link_rename(struct plan *p, struct rt_conn *sk, int ifindex, const char *from,
 		   const char *to)
 {
 	struct link_op *o = link_op_new(sk, ifindex, from, CH_NAME);
@@ -308,7 +308,7 @@ int op_link_rename(struct plan *p, struct nl_sock *sk, int ifindex, const char *
 	return plan_add(p, &rename_type, o);
 }
 
-int op_link_set_up(struct plan *p, struct nl_sock *sk, int ifindex, const char *name, bool up)
+int op_link_set_up(struct plan *p, struct rt_conn *sk, int ifindex, const char *name, bool up)
 {
 	struct link_op *o = link_op_new(sk, ifindex, name, CH_UP);
 
@@ -318,7 +318,7 @@ int op_link_set_up(struct plan *p, struct nl_sock *sk, int ifindex, const char *
 	return plan_add(p, up ? &up_type : &down_type, o);
 }
 
-int op_link_set_arp(struct plan *p, struct nl_sock *sk, int ifindex, const char *name, bool on)
+int op_link_set_arp(struct plan *p, struct rt_conn *sk, int ifindex, const char *name, bool on)
 {
 	struct link_op *o = link_op_new(sk, ifindex, name, CH_ARP);
 
@@ -328,7 +328,7 @@ int op_link_set_arp(struct plan *p, struct nl_sock *sk, int ifindex, const char 
 	return plan_add(p, &arp_type, o);
 }
 
-int op_link_set_mac(struct plan *p, struct nl_sock *sk, int ifindex, const char *name,
+int op_link_set_mac(struct plan *p, struct rt_conn *sk, int ifindex, const char *name,
 		    const struct mac_addr *mac, const struct mac_addr *old)
 {
 	struct link_op *o = link_op_new(sk, ifindex, name, CH_MAC);
@@ -340,7 +340,7 @@ int op_link_set_mac(struct plan *p, struct nl_sock *sk, int ifindex, const char 
 	return plan_add(p, &mac_type, o);
 }
 
-int op_link_set_mtu(struct plan *p, struct nl_sock *sk, int ifindex, const char *name,
+int op_link_set_mtu(struct plan *p, struct rt_conn *sk, int ifindex, const char *name,
 		    unsigned mtu, unsigned old)
 {
 	struct link_op *o = link_op_new(sk, ifindex, name, CH_MTU);
@@ -352,7 +352,7 @@ int op_link_set_mtu(struct plan *p, struct nl_sock *sk, int ifindex, const char 
 	return plan_add(p, &mtu_type, o);
 }
 
-int op_link_set_master(struct plan *p, struct nl_sock *sk, int ifindex, const char *name,
+int op_link_set_master(struct plan *p, struct rt_conn *sk, int ifindex, const char *name,
 		       int master, const char *master_name, int old, const char *old_name)
 {
 	struct link_op *o = link_op_new(sk, ifindex, name, CH_MASTER);
@@ -366,7 +366,7 @@ int op_link_set_master(struct plan *p, struct nl_sock *sk, int ifindex, const ch
 	return plan_add(p, master || master_name[0] ? &enslave_type : &release_type, o);
 }
 
-int op_link_set_alias(struct plan *p, struct nl_sock *sk, int ifindex, const char *name,
+int op_link_set_alias(struct plan *p, struct rt_conn *sk, int ifindex, const char *name,
 		      const char *alias, const char *old)
 {
 	struct link_op *o = link_op_new(sk, ifindex, name, CH_ALIAS);
@@ -381,7 +381,7 @@ int op_link_set_alias(struct plan *p, struct nl_sock *sk, int ifindex, const cha
 /* Bridges */
 
 struct bridge_op {
-	struct nl_sock *sk;
+	struct rt_conn *sk;
 	char name[IFNAMSIZ];
 	struct mac_addr mac;
 	unsigned mtu;
@@ -461,7 +461,7 @@ static const struct op_type bridge_type = {
 	.name = "bridge", .apply = bridge_apply, .undo = bridge_undo, .describe = bridge_describe,
 };
 
-static int bridge_op(struct plan *p, struct nl_sock *sk, const char *name,
+static int bridge_op(struct plan *p, struct rt_conn *sk, const char *name,
 		     const struct mac_addr *mac, unsigned mtu, bool create)
 {
 	struct bridge_op *o = calloc(1, sizeof(*o));
@@ -473,13 +473,13 @@ static int bridge_op(struct plan *p, struct nl_sock *sk, const char *name,
 	return plan_add(p, &bridge_type, o);
 }
 
-int op_bridge_create(struct plan *p, struct nl_sock *sk, const char *name,
+int op_bridge_create(struct plan *p, struct rt_conn *sk, const char *name,
 		     const struct mac_addr *mac, unsigned mtu)
 {
 	return bridge_op(p, sk, name, mac, mtu, true);
 }
 
-int op_bridge_delete(struct plan *p, struct nl_sock *sk, const char *name,
+int op_bridge_delete(struct plan *p, struct rt_conn *sk, const char *name,
 		     const struct mac_addr *mac, unsigned mtu)
 {
 	return bridge_op(p, sk, name, mac, mtu, false);
@@ -531,7 +531,7 @@ void obj_release(void *data)
 	free(o);
 }
 
-int obj_op(struct plan *p, struct nl_sock *sk, bool add, const char *dev, struct nl_object *obj,
+int obj_op(struct plan *p, struct rt_conn *sk, bool add, const char *dev, struct nl_object *obj,
 	   const struct obj_kind *kind)
 {
 	/* A copy of its own: retarget changes the object's link, and the caller's set stays as read. */

@@ -24,6 +24,8 @@
 #include "netaddr.h"
 #include "plan.h"
 
+struct rt_conn;
+
 /* What planning needs to know of a link. */
 struct link_info {
 	int ifindex;
@@ -41,32 +43,32 @@ struct link_info {
  * One RTM_GETLINK by name (ifindex 0) or index: never a dump. Returns 0,
  * -ENODEV when there is no such link, or another -errno with e set.
  */
-int rt_link_get(struct nl_sock *sk, int ifindex, const char *name, struct link_info *ret,
+int rt_link_get(struct rt_conn *sk, int ifindex, const char *name, struct link_info *ret,
 		struct nm_err *e);
 
 /* The alphabetically first bridge on the host, as `brctl show` lists them; -ENODEV if none. */
-int rt_first_bridge(struct nl_sock *sk, struct link_info *ret, struct nm_err *e);
+int rt_first_bridge(struct rt_conn *sk, struct link_info *ret, struct nm_err *e);
 
-int op_link_rename(struct plan *p, struct nl_sock *sk, int ifindex, const char *from,
+int op_link_rename(struct plan *p, struct rt_conn *sk, int ifindex, const char *from,
 		   const char *to);
-int op_link_set_up(struct plan *p, struct nl_sock *sk, int ifindex, const char *name, bool up);
+int op_link_set_up(struct plan *p, struct rt_conn *sk, int ifindex, const char *name, bool up);
 /* ARP on (clears IFF_NOARP) or off. */
-int op_link_set_arp(struct plan *p, struct nl_sock *sk, int ifindex, const char *name, bool on);
-int op_link_set_mac(struct plan *p, struct nl_sock *sk, int ifindex, const char *name,
+int op_link_set_arp(struct plan *p, struct rt_conn *sk, int ifindex, const char *name, bool on);
+int op_link_set_mac(struct plan *p, struct rt_conn *sk, int ifindex, const char *name,
 		    const struct mac_addr *mac, const struct mac_addr *old);
-int op_link_set_mtu(struct plan *p, struct nl_sock *sk, int ifindex, const char *name,
+int op_link_set_mtu(struct plan *p, struct rt_conn *sk, int ifindex, const char *name,
 		    unsigned mtu, unsigned old);
 /* master 0 releases the link; master_name and old_name may be "" for none. */
-int op_link_set_master(struct plan *p, struct nl_sock *sk, int ifindex, const char *name,
+int op_link_set_master(struct plan *p, struct rt_conn *sk, int ifindex, const char *name,
 		       int master, const char *master_name, int old, const char *old_name);
 /* The link's alias (IFLA_IFALIAS; "" for none): how a vif is claimed, see vif_claim.h. */
-int op_link_set_alias(struct plan *p, struct nl_sock *sk, int ifindex, const char *name,
+int op_link_set_alias(struct plan *p, struct rt_conn *sk, int ifindex, const char *name,
 		      const char *alias, const char *old);
 /* A bridge with STP off and forward delay 0, carrying mac and mtu. */
-int op_bridge_create(struct plan *p, struct nl_sock *sk, const char *name,
+int op_bridge_create(struct plan *p, struct rt_conn *sk, const char *name,
 		     const struct mac_addr *mac, unsigned mtu);
 /* Deletes the bridge name (undo recreates it with mac and mtu). */
-int op_bridge_delete(struct plan *p, struct nl_sock *sk, const char *name,
+int op_bridge_delete(struct plan *p, struct rt_conn *sk, const char *name,
 		     const struct mac_addr *mac, unsigned mtu);
 
 /*
@@ -91,7 +93,7 @@ struct obj_kind {
 	}
 
 struct obj_op {
-	struct nl_sock *sk;
+	struct rt_conn *sk;
 	bool add;
 	char dev[IFNAMSIZ];
 	struct nl_object *obj; /* rtnl_addr or rtnl_route, owned */
@@ -102,7 +104,7 @@ int obj_apply(struct op *op, struct nm_err *e);
 int obj_undo(struct op *op, struct nm_err *e);
 void obj_release(void *data);
 /* Appends an obj_op for a copy of obj (the caller keeps its own). 0 or -ENOMEM. */
-int obj_op(struct plan *p, struct nl_sock *sk, bool add, const char *dev, struct nl_object *obj,
+int obj_op(struct plan *p, struct rt_conn *sk, bool add, const char *dev, struct nl_object *obj,
 	   const struct obj_kind *kind);
 
 #endif

@@ -43,7 +43,7 @@ static const struct op_type neigh_type = {
 	.name = "proxy neighbour", .apply = rt_apply, .undo = rt_undo, .describe = neigh_describe,
 };
 
-int op_neigh_proxy(struct plan *p, struct nl_sock *sk, bool add, int ifindex, const char *dev,
+int op_neigh_proxy(struct plan *p, struct rt_conn *sk, bool add, int ifindex, const char *dev,
 		   const struct prefix *addr)
 {
 	struct rt_op o = { .sk = sk, .build = build_neigh, .add = add, .ifindex = ifindex, .p = *addr };
@@ -59,7 +59,7 @@ static int proxy_found(struct nl_msg *msg, void *arg)
 	return NL_OK;
 }
 
-bool rt_has_proxy(struct nl_sock *sk, int ifindex, const struct prefix *addr)
+bool rt_has_proxy(struct rt_conn *sk, int ifindex, const struct prefix *addr)
 {
 	/* One GET, as `ip neigh get proxy`: never a dump of every proxy entry. */
 	struct ndmsg ndm = { .ndm_family = (unsigned char)addr->family, .ndm_ifindex = ifindex,

@@ -14,7 +14,9 @@
 #include "netaddr.h"
 #include "plan.h"
 
-int op_neigh_proxy(struct plan *p, struct nl_sock *sk, bool add, int ifindex, const char *dev,
+struct rt_conn;
+
+int op_neigh_proxy(struct plan *p, struct rt_conn *sk, bool add, int ifindex, const char *dev,
 		   const struct prefix *addr);
 
 /*
@@ -22,6 +24,6 @@ int op_neigh_proxy(struct plan *p, struct nl_sock *sk, bool add, int ifindex, co
  * repeated online plans nothing. Errors read as "no", which plans the
  * change again; the change itself is idempotent.
  */
-bool rt_has_proxy(struct nl_sock *sk, int ifindex, const struct prefix *addr);
+bool rt_has_proxy(struct rt_conn *sk, int ifindex, const struct prefix *addr);
 
 #endif

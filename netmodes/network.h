@@ -11,6 +11,8 @@
 #include "plan.h"
 #include "state_ops.h"
 
+struct rt_conn;
+
 #define NETWORK_ROUTE_STATE "network-route"
 #define NETWORK_NAT_STATE "network-nat"
 #define NETWORK_BRIDGE_STATE "network-bridge"
@@ -48,7 +50,7 @@ const char *network_state_get(const struct network_state *ns, const char *key, c
  * The uplink: the given name, else the one start recorded in ns, else the
  * default route's device, else eth0.
  */
-int network_netdev(struct nl_sock *sk, const struct network_state *ns, const char *given,
+int network_netdev(struct rt_conn *sk, const struct network_state *ns, const char *given,
 		   char ret[IFNAMSIZ], struct nm_err *e);
 
 /* Plans key = value, recording the previous value in st for stop. */

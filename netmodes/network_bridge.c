@@ -27,7 +27,7 @@ static void tmp_name(const struct link_info *li, char *buf)
 }
 
 /* Whether / is mounted over NFS from a server reached through ifindex; mounts lists the mounts. */
-static int nfs_root_through(struct nl_sock *sk, const char *mounts, int ifindex, bool *ret,
+static int nfs_root_through(struct rt_conn *sk, const char *mounts, int ifindex, bool *ret,
 			    struct nm_err *e)
 {
 	char line[1024], dev[512], dir[256], type[32], opts[512];
@@ -58,7 +58,7 @@ static int nfs_root_through(struct nl_sock *sk, const char *mounts, int ifindex,
 }
 
 /* The uplink's addresses without the IPv6 link-local one, which the bridge makes itself. */
-static int movable_addrs(struct nl_sock *sk, int ifindex, struct addr_set *ret, struct nm_err *e)
+static int movable_addrs(struct rt_conn *sk, int ifindex, struct addr_set *ret, struct nm_err *e)
 {
 	struct addr_set all;
 	int rc = addr_set_query(sk, ifindex, &all, e);
@@ -86,7 +86,7 @@ static int movable_addrs(struct nl_sock *sk, int ifindex, struct addr_set *ret, 
  * them back once the link is up again; giving comes after the new link is
  * up. Routes leave first and come last: their gateways need the addresses.
  */
-static int plan_take(struct nl_sock *sk, const char *from, struct addr_set *addrs,
+static int plan_take(struct rt_conn *sk, const char *from, struct addr_set *addrs,
 		     struct route_set *routes, struct plan *p)
 {
 	int rc = 0;
@@ -99,7 +99,7 @@ static int plan_take(struct nl_sock *sk, const char *from, struct addr_set *addr
 	return rc;
 }
 
-static int plan_give(struct nl_sock *sk, const char *to, struct addr_set *addrs,
+static int plan_give(struct rt_conn *sk, const char *to, struct addr_set *addrs,
 		     struct route_set *routes, struct plan *p)
 {
 	int rc = 0;
@@ -114,7 +114,7 @@ static int plan_give(struct nl_sock *sk, const char *to, struct addr_set *addrs,
 static int check_start(struct mode_ctx *c, const struct link_info *n, const char *bridge,
 		       const char *pdev, struct nm_err *e)
 {
-	struct nl_sock *sk = c->nl;
+	struct rt_conn *sk = c->nl;
 	struct link_info other;
 	bool nfs;
 	int rc;
@@ -144,7 +144,7 @@ static int check_start(struct mode_ctx *c, const struct link_info *n, const char
 static int plan_start(const struct network_request *r, struct mode_ctx *c, struct plan *p,
 		      struct nm_err *e)
 {
-	struct nl_sock *sk = c->nl;
+	struct rt_conn *sk = c->nl;
 	struct network_state ns;
 	struct state st = { 0 };
 	struct link_info n, br;
@@ -208,7 +208,7 @@ out:
 
 static int plan_stop(struct mode_ctx *c, struct plan *p, struct nm_err *e)
 {
-	struct nl_sock *sk = c->nl;
+	struct rt_conn *sk = c->nl;
 	struct network_state ns;
 	struct link_info br, pd;
 	struct addr_set addrs = { 0 };

@@ -40,7 +40,7 @@ const char *network_state_get(const struct network_state *ns, const char *key, c
 	return v ? v : def;
 }
 
-int network_netdev(struct nl_sock *sk, const struct network_state *ns, const char *given,
+int network_netdev(struct rt_conn *sk, const struct network_state *ns, const char *given,
 		   char ret[IFNAMSIZ], struct nm_err *e)
 {
 	const char *recorded = network_state_get(ns, "netdev", NULL);

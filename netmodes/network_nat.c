@@ -16,7 +16,7 @@
 static int plan_start(const struct network_request *r, struct mode_ctx *c, struct plan *p,
 		      struct nm_err *e)
 {
-	struct nl_sock *sk = c->nl;
+	struct rt_conn *sk = c->nl;
 	struct network_state ns;
 	struct state st = { 0 };
 	struct link_info li;

@@ -18,7 +18,7 @@
 static int plan_start(const struct network_request *r, struct mode_ctx *c, struct plan *p,
 		      struct nm_err *e)
 {
-	struct nl_sock *sk = c->nl;
+	struct rt_conn *sk = c->nl;
 	struct network_state ns;
 	struct state st = { 0 };
 	struct link_info li;
@@ -131,7 +131,7 @@ static void collect_route_restart(void *arg)
 }
 
 /* Our routes only: with strict checking the kernel filters on the protocol. */
-static int routed_vifs(struct nl_sock *sk, struct routed *rs, struct nm_err *e)
+static int routed_vifs(struct rt_conn *sk, struct routed *rs, struct nm_err *e)
 {
 	static const int families[] = { AF_INET, AF_INET6 };
 

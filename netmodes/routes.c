@@ -64,7 +64,7 @@ static const struct op_type route_type = {
 	.name = "route", .apply = rt_apply, .undo = rt_undo, .describe = route_describe,
 };
 
-int op_route(struct plan *p, struct nl_sock *sk, bool add, int ifindex, const char *dev,
+int op_route(struct plan *p, struct rt_conn *sk, bool add, int ifindex, const char *dev,
 	     const struct prefix *dst, const struct prefix *src, unsigned metric)
 {
 	struct rt_op o = { .sk = sk, .build = build_route, .add = add, .ifindex = ifindex, .p = *dst,
@@ -109,7 +109,7 @@ static void forget_default(void *arg)
 	*(struct default_route *)arg = (struct default_route){ 0 };
 }
 
-int rt_default_route_dev(struct nl_sock *sk, char ret[IFNAMSIZ], struct nm_err *e)
+int rt_default_route_dev(struct rt_conn *sk, char ret[IFNAMSIZ], struct nm_err *e)
 {
 	/* With strict checking the kernel returns only the main table's routes. */
 	struct rtmsg rtm = { .rtm_family = AF_INET, .rtm_table = RT_TABLE_MAIN };
@@ -148,7 +148,7 @@ static int take_oif_msg(struct nl_msg *msg, void *arg)
 	return nlmsg_hdr(msg)->nlmsg_type == RTM_NEWROUTE ? rt_parse(msg, take_oif, arg) : NL_OK;
 }
 
-int rt_route_oif(struct nl_sock *sk, const struct prefix *dst, int *ret_oif, struct nm_err *e)
+int rt_route_oif(struct rt_conn *sk, const struct prefix *dst, int *ret_oif, struct nm_err *e)
 {
 	struct rtmsg rtm = { .rtm_family = (unsigned char)dst->family,
 			     .rtm_dst_len = (unsigned char)prefix_addr_len(dst) * 8 };
@@ -175,7 +175,7 @@ static bool same_prefix(struct nl_addr *a, const struct prefix *p)
 	       nl_addr_get_prefixlen(a) == p->len;
 }
 
-bool rt_has_route(struct nl_sock *sk, int ifindex, const struct prefix *dst, unsigned metric)
+bool rt_has_route(struct rt_conn *sk, int ifindex, const struct prefix *dst, unsigned metric)
 {
 	struct route_set set;
 	bool found = false;
@@ -242,7 +242,7 @@ static void collect_restart(void *arg)
 	c->err = 0;
 }
 
-int route_set_query(struct nl_sock *sk, int ifindex, struct route_set *ret, struct nm_err *e)
+int route_set_query(struct rt_conn *sk, int ifindex, struct route_set *ret, struct nm_err *e)
 {
 	static const unsigned char families[] = { AF_INET, AF_INET6 };
 	struct route_set set = { 0 };
@@ -321,7 +321,7 @@ static void route_move_describe(const struct op *op, FILE *out)
 static const struct obj_kind route_move =
 	OBJ_KIND("move route", route_move_describe, route_retarget, route_build);
 
-int op_route_on(struct plan *p, struct nl_sock *sk, bool add, const char *dev,
+int op_route_on(struct plan *p, struct rt_conn *sk, bool add, const char *dev,
 		struct rtnl_route *r)
 {
 	return obj_op(p, sk, add, dev, (struct nl_object *)r, &route_move);

@@ -21,14 +21,16 @@
 #include "netaddr.h"
 #include "plan.h"
 
+struct rt_conn;
+
 /* The protocol our routes carry, so they can be told apart from anyone else's. */
 #define XNM_RTPROT 88
 
 /* src may be NULL (IPv6 routes take the kernel's choice). */
-int op_route(struct plan *p, struct nl_sock *sk, bool add, int ifindex, const char *dev,
+int op_route(struct plan *p, struct rt_conn *sk, bool add, int ifindex, const char *dev,
 	     const struct prefix *dst, const struct prefix *src, unsigned metric);
 /* r (the caller keeps it) added or deleted on the link named dev. */
-int op_route_on(struct plan *p, struct nl_sock *sk, bool add, const char *dev,
+int op_route_on(struct plan *p, struct rt_conn *sk, bool add, const char *dev,
 		struct rtnl_route *r);
 
 /*
@@ -40,7 +42,7 @@ struct route_set {
 	size_t n;
 	struct rtnl_route **r;
 };
-int route_set_query(struct nl_sock *sk, int ifindex, struct route_set *ret, struct nm_err *e);
+int route_set_query(struct rt_conn *sk, int ifindex, struct route_set *ret, struct nm_err *e);
 void route_set_free(struct route_set *s);
 
 /*
@@ -49,12 +51,12 @@ void route_set_free(struct route_set *s);
  * online plans nothing. Errors read as "no", which plans the change again;
  * the change itself is idempotent.
  */
-bool rt_has_route(struct nl_sock *sk, int ifindex, const struct prefix *dst, unsigned metric);
+bool rt_has_route(struct rt_conn *sk, int ifindex, const struct prefix *dst, unsigned metric);
 
 /* The output interface the kernel picks for dst (a route lookup, like `ip route get`). */
-int rt_route_oif(struct nl_sock *sk, const struct prefix *dst, int *ret_oif, struct nm_err *e);
+int rt_route_oif(struct rt_conn *sk, const struct prefix *dst, int *ret_oif, struct nm_err *e);
 
 /* The device of the main table's IPv4 default route (lowest metric); -ENOENT when none. */
-int rt_default_route_dev(struct nl_sock *sk, char ret[IFNAMSIZ], struct nm_err *e);
+int rt_default_route_dev(struct rt_conn *sk, char ret[IFNAMSIZ], struct nm_err *e);
 
 #endif

@@ -36,16 +36,20 @@ int rt_errno(int nlerr)
 	return -EIO;
 }
 
-int rt_open(struct nl_sock **ret, struct nm_err *e)
+int rt_open(struct rt_conn **ret, struct nm_err *e)
 {
-	struct nl_sock *sk = nl_socket_alloc();
+	struct rt_conn *c = calloc(1, sizeof(*c));
+	struct nl_sock *sk = c ? nl_socket_alloc() : NULL;
 	int one = 1, rc;
 
-	if (!sk)
+	if (!sk) {
+		free(c);
 		return nm_fail(e, -ENOMEM, "cannot allocate a netlink socket");
+	}
 	rc = nl_connect(sk, NETLINK_ROUTE);
 	if (rc < 0) {
 		nl_socket_free(sk);
+		free(c);
 		return nm_fail(e, rt_errno(rc), "cannot open rtnetlink: %s", nl_geterror(rc));
 	}
 	/* Both are optional: older kernels just give terser errors and full dumps. */
@@ -56,13 +60,19 @@ int rt_open(struct nl_sock **ret, struct nm_err *e)
 	 * any reply a call asks for (single objects, the odd short dump) does it. */
 	nl_socket_disable_msg_peek(sk);
 	(void)nl_socket_set_msg_buf_size(sk, 32768);
-	*ret = sk;
+	c->sk = sk;
+	pthread_mutex_init(&c->talk_mu, NULL);
+	*ret = c;
 	return 0;
 }
 
-void rt_close(struct nl_sock *sk)
+void rt_close(struct rt_conn *c)
 {
-	nl_socket_free(sk);
+	if (!c)
+		return;
+	nl_socket_free(c->sk);
+	pthread_mutex_destroy(&c->talk_mu);
+	free(c);
 }
 
 struct talk {
@@ -132,13 +142,6 @@ static int on_valid(struct nl_msg *msg, void *arg)
 	return rc;
 }
 
-/*
- * One exchange at a time on any socket: the daemon's workers share one,
- * and a libnl socket carries one request and its replies at a time. Held
- * for an exchange only; a dump's callback must not talk.
- */
-static pthread_mutex_t talk_mu = PTHREAD_MUTEX_INITIALIZER;
-
 /* What a broken-off exchange left unread, so the next one reads its own replies. */
 static void drain(struct nl_sock *sk)
 {
@@ -156,8 +159,10 @@ static int on_dump_intr(struct nl_msg *msg, void *arg)
 	return NL_OK;
 }
 
-static int talk(struct nl_sock *sk, struct nl_msg *msg, struct talk *t, struct nm_err *e)
+/* One exchange, under the connection's lock (held for the exchange only: a dump's fn must not talk). */
+static int talk(struct rt_conn *c, struct nl_msg *msg, struct talk *t, struct nm_err *e)
 {
+	struct nl_sock *sk = c->sk;
 	struct nl_cb *orig = nl_socket_get_cb(sk); /* takes a reference */
 	struct nl_cb *cb = nl_cb_clone(orig);
 	int rc;
@@ -171,13 +176,13 @@ static int talk(struct nl_sock *sk, struct nl_msg *msg, struct talk *t, struct n
 	nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, on_done, t);
 	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_valid, t);
 	nl_cb_set(cb, NL_CB_DUMP_INTR, NL_CB_CUSTOM, on_dump_intr, t);
-	pthread_mutex_lock(&talk_mu);
+	pthread_mutex_lock(&c->talk_mu);
 	rc = nl_send_auto(sk, msg);
 	while (rc >= 0 && !t->done)
 		rc = nl_recvmsgs(sk, cb);
 	if (rc < 0)
 		drain(sk);
-	pthread_mutex_unlock(&talk_mu);
+	pthread_mutex_unlock(&c->talk_mu);
 	nl_cb_put(cb);
 	if (t->err)
 		return nm_fail(e, t->err, "%s", t->ext[0] ? t->ext : strerror(-t->err));
@@ -196,7 +201,7 @@ int rt_parse(struct nl_msg *msg, void (*cb)(struct nl_object *, void *), void *a
 	return rc < 0 ? rt_errno(rc) : 0;
 }
 
-int rt_talk(struct nl_sock *sk, struct nl_msg *msg, struct nm_err *e)
+int rt_talk(struct rt_conn *sk, struct nl_msg *msg, struct nm_err *e)
 {
 	struct talk t = { 0 };
 
@@ -212,7 +217,7 @@ int rt_talk(struct nl_sock *sk, struct nl_msg *msg, struct nm_err *e)
  * starting guests by the hundred) gives a clear error, not a hang past
  * libxl's 40 s.
  */
-int rt_dump(struct nl_sock *sk, struct nl_msg *msg, int (*fn)(struct nl_msg *, void *),
+int rt_dump(struct rt_conn *sk, struct nl_msg *msg, int (*fn)(struct nl_msg *, void *),
 	    void (*restart)(void *), void *arg, struct nm_err *e)
 {
 	for (int tries = 1;; tries++) {
@@ -233,15 +238,15 @@ int rt_dump(struct nl_sock *sk, struct nl_msg *msg, int (*fn)(struct nl_msg *, v
 	}
 }
 
-int rt_link_get_kernel(struct nl_sock *sk, int ifindex, const char *name, struct rtnl_link **ret)
+int rt_link_get_kernel(struct rt_conn *c, int ifindex, const char *name, struct rtnl_link **ret)
 {
 	int rc;
 
-	pthread_mutex_lock(&talk_mu);
-	rc = rtnl_link_get_kernel(sk, ifindex, name, ret);
+	pthread_mutex_lock(&c->talk_mu);
+	rc = rtnl_link_get_kernel(c->sk, ifindex, name, ret);
 	if (rc < 0)
-		drain(sk);
-	pthread_mutex_unlock(&talk_mu);
+		drain(c->sk);
+	pthread_mutex_unlock(&c->talk_mu);
 	return rc;
 }
 

@@ -9,6 +9,7 @@
 #ifndef NETMODES_RTNL_H
 #define NETMODES_RTNL_H
 
+#include <pthread.h>
 #include <stdbool.h>
 
 #include <netlink/msg.h>
@@ -20,15 +21,25 @@
 #include "netaddr.h"
 #include "plan.h"
 
+/*
+ * The rtnetlink connection: libnl's socket, and the lock every exchange on
+ * it holds (a daemon's workers share one; a libnl socket carries one
+ * request and its replies at a time).
+ */
+struct rt_conn {
+	struct nl_sock *sk;
+	pthread_mutex_t talk_mu;
+};
+
 /* Opens a NETLINK_ROUTE socket with extended ACKs and strict dump filtering. */
-int rt_open(struct nl_sock **ret, struct nm_err *e);
-void rt_close(struct nl_sock *sk);
+int rt_open(struct rt_conn **ret, struct nm_err *e);
+void rt_close(struct rt_conn *sk);
 
 /* libnl error code (negative NLE_*) to a negative errno. */
 int rt_errno(int nlerr);
 
 /* Sends msg (not consumed) and waits for its ACK. Returns 0 or -errno with e set. */
-int rt_talk(struct nl_sock *sk, struct nl_msg *msg, struct nm_err *e);
+int rt_talk(struct rt_conn *sk, struct nl_msg *msg, struct nm_err *e);
 
 /* How many times in all a dump the kernel marks interrupted is made. */
 #define RT_DUMP_TRIES 8
@@ -44,7 +55,7 @@ int rt_talk(struct nl_sock *sk, struct nl_msg *msg, struct nm_err *e);
  * msg may be sent again by a later call. Returns 0 or -errno with e set;
  * -EAGAIN when every try was interrupted.
  */
-int rt_dump(struct nl_sock *sk, struct nl_msg *msg, int (*fn)(struct nl_msg *, void *),
+int rt_dump(struct rt_conn *sk, struct nl_msg *msg, int (*fn)(struct nl_msg *, void *),
 	    void (*restart)(void *), void *arg, struct nm_err *e);
 
 /*
@@ -59,7 +70,7 @@ int rt_parse(struct nl_msg *msg, void (*cb)(struct nl_object *, void *), void *a
  * every exchange holds (a daemon's workers share the socket), and what a
  * failure left unread drained. Returns 0 or libnl's negative NLE_* code.
  */
-int rt_link_get_kernel(struct nl_sock *sk, int ifindex, const char *name, struct rtnl_link **ret);
+int rt_link_get_kernel(struct rt_conn *sk, int ifindex, const char *name, struct rtnl_link **ret);
 
 /* p as a libnl address with p's prefix length; NULL when out of memory. */
 struct nl_addr *nl_addr_of(const struct prefix *p);
@@ -73,7 +84,7 @@ struct nl_addr *nl_addr_of(const struct prefix *p);
  * its own describe.
  */
 struct rt_op {
-	struct nl_sock *sk;
+	struct rt_conn *sk;
 	int (*build)(const struct rt_op *o, bool add, struct nl_msg **msg);
 	bool add;
 	int ifindex;

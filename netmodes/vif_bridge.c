@@ -18,7 +18,7 @@ static const struct mac_addr port_mac = { { 0xfe, 0xff, 0xff, 0xff, 0xff, 0xff }
  * xenbrN that does not exist becomes ethN when that is a bridge, so old
  * guest configs keep working after network-bridge named the bridge ethN.
  */
-static int find_bridge(const struct vif_request *r, struct nl_sock *sk, struct link_info *br,
+static int find_bridge(const struct vif_request *r, struct rt_conn *sk, struct link_info *br,
 		       struct nm_err *e)
 {
 	char eth[IFNAMSIZ + 8];

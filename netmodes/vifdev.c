@@ -30,7 +30,7 @@ static int check_ours_for_up(const struct vif_request *r, struct mode_ctx *c,
 static int find_for_up(const struct vif_request *r, struct mode_ctx *c, struct vifdev *d,
 		       struct nm_err *e)
 {
-	struct nl_sock *sk = c->nl;
+	struct rt_conn *sk = c->nl;
 	struct link_info wanted;
 	int rc = rt_link_get(sk, 0, r->dev, &d->link, e);
 	int rc_wanted;

@@ -15,7 +15,9 @@
 #include "../../netmodes/nft_conn.h"
 #include "../../netmodes/rtnl.h"
 
-static struct nl_sock *sk;
+struct rt_conn;
+
+static struct rt_conn *sk;
 static struct nft_conn nft = NFT_CONN_INIT; /* the namespace's, opened on first use */
 
 /* Enters a new network namespace and runs the ip(8) commands given, one per string. */

@@ -26,7 +26,7 @@
 #include "../../netmodes/routes.h"
 #include "../../netmodes/rtnl.h"
 
-static struct nl_sock *sk;
+static struct rt_conn *sk;
 
 /* How many more calls succeed before one fails; -1: none fails. */
 static int clone_fails_after = -1, parse_fails_after = -1;
@@ -158,7 +158,7 @@ static void test_dump_parse_fails(void **state)
 	assert_int_equal(routes.n, 0);
 	parse_fails_after = 0;
 	assert_int_equal(rt_default_route_dev(sk, dev, &e), -ENOMEM);
-	assert_int_equal(rtnl_link_bridge_add(sk, "br9"), 0);
+	assert_int_equal(rtnl_link_bridge_add(sk->sk, "br9"), 0);
 	parse_fails_after = 0;
 	assert_int_equal(rt_first_bridge(sk, &br, &e), -ENOMEM);
 	parse_fails_after = -1;

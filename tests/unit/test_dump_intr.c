@@ -38,7 +38,7 @@
  */
 #define BRIDGES 100
 
-static struct nl_sock *sk;    /* the project's, through rtnl.c */
+static struct rt_conn *sk;    /* the project's, through rtnl.c */
 static struct nl_sock *other; /* the world's changes, behind the dump's back */
 
 static int add_addr(struct nl_sock *s, int ifindex, unsigned n, bool add)

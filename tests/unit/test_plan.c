@@ -124,13 +124,13 @@ static void test_rollback_failure_reported(void **state)
 
 static void add_veth(const char *name, const char *peer)
 {
-	assert_int_equal(rtnl_link_veth_add(sk, name, peer, getpid()), 0);
+	assert_int_equal(rtnl_link_veth_add(sk->sk, name, peer, getpid()), 0);
 }
 
 static int ns_setup(void **state)
 {
 	(void)state;
-	if (enter_netns(NULL) < 0 || rtnl_link_bridge_add(sk, "xenbr0") < 0)
+	if (enter_netns(NULL) < 0 || rtnl_link_bridge_add(sk->sk, "xenbr0") < 0)
 		return -1;
 	add_veth("vif1.0", "peer1");
 	add_veth("vif2.0", "peer2");
@@ -281,10 +281,10 @@ static void test_first_bridge_by_name(void **state)
 
 	(void)state;
 	r.bridge[0] = '\0';
-	assert_int_equal(rtnl_link_bridge_add(sk, "abr0"), 0);
+	assert_int_equal(rtnl_link_bridge_add(sk->sk, "abr0"), 0);
 	assert_non_null(strstr(bridge_text(&r, 0), "ip link set dev vif1.0 master abr0\n"));
 	snprintf(r.bridge, sizeof(r.bridge), "xenbr7");
-	assert_int_equal(rtnl_link_bridge_add(sk, "eth7"), 0);
+	assert_int_equal(rtnl_link_bridge_add(sk->sk, "eth7"), 0);
 	assert_non_null(strstr(bridge_text(&r, 0), "ip link set dev vif1.0 master eth7\n"));
 }
 
@@ -300,14 +300,14 @@ static void test_kernel_failure_rolls_back(void **state)
 
 	(void)state;
 	r.frontend[0] = '\0';
-	assert_int_equal(rtnl_link_bridge_add(sk, "doomed0"), 0);
+	assert_int_equal(rtnl_link_bridge_add(sk->sk, "doomed0"), 0);
 	snprintf(r.bridge, sizeof(r.bridge), "doomed0");
 	assert_int_equal(rt_link_get(sk, 0, "vif1.0", &before, NULL), 0);
 	assert_int_equal(bridge_plan(&r, &c, &p, &out, &e), 0);
 	assert_int_equal(rt_link_get(sk, 0, "doomed0", &br, NULL), 0);
 	struct rtnl_link *l = rtnl_link_alloc();
 	rtnl_link_set_ifindex(l, br.ifindex);
-	assert_int_equal(rtnl_link_delete(sk, l), 0);
+	assert_int_equal(rtnl_link_delete(sk->sk, l), 0);
 	rtnl_link_put(l);
 	assert_int_not_equal(plan_apply(&p, NULL, &e), 0);
 	plan_free(&p);
