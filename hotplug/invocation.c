@@ -5,6 +5,7 @@
 
 #include "../netmodes/netaddr.h"
 #include "config.h"
+#include "log.h"
 #include "request.h"
 
 static bool one_of(const char *s, const char *const *words)
@@ -85,7 +86,11 @@ static void note(struct invocation *inv, int rc, const struct nm_err *e)
 
 int invocation_parse(int argc, char **argv, char **envp, unsigned accept, struct invocation *ret)
 {
-	struct invocation inv = { .argc = argc, .argv = argv, .envp = envp, .env = call_env_of(envp) };
+	struct invocation inv = { .argc = argc,
+				  .argv = argv,
+				  .envp = envp,
+				  .env = call_env_of(envp),
+				  .log_dir = env_or(envp, "XEN_NETMODES_LOG_DIR", HOTPLUG_LOG_DIR) };
 	struct nm_err e = { "" };
 	bool env_dry = false;
 	char q[64];

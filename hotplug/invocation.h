@@ -15,6 +15,8 @@
  *   XEN_NETMODES_RUN_DIR  state files and the daemon's socket (/run/xen-netmodes)
  *   XEN_NETMODES_LOCK_DIR the locks shared with locking.sh (/var/run/xen-hotplug)
  *   XEN_NETMODES_CONF     the defaults file (/etc/xen/xen-netmodes.conf)
+ *   XEN_NETMODES_LOG_DIR  where xen-hotplug.log is (/var/log/xen): the
+ *                         process's, not the call's (inv.log_dir, not env)
  *   XEN_NETMODES_MOUNTS   stands in for /proc/self/mounts (tests)
  *   XEN_NETMODES_FAIL_AT, _EVENT_AT, _EVENT_CMD  test builds' switches (plan.h)
  */
@@ -46,6 +48,7 @@ struct invocation {
 	const char *assign[INV_MAX_ASSIGN]; /* the VAR=VAL arguments, in order */
 	unsigned n_assign;
 	struct call_env env; /* its strings point into envp */
+	const char *log_dir; /* the log's directory: main hands it to log_set_dir */
 	int rc;		    /* 0, or -EINVAL: err says what was wrong */
 	struct nm_err err;
 };

@@ -1,6 +1,7 @@
 #include "log.h"
 
 #include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +11,7 @@
 static __thread const char *log_prog = "xen-netmodes";
 static __thread FILE *log_err;
 static bool shared_ident, echo_all, journal;
+static char log_file[PATH_MAX] = HOTPLUG_LOG_DIR "/" HOTPLUG_LOG_NAME;
 
 void log_init(const char *prog)
 {
@@ -27,6 +29,14 @@ void log_shared(const char *ident, bool foreground)
 	openlog(ident, LOG_PID, LOG_DAEMON);
 }
 
+void log_set_dir(const char *dir)
+{
+	int n = snprintf(log_file, sizeof(log_file), "%s/%s", dir, HOTPLUG_LOG_NAME);
+
+	if (n < 0 || (size_t)n >= sizeof(log_file))
+		log_file[0] = '\0'; /* too long a path: syslog only, never a truncated one */
+}
+
 void log_set_err(FILE *f)
 {
 	log_err = f;
@@ -41,9 +51,11 @@ static void log_to_file(const char *msg)
 	struct tm tm;
 	int fd, n;
 
-	fd = open(HOTPLUG_LOG_FILE, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+	if (!log_file[0])
+		return;
+	fd = open(log_file, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
 	if (fd < 0)
-		return; /* no /var/log/xen: not a Xen host's layout, syslog has it */
+		return; /* no log directory: not a Xen host's layout, syslog has it */
 	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%S", gmtime_r(&t, &tm));
 	n = snprintf(line, sizeof(line), "%s %s[%d]: %s\n", stamp, log_prog, (int)getpid(), msg);
 	if (n > (int)sizeof(line) - 1)

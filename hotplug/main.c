@@ -10,6 +10,7 @@
 #include "deadline.h"
 #include "dispatch.h"
 #include "invocation.h"
+#include "log.h"
 #include "usage.h"
 
 extern char **environ;
@@ -53,6 +54,7 @@ int main(int argc, char **argv)
 		argv++;
 	}
 	(void)invocation_parse(argc, argv, environ, a->accept, &inv);
+	log_set_dir(inv.log_dir);
 	/* Help before anything else: it reads nothing, and changes nothing. */
 	if (inv.help) {
 		usage_print(a->name, stdout);

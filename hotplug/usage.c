@@ -13,6 +13,7 @@ _Static_assert(DAEMON_MAX_WORKERS == 64 && DAEMON_DEFAULT_WORKERS == 8,
 	"  XEN_NETMODES_DRY_RUN  1, yes or true: a dry run, as --dry-run; 0, no, false or empty:\n"  \
 	"                        a real run; any other value is an error\n"
 #define CONF_ENV "  XEN_NETMODES_CONF     the defaults file (else /etc/xen/xen-netmodes.conf)\n"
+#define LOG_ENV "  XEN_NETMODES_LOG_DIR  where xen-hotplug.log is (else /var/log/xen)\n"
 #define FLAGS                                                                                      \
 	"  --dry-run             print every change, one per line in ip/nft/xenstore-write\n"      \
 	"                        syntax, and change nothing\n"                                       \
@@ -28,6 +29,7 @@ _Static_assert(DAEMON_MAX_WORKERS == 64 && DAEMON_DEFAULT_WORKERS == 8,
 	"  vif                   the device (else vifDOMID.DEVID); INTERFACE for type_if=tap\n"     \
 	"  UDEV_CALL             set on udev's calls\n"                                               \
 	"Environment (for you):\n" DRY_RUN_ENV CONF_ENV                                              \
+	LOG_ENV                                                                                    \
 	"  XEN_NETMODES_DAEMON   yes: only through xen-netmodesd; no: never; auto or empty:\n"      \
 	"                        through it when one listens\n"
 
@@ -39,6 +41,7 @@ _Static_assert(DAEMON_MAX_WORKERS == 64 && DAEMON_DEFAULT_WORKERS == 8,
 	"\nParameters (VAR=VAL arguments):\n" params "Flags:\n" FLAGS                                \
 	"  --json                with status: the same as JSON\n"                                    \
 	"Environment:\n" DRY_RUN_ENV CONF_ENV                                          \
+	LOG_ENV                                                                                    \
 	"  XEN_NETMODES_RUN_DIR  where the state file is (else /run/xen-netmodes)\n"              \
 	"\nSee " page ".\n"
 
@@ -83,6 +86,7 @@ static const struct usage usages[] = {
 	  "Flags:\n" FLAGS "Environment (set by udev):\n"
 	  "  XENBUS_PATH           the backend, backend/vif/DOMID/DEVID\n"
 	  "Environment (for you):\n" DRY_RUN_ENV
+	  LOG_ENV
 	  "\nSee xen-netmodes-cleanup(8).\n" },
 	{ "xen-netmodesd",
 	  "usage: xen-netmodesd [--foreground] [--workers N] [--no-watch]\n"
@@ -93,6 +97,7 @@ static const struct usage usages[] = {
 	  "  -h, --help            this text\n"
 	  "Environment:\n"
 	  "  XEN_NETMODES_RUN_DIR  where its socket is (else /run/xen-netmodes)\n"
+	  LOG_ENV
 	  "  NOTIFY_SOCKET         systemd's: told READY=1 once it serves\n"
 	  "A call's own environment (XEN_NETMODES_CONF...) comes from its client.\n"
 	  "\nSee xen-netmodesd(8).\n" },

@@ -6,6 +6,7 @@
  */
 #include "daemon.h"
 #include "invocation.h"
+#include "log.h"
 
 extern char **environ;
 
@@ -15,5 +16,7 @@ int main(int argc, char **argv)
 
 	/* Its options are its own (daemon_main reads them); only the environment is taken here. */
 	(void)invocation_parse(argc, argv, environ, 0, &inv);
+	/* The log is the process's: the daemon's own environment says where, not a client's. */
+	log_set_dir(inv.log_dir);
 	return daemon_main(&inv);
 }

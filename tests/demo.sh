@@ -7,6 +7,7 @@
 # host, and everything goes away again (also on Ctrl-C).
 TEST_NAME="demo"
 . "$(dirname "$0")/integration/lib.sh"
+lab_start
 
 ALICE=xnm$ID-alice
 BOB=xnm$ID-bob
@@ -23,18 +24,19 @@ show() {
 	"$@" 2>&1 | sed 's/^/  /'
 }
 
-# on HOST: the following calls go to that host (its namespace, xenstore and state).
+# on HOST: the following calls go to that host (its namespace, xenstore,
+# state and locks; in_dom0 reads them at each call).
 on() {
 	D0=xnm$ID-$1
 	XENSTORED_PATH=$TMP/xenstored-$1.sock
 	[ "$1" = alice ] && XENSTORED_PATH=$XS_ALICE
 	XEN_NETMODES_RUN_DIR=$TMP/run-$1
-	export XENSTORED_PATH XEN_NETMODES_RUN_DIR
+	XEN_NETMODES_LOCK_DIR=$TMP/lock-$1
+	export XENSTORED_PATH XEN_NETMODES_RUN_DIR XEN_NETMODES_LOCK_DIR
 }
 
 net() { # SCRIPT ARGS...: a network-script on the current host
-	ip netns exec "$D0" env -i ASAN_OPTIONS="${ASAN_OPTIONS:-}" \
-		XEN_NETMODES_RUN_DIR="$XEN_NETMODES_RUN_DIR" "$SCRIPTS/$1" "${@:2}"
+	in_dom0 "$SCRIPTS/$1" "${@:2}"
 }
 
 # guest NAME DOMID MAC ADDR/LEN: a guest namespace behind the current host's vifDOMID.0
@@ -92,7 +94,7 @@ ip -n "xnm$ID-vm1" link set eth0 up
 xs_vif 3 0 00:16:3e:00:00:11 bridge=eth24 ip=10.1.1.11
 check "vif-bridge online on bob (vm1 is domain 3 there)" hotplug vif-bridge 3 0 online
 check "vm1 still reaches vm2" ping_ok "xnm$ID-vm1" 10.1.1.12
-show ip netns exec "$BOB" "$BUILD/xen-netmodes" status
+show in_dom0 "$BUILD/xen-netmodes" status
 
 say "the same guests, routed: bob lends them his LAN presence (proxy ARP)"
 for v in 2 3; do hotplug vif-bridge $v 0 offline >/dev/null; done
@@ -132,7 +134,7 @@ on alice
 show net network-bridge status
 on bob
 show net network-nat status
-show ip netns exec "$BOB" env XENSTORED_PATH="$XS_BOB" "$BUILD/xen-netmodes" status
+show in_dom0 "$BUILD/xen-netmodes" status
 
 say "teardown: offline, stop, and every namespace, process and file removed"
 for v in 2 3; do hotplug vif-nat $v 0 offline >/dev/null; done

@@ -64,8 +64,10 @@ check "binary installed" test -x "$DEST/usr/lib/xen-netmodes/xen-netmodes"
 check "the daemon installed" test -x "$DEST/usr/lib/xen-netmodes/xen-netmodesd"
 check_fails "neither carries the fault-injection switch" grep -qF XNM_FAULT_INJECTION_BUILD \
 	"$DEST/usr/lib/xen-netmodes/xen-netmodes" "$DEST/usr/lib/xen-netmodes/xen-netmodesd"
-for a in vif-bridge vif-route vif-nat network-bridge network-route network-nat vif-setup \
-	xen-netmodes-cleanup; do
+# Every name the binary says is installed as a link (its one table of applets).
+applets=$("$BUILD/xen-netmodes" --list)
+check "xen-netmodes --list names the applets" test -n "$applets"
+for a in $applets; do
 	check_eq "$a linked into the script dir" /usr/lib/xen-netmodes/xen-netmodes \
 		"$(readlink "$DEST/etc/xen/scripts/$a")"
 done

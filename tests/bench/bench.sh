@@ -6,6 +6,7 @@
 # benchmark cannot rot); the numbers it prints mean nothing.
 TEST_NAME="bench"
 . "$(dirname "$0")/../integration/lib.sh"
+lab_start
 
 SMOKE=${2:-}
 if [ "$SMOKE" = --smoke ]; then
@@ -122,8 +123,8 @@ one_call() {
 echo "# rig: dom0 namespace, bridge xenbr0, veth vifs, the xenstore fixture"
 vifs 1 4
 xenstore-rm /local/domain/0/backend/vif/2/0/ip # vif2.0: no anti-spoofing
-ip netns exec "$D0" env XEN_NETMODES_RUN_DIR="$XEN_NETMODES_RUN_DIR" "$SCRIPTS/network-route" start netdev=eth0 >/dev/null
-ip netns exec "$D0" env XEN_NETMODES_RUN_DIR="$XEN_NETMODES_RUN_DIR" "$SCRIPTS/network-nat" start netdev=eth0 >/dev/null
+in_dom0 "$SCRIPTS/network-route" start netdev=eth0 >/dev/null
+in_dom0 "$SCRIPTS/network-nat" start netdev=eth0 >/dev/null
 xenstore-write /local/domain/0/backend/vif/4/0/ip ""
 
 printf '\n%-52s %12s %s\n' "measure" "value" "unit"

@@ -3,6 +3,7 @@
 # and every applet's --help. (make install: tests/install_test.sh.)
 TEST_NAME="applets"
 . "$(dirname "$0")/lib.sh"
+lab_start
 
 netns_add "$D0"
 

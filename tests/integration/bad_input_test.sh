@@ -7,6 +7,7 @@
 # they were. Values the calls do not read must change nothing either.
 TEST_NAME="bad-input"
 . "$(dirname "$0")/lib.sh"
+lab_start
 
 BR=xenbr0
 MAC=00:16:3e:00:00:07
@@ -22,8 +23,7 @@ make_guest 7 0 $MAC 10.77.0.17/24
 make_guest 2 0 00:16:3e:00:00:02 10.77.0.12/24
 xs_vif 2 0 00:16:3e:00:00:02 bridge=$BR ip=10.77.0.12
 hotplug vif-bridge 2 0 online >/dev/null
-ip netns exec "$D0" env -i ASAN_OPTIONS="${ASAN_OPTIONS:-}" XEN_NETMODES_RUN_DIR="$XEN_NETMODES_RUN_DIR" \
-	"$SCRIPTS/network-route" start netdev=eth0 >/dev/null
+in_dom0 "$SCRIPTS/network-route" start netdev=eth0 >/dev/null
 # The bridge's carrier follows its first port a moment later: let it settle.
 for ((i = 0; i < 50; i++)); do
 	ip -n "$D0" link show $BR | grep -q "state UP" && break
@@ -91,9 +91,7 @@ env_case() {
 
 # argv SCRIPT ARGS...: the call with that command line, as vif7.0's.
 argv_call() {
-	ip netns exec "$D0" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin XENSTORED_PATH="$XENSTORED_PATH" \
-		ASAN_OPTIONS="${ASAN_OPTIONS:-}" XEN_NETMODES_RUN_DIR="$XEN_NETMODES_RUN_DIR" \
-		XENBUS_PATH=backend/vif/7/0 vif=vif7.0 "$SCRIPTS/$1" "${@:2}"
+	in_dom0 XENBUS_PATH=backend/vif/7/0 vif=vif7.0 "$SCRIPTS/$1" "${@:2}"
 }
 
 # arg SCRIPT EXPECT COMMAND [ARGS...]: the call with that command line.
@@ -207,9 +205,11 @@ for kv in "frontend-id=abc" "handle=-1" "vlan=4096" $'frontend-id=7\nx'; do
 done
 
 echo "# the log"
+# The suite's own log: the checks below must not pass on a missing file.
+check "the calls logged to the suite's own log" test -s "$HOTPLUG_LOG"
 check_fails "no line of the log carries a raw control character" \
-	env LC_ALL=C grep -q $'[\x01-\x08\x0b-\x1f\x7f]' /var/log/xen/xen-hotplug.log
-check_fails "no value injected a line of its own" grep -q '^INJECTED' /var/log/xen/xen-hotplug.log
+	env LC_ALL=C grep -q $'[\x01-\x08\x0b-\x1f\x7f]' "$HOTPLUG_LOG"
+check_fails "no value injected a line of its own" grep -q '^INJECTED' "$HOTPLUG_LOG"
 check "at least 40 cases" test "$CASES" -ge 40
 echo "# $CASES bad-input cases"
 

@@ -6,6 +6,7 @@
 # nftables element or address left behind by the vifs that went offline.
 TEST_NAME="concurrency"
 . "$(dirname "$0")/lib.sh"
+lab_start
 
 N=16 # vifs; four calls each per round
 make_dom0 xenbr0 10.77.0.1

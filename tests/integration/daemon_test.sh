@@ -8,6 +8,7 @@
 # (The vif suites also run whole through the daemon: XNM_DAEMON=1.)
 TEST_NAME="daemon"
 . "$(dirname "$0")/lib.sh"
+lab_start
 
 BR=xenbr0
 make_dom0 $BR 10.79.0.1
@@ -102,8 +103,8 @@ xenstore-write "$(be_path 52 0)/hotplug-status" "" "$(be_path 52 0)/state" 1
 xenstore-write "$be/online" 1 "$be/state" 1 "$be/hotplug-status" ""
 
 echo "# different vifs at once, one vif in order"
-lock=/var/run/xen-hotplug/xen-netmodes-vif51.0
-mkdir -p /var/run/xen-hotplug
+lock=$XEN_NETMODES_LOCK_DIR/xen-netmodes-vif51.0
+mkdir -p "$XEN_NETMODES_LOCK_DIR"
 flock "$lock" sleep 3 &
 holder=$!
 sleep 0.2
@@ -137,13 +138,13 @@ export D0 XENSTORED_PATH XEN_NETMODES_RUN_DIR SCRIPTS
 be=$(be_path 51 0)
 through vif-bridge 51 0 offline >/dev/null
 xenstore-write "$be/hotplug-status" ""
-mkdir -p /var/run/xen-hotplug
+mkdir -p "$XEN_NETMODES_LOCK_DIR"
 # gate: held by this shell (on fd 9, which no call may inherit), a call's
 # injected event waits at it until it is let go.
 gate=$TMP/gate
 exec 9>"$gate"
 flock 9
-log=/var/log/xen/xen-hotplug.log
+log=$HOTPLUG_LOG
 mark=$(wc -l <"$log" 2>/dev/null || echo 0)
 rc=0
 out=$(timeout 50 bash -c 'through "$@"' _ vif-bridge 51 0 online XEN_NETMODES_CALL_BUDGET_MS=3000 \
@@ -163,7 +164,7 @@ flock 9
 through vif-bridge 51 0 online XEN_NETMODES_EVENT_AT=0 XEN_NETMODES_EVENT_CMD="flock $gate true" \
 	>"$TMP/slow.log" 2>&1 9>&- &
 slow=$!
-vif_lock_held() { ! flock -n /var/run/xen-hotplug/xen-netmodes-vif51.0 true; }
+vif_lock_held() { ! flock -n "$XEN_NETMODES_LOCK_DIR/xen-netmodes-vif51.0" true; }
 check "the slow online holds vif51.0's lock" eventually 100 vif_lock_held
 rc=0
 out=$(timeout 50 bash -c 'through "$@"' _ vif-bridge 51 0 offline XEN_NETMODES_CALL_BUDGET_MS=2000 2>&1 9>&-) ||
@@ -181,7 +182,7 @@ check "the daemon says the late offline was not made" eventually 100 grep -q \
 check "so vif51.0 is still on $BR, as the last call made left it" on_bridge vif51.0
 check_eq "and hotplug-status is the online's" connected "$(xs_read "$be/hotplug-status")"
 # The lock wait ends by the deadline, on the client's own path too.
-exec 9>/var/run/xen-hotplug/xen-netmodes-vif51.0
+exec 9>"$XEN_NETMODES_LOCK_DIR/xen-netmodes-vif51.0"
 flock 9
 rc=0
 out=$(timeout 50 bash -c 'hotplug "$@"' _ vif-bridge 51 0 offline XEN_NETMODES_DAEMON=no \
@@ -189,7 +190,7 @@ out=$(timeout 50 bash -c 'hotplug "$@"' _ vif-bridge 51 0 offline XEN_NETMODES_D
 exec 9>&-
 check_eq "a lock held past the call's deadline: exit 1" 1 "$rc"
 check "the lock wait ended at the call's deadline" \
-	grep -q "waiting for lock /var/run/xen-hotplug/xen-netmodes-vif51.0: the call's deadline" <<<"$out"
+	grep -q "waiting for lock $XEN_NETMODES_LOCK_DIR/xen-netmodes-vif51.0: the call's deadline" <<<"$out"
 check "hotplug-error says so" grep -q "the call's deadline" <<<"$(xs_read "$be/hotplug-error")"
 through vif-bridge 51 0 offline >/dev/null
 xenstore-write "$be/hotplug-status" ""

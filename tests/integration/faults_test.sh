@@ -5,6 +5,7 @@
 # at each request of a call; a vif vanishing between two steps of its online.
 TEST_NAME="faults"
 . "$(dirname "$0")/lib.sh"
+lab_start
 
 ROUNDS=${KILL_ROUNDS:-25}
 BR=xenbr0
@@ -21,8 +22,7 @@ ip -n "$D0" link add eth0 type veth peer name lan0
 ip -n "$D0" addr add 192.168.50.1/24 dev eth0
 ip -n "$D0" link set eth0 up
 ip -n "$D0" link set lan0 up
-ip netns exec "$D0" env -i ASAN_OPTIONS="${ASAN_OPTIONS:-}" XEN_NETMODES_RUN_DIR="$XEN_NETMODES_RUN_DIR" \
-	"$SCRIPTS/network-route" start netdev=eth0 >/dev/null
+in_dom0 "$SCRIPTS/network-route" start netdev=eth0 >/dev/null
 make_guest 2 0 00:16:3e:00:00:02 192.168.50.77/24
 VIF_SCRIPT=vif-route xs_vif 2 0 00:16:3e:00:00:02 "ip=192.168.50.77 fd50::77" gatewaydev=eth0
 
@@ -137,6 +137,7 @@ vanishes() {
 vanishes vif-bridge bridge 1 00:16:3e:00:00:01 10.77.0.11/24
 vanishes vif-route inet 2 00:16:3e:00:00:02 192.168.50.77/24
 
-check_eq "no lock file left behind" "" "$(ls /var/run/xen-hotplug/ 2>/dev/null | grep 'vif1\.0' || true)"
+check "the calls locked in the suite's lock directory" test -d "$XEN_NETMODES_LOCK_DIR"
+check_eq "no lock file left behind" "" "$(ls "$XEN_NETMODES_LOCK_DIR" 2>/dev/null | grep 'vif1\.0' || true)"
 
 finish

@@ -4,6 +4,7 @@
 # the host exactly as it was and still on the LAN.
 TEST_NAME="network-bridge"
 . "$(dirname "$0")/lib.sh"
+lab_start
 
 LAN=xnm$ID-lan
 
@@ -22,8 +23,7 @@ ip -n "$LAN" addr add fd70::2/64 dev eth0 nodad
 ip -n "$LAN" link set eth0 up
 
 nb() {
-	ip netns exec "$D0" env -i ASAN_OPTIONS="${ASAN_OPTIONS:-}" \
-		XEN_NETMODES_RUN_DIR="$XEN_NETMODES_RUN_DIR" "${NB_ENV[@]}" "$SCRIPTS/network-bridge" "$@"
+	in_dom0 "${NB_ENV[@]}" "$SCRIPTS/network-bridge" "$@"
 }
 NB_ENV=()
 
@@ -134,14 +134,14 @@ check_eq "an enslaved netdev: exit 1" 1 "$rc"
 check "and says which master to give" grep -q "eth30 is enslaved to hold0: give netdev=hold0 instead" <<<"$out"
 ip -n "$D0" link del hold0
 ip -n "$D0" link del eth30
-mkdir -p /var/run/xen-hotplug
+mkdir -p "$XEN_NETMODES_LOCK_DIR"
 (
-	exec 9<>/var/run/xen-hotplug/network-bridge
+	exec 9<>"$XEN_NETMODES_LOCK_DIR/network-bridge"
 	flock -x 9
 	touch "$TMP/nb-locked"
 	sleep 0.5
 	echo released >"$TMP/nb-lock.order"
-	rm -f /var/run/xen-hotplug/network-bridge
+	rm -f "$XEN_NETMODES_LOCK_DIR/network-bridge"
 ) &
 holder=$!
 while [ ! -e "$TMP/nb-locked" ]; do sleep 0.01; done

@@ -3,6 +3,7 @@
 # udev runs when a backend goes, and the udev rules themselves.
 TEST_NAME="toolstack"
 . "$(dirname "$0")/lib.sh"
+lab_start
 
 ROOT=$(realpath "$(dirname "$0")/../..")
 make_dom0 xenbr0 10.78.0.1
@@ -50,8 +51,7 @@ xenstore-write /local/domain/1/vm /vm/0b5c1a2e-1111-2222-3333-444455556666 \
 	/vm/0b5c1a2e-1111-2222-3333-444455556666/device/vif/0/frontend /local/domain/1/device/vif/0 \
 	"$(be_path 1 0)/hotplug-status" connected "$(be_path 1 0)/hotplug-error" "old"
 cleanup_call() {
-	ip netns exec "$D0" env -i ASAN_OPTIONS="${ASAN_OPTIONS:-}" XENSTORED_PATH="$XENSTORED_PATH" \
-		UDEV_CALL=1 XENBUS_PATH="backend/vif/$1/0" "$SCRIPTS/xen-netmodes-cleanup"
+	in_dom0 UDEV_CALL=1 XENBUS_PATH="backend/vif/$1/0" "$SCRIPTS/xen-netmodes-cleanup"
 }
 check "cleanup" cleanup_call 1
 check_eq "hotplug-status gone" "<absent>" "$(xs_read "$(be_path 1 0)/hotplug-status")"

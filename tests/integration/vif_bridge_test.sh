@@ -4,6 +4,7 @@
 # host as it was.
 TEST_NAME="vif-bridge"
 . "$(dirname "$0")/lib.sh"
+lab_start
 
 BR=xenbr0
 MAC1=00:16:3e:00:00:01
@@ -73,8 +74,9 @@ check "the dry-run's nft lines are valid nft(8) input" ip netns exec "xnm$ID-rep
 check_eq "and build exactly the ruleset the call built" \
 	"$(in_ns "$D0" nft list ruleset)" "$(in_ns "xnm$ID-replay" nft list ruleset)"
 check "log line written" grep -q "Successful vif-bridge online for vif1.0, bridge $BR." \
-	/var/log/xen/xen-hotplug.log
-check_fails "lock file removed after the call" test -e /var/run/xen-hotplug/xen-netmodes-vif1.0
+	"$HOTPLUG_LOG"
+check "the call took its lock in the suite's lock directory" test -d "$XEN_NETMODES_LOCK_DIR"
+check_fails "lock file removed after the call" test -e "$XEN_NETMODES_LOCK_DIR/xen-netmodes-vif1.0"
 
 status=$(xnm_status)
 check "status: vif1.0, its mode and hotplug-status" grep -qx \
@@ -160,9 +162,8 @@ dhcp_replies_dropped "$G1" "$G2" 10.77.0.12
 
 echo "# no program started (no hooks installed)"
 hotplug vif-bridge 2 0 offline >/dev/null
-# LeakSanitizer cannot run under ptrace.
-ip netns exec "$D0" env -i ASAN_OPTIONS=detect_leaks=0 XENSTORED_PATH="$XENSTORED_PATH" \
-	XENBUS_PATH=backend/vif/2/0 vif=vif2.0 \
+# LeakSanitizer cannot run under ptrace. The call itself, never the daemon's.
+in_dom0 ASAN_OPTIONS=detect_leaks=0 XEN_NETMODES_DAEMON=no XENBUS_PATH=backend/vif/2/0 vif=vif2.0 \
 	strace -f -qq -e trace=execve,execveat,fork,vfork,clone3 -o "$TMP/strace.out" \
 	"$SCRIPTS/vif-bridge" online type_if=vif >/dev/null 2>&1
 check_eq "online executes nothing but itself" 1 "$(grep -c 'execve' "$TMP/strace.out")"
@@ -266,8 +267,7 @@ echo "# tap devices"
 ip -n "$D0" link add vif5.0-emu type veth peer name vif5.0-emu-p
 xenstore-write "$(be_path 5 0)/bridge" $BR
 tap() {
-	ip netns exec "$D0" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin XENSTORED_PATH="$XENSTORED_PATH" \
-		ASAN_OPTIONS="${ASAN_OPTIONS:-}" INTERFACE=vif5.0-emu "$SCRIPTS/vif-bridge" "$1" type_if=tap
+	in_dom0 XEN_NETMODES_DAEMON=no INTERFACE=vif5.0-emu "$SCRIPTS/vif-bridge" "$1" type_if=tap
 }
 xenstore-write "$(be_path 5 0)/hotplug-status" ""
 check "tap add" tap add
@@ -291,18 +291,18 @@ xenstore-write /libxl/6/device/vif/0/backend "/local/domain/0/$(be_path 6 0)"
 check "UDEV_CALL=1 for a domain libxl manages (/libxl/6) exits 0" hotplug vif-bridge 6 0 online UDEV_CALL=1
 check_eq "and changes nothing" "$state" "$(host_state)"
 check_eq "and writes no status" "" "$(xs_read "$(be_path 6 0)/hotplug-status")"
-check "and says it left the call to libxl" grep -q "udev's call for /local/domain/0/backend/vif/6/0 left to libxl" /var/log/xen/xen-hotplug.log
+check "and says it left the call to libxl" grep -q "udev's call for /local/domain/0/backend/vif/6/0 left to libxl" "$HOTPLUG_LOG"
 xenstore-rm /libxl/6
 
 echo "# lock shared with locking.sh"
-mkdir -p /var/run/xen-hotplug
+mkdir -p "$XEN_NETMODES_LOCK_DIR"
 (
-	exec 9<>/var/run/xen-hotplug/xen-netmodes-vif6.0
+	exec 9<>"$XEN_NETMODES_LOCK_DIR/xen-netmodes-vif6.0"
 	flock -x 9
 	touch "$TMP/locked"
 	sleep 0.5
 	echo released >"$TMP/lock.order"
-	rm -f /var/run/xen-hotplug/xen-netmodes-vif6.0
+	rm -f "$XEN_NETMODES_LOCK_DIR/xen-netmodes-vif6.0"
 ) &
 holder=$!
 while [ ! -e "$TMP/locked" ]; do sleep 0.01; done
@@ -367,13 +367,12 @@ expect_error 7 0 "Cannot rename interface vif7.0. An interface with name vif2.0 
 expect_error 8 0 "device vif8.0 does not exist"
 
 rc=0
-out=$(ip netns exec "$D0" env -i XENSTORED_PATH="$XENSTORED_PATH" vif=vif7.0 \
-	"$SCRIPTS/vif-bridge" online type_if=vif 2>&1) || rc=$?
+out=$(in_dom0 XEN_NETMODES_DAEMON=no vif=vif7.0 "$SCRIPTS/vif-bridge" online type_if=vif 2>&1) || rc=$?
 check_eq "missing XENBUS_PATH: exit 1" 1 "$rc"
 check "missing XENBUS_PATH: says so" grep -q "XENBUS_PATH is not set" <<<"$out"
 rc=0
 st=$(host_state)
-out=$(ip netns exec "$D0" env -i XENSTORED_PATH=/nonexistent/socket XENBUS_PATH=backend/vif/7/0 \
+out=$(in_dom0 XEN_NETMODES_DAEMON=no XENSTORED_PATH=/nonexistent/socket XENBUS_PATH=backend/vif/7/0 \
 	vif=vif7.0 "$SCRIPTS/vif-bridge" online type_if=vif 2>&1) || rc=$?
 check_eq "xenstore unreachable: exit 1" 1 "$rc"
 check "xenstore unreachable: says so" grep -q "cannot connect to xenstore" <<<"$out"

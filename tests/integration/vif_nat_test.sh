@@ -5,6 +5,7 @@
 # exactly as the shell script edits them, concurrent calls included.
 TEST_NAME="vif-nat"
 . "$(dirname "$0")/lib.sh"
+lab_start
 VIF_SCRIPT=vif-nat
 
 LAN=xnm$ID-lan
@@ -37,8 +38,7 @@ lan_count() { # SOURCE: echo requests seen from it
 }
 
 nat_net() {
-	ip netns exec "$D0" env -i ASAN_OPTIONS="${ASAN_OPTIONS:-}" XEN_NETMODES_CONF="$XEN_NETMODES_CONF" \
-		XEN_NETMODES_RUN_DIR="$XEN_NETMODES_RUN_DIR" "$SCRIPTS/network-nat" "$@"
+	in_dom0 "$SCRIPTS/network-nat" "$@" # in_dom0 passes XEN_NETMODES_CONF
 }
 
 nat() { # DOMID DEVID COMMAND [ENV=VALUE...]

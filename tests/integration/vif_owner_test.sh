@@ -6,6 +6,7 @@
 # routes, proxy entries, anti-spoofing and link state.
 TEST_NAME="vif-owner"
 . "$(dirname "$0")/lib.sh"
+lab_start
 
 LAN=xnm$ID-lan
 BR=xenbr0
@@ -19,15 +20,14 @@ ip -n "$LAN" addr add 192.168.70.2/24 dev eth0
 ip -n "$LAN" link set eth0 up
 export XEN_NETMODES_CONF=$TMP/xen-netmodes.conf
 : >"$XEN_NETMODES_CONF"
-net() { # SCRIPT ARGS...: a network-* call in dom0
-	ip netns exec "$D0" env -i ASAN_OPTIONS="${ASAN_OPTIONS:-}" XEN_NETMODES_CONF="$XEN_NETMODES_CONF" \
-		XEN_NETMODES_RUN_DIR="$XEN_NETMODES_RUN_DIR" "$SCRIPTS/$1" "${@:2}"
+net() { # SCRIPT ARGS...: a network-* call in dom0 (in_dom0 passes XEN_NETMODES_CONF)
+	in_dom0 "$SCRIPTS/$1" "${@:2}"
 }
 check "network-route start" net network-route start netdev=eth0
 check "network-nat start" net network-nat start netdev=eth0
 
 log_count() { # TEXT: how many lines of the hotplug log hold TEXT
-	grep -cF -- "$1" /var/log/xen/xen-hotplug.log || true
+	grep -cF -- "$1" "$HOTPLUG_LOG" || true
 }
 
 # refused_vifname SCRIPT A B VIFNAME FAMILY: guest A's vif online as VIFNAME;
@@ -58,7 +58,7 @@ refused_vifname() {
 	check_eq "$script: no offline logged for $name" "$successes" \
 		"$(log_count "Successful $script offline for $name")"
 	check "$script: the log says whose $name is" grep -qF \
-		"$name belongs to backend/vif/$a/0" /var/log/xen/xen-hotplug.log
+		"$name belongs to backend/vif/$a/0" "$HOTPLUG_LOG"
 
 	# Guest B's own device gone: its online must not adopt A's as "renamed before".
 	ip -n "$D0" link del "vif$b.0"

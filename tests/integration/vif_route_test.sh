@@ -5,6 +5,7 @@
 # offline leaves no trace.
 TEST_NAME="vif-route"
 . "$(dirname "$0")/lib.sh"
+lab_start
 VIF_SCRIPT=vif-route
 
 LAN=xnm$ID-lan
@@ -40,8 +41,7 @@ sysctl_d0() {
 }
 
 route_net() {
-	ip netns exec "$D0" env -i ASAN_OPTIONS="${ASAN_OPTIONS:-}" \
-		XEN_NETMODES_RUN_DIR="$XEN_NETMODES_RUN_DIR" "$SCRIPTS/network-route" "$@"
+	in_dom0 "$SCRIPTS/network-route" "$@"
 }
 
 echo "# network-route"
