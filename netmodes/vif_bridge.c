@@ -137,13 +137,8 @@ static int plan_down(const struct vif_request *r, struct mode_ctx *c, struct pla
 	struct vifdev d;
 	int rc;
 
-	if ((rc = vifdev_find(r, c, &d, e)) < 0)
-		return rc;
-	snprintf(out->dev, sizeof(out->dev), "%s", d.name);
-	if (d.foreign) {
-		snprintf(out->left_alone, sizeof(out->left_alone), "%s", d.left_alone);
-		return 0;
-	}
+	if ((rc = vifdev_find_going(r, c, &d, out, e)) != 0)
+		return rc < 0 ? rc : 0;
 	if (d.exists && d.link.master) {
 		struct link_info m;
 		if (rt_link_get(c->nl, d.link.master, NULL, &m, NULL) == 0)
@@ -156,9 +151,7 @@ static int plan_down(const struct vif_request *r, struct mode_ctx *c, struct pla
 					out->bridge);
 	if (rc < 0)
 		return nm_fail(e, rc, "out of memory");
-	if ((rc = plan_port_filter(p, c->nft, PORT_BRIDGED, d.name, false, NULL, NULL, e)) < 0)
-		return rc;
-	return vifdev_plan_unclaim(r, c, &d, p) < 0 ? nm_fail(e, -ENOMEM, "out of memory") : 0;
+	return vifdev_plan_release(r, c, &d, PORT_BRIDGED, p, e);
 }
 
 int bridge_plan(const struct vif_request *r, struct mode_ctx *c, struct plan *p,

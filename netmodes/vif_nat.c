@@ -116,13 +116,8 @@ static int plan_down(const struct vif_request *r, struct mode_ctx *c, struct pla
 	struct addr_set addrs = { 0 };
 	int rc;
 
-	if ((rc = vifdev_find(r, c, &d, e)) < 0)
-		return rc;
-	snprintf(out->dev, sizeof(out->dev), "%s", d.name);
-	if (d.foreign) {
-		snprintf(out->left_alone, sizeof(out->left_alone), "%s", d.left_alone);
-		return 0;
-	}
+	if ((rc = vifdev_find_going(r, c, &d, out, e)) != 0)
+		return rc < 0 ? rc : 0;
 	if ((rc = nat_setup(r, c, &v, e)) < 0)
 		return rc;
 	if (d.exists && (rc = addr_set_query(c->nl, d.link.ifindex, &addrs, e)) < 0)

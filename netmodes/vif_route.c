@@ -111,13 +111,8 @@ static int plan_down(const struct vif_request *r, struct mode_ctx *c, struct pla
 	bool antispoof, have_uplink, has_src;
 	int rc;
 
-	if ((rc = vifdev_find(r, c, &d, e)) < 0)
-		return rc;
-	snprintf(out->dev, sizeof(out->dev), "%s", d.name);
-	if (d.foreign) {
-		snprintf(out->left_alone, sizeof(out->left_alone), "%s", d.left_alone);
-		return 0;
-	}
+	if ((rc = vifdev_find_going(r, c, &d, out, e)) != 0)
+		return rc < 0 ? rc : 0;
 	rc = find_uplink(r, c, &uplink, &antispoof, e);
 	if (rc < 0 && rc != -ENODEV)
 		return rc;
@@ -134,9 +129,7 @@ static int plan_down(const struct vif_request *r, struct mode_ctx *c, struct pla
 		addr_set_free(&addrs);
 	if (rc < 0)
 		return nm_fail(e, rc, "out of memory");
-	if ((rc = plan_port_filter(p, c->nft, PORT_ROUTED, d.name, false, NULL, NULL, e)) < 0)
-		return rc;
-	return vifdev_plan_unclaim(r, c, &d, p) < 0 ? nm_fail(e, -ENOMEM, "out of memory") : 0;
+	return vifdev_plan_release(r, c, &d, PORT_ROUTED, p, e);
 }
 
 int route_plan(const struct vif_request *r, struct mode_ctx *c, struct plan *p,

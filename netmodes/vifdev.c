@@ -6,6 +6,7 @@
 
 #include "addrs.h"
 #include "links.h"
+#include "port_filter_ops.h"
 #include "sysctls.h"
 #include "vif_claim.h"
 
@@ -180,4 +181,28 @@ int vifdev_plan_routed_down(struct mode_ctx *c, const struct vifdev *d, struct a
 	if (!rc && d->exists)
 		rc = vifdev_plan_proxy_arp(d, false, p);
 	return rc;
+}
+
+int vifdev_find_going(const struct vif_request *r, struct mode_ctx *c, struct vifdev *ret,
+		      struct vif_outcome *out, struct nm_err *e)
+{
+	int rc = vifdev_find(r, c, ret, e);
+
+	if (rc < 0)
+		return rc;
+	snprintf(out->dev, sizeof(out->dev), "%s", ret->name);
+	if (!ret->foreign)
+		return 0;
+	snprintf(out->left_alone, sizeof(out->left_alone), "%s", ret->left_alone);
+	return 1;
+}
+
+int vifdev_plan_release(const struct vif_request *r, struct mode_ctx *c, const struct vifdev *d,
+			enum port_kind kind, struct plan *p, struct nm_err *e)
+{
+	int rc = plan_port_filter(p, c->nft, kind, d->name, false, NULL, NULL, e);
+
+	if (rc < 0)
+		return rc;
+	return vifdev_plan_unclaim(r, c, d, p) < 0 ? nm_fail(e, -ENOMEM, "out of memory") : 0;
 }

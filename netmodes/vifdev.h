@@ -7,6 +7,7 @@
 #include "addrs.h"
 #include "links.h"
 #include "modes.h"
+#include "nft_port.h"
 
 struct vifdev {
 	bool exists;
@@ -34,6 +35,15 @@ struct vifdev {
 int vifdev_find(const struct vif_request *r, struct mode_ctx *c, struct vifdev *ret,
 		struct nm_err *e);
 
+/*
+ * The start of an offline: vifdev_find, with the device named in out.
+ * Returns 1 when the devices under r's names are all someone else's
+ * (out->left_alone says whose; the plan must stay empty), 0, or -errno
+ * with e set.
+ */
+int vifdev_find_going(const struct vif_request *r, struct mode_ctx *c, struct vifdev *ret,
+		      struct vif_outcome *out, struct nm_err *e);
+
 /* Appends the claim of d (its alias) for r's backend when d does not carry it yet. */
 int vifdev_plan_claim(const struct vif_request *r, struct mode_ctx *c, const struct vifdev *d,
 		      struct plan *p);
@@ -41,6 +51,13 @@ int vifdev_plan_claim(const struct vif_request *r, struct mode_ctx *c, const str
 /* The end of an offline: d's claim given up, when it carries one. */
 int vifdev_plan_unclaim(const struct vif_request *r, struct mode_ctx *c, const struct vifdev *d,
 			struct plan *p);
+
+/*
+ * The end of most offlines: d's port filter in kind's table removed, then
+ * its claim given up. Returns 0 or -errno with e set.
+ */
+int vifdev_plan_release(const struct vif_request *r, struct mode_ctx *c, const struct vifdev *d,
+			enum port_kind kind, struct plan *p, struct nm_err *e);
 
 /*
  * Appends the link's MTU change when it differs, and records mtu in out:
