@@ -6,7 +6,6 @@
 #include "../netmodes/netaddr.h"
 #include "config.h"
 #include "log.h"
-#include "request.h"
 
 static bool one_of(const char *s, const char *const *words)
 {
@@ -54,24 +53,59 @@ static int parse_daemon_use(const char *s, enum daemon_use *ret, struct nm_err *
 	return 0;
 }
 
-/* NAME's value, else def when it is unset or empty. */
-static const char *env_or(char **envp, const char *name, const char *def)
-{
-	const char *v = env_get(envp, name);
+#define KNOB_PREFIX "XEN_NETMODES_"
 
+/* The XEN_NETMODES_* values a call reads, in one pass over envp; the first of a name wins, as with getenv. */
+struct knobs {
+	const char *run_dir, *lock_dir, *conf, *mounts, *log_dir, *dry_run, *daemon;
+	const char *fail_at, *event_at, *event_cmd;
+};
+
+static struct knobs knobs_of(char **envp)
+{
+	struct knobs k = { 0 };
+	const struct {
+		const char *name;
+		const char **slot;
+	} names[] = {
+		{ "RUN_DIR", &k.run_dir },   { "LOCK_DIR", &k.lock_dir }, { "CONF", &k.conf },
+		{ "MOUNTS", &k.mounts },     { "LOG_DIR", &k.log_dir },	  { "DRY_RUN", &k.dry_run },
+		{ "DAEMON", &k.daemon },     { "FAIL_AT", &k.fail_at },	  { "EVENT_AT", &k.event_at },
+		{ "EVENT_CMD", &k.event_cmd },
+	};
+
+	for (char **p = envp; p && *p; p++) {
+		const char *rest = *p + sizeof(KNOB_PREFIX) - 1;
+		if (strncmp(*p, KNOB_PREFIX, sizeof(KNOB_PREFIX) - 1))
+			continue;
+		for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+			size_t n = strlen(names[i].name);
+			if (!strncmp(rest, names[i].name, n) && rest[n] == '=') {
+				if (!*names[i].slot)
+					*names[i].slot = rest + n + 1;
+				break;
+			}
+		}
+	}
+	return k;
+}
+
+/* v, else def when it is unset or empty. */
+static const char *or_default(const char *v, const char *def)
+{
 	return v && *v ? v : def;
 }
 
-static struct call_env call_env_of(char **envp)
+static struct call_env call_env_of(const struct knobs *k)
 {
 	return (struct call_env){
-		.run_dir = env_or(envp, "XEN_NETMODES_RUN_DIR", CALLENV_RUN_DIR),
-		.lock_dir = env_or(envp, "XEN_NETMODES_LOCK_DIR", CALLENV_LOCK_DIR),
-		.conf = env_or(envp, "XEN_NETMODES_CONF", CONFIG_FILE),
-		.mounts = env_or(envp, "XEN_NETMODES_MOUNTS", CALLENV_MOUNTS),
-		.fail_at = env_get(envp, "XEN_NETMODES_FAIL_AT"),
-		.event_at = env_get(envp, "XEN_NETMODES_EVENT_AT"),
-		.event_cmd = env_get(envp, "XEN_NETMODES_EVENT_CMD"),
+		.run_dir = or_default(k->run_dir, CALLENV_RUN_DIR),
+		.lock_dir = or_default(k->lock_dir, CALLENV_LOCK_DIR),
+		.conf = or_default(k->conf, CONFIG_FILE),
+		.mounts = or_default(k->mounts, CALLENV_MOUNTS),
+		.fail_at = k->fail_at,
+		.event_at = k->event_at,
+		.event_cmd = k->event_cmd,
 	};
 }
 
@@ -86,11 +120,12 @@ static void note(struct invocation *inv, int rc, const struct nm_err *e)
 
 int invocation_parse(int argc, char **argv, char **envp, unsigned accept, struct invocation *ret)
 {
+	const struct knobs k = knobs_of(envp);
 	struct invocation inv = { .argc = argc,
 				  .argv = argv,
 				  .envp = envp,
-				  .env = call_env_of(envp),
-				  .log_dir = env_or(envp, "XEN_NETMODES_LOG_DIR", HOTPLUG_LOG_DIR) };
+				  .env = call_env_of(&k),
+				  .log_dir = or_default(k.log_dir, HOTPLUG_LOG_DIR) };
 	struct nm_err e = { "" };
 	bool env_dry = false;
 	char q[64];
@@ -120,11 +155,11 @@ int invocation_parse(int argc, char **argv, char **envp, unsigned accept, struct
 			     &e);
 	}
 	/* An invalid value may have been meant as a dry run: nothing is written for it. */
-	rc = parse_dry_run(env_get(envp, "XEN_NETMODES_DRY_RUN"), &env_dry, &e);
+	rc = parse_dry_run(k.dry_run, &env_dry, &e);
 	inv.dry_run = inv.dry_run || env_dry || rc < 0;
 	note(&inv, rc, &e);
 	if (accept & INV_DAEMON)
-		note(&inv, parse_daemon_use(env_get(envp, "XEN_NETMODES_DAEMON"), &inv.daemon, &e), &e);
+		note(&inv, parse_daemon_use(k.daemon, &inv.daemon, &e), &e);
 	*ret = inv;
 	return ret->rc;
 }
