@@ -125,7 +125,22 @@ chmod +x "$T/local-ssh"
 gcall 10.9.0.12 'ping -c 60 -i 0.5 -W 1 10.9.0.15 | tail -n 2' >"$T/migping" 2>&1 &
 pinger=$!
 sleep 3
-check "xl migrate m1 localhost" xl migrate -s "$T/local-ssh" m1 localhost
+# Xen's save of a PVH guest under QEMU's TCG fails now and then at the
+# sender's suspend, before any device moves ("Mapping of pfn ... failed
+# -22"), and the guest goes on running where it was. Such a try is shown
+# on the console and made once more; any other failure fails the check.
+exec 3>&1
+migrate_m1() {
+	xl migrate -s "$T/local-ssh" m1 localhost >"$T/migrate1" 2>&1 && return 0
+	if [ "$(domid m1)" != "$m1" ] || ! grep -q 'failed to suspend at sender' "$T/migrate1"; then
+		cat "$T/migrate1"
+		return 1
+	fi
+	say "# xl migrate's first try failed at the sender's suspend, m1 still domain $m1: $(grep -m1 'xc: error' "$T/migrate1"); trying once more" >&3
+	sleep 2
+	xl migrate -s "$T/local-ssh" m1 localhost
+}
+check "xl migrate m1 localhost" migrate_m1
 n1=$(domid m1)
 wait $pinger
 say "# ping g2 -> m1 across the migration: $(tr '\n' ' ' <"$T/migping")"

@@ -121,7 +121,11 @@ snapshot() {
 	ip -6 route | grep -v '^fe80\|^ff00\|^multicast'
 	bridge link 2>/dev/null | sed 's/^[0-9]*: //'
 	nft list tables
-	sysctl -a 2>/dev/null | grep -E '\.(forwarding|proxy_arp|proxy_ndp) ' | sort
+	# read file by file: a walk of all of /proc/sys stops at a device going away under it
+	for f in /proc/sys/net/ipv4/conf/*/forwarding /proc/sys/net/ipv4/conf/*/proxy_arp \
+		/proc/sys/net/ipv6/conf/*/forwarding /proc/sys/net/ipv6/conf/*/proxy_ndp; do
+		v=$(cat "$f" 2>/dev/null) && echo "${f#/proc/sys/} = $v"
+	done | sort
 	xenstore-ls -f /local/domain/0/backend 2>/dev/null | sed 's/ = .*//' | sort
 }
 
