@@ -4,8 +4,10 @@
 #   make check      install what is missing, then unit, fixture and namespace tests
 #                   under AddressSanitizer and UndefinedBehaviorSanitizer
 #   make check-xen  the real-Xen suite alone (Xen 4.17 under QEMU; also in make check)
+#   make bench-xen  figures of xl create on the real Xen host (not in make check)
 #   make demo       the lab on one machine: two guests on a bridge
-#   make install    DESTDIR, PREFIX, XEN_SCRIPT_DIR as usual; MANDIR, XEN_CONF_DIR,
+#   make lab        the lab on real Xen: two Xen hosts under QEMU, a live migration
+#   make install    DESTDIR, PREFIX, XEN_SCRIPT_DIR as usual; SBINDIR, MANDIR, XEN_CONF_DIR,
 #                   UDEV_RULES_DIR, SYSTEMD_UNIT_DIR (xen-netmodesd.service);
 #                   the release build only
 #   SAN=1, FAULTS=1 the test builds (in build/san, build/faults): see below
@@ -16,6 +18,8 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 XEN_SCRIPT_DIR ?= /etc/xen/scripts
 LIBEXECDIR ?= $(PREFIX)/lib/xen-netmodes
+# xen-netmodes itself (status, check), for the administrator
+SBINDIR ?= $(PREFIX)/sbin
 MANDIR ?= $(PREFIX)/share/man
 XEN_CONF_DIR ?= /etc/xen
 UDEV_RULES_DIR ?= /lib/udev/rules.d
@@ -99,7 +103,7 @@ DAEMON := $(BUILD)/xen-netmodesd
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(wildcard tests/unit/test_*.c))
 
-.PHONY: all bench fuzz fuzz-run lint valgrind valgrind-full check check-run check-xen demo demo-run deps install install-check uninstall install-scripts \
+.PHONY: all bench bench-xen lab fuzz fuzz-run lint valgrind valgrind-full check check-run check-xen demo demo-run deps install install-check uninstall install-scripts \
 	uninstall-scripts clean tests
 
 all: $(BIN) $(LINKS) $(DAEMON)
@@ -154,7 +158,7 @@ fuzz-run: $(FUZZ_TARGETS)
 include tests/xenstored/Makefile.inc
 
 # The benchmark's own programs: the netlink floor and the process timer.
-BENCH_TOOLS := $(BUILD)/bench/floor $(BUILD)/bench/spawn $(BUILD)/bench/daemon_rtt
+BENCH_TOOLS := $(BUILD)/bench/floor $(BUILD)/bench/spawn $(BUILD)/bench/daemon_rtt $(BUILD)/bench/devlog
 
 # The daemon's client speaks the project's own wire format.
 $(BUILD)/bench/daemon_rtt: tests/bench/daemon_rtt.c $(LIB_OBJS)
@@ -195,6 +199,17 @@ check-run: tests
 check-xen: deps
 	$(Q)tests/xen/run.sh $(BUILD)/xen
 
+# The seed's lab on real Xen: two Xen hosts under QEMU, alice and bob, a
+# guest each, bridged over eth24, and a live migration (tests/xen/lab.sh).
+lab: deps
+	$(Q)tests/xen/lab.sh $(BUILD)/xen
+
+# Figures on the real Xen host (tests/xen/scenarios/figures.sh): a benchmark,
+# so not part of make check. 20 guests at once need dom0 and the host larger
+# than the checks' (each xl create unpacks the guest's kernel in dom0).
+bench-xen: deps
+	$(Q)XNM_XEN_SCENARIOS=figures XNM_XEN_MEM=5120 XNM_XEN_DOM0_MEM=2048 tests/xen/run.sh $(BUILD)/xen
+
 demo: deps
 	$(Q)$(MAKE) --no-print-directory all $(BUILD)/xs-fixture
 	$(Q)tests/demo.sh $(BUILD)
@@ -212,6 +227,8 @@ bench: deps
 # install-scripts puts the applets in place of Xen's scripts, keeping each
 # original aside as NAME.orig; uninstall-scripts is the way back.
 install: all install-scripts
+	install -d $(DESTDIR)$(SBINDIR)
+	ln -sfn $(LIBEXECDIR)/xen-netmodes $(DESTDIR)$(SBINDIR)/xen-netmodes
 	install -d $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(MANDIR)/man8
 	for s in 5 7 8; do for f in docs/*.$$s; do [ -e "$$f" ] || continue; \
 		install -m 0644 "$$f" $(DESTDIR)$(MANDIR)/man$$s/; done; done
@@ -251,6 +268,7 @@ uninstall-scripts: $(BIN)
 	-rmdir $(DESTDIR)$(LIBEXECDIR) 2>/dev/null
 
 uninstall: uninstall-scripts
+	rm -f $(DESTDIR)$(SBINDIR)/xen-netmodes
 	for s in 5 7 8; do for f in docs/*.$$s; do [ -e "$$f" ] || continue; \
 		rm -f $(DESTDIR)$(MANDIR)/man$$s/$$(basename "$$f"); done; done
 	rm -f $(DESTDIR)$(UDEV_RULES_DIR)/80-xen-netmodes.rules

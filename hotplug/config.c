@@ -66,6 +66,13 @@ int config_set(struct config *c, const char *key, const char *value, struct nm_e
 		return parse_path(value, key, c->dhcpd_defaults, sizeof(c->dhcpd_defaults), e);
 	if (!strcmp(key, "dhcpd_init"))
 		return parse_path(value, key, c->dhcpd_init, sizeof(c->dhcpd_init), e);
+	if (!strcmp(key, "antispoof_without_ip")) {
+		if (strcmp(value, "none") && strcmp(value, "mac"))
+			return nm_fail(e, -EINVAL, "invalid antispoof_without_ip \"%s\": expected none or mac",
+				       quote_value(value, q, sizeof(q)));
+		c->noip_mac = !strcmp(value, "mac");
+		return 0;
+	}
 	return nm_fail(e, -EINVAL, "unknown key \"%s\"", quote_value(key, q, sizeof(q)));
 }
 
@@ -126,7 +133,8 @@ int config_load(const char *path, struct config *ret, struct nm_err *e)
 	return rc;
 }
 
-int config_dhcp_settings(const char *path, const char *param, struct dhcp_settings *ret, struct nm_err *e)
+int config_vif_defaults(const char *path, const char *param, struct dhcp_settings *ret,
+			bool *noip_mac, struct nm_err *e)
 {
 	struct dhcp_settings d = { 0 };
 	struct config conf = { 0 };
@@ -145,5 +153,6 @@ int config_dhcp_settings(const char *path, const char *param, struct dhcp_settin
 			return -EINVAL;
 	}
 	*ret = d;
+	*noip_mac = conf.noip_mac;
 	return 0;
 }

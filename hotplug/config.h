@@ -7,6 +7,7 @@
 #define HOTPLUG_CONFIG_H
 
 #include <limits.h>
+#include <stdbool.h>
 
 #include "../netmodes/err.h"
 #include "../netmodes/netaddr.h"
@@ -23,6 +24,7 @@ struct config {
 	char dhcpd_conf[CONFIG_PATH_LEN];	     /* dhcpd_conf: "" = the first that exists */
 	char dhcpd_defaults[CONFIG_PATH_LEN];   /* dhcpd_defaults: likewise */
 	char dhcpd_init[CONFIG_PATH_LEN];	     /* dhcpd_init: likewise */
+	bool noip_mac; /* antispoof_without_ip = mac: a bridged vif without ip keeps its MAC */
 };
 
 /*
@@ -40,9 +42,11 @@ int parse_dhcp_kind(const char *s, enum dhcp_kind *ret, struct nm_err *e);
 struct dhcp_settings;
 
 /*
- * The DHCP choices of a vif call: the defaults file's (at path), and dhcp=
- * (param, may be NULL) over network-nat's. Returns 0 or -errno with e set.
+ * What a vif call takes from the defaults file (at path): the DHCP choices,
+ * dhcp= (param, may be NULL) over network-nat's, and whether a bridged vif
+ * without ip is held to its MAC. Returns 0 or -errno with e set.
  */
-int config_dhcp_settings(const char *path, const char *param, struct dhcp_settings *ret, struct nm_err *e);
+int config_vif_defaults(const char *path, const char *param, struct dhcp_settings *ret,
+			bool *noip_mac, struct nm_err *e);
 
 #endif

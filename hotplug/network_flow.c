@@ -7,8 +7,10 @@
 #include "../netmodes/netaddr.h"
 #include "../netmodes/nft_conn.h"
 #include "../netmodes/rtnl.h"
+#include "../netmodes/vlan_spec.h"
 #include "config.h"
 #include "log.h"
+#include "nft_release.h"
 #include "parse.h"
 
 /* A host-wide change may wait for another one; never as long as a toolstack would. */
@@ -54,9 +56,18 @@ static int take_assignment(struct network_request *r, unsigned keys, const char 
 		r->bridge_null = !strcmp(val, "null");
 		return r->bridge_null ? 0 : parse_ifname(val, "bridge", r->bridge, e);
 	}
+	if ((keys & NET_KEY_BRIDGE) && key_is(key, klen, "vlan_filtering"))
+		return parse_bool(val, "vlan_filtering", &r->vlan_filtering, e);
+	if ((keys & NET_KEY_BRIDGE) && key_is(key, klen, "vlans")) {
+		struct nm_err inner = { "" };
+		if (vlan_list_parse(val, &r->vlans, &inner) < 0)
+			return nm_fail(e, -EINVAL, "invalid vlans \"%s\": %s",
+				       quote_value(val, q, sizeof(q)), inner.msg);
+		return 0;
+	}
 	return nm_fail(e, -EINVAL, "unknown parameter \"%s\": expected netdev%s%s or antispoof",
 		       quote_value(arg, q, sizeof(q)), keys & NET_KEY_DHCP ? ", dhcp" : "",
-		       keys & NET_KEY_BRIDGE ? ", bridge" : "");
+		       keys & NET_KEY_BRIDGE ? ", bridge, vlan_filtering, vlans" : "");
 }
 
 static int parse_args(struct network_request *r, unsigned keys, const struct invocation *inv,
@@ -78,6 +89,12 @@ static int parse_args(struct network_request *r, unsigned keys, const struct inv
 	for (unsigned i = 0; i < inv->n_assign; i++)
 		if (take_assignment(r, keys, inv->assign[i], e) < 0)
 			return -EINVAL;
+	if (!vlan_set_empty(&r->vlans) && !r->vlan_filtering)
+		return nm_fail(e, -EINVAL, "vlans= needs vlan_filtering=1: only a VLAN-filtering "
+					   "bridge trunks VLANs");
+	if (vlan_set_has(&r->vlans, 1))
+		return nm_fail(e, -EINVAL, "vlans= names VLAN 1, the bridge's default: the uplink "
+					   "carries it untagged already; name only tagged VLANs");
 	if (!inv->command)
 		return nm_fail(e, -EINVAL, "missing command: expected start, stop or status");
 	return parse_network_command(inv->command, &r->cmd, e);
@@ -136,6 +153,6 @@ int network_flow_run(const char *prog, network_planner *planner, network_status 
 	plan_free(&plan);
 	if (nl)
 		rt_close(nl);
-	nft_conn_close(&nft); /* last: see vif_flow.c */
+	nft_conn_close_detached(&nft); /* last: see vif_flow.c */
 	return rc < 0 ? 1 : 0;
 }

@@ -1,10 +1,15 @@
 #include "request.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include <xenstore.h>
+
 #include "../netmodes/netaddr.h"
+#include "../netmodes/vlan_spec.h"
 #include "parse.h"
 #include "vif_setup.h"
 
@@ -153,14 +158,38 @@ int request_from_invocation(struct vif_request *r, const struct invocation *inv,
 	return resolve_device(r, envp, e);
 }
 
+/*
+ * The backend's node names, listed by one request: a node not among them is
+ * not asked for (most of the optional ones are absent, and each request is
+ * a round trip to xenstored). names NULL: not listed, every node is read.
+ */
+struct node_list {
+	char **names;
+	unsigned n;
+};
+
+static bool listed_absent(const struct node_list *l, const char *node)
+{
+	if (!l->names)
+		return false;
+	for (unsigned i = 0; i < l->n; i++)
+		if (!strcmp(l->names[i], node))
+			return false;
+	return true;
+}
+
 /* Reads backend node `node` (absent: ""), prefixing any error with its path. */
-static int read_node(struct vif_request *r, struct xs_handle *xs, const char *node, char *buf,
-		     size_t n, struct nm_err *e)
+static int read_node(struct vif_request *r, struct xs_handle *xs, const struct node_list *l,
+		     const char *node, char *buf, size_t n, struct nm_err *e)
 {
 	char path[XS_PATH_LEN + 32];
 
 	int rc;
 
+	if (listed_absent(l, node)) {
+		buf[0] = '\0';
+		return 0;
+	}
 	snprintf(path, sizeof(path), "%s/%s", r->backend, node);
 	rc = xsw_read_opt(xs, path, buf, n, e);
 	return rc == -E2BIG ? nm_fail(e, rc, "backend node %s: value too long (at most %zu bytes) or not text",
@@ -176,34 +205,72 @@ static int from(const char *where, int rc, struct nm_err *e)
 	return nm_fail(e, rc, "%s: %s", where, inner.msg);
 }
 
-int request_read_xenstore(struct vif_request *r, struct xs_handle *xs,
-			  const struct vif_params *params, struct nm_err *e)
+/*
+ * The bridge value: a name, or (with no vlan node) a name with
+ * vif-openvswitch's VLAN suffix, BRIDGE[.PVID][:VLAN...].
+ */
+static int take_bridge(struct vif_request *r, const char *v, struct nm_err *e)
+{
+	struct vlan_set set;
+	char base[IFNAMSIZ];
+	int rc = r->has_vlans ? 0 : vlan_bridge_parse(v, base, &set, e);
+
+	if (rc < 0)
+		return rc;
+	if (rc == 1 && strchr(v, ':')) {
+		/* No device's name has a ':': the suffix is meant. */
+		memcpy(r->bridge, base, sizeof(base));
+		r->vlans = set;
+		r->has_vlans = true;
+		return 0;
+	}
+	if (rc == 1) {
+		memcpy(r->bridge_base, base, sizeof(base));
+		r->vlans = set;
+	}
+	if (parse_ifname(v, "bridge", r->bridge, e) < 0) {
+		r->bridge_base[0] = '\0';
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int read_backend(struct vif_request *r, struct xs_handle *xs, const struct node_list *l,
+			const struct vif_params *params, struct nm_err *e)
 {
 	char v[1024];
 	int rc;
 
-	if ((rc = read_node(r, xs, "frontend", v, sizeof(v), e)) < 0)
+	if ((rc = read_node(r, xs, l, "frontend", v, sizeof(v), e)) < 0)
 		return rc;
 	if (*v && parse_frontend_path(v, r->domid, r->frontend, sizeof(r->frontend), e) < 0)
 		return from("backend node frontend", -EINVAL, e);
 
-	if ((rc = read_node(r, xs, "mac", v, sizeof(v), e)) < 0)
+	if ((rc = read_node(r, xs, l, "mac", v, sizeof(v), e)) < 0)
 		return rc;
 	r->has_mac = *v;
 	if (*v && parse_mac(v, &r->mac, e) < 0)
 		return from("backend node mac", -EINVAL, e);
 
-	if ((rc = read_node(r, xs, "bridge", v, sizeof(v), e)) < 0)
+	/* Before the bridge: a vlan node makes the bridge value a plain name. */
+	if ((rc = read_node(r, xs, l, "vlan", v, sizeof(v), e)) < 0)
 		return rc;
 	if (*v) {
-		if (parse_ifname(v, "bridge", r->bridge, e) < 0)
+		if (vlan_spec_parse(v, &r->vlans, e) < 0)
+			return from("backend node vlan", -EINVAL, e);
+		r->has_vlans = true;
+	}
+
+	if ((rc = read_node(r, xs, l, "bridge", v, sizeof(v), e)) < 0)
+		return rc;
+	if (*v) {
+		if (take_bridge(r, v, e) < 0)
 			return from("backend node bridge", -EINVAL, e);
-	} else if (params->bridge && *params->bridge &&
-		   parse_ifname(params->bridge, "bridge", r->bridge, e) < 0) {
+	} else if (params->bridge && *params->bridge && take_bridge(r, params->bridge, e) < 0) {
 		return from("parameter bridge", -EINVAL, e);
 	}
 
-	if ((rc = read_node(r, xs, "ip", v, sizeof(v), e)) < 0)
+	if ((rc = read_node(r, xs, l, "ip", v, sizeof(v), e)) < 0)
 		return rc;
 	if (*v) {
 		if (parse_prefix_list(v, &r->ips, e) < 0)
@@ -212,7 +279,7 @@ int request_read_xenstore(struct vif_request *r, struct xs_handle *xs,
 		return from("parameter ip", -EINVAL, e);
 	}
 
-	if ((rc = read_node(r, xs, "vifname", v, sizeof(v), e)) < 0)
+	if ((rc = read_node(r, xs, l, "vifname", v, sizeof(v), e)) < 0)
 		return rc;
 	if (*v) {
 		if (r->type == VIF_TYPE_TAP)
@@ -221,13 +288,13 @@ int request_read_xenstore(struct vif_request *r, struct xs_handle *xs,
 			return from("backend node vifname", -EINVAL, e);
 	}
 
-	if ((rc = read_node(r, xs, "mtu", v, sizeof(v), e)) < 0)
+	if ((rc = read_node(r, xs, l, "mtu", v, sizeof(v), e)) < 0)
 		return rc;
 	if (*v && parse_mtu(v, &r->mtu, e) < 0)
 		return from("backend node mtu", -EINVAL, e);
 
 	/* libxl passes gatewaydev as $netdev too; the node is the source of truth. */
-	if ((rc = read_node(r, xs, "gatewaydev", v, sizeof(v), e)) < 0)
+	if ((rc = read_node(r, xs, l, "gatewaydev", v, sizeof(v), e)) < 0)
 		return rc;
 	if (*v) {
 		if (parse_ifname(v, "gatewaydev", r->netdev, e) < 0)
@@ -237,4 +304,19 @@ int request_read_xenstore(struct vif_request *r, struct xs_handle *xs,
 		return from("parameter netdev", -EINVAL, e);
 	}
 	return 0;
+}
+
+int request_read_xenstore(struct vif_request *r, struct xs_handle *xs,
+			  const struct vif_params *params, struct nm_err *e)
+{
+	struct node_list l = { NULL, 0 };
+	int rc;
+
+	/* A backend that cannot be listed is read node by node, as before. */
+	l.names = xs_directory(xs, XBT_NULL, r->backend, &l.n);
+	rc = read_backend(r, xs, &l, params, e);
+	r->status_absent = listed_absent(&l, "hotplug-status");
+
+	free(l.names);
+	return rc;
 }

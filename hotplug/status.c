@@ -10,6 +10,7 @@
 #include <netlink/route/addr.h>
 
 #include "../netmodes/addrs.h"
+#include "../netmodes/bridge_vlan.h"
 #include "../netmodes/links.h"
 #include "../netmodes/nft_port.h"
 #include "../netmodes/routes.h"
@@ -27,6 +28,8 @@ struct vif_view {
 	bool exists;
 	struct link_info link;
 	char master[IFNAMSIZ];
+	bool vlan_port; /* a port of a VLAN-filtering bridge: vlans holds its VLANs */
+	struct vlan_set vlans;
 	char addrs[1024], routes[1024];
 	bool filtered;
 	bool filter_damaged;
@@ -62,6 +65,12 @@ static void kernel_view(struct rt_conn *sk, struct nft_conn *nft, struct vif_vie
 	v->exists = rt_link_get(sk, 0, v->dev, &v->link, NULL) == 0;
 	if (v->exists && v->link.master && rt_link_get(sk, v->link.master, NULL, &m, NULL) == 0)
 		snprintf(v->master, sizeof(v->master), "%s", m.name);
+	if (v->exists && v->master[0]) {
+		bool filtering = false;
+		unsigned def;
+		v->vlan_port = rt_bridge_vlans_on(sk, v->link.master, &filtering, &def, NULL) == 0 &&
+			       filtering && rt_port_vlans(sk, v->link.ifindex, &v->vlans, NULL) == 0;
+	}
 	if (v->exists && addr_set_query(sk, v->link.ifindex, &addrs, NULL) == 0)
 		for (size_t i = 0; i < addrs.n; i++)
 			append(v->addrs, sizeof(v->addrs),
@@ -82,6 +91,36 @@ static void kernel_view(struct rt_conn *sk, struct nft_conn *nft, struct vif_vie
 	}
 }
 
+/* "10 pvid untagged, 20-22 tagged, 30 untagged"; "none" when it has none. */
+static void vlans_text(const struct vlan_set *s, char *buf, size_t n)
+{
+	size_t at = 0;
+
+	buf[0] = '\0';
+	for (unsigned v = VLAN_MIN; v <= VLAN_MAX && at < n; v++) {
+		unsigned w;
+		bool u;
+		int k;
+		if (!vlan_set_has(s, v))
+			continue;
+		u = vlan_set_untagged(s, v);
+		w = vlan_set_run_end(s, v);
+		k = w == v ? snprintf(buf + at, n - at, "%s%u", at ? ", " : "", v)
+			   : snprintf(buf + at, n - at, "%s%u-%u", at ? ", " : "", v, w);
+		if (k > 0)
+			at += (size_t)k;
+		if (at < n) {
+			k = snprintf(buf + at, n - at, "%s%s", v == s->pvid ? " pvid" : "",
+				     u ? " untagged" : " tagged");
+			if (k > 0)
+				at += (size_t)k;
+		}
+		v = w;
+	}
+	if (!buf[0])
+		snprintf(buf, n, "none");
+}
+
 static void print_text(const struct vif_view *v, FILE *out)
 {
 	fprintf(out, "%s (domain %u, vif %u): %s mode, hotplug-status %s\n", v->dev, v->domid,
@@ -92,6 +131,11 @@ static void print_text(const struct vif_view *v, FILE *out)
 	}
 	fprintf(out, "  link: %s, mtu %u%s%s\n", v->link.up ? "up" : "down", v->link.mtu,
 		v->master[0] ? ", bridge " : "", v->master);
+	if (v->vlan_port) {
+		char vl[1024];
+		vlans_text(&v->vlans, vl, sizeof(vl));
+		fprintf(out, "  vlans: %s\n", vl);
+	}
 	fprintf(out, "  configured: mac %s, ip %s\n", v->mac[0] ? v->mac : "-", v->ip[0] ? v->ip : "-");
 	fprintf(out, "  addresses: %s\n  routes: %s\n", v->addrs[0] ? v->addrs : "-",
 		v->routes[0] ? v->routes : "-");
@@ -131,6 +175,11 @@ static void print_json(const struct vif_view *v, bool first, FILE *out)
 			v->link.mtu, v->master);
 	else
 		fprintf(out, "null");
+	if (v->vlan_port) {
+		char vl[1024];
+		vlan_set_format(&v->vlans, vl, sizeof(vl));
+		fprintf(out, ", \"vlans\": \"%s\"", vl);
+	}
 	json_words("addresses", v->addrs, out);
 	json_words("routes", v->routes, out);
 	if (v->filtered)

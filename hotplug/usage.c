@@ -65,7 +65,10 @@ static const struct usage usages[] = {
 			    "Moves the host's uplink onto a bridge, or back.\n" NET_BODY(
 				    "  netdev=DEV            the uplink (else the IPv4 default route's, else eth0)\n"
 				    "  bridge=BRIDGE|null    the bridge's name (else the uplink's); null: none\n"
-				    "  antispoof=yes|no      only filtered vifs may send (default no)\n",
+				    "  antispoof=yes|no      strict: only the uplink and filtered vifs may send\n"
+				    "                        (default no; needs nftables' meta ibrname)\n"
+				    "  vlan_filtering=yes|no the bridge filters VLANs (default no)\n"
+				    "  vlans=10,20,30-40     the VLANs the uplink trunks, tagged\n",
 				    "network-bridge(8)") },
 	{ "network-route", "usage: network-route start|stop|status [VAR=VAL...] [--dry-run] [--json]\n"
 			   "Prepares the host for routed guests, or undoes it.\n" NET_BODY(

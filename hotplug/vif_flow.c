@@ -13,6 +13,7 @@
 #include "hooks.h"
 #include "libxl_owned.h"
 #include "log.h"
+#include "nft_release.h"
 #include "parse.h"
 #include "request.h"
 #include "xs.h"
@@ -149,7 +150,8 @@ static int plan_changes(struct call *c, vif_planner *planner)
 	int rc;
 
 	if ((rc = request_read_xenstore(&c->r, c->xs, &c->params, &c->e)) < 0 ||
-	    (rc = config_dhcp_settings(c->env->conf, c->params.dhcp, &c->dhcp, &c->e)) < 0)
+	    (rc = config_vif_defaults(c->env->conf, c->params.dhcp, &c->dhcp,
+				      &c->r.noip_mac, &c->e)) < 0)
 		return rc;
 	if (!c->nl && (rc = rt_open(&c->nl, &c->e)) < 0)
 		return rc;
@@ -182,7 +184,9 @@ static int plan_call(struct call *c, vif_planner *planner)
 	/* Last, so the toolstack sees "connected" only when everything is in place. */
 	if (c->r.type == VIF_TYPE_VIF && c->r.cmd == VIF_ONLINE) {
 		snprintf(path, sizeof(path), "%s/hotplug-status", c->r.backend);
-		if ((rc = op_xs_write(&c->plan, c->xs, path, "connected")) < 0)
+		rc = c->r.status_absent ? op_xs_write_new(&c->plan, c->xs, path, "connected")
+					: op_xs_write(&c->plan, c->xs, path, "connected");
+		if (rc < 0)
 			return nm_fail(&c->e, rc, "out of memory");
 	}
 	return 0;
@@ -251,8 +255,8 @@ static void call_conns(struct call *c, const struct flow_conns *lent)
 
 /*
  * What the call opened itself is closed; what it was lent stays open. Its
- * own nftables socket goes last: closing one that committed waits for the
- * kernel's release of the commit (docs/PERFORMANCE.md), after everything else.
+ * own nftables socket goes last, by a child when its last close would wait
+ * for the kernel's release of the commit (hotplug/nft_release.c).
  */
 static void call_close(struct call *c, const struct flow_conns *lent)
 {
@@ -261,7 +265,7 @@ static void call_close(struct call *c, const struct flow_conns *lent)
 	if (c->xs != lent->xs)
 		xsw_close(c->xs);
 	if (c->nft == &c->own_nft)
-		nft_conn_close(&c->own_nft);
+		nft_conn_close_detached(&c->own_nft);
 }
 
 int vif_flow_serve(const char *prog, vif_planner *planner, const struct invocation *inv,

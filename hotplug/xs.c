@@ -90,13 +90,14 @@ struct xs_write_op {
 	char path[XS_PATH_LEN];
 	char value[128];
 	bool had_old;
+	bool known_absent;
 	char old[128];
 };
 
 static int xs_write_apply(struct op *op, struct nm_err *e)
 {
 	struct xs_write_op *o = op->data;
-	int rc = xsw_read(o->h, o->path, o->old, sizeof(o->old), e);
+	int rc = o->known_absent ? -ENOENT : xsw_read(o->h, o->path, o->old, sizeof(o->old), e);
 
 	if (rc < 0 && rc != -ENOENT && rc != -E2BIG)
 		return rc;
@@ -125,14 +126,26 @@ static const struct op_type xs_write_type = {
 	.describe = xs_write_describe,
 };
 
-int op_xs_write(struct plan *p, struct xs_handle *h, const char *path, const char *value)
+static int add_write(struct plan *p, struct xs_handle *h, const char *path, const char *value,
+		     bool known_absent)
 {
 	struct xs_write_op *o = calloc(1, sizeof(*o));
 
 	if (!o)
 		return -ENOMEM;
 	o->h = h;
+	o->known_absent = known_absent;
 	snprintf(o->path, sizeof(o->path), "%s", path);
 	snprintf(o->value, sizeof(o->value), "%s", value);
 	return plan_add(p, &xs_write_type, o);
+}
+
+int op_xs_write(struct plan *p, struct xs_handle *h, const char *path, const char *value)
+{
+	return add_write(p, h, path, value, false);
+}
+
+int op_xs_write_new(struct plan *p, struct xs_handle *h, const char *path, const char *value)
+{
+	return add_write(p, h, path, value, true);
 }

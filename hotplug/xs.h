@@ -34,4 +34,7 @@ int xsw_rm(struct xs_handle *h, const char *path, struct nm_err *e);
  */
 int op_xs_write(struct plan *p, struct xs_handle *h, const char *path, const char *value);
 
+/* The same for a path known not to exist: nothing is read first; undo removes it. */
+int op_xs_write_new(struct plan *p, struct xs_handle *h, const char *path, const char *value);
+
 #endif

@@ -70,11 +70,11 @@ static void forget_bridge(void *arg)
 	memset(arg, 0, sizeof(struct link_info));
 }
 
-int rt_first_bridge(struct rt_conn *sk, struct link_info *ret, struct nm_err *e)
+int rt_dump_bridges(struct rt_conn *sk, int (*fn)(struct nl_msg *, void *), void (*restart)(void *),
+		    void *arg, struct nm_err *e)
 {
 	struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC };
 	struct nl_msg *msg = nlmsg_alloc_simple(RTM_GETLINK, NLM_F_DUMP);
-	struct link_info best = { 0 };
 	struct nlattr *info;
 	int rc;
 
@@ -86,8 +86,16 @@ int rt_first_bridge(struct rt_conn *sk, struct link_info *ret, struct nm_err *e)
 		return nm_fail(e, -ENOMEM, "out of memory");
 	}
 	nla_nest_end(msg, info);
-	rc = rt_dump(sk, msg, pick_bridge, forget_bridge, &best, e);
+	rc = rt_dump(sk, msg, fn, restart, arg, e);
 	nlmsg_free(msg);
+	return rc;
+}
+
+int rt_first_bridge(struct rt_conn *sk, struct link_info *ret, struct nm_err *e)
+{
+	struct link_info best = { 0 };
+	int rc = rt_dump_bridges(sk, pick_bridge, forget_bridge, &best, e);
+
 	if (rc < 0)
 		return rc;
 	if (!best.ifindex)

@@ -46,6 +46,13 @@ struct link_info {
 int rt_link_get(struct rt_conn *sk, int ifindex, const char *name, struct link_info *ret,
 		struct nm_err *e);
 
+/*
+ * rt_dump of the host's bridges only (the kernel filters, with strict
+ * checking): never a dump of every link.
+ */
+int rt_dump_bridges(struct rt_conn *sk, int (*fn)(struct nl_msg *, void *), void (*restart)(void *),
+		    void *arg, struct nm_err *e);
+
 /* The alphabetically first bridge on the host, as `brctl show` lists them; -ENODEV if none. */
 int rt_first_bridge(struct rt_conn *sk, struct link_info *ret, struct nm_err *e);
 

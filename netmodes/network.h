@@ -10,6 +10,7 @@
 #include "netaddr.h"
 #include "plan.h"
 #include "state_ops.h"
+#include "vlan_spec.h"
 
 struct rt_conn;
 
@@ -32,6 +33,8 @@ struct network_request {
 	struct prefix nat_range; /* network-nat */
 	char bridge[IFNAMSIZ];	 /* network-bridge; "" for the netdev's name */
 	bool bridge_null;	 /* network-bridge bridge=null: nothing to do */
+	bool vlan_filtering;	 /* network-bridge: the bridge filters VLANs */
+	struct vlan_set vlans;	 /* network-bridge: the VLANs the uplink trunks (tagged) */
 	bool dry_run, json;
 };
 
@@ -52,6 +55,22 @@ const char *network_state_get(const struct network_state *ns, const char *key, c
  */
 int network_netdev(struct rt_conn *sk, const struct network_state *ns, const char *given,
 		   char ret[IFNAMSIZ], struct nm_err *e);
+
+/*
+ * The uplink netdev exists and is free to be used: not enslaved to a bond,
+ * a bridge or any master (uplink.h). bridge_ok: netdev may be a bridge, so
+ * a bridge's port is told to give the bridge. Returns 0 or -errno with e set.
+ */
+int network_uplink_free(struct rt_conn *sk, const char *netdev, bool bridge_ok, struct nm_err *e);
+
+/*
+ * A routed start's first steps (network-route, network-nat): 1 when the
+ * state file named state says started already (start twice changes
+ * nothing), else 0 with netdev the uplink (network_netdev) checked free,
+ * a bridge allowed. Or -errno with e set.
+ */
+int network_start_uplink(const struct mode_ctx *c, const char *state, const char *given,
+			 char netdev[IFNAMSIZ], struct nm_err *e);
 
 /* Plans key = value, recording the previous value in st for stop. */
 int network_plan_sysctl(struct plan *p, struct state *st, const char *key, const char *value,

@@ -7,6 +7,7 @@
 #include "port_filter_ops.h"
 #include "routes.h"
 #include "sysctls.h"
+#include "uplink.h"
 
 /* Saved parameters are stored as "sysctl:KEY" = value before start. */
 #define ST_SYSCTL "sysctl:"
@@ -58,6 +59,31 @@ int network_netdev(struct rt_conn *sk, const struct network_state *ns, const cha
 	if (rc == -ENOENT)
 		snprintf(ret, IFNAMSIZ, "eth0");
 	return rc == -ENOENT ? 0 : rc;
+}
+
+int network_uplink_free(struct rt_conn *sk, const char *netdev, bool bridge_ok, struct nm_err *e)
+{
+	struct uplink u;
+	int rc = uplink_query(sk, 0, netdev, &u, e);
+
+	if (rc == -ENODEV)
+		return nm_fail(e, rc, "netdev %s does not exist", netdev);
+	return rc < 0 ? rc : uplink_check_free(&u, bridge_ok, e);
+}
+
+int network_start_uplink(const struct mode_ctx *c, const char *state, const char *given,
+			 char netdev[IFNAMSIZ], struct nm_err *e)
+{
+	struct network_state ns;
+	int rc = network_state_load(c->env->run_dir, state, &ns, e);
+
+	if (rc < 0)
+		return rc;
+	if (ns.started)
+		return 1;
+	if ((rc = network_netdev(c->nl, &ns, given, netdev, e)) < 0)
+		return rc;
+	return network_uplink_free(c->nl, netdev, true, e);
 }
 
 int network_plan_sysctl(struct plan *p, struct state *st, const char *key, const char *value,

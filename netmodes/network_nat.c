@@ -7,6 +7,7 @@
 #include "links.h"
 #include "network.h"
 #include "nft_nat.h"
+#include "uplink.h"
 
 #define ST_NETDEV "netdev"
 #define ST_ANTISPOOF "antispoof"
@@ -16,21 +17,12 @@
 static int plan_start(const struct network_request *r, struct mode_ctx *c, struct plan *p,
 		      struct nm_err *e)
 {
-	struct rt_conn *sk = c->nl;
-	struct network_state ns;
 	struct state st = { 0 };
-	struct link_info li;
 	char netdev[IFNAMSIZ], range[PREFIX_STR_LEN];
-	int rc = network_state_load(c->env->run_dir, NETWORK_NAT_STATE, &ns, e);
+	int rc = network_start_uplink(c, NETWORK_NAT_STATE, r->netdev, netdev, e);
 
-	if (rc < 0)
-		return rc;
-	if (ns.started)
-		return 0; /* start twice changes nothing */
-	if ((rc = network_netdev(sk, &ns, r->netdev, netdev, e)) < 0)
-		return rc;
-	if ((rc = rt_link_get(sk, 0, netdev, &li, e)) < 0)
-		return rc == -ENODEV ? nm_fail(e, rc, "netdev %s does not exist", netdev) : rc;
+	if (rc != 0)
+		return rc < 0 ? rc : 0; /* start twice changes nothing */
 	if ((rc = nft_nat_exists(c->nft, e)) != 0)
 		return rc < 0 ? rc
 			      : nm_fail(e, -EEXIST, "table ip %s exists already: someone else's; "
@@ -92,16 +84,21 @@ int network_nat_status(const struct network_request *r, struct mode_ctx *c, FILE
 				network_state_get(&ns, ST_NETDEV, ""), network_state_get(&ns, ST_RANGE, ""),
 				network_state_get(&ns, ST_DHCP, "no"),
 				strcmp(network_state_get(&ns, ST_ANTISPOOF, "yes"), "no") ? "true" : "false");
+		if (ns.started)
+			uplink_status(c->nl, network_state_get(&ns, ST_NETDEV, ""), true, out);
 		fprintf(out, ", \"sysctl\": {");
 		network_print_sysctls(&ns.st, true, out);
 		fprintf(out, "}}\n");
 		return 0;
 	}
 	fprintf(out, "network-nat: %s\n", ns.started ? "started" : "not started");
-	if (ns.started)
-		fprintf(out, "  netdev: %s\n  range: %s\n  dhcp: %s\n  anti-spoofing: %s\n",
-			network_state_get(&ns, ST_NETDEV, "?"), network_state_get(&ns, ST_RANGE, "?"),
-			network_state_get(&ns, ST_DHCP, "no"), network_state_get(&ns, ST_ANTISPOOF, "?"));
+	if (ns.started) {
+		fprintf(out, "  netdev: %s\n", network_state_get(&ns, ST_NETDEV, "?"));
+		uplink_status(c->nl, network_state_get(&ns, ST_NETDEV, ""), false, out);
+		fprintf(out, "  range: %s\n  dhcp: %s\n  anti-spoofing: %s\n",
+			network_state_get(&ns, ST_RANGE, "?"), network_state_get(&ns, ST_DHCP, "no"),
+			network_state_get(&ns, ST_ANTISPOOF, "?"));
+	}
 	fprintf(out, "  table ip %s: %s\n", NFT_NAT_TABLE, table ? "present" : "absent");
 	network_print_sysctls(&ns.st, false, out);
 	return 0;

@@ -11,6 +11,7 @@
 #include "rtnl.h"
 #include "state_ops.h"
 #include "sysctls.h"
+#include "uplink.h"
 
 #define ST_NETDEV "netdev"
 #define ST_ANTISPOOF "antispoof"
@@ -18,21 +19,12 @@
 static int plan_start(const struct network_request *r, struct mode_ctx *c, struct plan *p,
 		      struct nm_err *e)
 {
-	struct rt_conn *sk = c->nl;
-	struct network_state ns;
 	struct state st = { 0 };
-	struct link_info li;
 	char netdev[IFNAMSIZ], key[64];
-	int rc = network_state_load(c->env->run_dir, NETWORK_ROUTE_STATE, &ns, e);
+	int rc = network_start_uplink(c, NETWORK_ROUTE_STATE, r->netdev, netdev, e);
 
-	if (rc < 0)
-		return rc;
-	if (ns.started)
-		return 0; /* start twice changes nothing */
-	if ((rc = network_netdev(sk, &ns, r->netdev, netdev, e)) < 0)
-		return rc;
-	if ((rc = rt_link_get(sk, 0, netdev, &li, e)) < 0)
-		return rc == -ENODEV ? nm_fail(e, rc, "netdev %s does not exist", netdev) : rc;
+	if (rc != 0)
+		return rc < 0 ? rc : 0; /* start twice changes nothing */
 	state_set(&st, ST_NETDEV, netdev);
 	state_set(&st, ST_ANTISPOOF, r->antispoof ? "yes" : "no");
 	if ((rc = network_plan_sysctl(p, &st, "net/ipv4/ip_forward", "1", e)) < 0)
@@ -161,11 +153,13 @@ static int routed_vifs(struct rt_conn *sk, struct routed *rs, struct nm_err *e)
 	return 0;
 }
 
-static void print_text(const struct network_state *ns, const struct routed *rs, FILE *out)
+static void print_text(struct rt_conn *sk, const struct network_state *ns, const struct routed *rs,
+		       FILE *out)
 {
 	fprintf(out, "network-route: %s\n", ns->started ? "started" : "not started");
 	if (ns->started) {
 		fprintf(out, "  netdev: %s\n", network_state_get(ns, ST_NETDEV, "?"));
+		uplink_status(sk, network_state_get(ns, ST_NETDEV, ""), false, out);
 		fprintf(out, "  anti-spoofing: %s\n", network_state_get(ns, ST_ANTISPOOF, "?"));
 	}
 	network_print_sysctls(&ns->st, false, out);
@@ -174,13 +168,16 @@ static void print_text(const struct network_state *ns, const struct routed *rs, 
 		fprintf(out, "  %s: %s\n", rs->v[i].name, rs->v[i].addrs);
 }
 
-static void print_json(const struct network_state *ns, const struct routed *rs, FILE *out)
+static void print_json(struct rt_conn *sk, const struct network_state *ns, const struct routed *rs,
+		       FILE *out)
 {
 	fprintf(out, "{\"started\": %s", ns->started ? "true" : "false");
-	if (ns->started)
+	if (ns->started) {
 		fprintf(out, ", \"netdev\": \"%s\", \"antispoof\": %s",
 			network_state_get(ns, ST_NETDEV, ""),
 			strcmp(network_state_get(ns, ST_ANTISPOOF, "yes"), "no") ? "true" : "false");
+		uplink_status(sk, network_state_get(ns, ST_NETDEV, ""), true, out);
+	}
 	fprintf(out, ", \"sysctl\": {");
 	network_print_sysctls(&ns->st, true, out);
 	fprintf(out, "}, \"vifs\": {");
@@ -207,6 +204,6 @@ int network_route_status(const struct network_request *r, struct mode_ctx *c, FI
 
 	if (rc < 0 || (rc = routed_vifs(c->nl, &rs, e)) < 0)
 		return rc;
-	(r->json ? print_json : print_text)(&ns, &rs, out);
+	(r->json ? print_json : print_text)(c->nl, &ns, &rs, out);
 	return 0;
 }

@@ -51,8 +51,10 @@ static struct nlmsghdr *next_msg(struct nft_batch *b, uint16_t type, uint16_t fa
 		b->what[b->n] = what;
 	else
 		b->overflow = true;
-	return nftnl_nlmsg_build_hdr(mnl_nlmsg_batch_current(b->b), type, family,
-				     flags | NLM_F_ACK, b->n++);
+	/* No ACK: the kernel reports a failing message anyway, and take_replies
+	 * reads only failures; a batch's success is then one read that finds
+	 * nothing, not one read per message. */
+	return nftnl_nlmsg_build_hdr(mnl_nlmsg_batch_current(b->b), type, family, flags, b->n++);
 }
 
 static void msg_done(struct nft_batch *b)
@@ -126,6 +128,17 @@ void nft_conn_drop(struct nft_conn *c)
 	pthread_mutex_lock(&c->mu);
 	close_socket(c);
 	pthread_mutex_unlock(&c->mu);
+}
+
+int nft_conn_release_fd(struct nft_conn *c)
+{
+	int fd = -1;
+
+	pthread_mutex_lock(&c->mu);
+	if (c->sock)
+		fd = mnl_socket_get_fd(c->sock);
+	pthread_mutex_unlock(&c->mu);
+	return fd;
 }
 
 void nft_conn_close(struct nft_conn *c)
@@ -249,8 +262,9 @@ static void number_msgs(struct nft_batch *b, uint32_t seq0)
 		h->nlmsg_seq += seq0;
 }
 
-int nft_batch_send(struct nft_conn *c, struct nft_batch *b, const char **ret_failed,
-		   struct nm_err *e)
+/* Without the batch's end (commit false) the kernel checks every message, then aborts. */
+static int batch_talk(struct nft_conn *c, struct nft_batch *b, bool commit,
+		      const char **ret_failed, struct nm_err *e)
 {
 	struct reply_state st = { .b = b };
 	struct mnl_socket *nl = NULL;
@@ -260,8 +274,10 @@ int nft_batch_send(struct nft_conn *c, struct nft_batch *b, const char **ret_fai
 
 	if (b->overflow)
 		return nm_fail(e, -E2BIG, "nftables batch too large");
-	nftnl_batch_end(mnl_nlmsg_batch_current(b->b), b->n++);
-	mnl_nlmsg_batch_next(b->b);
+	if (commit) {
+		nftnl_batch_end(mnl_nlmsg_batch_current(b->b), b->n++);
+		mnl_nlmsg_batch_next(b->b);
+	}
 	if (!(rbuf = malloc(MNL_SOCKET_BUFFER_SIZE)))
 		return nm_fail(e, -ENOMEM, "out of memory");
 	pthread_mutex_lock(&c->mu);
@@ -289,6 +305,18 @@ out:
 	pthread_mutex_unlock(&c->mu);
 	free(rbuf);
 	return rc;
+}
+
+int nft_batch_send(struct nft_conn *c, struct nft_batch *b, const char **ret_failed,
+		   struct nm_err *e)
+{
+	return batch_talk(c, b, true, ret_failed, e);
+}
+
+int nft_batch_check(struct nft_conn *c, struct nft_batch *b, const char **ret_failed,
+		    struct nm_err *e)
+{
+	return batch_talk(c, b, false, ret_failed, e);
 }
 
 struct get_state {

@@ -60,6 +60,14 @@ void nft_batch_elems(struct nft_batch *b, uint16_t type, uint16_t flags, struct 
 int nft_batch_send(struct nft_conn *c, struct nft_batch *b, const char **ret_failed,
 		   struct nm_err *e);
 
+/*
+ * As nft_batch_send, but the kernel only checks the messages (each one
+ * parsed and its expressions set up, as for a commit) and then aborts the
+ * whole batch: nothing changes. Read-only: a planner may call it.
+ */
+int nft_batch_check(struct nft_conn *c, struct nft_batch *b, const char **ret_failed,
+		    struct nm_err *e);
+
 /* Called for each object a GET returns; returns MNL_CB_OK, or MNL_CB_ERROR to stop. */
 typedef int (*nft_reply_cb)(const struct nlmsghdr *h, void *data);
 

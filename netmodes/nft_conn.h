@@ -11,6 +11,7 @@
 #define NETMODES_NFT_CONN_H
 
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 struct mnl_socket;
@@ -29,6 +30,15 @@ void nft_conn_init(struct nft_conn *c);
 
 /* Closes c's socket (when open); the next exchange on c opens a new one. */
 void nft_conn_drop(struct nft_conn *c);
+
+/*
+ * The socket's descriptor, -1 when none is open. Its last close may wait
+ * for the kernel: the last close of any bound nftables socket (every one
+ * open_socket makes) waits, holding nf_tables' commit lock, for the release
+ * of every commit's deleted objects still pending (after an RCU grace
+ * period: this call's, or another's just before). docs/PERFORMANCE.md.
+ */
+int nft_conn_release_fd(struct nft_conn *c);
 
 /* Closes c for good: no exchange may use it afterwards. */
 void nft_conn_close(struct nft_conn *c);

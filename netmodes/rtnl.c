@@ -59,6 +59,9 @@ int rt_open(struct rt_conn **ret, struct nm_err *e)
 	/* One read per reply instead of a peek for its size first: a buffer that fits
 	 * any reply a call asks for (single objects, the odd short dump) does it. */
 	nl_socket_disable_msg_peek(sk);
+	/* Every request that wants an ACK asks for one (rt_talk); a single GET
+	 * (libnl's rtnl_link_get_kernel) then takes one read, not two. */
+	nl_socket_disable_auto_ack(sk);
 	(void)nl_socket_set_msg_buf_size(sk, 32768);
 	c->sk = sk;
 	pthread_mutex_init(&c->talk_mu, NULL);

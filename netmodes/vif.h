@@ -8,6 +8,7 @@
 #include <stdbool.h>
 
 #include "netaddr.h"
+#include "vlan_spec.h"
 
 #define XS_PATH_LEN 256
 
@@ -25,9 +26,25 @@ struct vif_request {
 	char dev[IFNAMSIZ];	    /* the name netback or qemu gave: vifD.N, vifD.N-emu */
 	char vifname[IFNAMSIZ];	    /* the wanted name ("-emu" added for tap); "" for none */
 	char bridge[IFNAMSIZ];	    /* "" when not configured */
+	/*
+	 * The port's VLANs (vlan_spec.h): from the backend's vlan node, or
+	 * from the bridge value's suffix. has_vlans: they apply. A suffix
+	 * ".N" alone may be part of a device's name: then bridge is the full
+	 * name, bridge_base the name before it, and the VLANs apply (on
+	 * bridge_base) only when no device is named bridge.
+	 */
+	bool has_vlans;
+	char bridge_base[IFNAMSIZ]; /* "" when bridge has no such suffix */
+	struct vlan_set vlans;
 	bool has_mac;
 	struct mac_addr mac;
 	struct prefix_list ips;
+	/* the defaults file's antispoof_without_ip = mac: vif-bridge holds a vif
+	 * without ips to its own MAC (any address) instead of leaving it open */
+	bool noip_mac;
+	/* the backend's listing had no hotplug-status node (the toolstack's
+	 * report node, written last by hotplug/: nothing to read back first) */
+	bool status_absent;
 	unsigned mtu;		    /* 0 when not configured */
 	char frontend[XS_PATH_LEN]; /* "" when the backend names none */
 	char netdev[IFNAMSIZ];	    /* "" when not configured */

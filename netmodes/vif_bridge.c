@@ -4,9 +4,11 @@
 #include <string.h>
 
 #include "addrs.h"
+#include "bridge_vlan.h"
 #include "links.h"
 #include "modes.h"
 #include "network.h"
+#include "nft_strict.h"
 #include "port_filter_ops.h"
 #include "vifdev.h"
 
@@ -19,10 +21,20 @@ static const struct mac_addr port_mac = { { 0xfe, 0xff, 0xff, 0xff, 0xff, 0xff }
  * guest configs keep working after network-bridge named the bridge ethN.
  */
 static int find_bridge(const struct vif_request *r, struct rt_conn *sk, struct link_info *br,
-		       struct nm_err *e)
+		       bool *vlans, struct nm_err *e)
 {
 	char eth[IFNAMSIZ + 8];
 	int rc;
+
+	*vlans = r->has_vlans;
+	/* bridge "br0.10" names VLAN 10 of br0 when no device is called br0.10. */
+	if (r->bridge_base[0] && rt_link_get(sk, 0, r->bridge, br, NULL) == -ENODEV) {
+		struct vif_request base = *r;
+		snprintf(base.bridge, sizeof(base.bridge), "%s", r->bridge_base);
+		base.bridge_base[0] = '\0';
+		*vlans = true;
+		return find_bridge(&base, sk, br, &(bool){ false }, e);
+	}
 
 	if (!r->bridge[0]) {
 		rc = rt_first_bridge(sk, br, e);
@@ -47,22 +59,78 @@ static int find_bridge(const struct vif_request *r, struct rt_conn *sk, struct l
 
 /*
  * network-bridge antispoof=yes made br strict: every vif on it is filtered,
- * and one without an ip may send nothing.
+ * and one without an ip may send nothing; ret gets the bridge and its uplink.
  */
-static bool strict_bridge(const struct mode_ctx *c, const char *br)
+static bool strict_bridge(const struct mode_ctx *c, const char *br, struct strict_bridge *ret)
 {
 	struct network_state ns;
 
-	return network_state_load(c->env->run_dir, NETWORK_BRIDGE_STATE, &ns, NULL) == 0 && ns.started &&
-	       !strcmp(network_state_get(&ns, "antispoof", "no"), "yes") &&
-	       !strcmp(network_state_get(&ns, "bridge", ""), br);
+	if (network_state_load(c->env->run_dir, NETWORK_BRIDGE_STATE, &ns, NULL) < 0 || !ns.started ||
+	    strcmp(network_state_get(&ns, "antispoof", "no"), "yes") ||
+	    strcmp(network_state_get(&ns, "bridge", ""), br))
+		return false;
+	snprintf(ret->bridge, sizeof(ret->bridge), "%s", br);
+	snprintf(ret->uplink, sizeof(ret->uplink), "%s", network_state_get(&ns, "pdev", ""));
+	return true;
 }
 
+/* On a strict bridge the strict chain comes back too, should someone have deleted it. */
 static int plan_filter(const struct vif_request *r, const struct mode_ctx *c, const char *dev,
 		       const char *br, struct plan *p, struct nm_err *e)
 {
-	return plan_port_filter(p, c->nft, PORT_BRIDGED, dev, r->ips.n > 0 || strict_bridge(c, br),
-				r->has_mac ? &r->mac : NULL, &r->ips, e);
+	struct strict_bridge s;
+	bool strict = strict_bridge(c, br, &s);
+	const struct prefix_list *ips = &r->ips;
+	struct prefix_list any;
+	int rc;
+
+	/* Held to its MAC only: every address of both families may be its source. */
+	if (!ips->n && r->noip_mac && r->has_mac) {
+		any.n = 2;
+		(void)parse_prefix("0.0.0.0/0", &any.p[0], NULL);
+		(void)parse_prefix("::/0", &any.p[1], NULL);
+		ips = &any;
+	}
+	rc = plan_port_filter(p, c->nft, PORT_BRIDGED, dev, ips->n > 0 || strict,
+			      r->has_mac ? &r->mac : NULL, ips, e);
+
+	return rc < 0 || !strict ? rc : plan_strict_repair(p, c->nft, &s, e);
+}
+
+/*
+ * A bridge that does not filter VLANs would carry every frame whatever its
+ * tag: refused. def: the default PVID it gives a new port (0: none).
+ */
+static int vlans_possible(struct mode_ctx *c, const struct link_info *br, unsigned *def,
+			  struct nm_err *e)
+{
+	bool filtering;
+	int rc = rt_bridge_vlans_on(c->nl, br->ifindex, &filtering, def, e);
+
+	if (rc < 0)
+		return rc;
+	return filtering ? 0 : bridge_vlan_refuse(br->name, e);
+}
+
+/* The port's VLANs made exactly the asked ones, once it is on the bridge. */
+static int plan_vlans(const struct vif_request *r, struct mode_ctx *c, const struct vifdev *d,
+		      const struct link_info *br, unsigned def, struct plan *p, struct nm_err *e)
+{
+	struct vlan_set now;
+	int rc;
+
+	memset(&now, 0, sizeof(now));
+	if (d->link.master == br->ifindex) {
+		if ((rc = rt_port_vlans(c->nl, d->link.ifindex, &now, e)) < 0)
+			return rc;
+	} else if (def) {
+		/* What the kernel gives it on joining. */
+		now.pvid = (uint16_t)def;
+		vlan_set_add(&now, def, true);
+	}
+	if ((rc = plan_port_vlans(p, c->nl, d->link.ifindex, d->name, &now, &r->vlans)) < 0)
+		return nm_fail(e, rc, "out of memory");
+	return 0;
 }
 
 /* A port that is up, on the bridge and set up as asked needs no bounce. */
@@ -81,9 +149,13 @@ static int plan_up(const struct vif_request *r, struct mode_ctx *c, struct plan 
 	struct link_info br;
 	struct addr_set addrs = { 0 };
 	unsigned mtu;
+	bool vlans;
+	unsigned def = 0;
 	int rc;
 
-	if ((rc = vifdev_find(r, c, &d, e)) < 0 || (rc = find_bridge(r, c->nl, &br, e)) < 0)
+	if ((rc = vifdev_find(r, c, &d, e)) < 0 || (rc = find_bridge(r, c->nl, &br, &vlans, e)) < 0)
+		return rc;
+	if (vlans && (rc = vlans_possible(c, &br, &def, e)) < 0)
 		return rc;
 	snprintf(out->dev, sizeof(out->dev), "%s", d.name);
 	snprintf(out->bridge, sizeof(out->bridge), "%s", br.name);
@@ -101,7 +173,9 @@ static int plan_up(const struct vif_request *r, struct mode_ctx *c, struct plan 
 		addr_set_free(&addrs);
 		if ((rc = vifdev_plan_mtu(c, &d, mtu, p, out)) < 0)
 			return nm_fail(e, rc, "out of memory");
-		return plan_filter(r, c, d.name, br.name, p, e);
+		if ((rc = plan_filter(r, c, d.name, br.name, p, e)) < 0)
+			return rc;
+		return vlans ? plan_vlans(r, c, &d, &br, def, p, e) : 0;
 	}
 	if (d.link.up)
 		rc = op_link_set_up(p, c->nl, idx, d.link.name, false);
@@ -125,9 +199,34 @@ static int plan_up(const struct vif_request *r, struct mode_ctx *c, struct plan 
 			snprintf(old, sizeof(old), "%s", m.name);
 		rc = op_link_set_master(p, c->nl, idx, d.name, br.ifindex, br.name, d.link.master, old);
 	}
-	if (!rc)
-		rc = op_link_set_up(p, c->nl, idx, d.name, true);
+	if (rc < 0)
+		return nm_fail(e, rc, "out of memory");
+	if (vlans && (rc = plan_vlans(r, c, &d, &br, def, p, e)) < 0)
+		return rc;
+	rc = op_link_set_up(p, c->nl, idx, d.name, true);
 	return rc < 0 ? nm_fail(e, rc, "out of memory") : 0;
+}
+
+/*
+ * Leaving the bridge takes the port's VLANs with it; a rollback that puts
+ * the port back gives them back too. Only a VLAN-filtering bridge's ports
+ * are read: a port of any other keeps what the kernel gives it.
+ */
+static int plan_vlans_kept(struct mode_ctx *c, const struct vifdev *d, struct plan *p,
+			   struct nm_err *e)
+{
+	struct vlan_set now;
+	bool filtering = false;
+	unsigned def;
+	int rc = rt_bridge_vlans_on(c->nl, d->link.master, &filtering, &def, e);
+
+	if (rc == -ENODEV || (rc == 0 && !filtering))
+		return 0;
+	if (rc < 0 || (rc = rt_port_vlans(c->nl, d->link.ifindex, &now, e)) < 0)
+		return rc;
+	if ((rc = op_port_vlans_kept(p, c->nl, d->link.ifindex, d->name, &now, def)) < 0)
+		return nm_fail(e, rc, "out of memory");
+	return 0;
 }
 
 /* Offline tolerates a device already gone and needs no bridge: it only takes down. */
@@ -146,6 +245,8 @@ static int plan_down(const struct vif_request *r, struct mode_ctx *c, struct pla
 	}
 	if (d.exists && d.link.up)
 		rc = op_link_set_up(p, c->nl, d.link.ifindex, d.name, false);
+	if (!rc && d.exists && d.link.master && (rc = plan_vlans_kept(c, &d, p, e)) < 0)
+		return rc;
 	if (!rc && d.exists && d.link.master)
 		rc = op_link_set_master(p, c->nl, d.link.ifindex, d.name, 0, "", d.link.master,
 					out->bridge);

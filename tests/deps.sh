@@ -9,7 +9,7 @@ packages=(
 	gcc make pkg-config
 	libnl-3-dev libnl-route-3-dev libmnl-dev libnftnl-dev libxen-dev libcmocka-dev
 	nftables iproute2 xenstore-utils iputils-ping iputils-arping procps strace mandoc dnsmasq busybox udev python3 clang libclang-rt-14-dev clang-tidy cppcheck valgrind
-	qemu-system-x86 cpio kmod
+	qemu-system-x86 cpio kmod xz-utils
 )
 
 missing=()

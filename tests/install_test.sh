@@ -71,6 +71,8 @@ for a in $applets; do
 	check_eq "$a linked into the script dir" /usr/lib/xen-netmodes/xen-netmodes \
 		"$(readlink "$DEST/etc/xen/scripts/$a")"
 done
+check_eq "xen-netmodes itself in sbin (status, check)" /usr/lib/xen-netmodes/xen-netmodes \
+	"$(readlink "$DEST/usr/sbin/xen-netmodes")"
 check "man pages installed" test -f "$DEST/usr/share/man/man8/vif-route.8"
 check "the defaults file installed" cmp "$ROOT/conf/xen-netmodes.conf" "$DEST/etc/xen/xen-netmodes.conf"
 check "the udev rules installed" grep -q "RUN+=\"/etc/xen/scripts/vif-setup online type_if=vif\"" \
@@ -80,6 +82,7 @@ mk DESTDIR="$DEST" PREFIX=/usr uninstall >/dev/null
 check "uninstall puts the shell script back" grep -q '^#!/bin/sh' "$DEST/etc/xen/scripts/vif-bridge"
 check_fails "uninstall removes the links" test -L "$DEST/etc/xen/scripts/vif-route"
 check_fails "uninstall removes the binary" test -e "$DEST/usr/lib/xen-netmodes/xen-netmodes"
+check_fails "and its link in sbin" test -L "$DEST/usr/sbin/xen-netmodes"
 check_fails "uninstall removes the man pages" test -e "$DEST/usr/share/man/man8/vif-route.8"
 check_fails "uninstall removes the udev rules" test -e "$DEST/lib/udev/rules.d/80-xen-netmodes.rules"
 echo '#!/bin/sh' >"$DEST/etc/xen/scripts/vif-route"

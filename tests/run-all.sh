@@ -8,7 +8,6 @@ here=$(dirname "$0")
 passed=0
 failed=0
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
 
 # Adds a suite's counts from its closing line: cmocka's PASSED/FAILED lines
 # or "NAME: N passed, M failed". A suite that fails without them counts once.
@@ -35,6 +34,31 @@ suite() {
 	failed=$((failed + f))
 }
 
+# The real-Xen suite (every mode on a real Xen 4.17 host under QEMU, the
+# release build installed into its dom0, images cached in build/xen), then
+# make lab (two such hosts and a migration between them, on the same
+# images), keep the cores busy for minutes with QEMU's emulation: they run
+# one after the other beside the other suites, niced so that their bursts of
+# calls come first, and are counted at the end. The release build is made
+# first, so nothing builds it twice at once.
+release=$(realpath -m "${BUILD%/san}")
+env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s -C "$here/.." BUILD="$release" SAN= FAULTS= all >/dev/null
+xen_out=$(mktemp -d)
+trap 'rm -f "$log"; rm -rf "$xen_out"; [ -n "${xen_pid:-}" ] && kill "$xen_pid" 2>/dev/null' EXIT
+(
+	nice -n 10 "$here/xen/run.sh" "$release/xen" >"$xen_out/rig" 2>&1
+	echo $? >"$xen_out/rig.rc"
+	XNM_LAB_IMAGES=keep nice -n 10 "$here/xen/lab.sh" "$release/xen" >"$xen_out/lab" 2>&1
+	echo $? >"$xen_out/lab.rc"
+	nice -n 10 "$here/xen/lab_interrupt_test.sh" "$release/xen" >"$xen_out/lab-interrupt" 2>&1
+	echo $? >"$xen_out/lab-interrupt.rc"
+) &
+xen_pid=$!
+xen_suite() { # rig|lab|lab-interrupt (suite runs it in a subshell: the wait is made before)
+	cat "$xen_out/$1"
+	return "$(cat "$xen_out/$1.rc" 2>/dev/null || echo 1)"
+}
+
 for t in "$BUILD"/tests/unit/test_*; do
 	[ -x "$t" ] && suite "$t"
 done
@@ -52,11 +76,13 @@ done
 suite "$here/demo.sh" "$BUILD"
 suite "$here/bench/bench.sh" "$BUILD" --smoke
 suite "$here/fuzz/run.sh" "$BUILD" 5
-# Every mode on a real Xen 4.17 host under QEMU, the release build installed
-# into its dom0 (images cached in build/xen).
-suite "$here/xen/run.sh" "${BUILD%/san}/xen"
 # The same unit tests once more, built without sanitizers, under valgrind.
-suite make --no-print-directory -C "$here/.." BUILD="${BUILD%/san}" SAN= valgrind
+suite make --no-print-directory -C "$here/.." BUILD="$release" SAN= valgrind
+wait "$xen_pid"
+xen_pid=
+suite xen_suite rig
+suite xen_suite lab
+suite xen_suite lab-interrupt
 
 echo
 echo "make check: $passed passed, $failed failed"

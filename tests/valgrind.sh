@@ -9,7 +9,7 @@ failed=0
 for t in "$BUILD"/tests/unit/test_*; do
 	[ -x "$t" ] || continue # the .d files beside them
 	log=$(mktemp)
-	if valgrind -q --leak-check=full --errors-for-leak-kinds=definite --error-exitcode=9 \
+	if valgrind -q --child-silent-after-fork=yes --leak-check=full --errors-for-leak-kinds=definite --error-exitcode=9 \
 		"$t" >"$log" 2>&1; then
 		passed=$((passed + 1))
 		echo "ok - $(basename "$t") under memcheck"

@@ -6,7 +6,9 @@
  * Spawning from C keeps a shell's own fork and wait out of the figures.
  *   spawn ROUNDS CMD [ARGS...] [--then CMD2 [ARGS...]]
  * Both inherit the environment; their output goes to /dev/null. A command
- * that fails is reported on stderr.
+ * that fails is reported on stderr. SPAWN_GAP_MS=N waits N ms before each
+ * timed run, so that what the kernel defers after a call (nf_tables' release
+ * of a commit's objects after an RCU grace period) is not in the next one's.
  */
 #include <fcntl.h>
 #include <spawn.h>
@@ -52,6 +54,8 @@ int main(int argc, char **argv)
 {
 	posix_spawn_file_actions_t fa;
 	char **then = NULL;
+	const char *gap = getenv("SPAWN_GAP_MS");
+	struct timespec pause = { 0 };
 	int rounds;
 
 	if (argc < 3 || (rounds = atoi(argv[1])) <= 0 || !strcmp(argv[2], "--then")) {
@@ -64,12 +68,17 @@ int main(int argc, char **argv)
 			then = &argv[i + 1];
 			break;
 		}
+	if (gap && atoi(gap) > 0)
+		pause = (struct timespec){ atoi(gap) / 1000, (long)(atoi(gap) % 1000) * 1000000 };
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
 	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
 	for (int i = 0; i < rounds; i++) {
 		struct rusage ru = { 0 };
-		long long t0 = now_us();
+		long long t0;
+
+		nanosleep(&pause, NULL);
+		t0 = now_us();
 		run(&argv[2], &fa, &ru);
 		printf("%lld %lld %ld\n", now_us() - t0, tv_us(ru.ru_utime) + tv_us(ru.ru_stime),
 		       ru.ru_maxrss);

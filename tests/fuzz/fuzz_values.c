@@ -12,6 +12,7 @@
 #include "../../hotplug/parse.h"
 #include "../../netmodes/netaddr.h"
 #include "../../netmodes/nft_port.h"
+#include "../../netmodes/vlan_spec.h"
 
 static void check_mac(const char *s)
 {
@@ -45,6 +46,27 @@ static void check_prefixes(const char *s)
 	}
 }
 
+/* A vlan value that parses prints, in vlan syntax, one that parses back to the same set. */
+static void check_vlans(const char *s)
+{
+	static char buf[40000];
+	struct vlan_set a, b;
+	char base[IFNAMSIZ];
+
+	if (vlan_spec_parse(s, &a, NULL) == 0) {
+		vlan_set_format(&a, buf, sizeof(buf));
+		if (strlen(buf) <= VLAN_SPEC_MAX && (vlan_spec_parse(buf, &b, NULL) != 0 || !vlan_set_equal(&a, &b)))
+			abort();
+	}
+	if (vlan_list_parse(s, &a, NULL) == 0) {
+		vlan_list_format(&a, buf, sizeof(buf));
+		if (strlen(buf) <= VLAN_SPEC_MAX && (vlan_list_parse(buf, &b, NULL) != 0 || !vlan_set_equal(&a, &b)))
+			abort();
+	}
+	if (vlan_bridge_parse(s, base, &a, NULL) == 1 && (strlen(base) >= IFNAMSIZ || vlan_set_empty(&a)))
+		abort();
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *s, q[64], abs[256], name[IFNAMSIZ];
@@ -61,7 +83,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	memcpy(s, data + 1, size - 1);
 	s[size - 1] = '\0';
-	switch (data[0] % 11) {
+	switch (data[0] % 12) {
 	case 0: check_mac(s); break;
 	case 1: (void)parse_prefix(s, &p, NULL); break;
 	case 2: check_prefixes(s); break;
@@ -72,6 +94,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	case 7: (void)parse_xenbus_path(s, abs, sizeof(abs), &d, &n, NULL); break;
 	case 8: (void)parse_frontend_path(s, 1, abs, sizeof(abs), NULL); break;
 	case 9: (void)parse_assignment(s, &key, &klen, &val, NULL); break;
+	case 10: check_vlans(s); break;
 	default: (void)parse_dhcp_kind(s, &k, NULL); (void)quote_value(s, q, sizeof(q)); break;
 	}
 	free(s);

@@ -137,6 +137,20 @@ node vif-bridge "backend node bridge" bridge '/sys/class/net/eth0'
 node vif-bridge "backend node bridge" bridge 'br$(id)'
 node vif-bridge "backend node bridge" bridge $'xenbr0\nINJECTED line'
 node vif-bridge "is not a bridge" bridge eth0
+node vif-bridge "backend node bridge: VLAN 4095 is out of range" bridge "$BR:4095"
+node vif-bridge "backend node bridge" bridge "$BR:20:"
+node vif-bridge "backend node bridge" bridge $'xenbr0:20\nINJECTED line'
+
+echo "# vlan"
+node vif-bridge "backend node vlan: VLAN 4096 is out of range" vlan 4096
+node vif-bridge "backend node vlan: VLAN 010 has a leading zero" vlan 010
+node vif-bridge "backend node vlan: empty term" vlan 10p/
+node vif-bridge "backend node vlan: two PVIDs" vlan 10p/20p
+node vif-bridge "backend node vlan: invalid term" vlan $'10\nINJECTED line'
+node vif-bridge "backend node vlan: invalid term" vlan '10;reboot'
+node vif-bridge "backend node vlan: VLAN 10 is given twice" vlan 10p/1-4094
+node vif-bridge "backend node vlan" vlan "$long"
+node vif-bridge "does not filter VLANs" vlan 10
 
 echo "# mtu"
 node vif-bridge "backend node mtu" mtu 0
@@ -191,12 +205,16 @@ arg_case vif-bridge 'unexpected argument "--nosuch-flag"' online --nosuch-flag
 arg_case vif-route "netdev" online netdev=bad/name
 arg_case network-bridge "netdev" start netdev=aaaaaaaaaaaaaaaaaaaaaaa
 arg_case network-bridge "antispoof" start antispoof=maybe
+arg_case network-bridge 'invalid vlans "10,0": VLAN 0 is out of range 1 to 4094' start vlan_filtering=1 vlans=10,0
+arg_case network-bridge "vlans= needs vlan_filtering=1" start vlans=10,20
+arg_case network-bridge "vlans= names VLAN 1" start vlan_filtering=1 vlans=1,10
+arg_case network-bridge "vlan_filtering" start vlan_filtering=maybe
 arg_case network-route "netdev" start netdev=../eth0
 arg_case network-nat "netdev" start netdev='eth0 eth1'
 arg_case network-nat "dhcp" start dhcp=bogus
 
 echo "# nodes the calls do not read change nothing"
-for kv in "frontend-id=abc" "handle=-1" "vlan=4096" $'frontend-id=7\nx'; do
+for kv in "frontend-id=abc" "handle=-1" $'frontend-id=7\nx'; do
 	xs_vif 7 0 $MAC bridge=$BR ip=10.77.0.17
 	xenstore-write -- "$BE/${kv%%=*}" "${kv#*=}"
 	check "vif-bridge online with ${kv%%=*}=$(printf %q "${kv#*=}") ignores it" hotplug vif-bridge 7 0 online

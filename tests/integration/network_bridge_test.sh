@@ -128,10 +128,12 @@ check "and says so" grep -q "netdev eth9 does not exist" <<<"$out"
 ip -n "$D0" link add eth30 type veth peer name eth30p
 ip -n "$D0" link add hold0 type bridge
 ip -n "$D0" link set eth30 master hold0
+enslaved=$(host_state)
 rc=0
 out=$(nb start netdev=eth30 2>&1) || rc=$?
 check_eq "an enslaved netdev: exit 1" 1 "$rc"
-check "and says which master to give" grep -q "eth30 is enslaved to hold0: give netdev=hold0 instead" <<<"$out"
+check "and names its master" grep -q "eth30 is a port of bridge hold0 already: attach the guests to hold0 itself" <<<"$out"
+check_eq "and changes nothing" "$enslaved" "$(host_state)"
 ip -n "$D0" link del hold0
 ip -n "$D0" link del eth30
 mkdir -p "$XEN_NETMODES_LOCK_DIR"
@@ -159,26 +161,53 @@ check_eq "root on NFS through eth24: exit 1" 1 "$rc"
 check "and says why" grep -q "the root filesystem is NFS through eth24" <<<"$out"
 check_eq "host unchanged" "$before" "$(host_state)"
 
-echo "# antispoof=yes: frames only from the uplink and from vifs that pass their checks"
-check "start antispoof=yes" nb start netdev=eth24 antispoof=yes
-make_guest 2 0 00:16:3e:00:70:78 192.168.70.78/24
-make_guest 3 0 00:16:3e:00:70:79 192.168.70.79/24
-xs_vif 2 0 00:16:3e:00:70:78 bridge=eth24 ip=192.168.70.78
-xs_vif 3 0 00:16:3e:00:70:79 bridge=eth24
-check "a vif with ip online" hotplug vif-bridge 2 0 online
-check "a vif without ip online" hotplug vif-bridge 3 0 online
-check "the filtered guest reaches the LAN host" ping_ok "$(guest_ns 2)" 192.168.70.2
-in_ns "$(guest_ns 2)" ip addr add 192.168.70.99/24 dev eth0
-check_fails "a forged source from it does not" ping_ok "$(guest_ns 2)" -I 192.168.70.99 192.168.70.2
-check_fails "the guest without ip sends nothing through" ping_ok "$(guest_ns 3)" 192.168.70.2
-check "the host still reaches the LAN over the uplink" reaches_lan
-check "status says so" grep -q "anti-spoofing: yes" <<<"$(nb status)"
-hotplug vif-bridge 2 0 offline >/dev/null
-hotplug vif-bridge 3 0 offline >/dev/null
-ip -n "$D0" link del vif2.0
-ip -n "$D0" link del vif3.0
-in_ns "$D0" nft delete table bridge xen-netmodes
-check "stop" nb stop
+echo "# antispoof=yes needs nftables' bridge meta ibrname, which this kernel lacks"
+# Debian's kernel has it: the packets are counted there (tests/xen/scenarios/70-strict.sh).
+strict_refused() {
+	local rc=0 out
+	out=$(nb start netdev=eth24 antispoof=yes "$@" 2>&1) || rc=$?
+	[ "$rc" -eq 1 ] && grep -q "this kernel's nftables cannot match the bridge a frame enters (meta ibrname)" <<<"$out" ||
+		{ echo "exit $rc: $out"; return 1; }
+}
+check "start antispoof=yes --dry-run: exit 1, saying why" strict_refused --dry-run
+check_eq "and changes nothing" "$before" "$(host_state)"
+check "start antispoof=yes: exit 1, saying why" strict_refused
 check_eq "the host exactly as before" "$before" "$(host_state)"
+check "no state file" test ! -e "$XEN_NETMODES_RUN_DIR/network-bridge.state"
+check "the host still reaches the LAN over eth24" reaches_lan
+# With the port filter's table there already (a vif on another bridge made it): the same.
+ip -n "$D0" link add xenbr7 type bridge
+make_guest 2 0 00:16:3e:00:70:78 192.168.71.78/24
+xs_vif 2 0 00:16:3e:00:70:78 bridge=xenbr7 ip=192.168.71.78
+check "a vif on another bridge online (its table made)" hotplug vif-bridge 2 0 online
+with_table=$(host_state)
+check "start antispoof=yes with that table there: exit 1, saying why" strict_refused
+check_eq "the host and the table exactly as before" "$with_table" "$(host_state)"
+hotplug vif-bridge 2 0 offline >/dev/null
+ip -n "$D0" link del vif2.0
+ip -n "$D0" link del xenbr7
+in_ns "$D0" nft delete table bridge xen-netmodes
+check_eq "the host as before" "$before" "$(host_state)"
+
+echo "# vlan_filtering=1: what start would do, and this kernel's refusal"
+# This kernel's bridges cannot filter VLANs: start must fail at that step and
+# leave the host as it was. Debian's kernel runs it: tests/xen/scenarios/60-vlan.sh.
+dry=$(nb start netdev=eth24 vlan_filtering=1 vlans=10,20,30-39 --dry-run)
+check_eq "--dry-run changes nothing" "$before" "$(host_state)"
+check "--dry-run: the new bridge filters VLANs" grep -q \
+	"^ip link set dev xnmbr[0-9]* type bridge vlan_filtering 1$" <<<"$dry"
+check_eq "--dry-run: the uplink, once enslaved, trunks the VLANs tagged" \
+	"ip link set dev peth24 master eth24
+bridge vlan add dev peth24 vid 10
+bridge vlan add dev peth24 vid 20
+bridge vlan add dev peth24 vid 30-39
+ip link set dev peth24 up" "$(grep -A4 -x 'ip link set dev peth24 master eth24' <<<"$dry")"
+rc=0
+out=$(nb start netdev=eth24 vlan_filtering=1 vlans=10,20 2>&1) || rc=$?
+check_eq "start vlan_filtering=1 on this kernel: exit 1" 1 "$rc"
+check "and says why" grep -q "this kernel's bridges cannot filter VLANs" <<<"$out"
+check_eq "the host exactly as before" "$before" "$(host_state)"
+check "the host still reaches the LAN" reaches_lan
+check_eq "not started" "network-bridge: not started" "$(nb status)"
 
 finish

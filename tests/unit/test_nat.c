@@ -180,6 +180,32 @@ static void test_config_file(void **state)
 	assert_int_equal(c.dhcp, DHCP_NO);
 	assert_string_equal(c.dnsmasq_hostsdir, "/var/lib/xen-netmodes/dnsmasq-hosts");
 	assert_string_equal(c.dnsmasq_optsdir, "/var/lib/xen-netmodes/dnsmasq-opts");
+	assert_false(c.noip_mac);
+}
+
+/* antispoof_without_ip: none or mac, nothing else. */
+static void test_config_noip(void **state)
+{
+	char path[] = "/tmp/xnm-conf.XXXXXX";
+	int fd = mkstemp(path);
+	struct config c;
+	struct nm_err e = { "" };
+	char want[160];
+
+	(void)state;
+	assert_true(fd >= 0);
+	dprintf(fd, "antispoof_without_ip = mac\n");
+	assert_int_equal(config_load(path, &c, &e), 0);
+	assert_true(c.noip_mac);
+	dprintf(fd, "antispoof_without_ip = none\n");
+	assert_int_equal(config_load(path, &c, &e), 0);
+	assert_false(c.noip_mac);
+	dprintf(fd, "antispoof_without_ip = MAC\n");
+	assert_int_equal(config_load(path, &c, &e), -EINVAL);
+	snprintf(want, sizeof(want), "%s:3: invalid antispoof_without_ip \"MAC\": expected none or mac", path);
+	assert_string_equal(e.msg, want);
+	close(fd);
+	unlink(path);
 }
 
 int main(void)
@@ -188,6 +214,7 @@ int main(void)
 		cmocka_unit_test(test_derived_addresses), cmocka_unit_test(test_address_overflow),
 		cmocka_unit_test(test_names_and_dnsmasq_line), cmocka_unit_test(test_isc_conf),
 		cmocka_unit_test(test_isc_defaults), cmocka_unit_test(test_config_file),
+		cmocka_unit_test(test_config_noip),
 	};
 
 	return cmocka_run_group_tests_name("nat", tests, NULL, NULL);

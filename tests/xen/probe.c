@@ -12,6 +12,15 @@
  *   probe garp IFACE IP MARK         ARP reply claiming IP for IFACE's MAC
  *   probe ra IFACE MARK              router advertisement to ff02::1 from
  *                                    IFACE's link-local address
+ *   probe stream-serve PORT          run each connection's command (its first
+ *                                    line) with the connection as its stdin
+ *                                    and stdout: a remote pipe
+ *   probe stream HOST PORT CMD       run CMD on a stream-serve, this
+ *                                    process's stdin and stdout its own
+ *                                    (the lab's `xl migrate -s` carrier)
+ *   probe time LOG CMD [ARG...]      run CMD, append "MS CMD ARG..." (its wall
+ *                                    time from fork to exit) to LOG; exit
+ *                                    with its status (figures.sh's vif scripts)
  *   probe count IFACE SECONDS MARK...
  *                                    frames seen on IFACE that carry each
  *                                    MARK, as "MARK=N ..."
@@ -25,6 +34,7 @@
 #include <net/if.h>
 #include <netinet/in.h>
 #include <netpacket/packet.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -42,6 +52,21 @@ static void die(const char *what)
 {
 	perror(what);
 	exit(2);
+}
+
+static int write_all(int fd, const char *buf, size_t len)
+{
+	while (len) {
+		ssize_t n = write(fd, buf, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		buf += n;
+		len -= (size_t)n;
+	}
+	return 0;
 }
 
 static int parse_mac(const char *s, uint8_t mac[6])
@@ -285,9 +310,10 @@ static void serve_one(int c)
 	dprintf(c, "XNM-RC=%d\n", WIFEXITED(status) ? WEXITSTATUS(status) : 128);
 }
 
-static int cmd_serve(char **a)
+/* Accepts connections on PORT for ever, each handled by one in a child of its own. */
+static int serve_with(const char *port, void (*one)(int c))
 {
-	int fd = tcp_listen(atoi(a[0]));
+	int fd = tcp_listen(atoi(port));
 
 	signal(SIGCHLD, SIG_DFL);
 	for (;;) {
@@ -300,7 +326,7 @@ static int cmd_serve(char **a)
 		}
 		if (fork() == 0) {
 			close(fd);
-			serve_one(c);
+			one(c);
 			_exit(0);
 		}
 		close(c);
@@ -309,15 +335,21 @@ static int cmd_serve(char **a)
 	}
 }
 
-static int cmd_call(char **a)
+static int cmd_serve(char **a)
 {
-	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons((uint16_t)atoi(a[1])) };
-	char buf[4096], tail[32] = "";
-	int fd = -1, rc = 2;
-	ssize_t n;
+	return serve_with(a[0], serve_one);
+}
 
-	if (!inet_aton(a[0], &sin.sin_addr))
-		return fprintf(stderr, "probe call: bad address %s\n", a[0]), 2;
+/* A connection to HOST:PORT, its connect retried for 20 s. */
+static int tcp_connect(const char *host, const char *port)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons((uint16_t)atoi(port)) };
+	int fd = -1;
+
+	if (!inet_aton(host, &sin.sin_addr)) {
+		fprintf(stderr, "probe: bad address %s\n", host);
+		return -1;
+	}
 	/* each connect waits at most 1 s (a SYN to a guest not up yet would
 	 * wait for minutes); all of them at most 20 s */
 	for (time_t end = time(NULL) + 20; time(NULL) < end;) {
@@ -326,13 +358,22 @@ static int cmd_call(char **a)
 		fd = socket(AF_INET, SOCK_STREAM, 0);
 		setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 		if (connect(fd, (struct sockaddr *)&sin, sizeof(sin)) == 0)
-			break;
+			return fd;
 		close(fd);
-		fd = -1;
 		usleep(200000);
 	}
+	fprintf(stderr, "probe: %s:%s does not answer\n", host, port);
+	return -1;
+}
+
+static int cmd_call(char **a)
+{
+	char buf[4096], tail[32] = "";
+	int fd = tcp_connect(a[0], a[1]), rc = 2;
+	ssize_t n;
+
 	if (fd < 0)
-		return fprintf(stderr, "probe call: %s:%s does not answer\n", a[0], a[1]), 2;
+		return 2;
 	dprintf(fd, "%s", a[2]);
 	shutdown(fd, SHUT_WR);
 	/* print everything but the status line, which may straddle reads */
@@ -353,10 +394,97 @@ static int cmd_call(char **a)
 		fwrite(tail, 1, (size_t)(st - tail), stdout);
 		rc = atoi(st + 7);
 	} else {
+		/* the evidence a check shows: the call, not the command, failed */
 		fputs(tail, stdout);
+		fprintf(stderr, "probe: %s:%s ended the call without its status (%s)\n", a[0], a[1],
+			n < 0 ? strerror(errno) : "closed");
 	}
 	close(fd);
 	return rc;
+}
+
+static void stream_one(int c)
+{
+	char cmd[4096];
+	size_t len = 0;
+
+	/* byte by byte: what follows the line is the command's input */
+	while (len < sizeof(cmd) - 1 && read(c, cmd + len, 1) == 1 && cmd[len] != '\n')
+		len++;
+	cmd[len] = 0;
+	dup2(c, 0);
+	dup2(c, 1);
+	close(c);
+	execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+	_exit(127);
+}
+
+static int cmd_stream_serve(char **a)
+{
+	return serve_with(a[0], stream_one);
+}
+
+/* Copies stdin to the connection and the connection to stdout until the far
+ * end closes; stdin's end is passed on as a half close. */
+static int cmd_stream(char **a)
+{
+	int fd = tcp_connect(a[0], a[1]);
+	struct pollfd p[2] = { { .fd = 0, .events = POLLIN }, { .events = POLLIN } };
+	char buf[65536];
+
+	if (fd < 0)
+		return 2;
+	p[1].fd = fd;
+	dprintf(fd, "%s\n", a[2]);
+	for (;;) {
+		if (poll(p, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			die("poll");
+		}
+		if (p[0].revents) {
+			ssize_t n = read(0, buf, sizeof(buf));
+			if (n <= 0) {
+				shutdown(fd, SHUT_WR);
+				p[0].fd = -1;
+			} else if (write_all(fd, buf, (size_t)n) < 0) {
+				return 1;
+			}
+		}
+		if (p[1].revents) {
+			ssize_t n = read(fd, buf, sizeof(buf));
+			if (n <= 0)
+				return 0;
+			if (write_all(1, buf, (size_t)n) < 0)
+				return 1;
+		}
+	}
+}
+
+static int cmd_time(char **a)
+{
+	struct timespec t0, t1;
+	int status = 0;
+	pid_t pid;
+	FILE *log;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	pid = fork();
+	if (pid == 0) {
+		execv(a[1], a + 1);
+		_exit(127);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) < 0)
+		return 127;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	if ((log = fopen(a[0], "a"))) {
+		fprintf(log, "%.1f", (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6);
+		for (char **arg = a + 1; *arg; arg++)
+			fprintf(log, " %s", *arg);
+		fprintf(log, "\n");
+		fclose(log);
+	}
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
 int main(int argc, char **argv)
@@ -368,6 +496,8 @@ int main(int argc, char **argv)
 	} cmds[] = {
 		{ "serve", 1, cmd_serve }, { "call", 3, cmd_call }, { "udp", 8, cmd_udp },
 		{ "garp", 3, cmd_garp },   { "ra", 2, cmd_ra },	    { "count", -3, cmd_count },
+		{ "stream-serve", 1, cmd_stream_serve }, { "stream", 3, cmd_stream },
+		{ "time", -2, cmd_time },
 	};
 
 	for (size_t i = 0; argc > 1 && i < sizeof(cmds) / sizeof(cmds[0]); i++)
@@ -377,6 +507,6 @@ int main(int argc, char **argv)
 				break;
 			return cmds[i].fn(argv + 2);
 		}
-	fprintf(stderr, "usage: probe serve|call|udp|garp|ra|count ... (see probe.c)\n");
+	fprintf(stderr, "usage: probe serve|call|stream-serve|stream|time|udp|garp|ra|count ... (see probe.c)\n");
 	return 2;
 }

@@ -6,9 +6,13 @@
 #
 #   run.sh [CACHE_DIR]       (default build/xen)
 #
-# dom0 has two NICs joined to each other by datagram Unix sockets: eth0 is
-# the host's uplink, eth1 goes into a namespace that plays the LAN host.
-# No packet leaves this machine. Exits 0 only when every check passed.
+# dom0 has three pairs of NICs, each pair joined by datagram Unix sockets
+# (a wire): eth0-eth1 (eth0 the host's uplink, eth1 moved into a namespace
+# that plays the LAN host), eth2-eth3 and eth4-eth5 (a bond's two slaves and
+# their LAN side). No packet leaves this machine.
+#
+# XNM_XEN_SCENARIOS="60-vlan 70-strict" runs only those scenarios.
+# Exits 0 only when every check passed.
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -34,20 +38,34 @@ nic() { # nic ID LOCAL REMOTE: a NIC whose wire is a pair of Unix datagram socke
 }
 
 # Xen's command line: smap=0, or the PV dom0 dies at its first instructions.
-xen_cmdline="smap=0 console=com1 com1=115200,8n1 dom0_mem=1024M,max:1024M noreboot loglvl=warning guest_loglvl=none"
+xen_cmdline="smap=0 console=com1 com1=115200,8n1 dom0_mem=${XNM_XEN_DOM0_MEM:-1024}M,max:${XNM_XEN_DOM0_MEM:-1024}M noreboot loglvl=warning guest_loglvl=none"
 dom0_cmdline="console=hvc0 earlyprintk=xen rdinit=/init quiet loglevel=1"
+if [ -n "${XNM_XEN_SCENARIOS:-}" ]; then
+	only=$(echo "$XNM_XEN_SCENARIOS" | tr ' ' ',')
+	case $only in *[!0-9a-z,-]*) echo "real-xen: bad XNM_XEN_SCENARIOS: $only"; exit 1 ;; esac
+	# QEMU's -initrd separates its modules with commas: ",," is one comma
+	dom0_cmdline="$dom0_cmdline xnm.only=${only//,/,,}"
+fi
+# XNM_FIGURES_N=N: the figures' number of guests (figures.sh; default 20);
+# XNM_XEN_MEM, XNM_XEN_DOM0_MEM: the emulated host's and dom0's memory in
+# MiB (default 3072 and 1024)
+case ${XNM_FIGURES_N:-} in
+'') ;;
+*[!0-9]*) echo "real-xen: bad XNM_FIGURES_N: $XNM_FIGURES_N"; exit 1 ;;
+*) dom0_cmdline="$dom0_cmdline xnm.figures_n=$XNM_FIGURES_N" ;;
+esac
 debug_nic=()
-limit=900 # seconds: the whole boot and every scenario
+limit=2700 # seconds: the whole boot and every scenario (CI machines have been 2x slower)
 if [ -n "${XNM_XEN_DEBUG:-}" ]; then
 	dom0_cmdline="$dom0_cmdline xnm.debug"
-	debug_nic=(-netdev "user,id=n3,restrict=on,net=192.168.76.0/24,hostfwd=tcp:127.0.0.1:17000-:7000"
-		-device virtio-net-pci,netdev=n3)
+	debug_nic=(-netdev "user,id=n9,restrict=on,net=192.168.76.0/24,hostfwd=tcp:127.0.0.1:17000-:7000"
+		-device virtio-net-pci,netdev=n9,mac=52:54:00:12:34:99)
 	limit=7200
 fi
 # shellcheck disable=SC2046
-timeout "$limit" qemu-system-x86_64 -machine q35 -cpu max -m 3072 -smp 2 \
+timeout "$limit" qemu-system-x86_64 -machine q35 -cpu max -m "${XNM_XEN_MEM:-3072}" -smp 2 \
 	-display none -monitor none -serial stdio -no-reboot \
-	$(nic n1 a b) $(nic n2 b a) "${debug_nic[@]}" \
+	$(nic n1 a b) $(nic n2 b a) $(nic n3 c d) $(nic n4 d c) $(nic n5 e f) $(nic n6 f e) "${debug_nic[@]}" \
 	-kernel "$CACHE/xen" -append "$xen_cmdline" \
 	-initrd "$CACHE/vmlinuz $dom0_cmdline,$CACHE/dom0.cpio.gz" \
 	</dev/null >>"$log" 2>&1 &

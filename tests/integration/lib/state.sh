@@ -4,12 +4,16 @@
 # Everything a call could change in dom0: links, addresses, routes, proxy
 # neighbours, nftables (tables in name order: one recreated by an undo comes
 # back last; less what traffic moves: the bridge's running timers, rule
-# counters, and the qdisc the kernel attaches when a link first comes up).
+# counters, and the qdisc the kernel attaches when a link first comes up;
+# less the carrier and operational state, which the kernel's link watch
+# updates when it gets to it, on a loaded machine after the call has ended:
+# a bridge losing its last port. The UP flag, which calls set, stays).
 host_state() {
 	ip netns exec "$D0" sh -c 'ip -d -o link show; ip -o addr show; ip route show table all;
 		ip -6 route show table all; ip neigh show proxy; ip -6 neigh show proxy;
 		nft list tables | sort | while read -r _ f t; do nft list table "$f" "$t"; done' | sed -e 's/[a-z_]*timer *[0-9.]*//g' -e 's/ qdisc [a-z_]*//' \
-		-e 's/counter packets [0-9]* bytes [0-9]*/counter/'
+		-e 's/counter packets [0-9]* bytes [0-9]*/counter/' \
+		-e 's/NO-CARRIER,//; s/,LOWER_UP//; s/ state [A-Z]* / /; s/ linkdown//'
 }
 
 # net_state: host_state, the forwarding and proxy sysctls, and the state files.

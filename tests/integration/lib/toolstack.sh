@@ -14,7 +14,7 @@ make_script_dir() {
 	mkdir -p "$SCRIPTS"
 	for a in $names; do
 		if [ -n "${XNM_VALGRIND:-}" ]; then
-			printf '#!/bin/sh\nexec valgrind -q --leak-check=full --errors-for-leak-kinds=definite --error-exitcode=9 --log-file=%s/%s.%%p.log %s "$@"\n' \
+			printf '#!/bin/sh\nexec valgrind -q --child-silent-after-fork=yes --leak-check=full --errors-for-leak-kinds=definite --error-exitcode=9 --log-file=%s/%s.%%p.log %s "$@"\n' \
 				"$XNM_VALGRIND" "$a" "$BUILD/bin/$a" >"$SCRIPTS/$a"
 			chmod +x "$SCRIPTS/$a"
 		else

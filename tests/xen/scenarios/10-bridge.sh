@@ -26,6 +26,8 @@ check "xl create g1 (vif-bridge, ip=10.9.0.11)" \
 	create g1 10.9.0.11/24 10.9.0.1 "mac=$G1, ip=10.9.0.11, bridge=eth0, script=vif-bridge"
 check "xl create g2 (vifname=web0, mtu=1400)" \
 	create g2 10.9.0.12/24 10.9.0.1 "mac=$G2, ip=10.9.0.12, bridge=eth0, script=vif-bridge, vifname=web0, mtu=1400"
+check "g1 is up" up 10.9.0.11 g1
+check "g2 is up" up 10.9.0.12 g2
 d1=$(domid g1)
 d2=$(domid g2)
 check "g1's vif$d1.0 is a port of eth0" test -e "/sys/class/net/eth0/brif/vif$d1.0"
@@ -33,8 +35,6 @@ check "g2's vif is web0, a port of eth0" test -e /sys/class/net/eth0/brif/web0
 check "web0's MTU is 1400" test "$(cat /sys/class/net/web0/mtu 2>&1)" = 1400
 check_eq "hotplug-status of g1's vif" connected "$(xenstore-read "backend/vif/$d1/0/hotplug-status" 2>&1)"
 check "web0 is g2's netback device" sh -c "readlink /sys/class/net/web0/device | grep -q 'vif-$d2-0\$'"
-check "g1 is up" up 10.9.0.11 g1
-check "g2 is up" up 10.9.0.12 g2
 check_eq "the frontend's mtu node" 1400 "$(xenstore-read "/local/domain/$d2/device/vif/0/mtu" 2>&1)"
 # Linux's netfront leaves its link at 1500 whatever the node says: a guest
 # learns the MTU from its frontend's node, as the toolstack's docs have it.
@@ -118,8 +118,8 @@ check "g1 still reaches g2" gcall 10.9.0.11 'ping -c1 -W3 10.9.0.12'
 # xl runs "SSH HOST xl migrate-receive": ours drops HOST.
 check "xl create m1, a PVH guest (ip=10.9.0.15)" env GUEST_TYPE=pvh \
 	bash -c ". /xnm/lib.sh; create m1 10.9.0.15/24 10.9.0.1 'mac=00:16:3e:00:00:15, ip=10.9.0.15, bridge=eth0, script=vif-bridge'"
-m1=$(domid m1)
 check "m1 is up" up 10.9.0.15 m1
+m1=$(domid m1)
 printf '#!/bin/sh\nshift\nexec "$@"\n' >"$T/local-ssh"
 chmod +x "$T/local-ssh"
 gcall 10.9.0.12 'ping -c 60 -i 0.5 -W 1 10.9.0.15 | tail -n 2' >"$T/migping" 2>&1 &

@@ -12,11 +12,11 @@ check_eq "proxy ARP on eth0" 1 "$(cat /proc/sys/net/ipv4/conf/eth0/proxy_arp)"
 
 check "xl create r1 (vif-route, ip=10.9.0.21)" \
 	create r1 10.9.0.21/24 10.9.0.1 "mac=00:16:3e:00:00:21, ip=10.9.0.21, gatewaydev=eth0, script=vif-route"
+check "r1 is up" up 10.9.0.21 r1
 d=$(domid r1)
 check_eq "hotplug-status of r1's vif" connected "$(xenstore-read "backend/vif/$d/0/hotplug-status" 2>&1)"
 check "vif$d.0 holds dom0's address as a /32" sh -c "ip -o addr show dev vif$d.0 | grep -q 'inet 10.9.0.1/32'"
 check "a route to 10.9.0.21 through vif$d.0" sh -c "ip route show 10.9.0.21 | grep -q 'dev vif$d.0'"
-check "r1 is up" up 10.9.0.21 r1
 check "the LAN host reaches the routed guest" in_lan ping -c1 -W3 10.9.0.21
 check "the routed guest reaches the LAN host" gcall 10.9.0.21 'ping -c1 -W3 10.9.0.2'
 check "the routed guest reaches dom0" gcall 10.9.0.21 'ping -c1 -W3 10.9.0.1'

@@ -20,6 +20,8 @@ check "dnsmasq serves the guests' DHCP" kill -0 "$(cat "$T/dnsmasq.pid" 2>/dev/n
 M=00:16:3e:00:00:31
 check "xl create n1 (vif-nat, ip=10.0.100.1, address by DHCP)" \
 	create n1 dhcp "" "mac=$M, ip=10.0.100.1, gatewaydev=eth0, script=vif-nat"
+check "n1 got 10.0.100.1 by DHCP and is up" up 10.0.100.1 n1 ||
+	{ say "# dnsmasq: $(tail -n 5 "$T/dnsmasq.log" 2>&1 | tr '\n' ' ')"; say "# nft: $(nft list ruleset | grep -c counter) counters"; }
 d=$(domid n1)
 check_eq "hotplug-status of n1's vif" connected "$(xenstore-read "backend/vif/$d/0/hotplug-status" 2>&1)"
 check "vif$d.0 holds the router address 10.0.100.128" sh -c "ip -o addr show dev vif$d.0 | grep -q 'inet 10.0.100.128'"
@@ -27,8 +29,6 @@ check "n1's DHCP host entry names its MAC and address" \
 	grep -q "^$M,set:xnm-vif$d.0,10.0.100.1,dom$d\$" "/var/lib/xen-netmodes/dnsmasq-hosts/vif$d.0"
 check "n1's DHCP options name its router" \
 	grep -q "^tag:xnm-vif$d.0,option:router,10.0.100.128\$" "/var/lib/xen-netmodes/dnsmasq-opts/vif$d.0"
-check "n1 got 10.0.100.1 by DHCP and is up" up 10.0.100.1 n1 ||
-	{ say "# dnsmasq: $(tail -n 5 "$T/dnsmasq.log" 2>&1 | tr '\n' ' ')"; say "# nft: $(nft list ruleset | grep -c counter) counters"; }
 check "n1's default route is its router" gcall 10.0.100.1 'ip route | grep -q "default via 10.0.100.128"'
 check "n1 reaches the LAN host, masqueraded (no route back)" gcall 10.0.100.1 'ping -c1 -W3 10.9.0.2'
 in_lan ip route add 10.0.0.0/8 via 10.9.0.1
