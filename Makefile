@@ -7,6 +7,7 @@
 #   make bench-xen  figures of xl create on the real Xen host (not in make check)
 #   make demo       the lab on one machine: two guests on a bridge
 #   make lab        the lab on real Xen: two Xen hosts under QEMU, a live migration
+#   make deb        the Debian package (debian/), checked by lintian, into build/
 #   make install    DESTDIR, PREFIX, XEN_SCRIPT_DIR as usual; SBINDIR, MANDIR, XEN_CONF_DIR,
 #                   UDEV_RULES_DIR, SYSTEMD_UNIT_DIR (xen-netmodesd.service);
 #                   the release build only
@@ -103,7 +104,7 @@ DAEMON := $(BUILD)/xen-netmodesd
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(wildcard tests/unit/test_*.c))
 
-.PHONY: all bench bench-xen lab fuzz fuzz-run lint valgrind valgrind-full check check-run check-xen demo demo-run deps install install-check uninstall install-scripts \
+.PHONY: all bench bench-xen deb lab fuzz fuzz-run lint valgrind valgrind-full check check-run check-xen demo demo-run deps install install-check uninstall install-scripts \
 	uninstall-scripts clean tests
 
 all: $(BIN) $(LINKS) $(DAEMON)
@@ -112,7 +113,7 @@ $(BUILD)/variant:
 	$(Q)mkdir -p $(dir $@) && echo $(VARIANT) >$@
 
 $(BUILD)/%.o: %.c | $(BUILD)/variant
-	$(call quiet,CC,$@)mkdir -p $(dir $@) && $(CC) $(CFLAGS) -c -o $@ $<
+	$(call quiet,CC,$@)mkdir -p $(dir $@) && $(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
 $(BIN): $(LIB_OBJS) $(BUILD)/hotplug/main.o
 	$(call quiet,LD,$@)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
@@ -209,6 +210,17 @@ lab: deps
 # than the checks' (each xl create unpacks the guest's kernel in dom0).
 bench-xen: deps
 	$(Q)XNM_XEN_SCENARIOS=figures XNM_XEN_MEM=5120 XNM_XEN_DOM0_MEM=2048 tests/xen/run.sh $(BUILD)/xen
+
+# The Debian package (debian/): dpkg-buildpackage in a copy of the tree (so
+# this one stays as it is), lintian on the result, the .deb left in $(BUILD).
+deb: deps
+	$(Q)tests/deps.sh dpkg-dev debhelper lintian
+	$(Q)rm -rf $(BUILD)/deb $(BUILD)/xen-netmodes_*.deb && mkdir -p $(BUILD)/deb/src
+	$(Q)tar -c --exclude=./.git --exclude=./build --exclude=./$(BUILD) . | tar -x -C $(BUILD)/deb/src
+	$(Q)cd $(BUILD)/deb/src && dpkg-buildpackage -us -uc -b >../build.log 2>&1 || \
+		{ tail -n 40 ../build.log; echo "make deb: dpkg-buildpackage failed ($(BUILD)/deb/build.log)" >&2; exit 1; }
+	$(Q)lintian --fail-on error,warning $(BUILD)/deb/xen-netmodes_*.deb
+	$(Q)cp $(BUILD)/deb/xen-netmodes_*.deb $(BUILD)/ && ls $(BUILD)/xen-netmodes_*.deb
 
 demo: deps
 	$(Q)$(MAKE) --no-print-directory all $(BUILD)/xs-fixture

@@ -1,9 +1,9 @@
 #!/bin/bash
 # Builds the real-Xen rig's boot images under CACHE from Debian packages
 # only: the hypervisor (gunzipped for QEMU's multiboot loader), Debian's
-# kernel, a dom0 initramfs holding the toolstack, this project installed by
-# `make install DESTDIR=` (the way a user installs it), the guests' kernel
-# and initramfs. Downloads are kept; the initramfs images are rebuilt each
+# kernel, a dom0 initramfs holding the toolstack and dpkg, this project's
+# Debian package (make deb, installed at boot: the way a user installs it),
+# the guests' kernel and initramfs. Downloads are kept; the initramfs images are rebuilt each
 # run, so they always hold the tree's current build.
 #
 #   images.sh CACHE   ->  CACHE/xen, CACHE/vmlinuz, CACHE/dom0.cpio.gz
@@ -83,7 +83,9 @@ host_files() {
 	shift
 	for p in "$@"; do
 		mkdir -p "$root$(dirname "$p")"
-		cp -a "$p" "$root$p"
+		# never through a link already there (a busybox applet's points
+		# at /bin/busybox: this machine's, seen from here)
+		cp -a --remove-destination "$p" "$root$p"
 	done
 }
 
@@ -140,6 +142,10 @@ host_files "$dom0" /bin/bash /bin/dash /bin/ip /sbin/bridge /usr/sbin/nft \
 	/usr/sbin/dnsmasq /lib/systemd/systemd-udevd /bin/udevadm /lib/udev/rules.d/80-net-setup-link.rules \
 	/lib/x86_64-linux-gnu/libgcc_s.so.1 /usr/bin/flock /bin/grep /usr/bin/timeout
 ln -sf dash "$dom0/bin/sh"
+# dpkg (and the GNU tar dpkg-deb runs), before busybox's applets take their names
+host_files "$dom0" /usr/bin/dpkg /usr/bin/dpkg-deb /usr/bin/dpkg-divert /usr/bin/dpkg-query \
+	/usr/bin/dpkg-split /usr/bin/dpkg-trigger /usr/bin/dpkg-maintscript-helper /usr/bin/dpkg-realpath \
+	/sbin/ldconfig /sbin/start-stop-daemon /etc/dpkg/dpkg.cfg /bin/tar
 # the users dnsmasq and the scripts look up
 printf 'root:x:0:0:root:/root:/bin/bash\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n' >"$dom0/etc/passwd"
 printf 'root:x:0:\nnogroup:x:65534:\n' >"$dom0/etc/group"
@@ -152,11 +158,24 @@ busybox "$dom0"
 cc_static "$dom0/usr/local/bin/probe" "$here/probe.c"
 mkdir -p "$dom0/var/lib/xnm"
 cp "$CACHE/vmlinuz" "$CACHE/vmlinux" "$CACHE/guest.cpio.gz" "$dom0/var/lib/xnm/"
-# This project, installed the way a user installs it (the release build).
-# Not the test build make check may be running in: its SAN=1 reaches here
-# through MAKEFLAGS.
-env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s -C "$top" BUILD="$top/build" SAN= FAULTS= \
-	install DESTDIR="$dom0" PREFIX=/usr/local >/dev/null
+# This project, the way a Debian administrator installs it: its package,
+# which dom0-init installs with dpkg -i at boot (so the install itself runs
+# on the Xen host, with dpkg's diversions of Debian's scripts). Not the test
+# build make check may be running in: its SAN=1 reaches here through
+# MAKEFLAGS.
+env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s -C "$top" SAN= FAULTS= deb >/dev/null
+deb=$(ls -t "$top"/build/xen-netmodes_*.deb | head -n 1)
+cp "$deb" "$dom0/var/lib/xnm/xen-netmodes.deb"
+# a database that records what the dom0 holds, for its dpkg (dpkg-db.sh)
+"$here/dpkg-db.sh" "$dom0" "$CACHE/debs" "$deb" xen-utils-4.17 xen-utils-common libxencall1 \
+	libxendevicemodel1 libxenevtchn1 libxenforeignmemory1 libxengnttab1 libxenhypfs1 libxenmisc4.17 \
+	libxenstore4 libxentoolcore1 libxentoollog1 libyajl2 kmod
+# Debian's scripts as xen-utils-common ships them: what dpkg -r must give back
+(cd "$pkgs/xen-utils-common" && sha256sum etc/xen/scripts/{vif-bridge,vif-route,vif-nat,vif-setup} |
+	sed 's| etc/| /etc/|') >"$dom0/var/lib/xnm/debian-scripts.sha256"
+# the libraries the package's programs need, with everything else's
+mkdir -p "$dom0/var/lib/xnm/deb-tree"
+dpkg-deb -x "$deb" "$dom0/var/lib/xnm/deb-tree"
 # Beside it, off every path the toolstack uses, the fault-injection build
 # (FAULTS=1: XEN_NETMODES_FAIL_AT fails a plan's step N), for the
 # scenarios that prove a rollback on Debian's kernel by hand.
@@ -164,6 +183,7 @@ env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s -C "$top" BUILD="$top/build/faul
 	all >/dev/null
 install -D -m 0755 "$top/build/faults/xen-netmodes" "$dom0/var/lib/xnm/faults/xen-netmodes"
 with_libs "$dom0"
+rm -rf "$dom0/var/lib/xnm/deb-tree"
 # the loader finds the multiarch directories through its cache
 host_files "$dom0" /etc/ld.so.conf /etc/ld.so.conf.d
 ldconfig -r "$dom0"

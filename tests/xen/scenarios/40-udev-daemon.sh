@@ -1,5 +1,5 @@
 # The hotplug paths of a Debian 12 xl host: systemd-udevd running with the
-# project's rules where `make install` put them while libxl runs the
+# project's rules where its package put them while libxl runs the
 # scripts itself (each vif event must lead to exactly one configuration);
 # then xen-netmodesd, whose client libxl's script call goes through, with
 # the daemon's watch on.
@@ -9,7 +9,7 @@ ip link add xenbr0 type bridge
 ip addr add 10.9.1.1/24 dev xenbr0
 ip link set xenbr0 up
 RULES=$(ls /lib/udev/rules.d/*xen-netmodes.rules 2>/dev/null | head -n 1)
-check "make install put the udev rules in place ($RULES)" test -s "$RULES"
+check "the package put its udev rules in place ($RULES)" test -s "$RULES"
 /lib/systemd/systemd-udevd --daemon
 check "systemd-udevd runs" until_ok 10 udevadm control --ping
 log_count() { grep -c "$1" "$HOTPLUG_LOG" || true; }

@@ -1,6 +1,6 @@
 # Figures, not pass/fail (make bench-xen): in one boot, `xl create` of one
 # guest and of N in a row, and N at once, three ways: the vif's script
-# Debian's shell vif-bridge (kept as vif-bridge.orig by make install), this
+# Debian's shell vif-bridge (diverted to vif-bridge.distrib by the package), this
 # project's one-shot, and this project's through xen-netmodesd. Each vif's
 # script is a wrapper that times it from fork to exit (probe time): the
 # hotplug's own share of each create. The wrapper (a dash and the probe)
@@ -21,7 +21,7 @@ wrapper() {
 	printf '#!/bin/sh\nexec probe time %s %s "$@"\n' "$T/$1.hotplug" "$2" >"$T/$1.sh"
 	chmod +x "$T/$1.sh"
 }
-wrapper debian "$S/vif-bridge.orig"
+wrapper debian "$S/vif-bridge.distrib"
 wrapper oneshot "$S/vif-bridge"
 wrapper daemon "$S/vif-bridge"
 

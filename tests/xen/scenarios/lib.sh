@@ -10,8 +10,8 @@ GUEST_KERNEL=/var/lib/xnm/vmlinuz
 GUEST_RAMDISK=/var/lib/xnm/guest.cpio.gz
 HOTPLUG_LOG=/var/log/xen/xen-hotplug.log
 S=/etc/xen/scripts
-# where make install puts the project's programs
-L=/usr/local/lib/xen-netmodes
+# where the project's package puts its programs
+L=/usr/lib/xen-netmodes
 # xl is Debian's, under a time bound: /xnm/bin/xl (status 124 once it is up)
 export PATH=/xnm/bin:$PATH
 
