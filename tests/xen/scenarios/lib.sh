@@ -1,7 +1,10 @@
 # Shared by the scenarios that run in the rig's dom0: results as "XNM ok
 # N - ..." / "XNM not ok N - ..." lines with the evidence of a failure on
 # "XNM #" lines, guests made with the real xl, and dom0's state snapshots.
-SCENARIO=$(basename "$0" .sh)
+# A scenario's `bash -c ". /xnm/lib.sh; ..."` (a command run under env)
+# keeps its name and directory: up() finds the config its create wrote.
+SCENARIO=${XNM_SCENARIO:-$(basename "$0" .sh)}
+export XNM_SCENARIO=$SCENARIO
 PASS=0
 FAIL=0
 T=/tmp/xnm-$SCENARIO
