@@ -176,10 +176,15 @@ snapshot_once() {
 		/proc/sys/net/ipv6/conf/*/forwarding /proc/sys/net/ipv6/conf/*/proxy_ndp; do
 		read -r v 2>/dev/null <"$f" && echo "${f#/proc/sys/} = $v"
 	done | sort
-	# once a walk printed nothing at all (a CI run): a failed walk is a cut short snapshot
+	# A walk that fails (once in a CI run, it printed nothing) makes a cut
+	# short snapshot; no backend directory yet (no domain so far) is none.
 	local xs
-	xs=$(xenstore-ls -f /local/domain/0/backend) && [ -n "$xs" ] || return 1
-	echo "$xs" | sed 's/ = .*//' | sort
+	if xs=$(xenstore-ls -f /local/domain/0/backend 2>&1); then
+		echo "$xs" | sed 's/ = .*//' | sort
+	elif xenstore-exists /local/domain/0/backend; then
+		echo "$xs" >&2
+		return 1
+	fi
 	echo "-- end of snapshot"
 }
 
