@@ -146,16 +146,17 @@ answers() {
 	return 1
 }
 
-# snapshot: dom0's network state, without counters. Snapshots have come
-# back empty or cut short in CI runs: one that does not reach its end is
-# shown (with what its commands said) and taken once more, twice at most.
+# snapshot: dom0's network state, without counters. In CI runs a snapshot
+# has come back without its links (an rtnetlink dump that the kernel marks
+# interrupted, when links change under it) or without its backends (a
+# xenstore walk that failed): a snapshot one of whose commands fails, or
+# says its dump was interrupted, is shown and taken once more, twice at most.
 snapshot() {
 	local try
 	for try in 1 2 3; do
 		[ $try = 1 ] || sleep 1
-		snapshot_once >"$T/snap" 2>"$T/snap.err"
-		if [ "$(tail -n 1 "$T/snap")" = "-- end of snapshot" ]; then
-			sed '$d' "$T/snap"
+		if snapshot_once >"$T/snap" 2>"$T/snap.err" && ! grep -qi interrupted "$T/snap.err"; then
+			cat "$T/snap"
 			return 0
 		fi
 		say "# snapshot $try cut short after $(wc -l <"$T/snap") lines: $(tr '\n' ' ' <"$T/snap.err" | head -c 400)" >&2
@@ -163,29 +164,34 @@ snapshot() {
 	cat "$T/snap"
 }
 
+# snapshot_once: the state, each part read whole before it is printed; fails
+# when a part cannot be read.
 snapshot_once() {
-	ip -o link | sed 's/^[0-9]*: //; s/ qlen [0-9]*//' | sort
-	ip -o addr | sed 's/^[0-9]*: //; s/ tentative//; s/valid_lft.*//' | sort
-	ip route
-	ip -6 route | grep -v '^fe80\|^ff00\|^multicast'
-	bridge link 2>/dev/null | sed 's/^[0-9]*: //'
-	nft list tables
+	local part
+	lines() { [ -z "$1" ] || printf '%s\n' "$1"; }
+	part=$(ip -o link) || return 1
+	lines "$part" | sed 's/^[0-9]*: //; s/ qlen [0-9]*//' | sort
+	part=$(ip -o addr) || return 1
+	lines "$part" | sed 's/^[0-9]*: //; s/ tentative//; s/valid_lft.*//' | sort
+	ip route || return 1
+	part=$(ip -6 route) || return 1
+	lines "$part" | grep -v '^fe80\|^ff00\|^multicast'
+	part=$(bridge link) || return 1
+	lines "$part" | sed 's/^[0-9]*: //'
+	nft list tables || return 1
 	# read file by file: a walk of all of /proc/sys stops at a device going away
 	# under it; by the shell's own read: a process per file cost seconds under emulation
 	for f in /proc/sys/net/ipv4/conf/*/forwarding /proc/sys/net/ipv4/conf/*/proxy_arp \
 		/proc/sys/net/ipv6/conf/*/forwarding /proc/sys/net/ipv6/conf/*/proxy_ndp; do
 		read -r v 2>/dev/null <"$f" && echo "${f#/proc/sys/} = $v"
 	done | sort
-	# A walk that fails (once in a CI run, it printed nothing) makes a cut
-	# short snapshot; no backend directory yet (no domain so far) is none.
-	local xs
-	if xs=$(xenstore-ls -f /local/domain/0/backend 2>&1); then
-		echo "$xs" | sed 's/ = .*//' | sort
+	# no backend directory yet (no domain so far) is no backend
+	if part=$(xenstore-ls -f /local/domain/0/backend 2>&1); then
+		lines "$part" | sed 's/ = .*//' | sort
 	elif xenstore-exists /local/domain/0/backend; then
-		echo "$xs" >&2
+		echo "$part" >&2
 		return 1
 	fi
-	echo "-- end of snapshot"
 }
 
 # nft_of DEV: every element of the project's tables that names DEV.
