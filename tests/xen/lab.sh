@@ -12,6 +12,7 @@
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
+. "$here/qemu-cpu.sh"
 CACHE=$(realpath -m "${1:-$here/../../build/xen}")
 if [ "${XNM_LAB_IMAGES:-}" != keep ] || [ ! -s "$CACHE/dom0.cpio.gz" ]; then
 	"$here/images.sh" "$CACHE" >/dev/null || { echo "lab: 0 passed, 1 failed (images)"; exit 1; }
@@ -43,7 +44,7 @@ boot() {
 	local local_end=$1 remote_end
 	[ "$1" = alice ] && remote_end=bob || remote_end=alice
 	: >"$run/$1.log"
-	timeout "$limit" qemu-system-x86_64 -machine q35 -cpu max -m 2048 -smp 2 \
+	timeout "$limit" qemu-system-x86_64 -machine q35 -cpu "$XNM_QEMU_CPU" -m 2048 -smp 2 \
 		-display none -monitor none -serial stdio -no-reboot \
 		-netdev "dgram,id=lan,local.type=unix,local.path=$run/$local_end.sock,remote.type=unix,remote.path=$run/$remote_end.sock" \
 		-device "virtio-net-pci,netdev=lan,mac=52:54:00:24:00:0$2" \

@@ -16,6 +16,7 @@
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
+. "$here/qemu-cpu.sh"
 CACHE=$(realpath -m "${1:-$here/../../build/xen}")
 "$here/images.sh" "$CACHE" || { echo "real-xen: 0 passed, 1 failed (images)"; exit 1; }
 
@@ -63,7 +64,7 @@ if [ -n "${XNM_XEN_DEBUG:-}" ]; then
 	limit=7200
 fi
 # shellcheck disable=SC2046
-timeout "$limit" qemu-system-x86_64 -machine q35 -cpu max -m "${XNM_XEN_MEM:-3072}" -smp 2 \
+timeout "$limit" qemu-system-x86_64 -machine q35 -cpu "$XNM_QEMU_CPU" -m "${XNM_XEN_MEM:-3072}" -smp 2 \
 	-display none -monitor none -serial stdio -no-reboot \
 	$(nic n1 a b) $(nic n2 b a) $(nic n3 c d) $(nic n4 d c) $(nic n5 e f) $(nic n6 f e) "${debug_nic[@]}" \
 	-kernel "$CACHE/xen" -append "$xen_cmdline" \
