@@ -213,11 +213,13 @@ bench-xen: deps
 
 # The Debian package (debian/): dpkg-buildpackage in a copy of the tree (so
 # this one stays as it is), lintian on the result, the .deb left in $(BUILD).
+# The package's build is its own: none of this make's variables reach it.
 deb: deps
 	$(Q)tests/deps.sh dpkg-dev debhelper lintian
 	$(Q)rm -rf $(BUILD)/deb $(BUILD)/xen-netmodes_*.deb && mkdir -p $(BUILD)/deb/src
 	$(Q)tar -c --exclude=./.git --exclude=./build --exclude=./$(BUILD) . | tar -x -C $(BUILD)/deb/src
-	$(Q)cd $(BUILD)/deb/src && dpkg-buildpackage -us -uc -b >../build.log 2>&1 || \
+	$(Q)cd $(BUILD)/deb/src && env -u BUILD -u SAN -u FAULTS -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
+		dpkg-buildpackage -us -uc -b >../build.log 2>&1 || \
 		{ tail -n 40 ../build.log; echo "make deb: dpkg-buildpackage failed ($(BUILD)/deb/build.log)" >&2; exit 1; }
 	$(Q)lintian --fail-on error,warning $(BUILD)/deb/xen-netmodes_*.deb >$(BUILD)/deb/lintian.log 2>&1 || \
 		{ grep -v '^running with root privileges' $(BUILD)/deb/lintian.log; echo "make deb: lintian found errors or warnings" >&2; exit 1; }

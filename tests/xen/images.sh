@@ -163,7 +163,7 @@ cp "$CACHE/vmlinuz" "$CACHE/vmlinux" "$CACHE/guest.cpio.gz" "$dom0/var/lib/xnm/"
 # on the Xen host, with dpkg's diversions of Debian's scripts). Not the test
 # build make check may be running in: its SAN=1 reaches here through
 # MAKEFLAGS.
-env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s -C "$top" SAN= FAULTS= deb >/dev/null
+env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s -C "$top" BUILD="$top/build" SAN= FAULTS= deb >/dev/null
 deb=$(ls -t "$top"/build/xen-netmodes_*.deb | head -n 1)
 cp "$deb" "$dom0/var/lib/xnm/xen-netmodes.deb"
 # a database that records what the dom0 holds, for its dpkg (dpkg-db.sh)
