@@ -99,14 +99,17 @@ CFG
 # create NAME ADDR/LEN GW VIFSPEC...: xl create; xl's output in $T/NAME.xl
 # (and on stdout when it fails). Debian's xl itself dies now and then under
 # the emulation (a glibc assertion or malloc check, a segfault, Xen's builder
-# failing to unpack the kernel, a hang ended by the time bound): such a
-# try is shown on the console, its domain destroyed, and made once more.
-# Any other failure counts.
+# failing to unpack the kernel, a hang ended by the time bound), and once
+# xenstored failed the domain's own first transaction ("cannot make
+# domain", before any device or script): such a try is shown on the
+# console, its domain destroyed, and made once more. Any other failure
+# counts.
+TOOLSTACK_DIED='Assertion\|malloc()\|xc: error\|cannot make domain'
 create() {
 	local name=$1 rc=0
 	xl create "$(guest_cfg "$@")" >"$T/$name.xl" 2>&1 || rc=$?
-	if [ $rc -gt 128 ] || [ $rc -eq 124 ] || { [ $rc -ne 0 ] && grep -q 'Assertion\|malloc()\|xc: error' "$T/$name.xl"; }; then
-		say "# xl create $name died in the toolstack (status $rc: $(grep -m1 'Assertion\|malloc()\|xc: error' "$T/$name.xl")); once more"
+	if [ $rc -gt 128 ] || [ $rc -eq 124 ] || { [ $rc -ne 0 ] && grep -q "$TOOLSTACK_DIED" "$T/$name.xl"; }; then
+		say "# xl create $name died in the toolstack (status $rc: $(grep -m1 "$TOOLSTACK_DIED" "$T/$name.xl")); once more"
 		xl destroy "$name" >/dev/null 2>&1
 		until_ok 10 test -z "$(domid "$name")"
 		rc=0
