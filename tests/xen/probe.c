@@ -23,7 +23,10 @@
  *                                    with its status (figures.sh's vif scripts)
  *   probe count IFACE SECONDS MARK...
  *                                    frames seen on IFACE that carry each
- *                                    MARK, as "MARK=N ..."
+ *                                    MARK, as "MARK=N ..."; while it listens,
+ *                                    /tmp/probe-count.IFACE exists
+ *   probe ready IFACE SECONDS        wait (up to SECONDS) until a count
+ *                                    listens on IFACE: senders start after
  *
  * Every frame carries MARK (in its payload, or in an ARP frame's padding),
  * so a receiver counts exactly the test's frames and nothing else.
@@ -234,6 +237,12 @@ static int cmd_ra(char **a)
 	return 0;
 }
 
+/* The file that says a count listens on IFACE (probe ready waits for it). */
+static void listening_file(char *path, size_t size, const char *ifname)
+{
+	snprintf(path, size, "/tmp/probe-count.%s", ifname);
+}
+
 /* probe count IFACE SECONDS MARK...: one count per mark, on one line. */
 static int cmd_count(char **a)
 {
@@ -241,9 +250,15 @@ static int cmd_count(char **a)
 	int fd = raw_socket(a[0], &sll), seconds = atoi(a[1]), n[16] = { 0 }, marks = 0;
 	struct timespec end, now;
 	uint8_t buf[65536];
+	char listening[64];
+	FILE *f;
 
 	while (a[2 + marks] && marks < 16)
 		marks++;
+	listening_file(listening, sizeof(listening), a[0]);
+	if (!(f = fopen(listening, "w")))
+		die(listening);
+	fclose(f);
 	clock_gettime(CLOCK_MONOTONIC, &end);
 	end.tv_sec += seconds;
 	for (;;) {
@@ -263,10 +278,27 @@ static int cmd_count(char **a)
 			if (memmem(buf, (size_t)len, a[2 + i], strlen(a[2 + i])))
 				n[i]++;
 	}
+	unlink(listening);
 	for (int i = 0; i < marks; i++)
 		printf("%s%s=%d", i ? " " : "", a[2 + i], n[i]);
 	printf("\n");
 	return 0;
+}
+
+/* probe ready IFACE SECONDS: 0 once a count listens on IFACE, 1 if none
+ * did within SECONDS. */
+static int cmd_ready(char **a)
+{
+	char listening[64];
+
+	listening_file(listening, sizeof(listening), a[0]);
+	for (int tenths = atoi(a[1]) * 10; tenths > 0; tenths--) {
+		if (access(listening, F_OK) == 0)
+			return 0;
+		usleep(100000);
+	}
+	fprintf(stderr, "probe: no count listens on %s\n", a[0]);
+	return 1;
 }
 
 static int tcp_listen(int port)
@@ -497,7 +529,7 @@ int main(int argc, char **argv)
 		{ "serve", 1, cmd_serve }, { "call", 3, cmd_call }, { "udp", 8, cmd_udp },
 		{ "garp", 3, cmd_garp },   { "ra", 2, cmd_ra },	    { "count", -3, cmd_count },
 		{ "stream-serve", 1, cmd_stream_serve }, { "stream", 3, cmd_stream },
-		{ "time", -2, cmd_time },
+		{ "time", -2, cmd_time }, { "ready", 2, cmd_ready },
 	};
 
 	for (size_t i = 0; argc > 1 && i < sizeof(cmds) / sizeof(cmds[0]); i++)
@@ -507,6 +539,6 @@ int main(int argc, char **argv)
 				break;
 			return cmds[i].fn(argv + 2);
 		}
-	fprintf(stderr, "usage: probe serve|call|stream-serve|stream|time|udp|garp|ra|count ... (see probe.c)\n");
+	fprintf(stderr, "usage: probe serve|call|stream-serve|stream|time|udp|garp|ra|count|ready ... (see probe.c)\n");
 	return 2;
 }

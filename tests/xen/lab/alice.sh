@@ -160,9 +160,9 @@ check_eq "its anti-spoofing on bob as it was on alice" "$filter_on_alice" \
 check "vm1 reaches vm2 from bob" gcall "$VM1" "ping -c1 -W3 $VM2"
 # What vm2 receives of two frames from vm1, each with its mark: one with
 # vm1's own MAC must arrive, one with a spoofed source MAC must not.
-gcall "$VM2" "probe count eth0 6 LABOK LABSPOOF" >"$T/count" 2>&1 &
+gcall "$VM2" "probe count eth0 8 LABOK LABSPOOF" >"$T/count" 2>&1 &
 counter=$!
-sleep 2
+gcall "$VM2" "probe ready eth0 20"
 gcall "$VM1" "probe udp eth0 00:16:3e:00:00:11 00:16:3e:00:00:12 $VM1 $VM2 4000 4000 LABOK;
 	probe udp eth0 00:16:3e:00:00:66 00:16:3e:00:00:12 $VM1 $VM2 4000 4000 LABSPOOF" >/dev/null 2>&1
 wait "$counter"

@@ -51,9 +51,9 @@ check "g1's vif is filtered (nftables elements name it)" test "$(nft_of "vif$d1.
 # frames (IPv4 and ARP for g1's own address, and a DHCP discovery) must
 # arrive, every spoofed one must not.
 count_at_g2() {
-	gcall 10.9.0.12 "probe count eth0 8 OKIP OKARP OKDISC SPIP SPMAC SPARP SPDHCP SPRA" >"$T/count" &
+	gcall 10.9.0.12 "probe count eth0 10 OKIP OKARP OKDISC SPIP SPMAC SPARP SPDHCP SPRA" >"$T/count" &
 	local c=$!
-	sleep 3
+	gcall 10.9.0.12 "probe ready eth0 20"
 	gcall 10.9.0.11 "probe udp eth0 $G1 $G2 10.9.0.11 10.9.0.12 4000 4000 OKIP;
 		probe garp eth0 10.9.0.11 OKARP;
 		probe udp eth0 $G1 ff:ff:ff:ff:ff:ff 0.0.0.0 255.255.255.255 68 67 OKDISC;

@@ -118,7 +118,8 @@ gcall 10.99.0.11 "probe count eth1 30 A2OK TOK BOK TSPIP TSPMAC A2SPIP" >"$T/cou
 c=$!
 gcall 10.99.0.13 "probe count eth1 30 TV20 A1V20" >"$T/count_b" &
 cb=$!
-sleep 3
+gcall 10.99.0.11 "probe ready eth1 20"
+gcall 10.99.0.13 "probe ready eth1 20"
 # The senders at once, each one's failure its own check: under TCG a call
 # can take seconds, and a frame never sent must not pass for one dropped.
 # A call whose connection dropped before its status came back (seen once,
