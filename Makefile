@@ -221,9 +221,9 @@ deb: deps
 	$(Q)cd $(BUILD)/deb/src && env -u BUILD -u SAN -u FAULTS -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
 		dpkg-buildpackage -us -uc -b >../build.log 2>&1 || \
 		{ tail -n 40 ../build.log; echo "make deb: dpkg-buildpackage failed ($(BUILD)/deb/build.log)" >&2; exit 1; }
-	$(Q)lintian --fail-on error,warning $(BUILD)/deb/xen-netmodes_*.deb >$(BUILD)/deb/lintian.log 2>&1 || \
-		{ grep -v '^running with root privileges' $(BUILD)/deb/lintian.log; echo "make deb: lintian found errors or warnings" >&2; exit 1; }
-	$(Q)grep -v '^running with root privileges' $(BUILD)/deb/lintian.log || true
+	$(Q)rc=0; lintian --fail-on error,warning $(BUILD)/deb/xen-netmodes_*.deb >$(BUILD)/deb/lintian.log 2>&1 || rc=$$?; \
+		grep -v '^running with root privileges' $(BUILD)/deb/lintian.log; \
+		[ $$rc -eq 0 ] || { echo "make deb: lintian found errors or warnings" >&2; exit 1; }
 	$(Q)cp $(BUILD)/deb/xen-netmodes_*.deb $(BUILD)/ && ls $(BUILD)/xen-netmodes_*.deb
 
 demo: deps

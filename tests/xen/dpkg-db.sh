@@ -28,29 +28,30 @@ recorded=" "
 info_name() { if [ "$2" = same ]; then echo "$1:$3"; else echo "$1"; fi; }
 
 # stanza DEB: its control fields with dpkg's Status, and its Conffiles with
-# the md5sum each has in the package.
+# the md5sum each has in the package. The package is unpacked once: its
+# files and, in DEBIAN/, its control area.
 stanza() {
-	local d=$1 p tmp f
-	p=$(dpkg-deb -f "$d" Package)
+	local d=$1 tmp p f
 	tmp=$(mktemp -d)
-	dpkg-deb -e "$d" "$tmp"
-	dpkg-deb -x "$d" "$tmp/root"
+	dpkg-deb -R "$d" "$tmp"
+	field() { sed -n "s/^$1: //p" "$tmp/DEBIAN/control"; }
+	p=$(field Package)
 	{
 		echo "Package: $p"
 		echo "Status: install ok installed"
-		dpkg-deb -f "$d" | grep -v '^Package:'
-		if [ -s "$tmp/conffiles" ]; then
+		grep -v '^Package:' "$tmp/DEBIAN/control"
+		if [ -s "$tmp/DEBIAN/conffiles" ]; then
 			echo "Conffiles:"
 			while read -r f; do
-				[ -f "$tmp/root$f" ] && echo " $f $(md5sum <"$tmp/root$f" | cut -d' ' -f1)"
-			done <"$tmp/conffiles"
+				[ -f "$tmp$f" ] && echo " $f $(md5sum <"$tmp$f" | cut -d' ' -f1)"
+			done <"$tmp/DEBIAN/conffiles"
 		fi
 		echo
 	} >>"$db/status"
 	# its files, as dpkg lists them: every path, directories included
-	f=$(info_name "$p" "$(dpkg-deb -f "$d" Multi-Arch)" "$(dpkg-deb -f "$d" Architecture)")
-	dpkg-deb --fsys-tarfile "$d" | tar -t | sed 's|^\./|/|; s|/$||; s|^$|/.|' >"$db/info/$f.list"
-	[ -f "$tmp/md5sums" ] && cp "$tmp/md5sums" "$db/info/$f.md5sums"
+	f=$(info_name "$p" "$(field Multi-Arch)" "$(field Architecture)")
+	(cd "$tmp" && find . -path ./DEBIAN -prune -o -print) | sed 's|^\.||; s|^$|/.|' >"$db/info/$f.list"
+	[ -f "$tmp/DEBIAN/md5sums" ] && cp "$tmp/DEBIAN/md5sums" "$db/info/$f.md5sums"
 	rm -rf "$tmp"
 	recorded="$recorded$p "
 }

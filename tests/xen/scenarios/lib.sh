@@ -123,18 +123,26 @@ domid() { xl domid "$1" 2>/dev/null; }
 # gcall IP CMD: runs CMD in the guest at IP (the probe's server).
 gcall() { probe call "$1" 7000 "$2"; }
 
-# up IP [NAME]: the guest answers its command server within two minutes
-# (each call retries its connect for 20 s); else NAME's console is the
-# evidence. A guest's kernel now and then crashes at boot under the
-# emulation, and on_crash destroys it: a NAME whose domain is gone is shown
-# on the console and created once more from its config. Its domid is then
-# new, so scenarios take domids after "is up".
+# up IP [NAME [--no-remake]]: the guest answers its command server within
+# two minutes (each call retries its connect for 20 s); else NAME's console
+# is the evidence. Under the emulation a guest's kernel now and then crashes
+# at boot (on_crash destroys it), or a process of its init segfaults and the
+# domain stays up, silent: NAME is then destroyed if it runs and created
+# once more from its config. Its domid is then new, so scenarios take domids
+# after "is up". --no-remake: the guest itself is what is proven (a migrated
+# one), so it is never made again.
 up() {
 	answers "$1" && return 0
 	[ -n "${2:-}" ] || return 1
 	tail -n 15 "/var/log/xen/console/guest-$2.log"
-	[ -z "$(domid "$2")" ] && [ -f "$T/$2.cfg" ] || return 1
-	say "# $2's domain is gone before it answered (its console above); once more"
+	[ -z "${3:-}" ] && [ -f "$T/$2.cfg" ] || return 1
+	if [ -n "$(domid "$2")" ]; then
+		say "# $2 runs but does not answer (its console above); destroyed and made once more"
+		xl destroy "$2" >/dev/null 2>&1
+		until_ok 10 test -z "$(domid "$2")"
+	else
+		say "# $2's domain is gone before it answered (its console above); once more"
+	fi
 	xl create "$T/$2.cfg" >"$T/$2.xl" 2>&1 || { cat "$T/$2.xl"; return 1; }
 	answers "$1" && return 0
 	tail -n 15 "/var/log/xen/console/guest-$2.log"
@@ -167,11 +175,13 @@ snapshot() {
 	cat "$T/snap"
 }
 
+# lines TEXT: TEXT as lines, nothing for an empty one
+lines() { [ -z "$1" ] || printf '%s\n' "$1"; }
+
 # snapshot_once: the state, each part read whole before it is printed; fails
 # when a part cannot be read.
 snapshot_once() {
 	local part
-	lines() { [ -z "$1" ] || printf '%s\n' "$1"; }
 	part=$(ip -o link) || return 1
 	lines "$part" | sed 's/^[0-9]*: //; s/ qlen [0-9]*//' | sort
 	part=$(ip -o addr) || return 1
