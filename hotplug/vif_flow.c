@@ -134,9 +134,14 @@ static int plan_frontend_mtu(struct call *c)
 		return 0;
 	snprintf(path, sizeof(path), "%s/mtu", c->r.frontend);
 	snprintf(value, sizeof(value), "%u", c->out.mtu);
-	if (xsw_read(c->xs, path, now, sizeof(now), NULL) == 0 && !strcmp(now, value))
-		return 0;
-	return op_xs_write(&c->plan, c->xs, path, value);
+	switch (xsw_read(c->xs, path, now, sizeof(now), NULL)) {
+	case 0: /* what it holds is what undo puts back: no second read when applied */
+		return strcmp(now, value) ? op_xs_write_over(&c->plan, c->xs, path, value, now) : 0;
+	case -ENOENT:
+		return op_xs_write_new(&c->plan, c->xs, path, value);
+	default: /* unreadable here (too long?): applying reads it again, as it does any node */
+		return op_xs_write(&c->plan, c->xs, path, value);
+	}
 }
 
 /*

@@ -90,18 +90,20 @@ struct xs_write_op {
 	char path[XS_PATH_LEN];
 	char value[128];
 	bool had_old;
-	bool known_absent;
+	bool known; /* had_old and old were read when the plan was made */
 	char old[128];
 };
 
 static int xs_write_apply(struct op *op, struct nm_err *e)
 {
 	struct xs_write_op *o = op->data;
-	int rc = o->known_absent ? -ENOENT : xsw_read(o->h, o->path, o->old, sizeof(o->old), e);
+	if (!o->known) {
+		int rc = xsw_read(o->h, o->path, o->old, sizeof(o->old), e);
 
-	if (rc < 0 && rc != -ENOENT && rc != -E2BIG)
-		return rc;
-	o->had_old = rc == 0;
+		if (rc < 0 && rc != -ENOENT && rc != -E2BIG)
+			return rc;
+		o->had_old = rc == 0;
+	}
 	return xsw_write(o->h, o->path, o->value, e);
 }
 
@@ -126,26 +128,35 @@ static const struct op_type xs_write_type = {
 	.describe = xs_write_describe,
 };
 
+/* old: the node's value when known, "" for none when known absent, NULL when unknown. */
 static int add_write(struct plan *p, struct xs_handle *h, const char *path, const char *value,
-		     bool known_absent)
+		     const char *old, bool known)
 {
 	struct xs_write_op *o = calloc(1, sizeof(*o));
 
 	if (!o)
 		return -ENOMEM;
 	o->h = h;
-	o->known_absent = known_absent;
+	o->known = known;
+	o->had_old = known && old;
 	snprintf(o->path, sizeof(o->path), "%s", path);
 	snprintf(o->value, sizeof(o->value), "%s", value);
+	snprintf(o->old, sizeof(o->old), "%s", old ? old : "");
 	return plan_add(p, &xs_write_type, o);
 }
 
 int op_xs_write(struct plan *p, struct xs_handle *h, const char *path, const char *value)
 {
-	return add_write(p, h, path, value, false);
+	return add_write(p, h, path, value, NULL, false);
 }
 
 int op_xs_write_new(struct plan *p, struct xs_handle *h, const char *path, const char *value)
 {
-	return add_write(p, h, path, value, true);
+	return add_write(p, h, path, value, NULL, true);
+}
+
+int op_xs_write_over(struct plan *p, struct xs_handle *h, const char *path, const char *value,
+		     const char *old)
+{
+	return add_write(p, h, path, value, old, true);
 }

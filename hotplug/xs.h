@@ -37,4 +37,11 @@ int op_xs_write(struct plan *p, struct xs_handle *h, const char *path, const cha
 /* The same for a path known not to exist: nothing is read first; undo removes it. */
 int op_xs_write_new(struct plan *p, struct xs_handle *h, const char *path, const char *value);
 
+/*
+ * The same for a node whose value the planner has just read (old): nothing
+ * is read again; undo writes old back.
+ */
+int op_xs_write_over(struct plan *p, struct xs_handle *h, const char *path, const char *value,
+		     const char *old);
+
 #endif

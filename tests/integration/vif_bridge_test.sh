@@ -382,7 +382,10 @@ check "a prefix is an interval element" grep -qxF '"vif9.0" . 10.77.0.128/25' \
 check "an address in the prefix passes" ping_ok "$G9" -I 10.77.0.190 10.77.0.12
 check_fails "one outside it does not" ping_ok "$G9" -I 10.77.0.19 10.77.0.12
 xenstore-write "$(be_path 9 0)/ip" 10.77.0.19
+# a stale frontend mtu: the plan reads it once, and every undo writes it back
+xenstore-write /local/domain/9/device/vif/0/mtu 9000
 every_step_fails vif-bridge 9 0 online
+check_eq "the frontend's stale mtu put right" 1500 "$(xs_read /local/domain/9/device/vif/0/mtu)"
 check_eq "a changed ip replaces the elements" '"vif9.0" comment "2 records"
 "vif9.0" . 00:16:3e:00:00:09
 "vif9.0" . 10.77.0.19
