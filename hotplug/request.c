@@ -315,7 +315,6 @@ int request_read_xenstore(struct vif_request *r, struct xs_handle *xs,
 	/* A backend that cannot be listed is read node by node, as before. */
 	l.names = xs_directory(xs, XBT_NULL, r->backend, &l.n);
 	rc = read_backend(r, xs, &l, params, e);
-	r->status_absent = listed_absent(&l, "hotplug-status");
 
 	free(l.names);
 	return rc;

@@ -189,9 +189,7 @@ static int plan_call(struct call *c, vif_planner *planner)
 	/* Last, so the toolstack sees "connected" only when everything is in place. */
 	if (c->r.type == VIF_TYPE_VIF && c->r.cmd == VIF_ONLINE) {
 		snprintf(path, sizeof(path), "%s/hotplug-status", c->r.backend);
-		rc = c->r.status_absent ? op_xs_write_new(&c->plan, c->xs, path, "connected")
-					: op_xs_write(&c->plan, c->xs, path, "connected");
-		if (rc < 0)
+		if ((rc = op_xs_write_last(&c->plan, c->xs, path, "connected")) < 0)
 			return nm_fail(&c->e, rc, "out of memory");
 	}
 	return 0;

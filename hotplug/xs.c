@@ -128,6 +128,20 @@ static const struct op_type xs_write_type = {
 	.describe = xs_write_describe,
 };
 
+/* The last step's write: it has nothing to undo, so it reads nothing first. */
+static int xs_write_last_apply(struct op *op, struct nm_err *e)
+{
+	struct xs_write_op *o = op->data;
+
+	return xsw_write(o->h, o->path, o->value, e);
+}
+
+static const struct op_type xs_write_last_type = {
+	.name = "xenstore write",
+	.apply = xs_write_last_apply,
+	.describe = xs_write_describe,
+};
+
 /* old: the node's value when known, "" for none when known absent, NULL when unknown. */
 static int add_write(struct plan *p, struct xs_handle *h, const char *path, const char *value,
 		     const char *old, bool known)
@@ -159,4 +173,16 @@ int op_xs_write_over(struct plan *p, struct xs_handle *h, const char *path, cons
 		     const char *old)
 {
 	return add_write(p, h, path, value, old, true);
+}
+
+int op_xs_write_last(struct plan *p, struct xs_handle *h, const char *path, const char *value)
+{
+	struct xs_write_op *o = calloc(1, sizeof(*o));
+
+	if (!o)
+		return -ENOMEM;
+	o->h = h;
+	snprintf(o->path, sizeof(o->path), "%s", path);
+	snprintf(o->value, sizeof(o->value), "%s", value);
+	return plan_add(p, &xs_write_last_type, o);
 }

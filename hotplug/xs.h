@@ -44,4 +44,10 @@ int op_xs_write_new(struct plan *p, struct xs_handle *h, const char *path, const
 int op_xs_write_over(struct plan *p, struct xs_handle *h, const char *path, const char *value,
 		     const char *old);
 
+/*
+ * A write for the plan's last step (the call's report to the toolstack):
+ * no step after it can fail, so it keeps no undo and reads nothing first.
+ */
+int op_xs_write_last(struct plan *p, struct xs_handle *h, const char *path, const char *value);
+
 #endif

@@ -42,9 +42,6 @@ struct vif_request {
 	/* the defaults file's antispoof_without_ip = mac: vif-bridge holds a vif
 	 * without ips to its own MAC (any address) instead of leaving it open */
 	bool noip_mac;
-	/* the backend's listing had no hotplug-status node (the toolstack's
-	 * report node, written last by hotplug/: nothing to read back first) */
-	bool status_absent;
 	unsigned mtu;		    /* 0 when not configured */
 	char frontend[XS_PATH_LEN]; /* "" when the backend names none */
 	char netdev[IFNAMSIZ];	    /* "" when not configured */
