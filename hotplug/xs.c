@@ -97,6 +97,7 @@ struct xs_write_op {
 static int xs_write_apply(struct op *op, struct nm_err *e)
 {
 	struct xs_write_op *o = op->data;
+
 	if (!o->known) {
 		int rc = xsw_read(o->h, o->path, o->old, sizeof(o->old), e);
 
@@ -142,9 +143,12 @@ static const struct op_type xs_write_last_type = {
 	.describe = xs_write_describe,
 };
 
-/* old: the node's value when known, "" for none when known absent, NULL when unknown. */
-static int add_write(struct plan *p, struct xs_handle *h, const char *path, const char *value,
-		     const char *old, bool known)
+/*
+ * A write of type t. known: the node's value is old (NULL: the node is
+ * absent), read when the plan was made; else applying reads it first.
+ */
+static int add_write(struct plan *p, const struct op_type *t, struct xs_handle *h,
+		     const char *path, const char *value, const char *old, bool known)
 {
 	struct xs_write_op *o = calloc(1, sizeof(*o));
 
@@ -156,33 +160,26 @@ static int add_write(struct plan *p, struct xs_handle *h, const char *path, cons
 	snprintf(o->path, sizeof(o->path), "%s", path);
 	snprintf(o->value, sizeof(o->value), "%s", value);
 	snprintf(o->old, sizeof(o->old), "%s", old ? old : "");
-	return plan_add(p, &xs_write_type, o);
+	return plan_add(p, t, o);
 }
 
 int op_xs_write(struct plan *p, struct xs_handle *h, const char *path, const char *value)
 {
-	return add_write(p, h, path, value, NULL, false);
+	return add_write(p, &xs_write_type, h, path, value, NULL, false);
 }
 
 int op_xs_write_new(struct plan *p, struct xs_handle *h, const char *path, const char *value)
 {
-	return add_write(p, h, path, value, NULL, true);
+	return add_write(p, &xs_write_type, h, path, value, NULL, true);
 }
 
 int op_xs_write_over(struct plan *p, struct xs_handle *h, const char *path, const char *value,
 		     const char *old)
 {
-	return add_write(p, h, path, value, old, true);
+	return add_write(p, &xs_write_type, h, path, value, old, true);
 }
 
 int op_xs_write_last(struct plan *p, struct xs_handle *h, const char *path, const char *value)
 {
-	struct xs_write_op *o = calloc(1, sizeof(*o));
-
-	if (!o)
-		return -ENOMEM;
-	o->h = h;
-	snprintf(o->path, sizeof(o->path), "%s", path);
-	snprintf(o->value, sizeof(o->value), "%s", value);
-	return plan_add(p, &xs_write_last_type, o);
+	return add_write(p, &xs_write_last_type, h, path, value, NULL, true);
 }
