@@ -49,7 +49,10 @@ if [ -n "${XNM_XEN_SCENARIOS:-}" ]; then
 fi
 # XNM_FIGURES_N=N: the figures' number of guests (figures.sh; default 20);
 # XNM_XEN_MEM, XNM_XEN_DOM0_MEM: the emulated host's and dom0's memory in
-# MiB (default 3072 and 1024)
+# MiB (default 3072 and 1024); XNM_XEN_SMP: its CPUs (default 2)
+case ${XNM_XEN_SMP:-2} in
+*[!0-9]* | 0) echo "real-xen: bad XNM_XEN_SMP: $XNM_XEN_SMP"; exit 1 ;;
+esac
 case ${XNM_FIGURES_N:-} in
 '') ;;
 *[!0-9]*) echo "real-xen: bad XNM_FIGURES_N: $XNM_FIGURES_N"; exit 1 ;;
@@ -64,7 +67,7 @@ if [ -n "${XNM_XEN_DEBUG:-}" ]; then
 	limit=7200
 fi
 # shellcheck disable=SC2046
-timeout "$limit" qemu-system-x86_64 -machine q35 -cpu "$XNM_QEMU_CPU" -m "${XNM_XEN_MEM:-3072}" -smp 2 \
+timeout "$limit" qemu-system-x86_64 -machine q35 -cpu "$XNM_QEMU_CPU" -m "${XNM_XEN_MEM:-3072}" -smp "${XNM_XEN_SMP:-2}" \
 	-display none -monitor none -serial stdio -no-reboot \
 	$(nic n1 a b) $(nic n2 b a) $(nic n3 c d) $(nic n4 d c) $(nic n5 e f) $(nic n6 f e) "${debug_nic[@]}" \
 	-kernel "$CACHE/xen" -append "$xen_cmdline" \
