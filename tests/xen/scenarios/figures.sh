@@ -89,9 +89,9 @@ row() {
 }
 
 # burst WAY: N creates at once, its figures said, all destroyed. Under the
-# emulation a burst of xl creates has hung past xl's own time bound (an xl
-# that SIGKILL does not end): the burst is given BURST_S seconds, and what
-# has not ended by then is said and left behind.
+# emulation a burst of xl creates has gone on past xl's own time bound (the
+# cause not found): the burst is given BURST_S seconds, and what has not
+# ended by then is said and left behind.
 BURST_S=420
 burst() {
 	local w=$1 t0 i left
