@@ -108,11 +108,11 @@ burst() {
 	destroy_all
 }
 
-# xenstored_alive WAY: whether xenstored outlived WAY (under the emulation it
-# has not always: every create after it then fails or hangs)
+# xenstored_alive STEP: whether xenstored outlived STEP (under the emulation
+# it has not always: every create after it then fails or hangs)
 xenstored_alive() {
 	pgrep -x xenstored >/dev/null && return 0
-	say "# figure: xenstored is gone after the $1 way: the figures after it cannot be made"
+	say "# figure: xenstored is gone after $1: the figures after it cannot be made"
 	return 1
 }
 
@@ -127,13 +127,17 @@ with_daemon() { # CMD...: CMD with every call through xen-netmodesd
 	pkill -TERM -f xen-netmodesd
 }
 row oneshot
+xenstored_alive "the one-shot's row" || exit 1
 with_daemon row daemon
+xenstored_alive "the daemon's row" || exit 1
 row debian
-for w in oneshot daemon debian; do
-	xenstored_alive "$w" || exit 1
-	if [ $w = daemon ]; then with_daemon burst $w; else burst $w; fi
-done
-xenstored_alive debian
+xenstored_alive "Debian's row" || exit 1
+burst oneshot
+xenstored_alive "the one-shot's burst" || exit 1
+with_daemon burst daemon
+xenstored_alive "the daemon's burst" || exit 1
+burst debian
+xenstored_alive "Debian's burst"
 check "no figure run's create failed" test -z "$(cat "$T"/*.failed)"
 say "# figure: the hotplug call, Debian's over ours: one-shot $(awk -v a="$debian_h" -v b="$oneshot_h" 'BEGIN {printf "%.1fx", a / b}'), daemon $(awk -v a="$debian_h" -v b="$daemon_h" 'BEGIN {printf "%.1fx", a / b}')"
 finish
