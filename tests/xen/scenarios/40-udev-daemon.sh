@@ -58,5 +58,5 @@ check "xl destroy u2 (through the daemon)" env XEN_NETMODES_DAEMON=yes xl destro
 check_eq "one online and one offline of vif$d.0 (none by the watch)" "1 1" \
 	"$(log_count "Successful vif-bridge online for vif$d.0") $(log_count "Successful vif-bridge offline for vif$d.0")"
 check_eq "nothing of vif$d.0 stays in nftables" 0 "$(nft_of "vif$d.0")"
-pkill -TERM -f xen-netmodesd
+check "xen-netmodesd stops" stop_netmodesd
 finish

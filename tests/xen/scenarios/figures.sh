@@ -111,7 +111,7 @@ burst() {
 # xenstored_alive STEP: whether xenstored outlived STEP (under the emulation
 # it has not always: every create after it then fails or hangs)
 xenstored_alive() {
-	pgrep -x xenstored >/dev/null && return 0
+	pidof xenstored >/dev/null && return 0
 	say "# figure: xenstored is gone after $1: the figures after it cannot be made"
 	return 1
 }
@@ -124,7 +124,7 @@ D=$L/xen-netmodesd
 with_daemon() { # CMD...: CMD with every call through xen-netmodesd
 	$D
 	XEN_NETMODES_DAEMON=yes "$@"
-	pkill -TERM -f xen-netmodesd
+	stop_netmodesd
 }
 row oneshot
 xenstored_alive "the one-shot's row" || exit 1
