@@ -207,6 +207,19 @@ static int signal_fd(void)
 	return signalfd(-1, &set, SFD_CLOEXEC);
 }
 
+/* Which signal stops the daemon, and who sent it: a stop nobody asked for is found by its sender. */
+static void log_stop_signal(int sfd)
+{
+	struct signalfd_siginfo si;
+	const char *name;
+
+	if (read(sfd, &si, sizeof(si)) != sizeof(si) || !(name = sigabbrev_np((int)si.ssi_signo))) {
+		log_line(LOG_NOTICE, "stopping on a signal");
+		return;
+	}
+	log_line(LOG_NOTICE, "stopping on SIG%s from pid %u (uid %u)", name, si.ssi_pid, si.ssi_uid);
+}
+
 /*
  * Forks into the background; the parent exits once the child says it
  * serves (0) or gave up (1, its reason in syslog), so whoever started the
@@ -278,10 +291,14 @@ int daemon_main(const struct invocation *inv)
 	for (;;) {
 		struct pollfd p[2] = { { .fd = lfd, .events = POLLIN }, { .fd = sfd, .events = POLLIN } };
 
-		if (poll(p, 2, -1) < 0 && errno != EINTR)
+		if (poll(p, 2, -1) < 0 && errno != EINTR) {
+			log_line(LOG_ERR, "stopping: cannot wait for clients: %s", strerror(errno));
 			break;
-		if (p[1].revents)
+		}
+		if (p[1].revents) {
+			log_stop_signal(sfd);
 			break;
+		}
 		if (p[0].revents & POLLIN)
 			take_client(lfd);
 	}

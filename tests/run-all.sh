@@ -42,9 +42,13 @@ suite() {
 # calls come first, and are counted at the end. The release build is made
 # first, so nothing builds it twice at once.
 release=$(realpath -m "${BUILD%/san}")
+# The rig's images hold the package (make deb): its build tools are installed
+# now, so no apt runs beside the suites.
+"$here/deps.sh" dpkg-dev debhelper lintian
 env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s -C "$here/.." BUILD="$release" SAN= FAULTS= all >/dev/null
 xen_out=$(mktemp -d)
-trap 'rm -f "$log"; rm -rf "$xen_out"; [ -n "${xen_pid:-}" ] && kill "$xen_pid" 2>/dev/null' EXIT
+. "$here/procs.sh"
+trap 'rm -f "$log"; rm -rf "$xen_out"; kill_own "${xen_pid:-}"' EXIT
 (
 	nice -n 10 "$here/xen/run.sh" "$release/xen" >"$xen_out/rig" 2>&1
 	echo $? >"$xen_out/rig.rc"

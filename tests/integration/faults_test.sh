@@ -56,7 +56,7 @@ killed() {
 	hotplug vif-bridge 1 0 "$1" >/dev/null 2>&1 &
 	local pid=$!
 	sleep "$(printf "0.%03d" $((RANDOM % 40)))"
-	kill -9 "$pid" 2>/dev/null || true
+	kill_own -KILL "$pid"
 	wait "$pid" 2>/dev/null || true
 }
 

@@ -13,6 +13,7 @@ set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/qemu-cpu.sh"
+. "$here/../procs.sh" # kill_own, own_child: never a reaped job's PID
 CACHE=$(realpath -m "${1:-$here/../../build/xen}")
 if [ "${XNM_LAB_IMAGES:-}" != keep ] || [ ! -s "$CACHE/dom0.cpio.gz" ]; then
 	"$here/images.sh" "$CACHE" >/dev/null || { echo "lab: 0 passed, 1 failed (images)"; exit 1; }
@@ -22,7 +23,7 @@ run=$(mktemp -d /tmp/xnm-lab.XXXXXX)
 pids=()
 cleanup() {
 	local p
-	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
+	kill_own "${pids[@]}"
 	for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done
 	for h in alice bob; do [ -e "$run/$h.log" ] && cp "$run/$h.log" "$CACHE/lab-$h.log"; done
 	rm -rf "$run"
@@ -80,7 +81,7 @@ passed=0 failed=0 done=0
 [ -s "$run/counts" ] && read -r passed failed done <"$run/counts"
 # both hosts power off once the story is over
 for _ in $(seq 30); do
-	kill -0 "${pids[0]}" 2>/dev/null || kill -0 "${pids[1]}" 2>/dev/null || break
+	own_child "${pids[0]}" || own_child "${pids[1]}" || break
 	sleep 1
 done
 if [ $done -ne 1 ]; then

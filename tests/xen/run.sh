@@ -17,6 +17,7 @@ set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/qemu-cpu.sh"
+. "$here/../procs.sh" # kill_own, own_child: never a reaped job's PID
 CACHE=$(realpath -m "${1:-$here/../../build/xen}")
 "$here/images.sh" "$CACHE" || { echo "real-xen: 0 passed, 1 failed (images)"; exit 1; }
 
@@ -26,7 +27,7 @@ log=$run/console.log
 qemu_pid=
 # the whole console stays in CACHE/console.log for reading afterwards
 cleanup() {
-	[ -n "$qemu_pid" ] && kill "$qemu_pid" 2>/dev/null && wait "$qemu_pid" 2>/dev/null
+	[ -n "$qemu_pid" ] && own_child "$qemu_pid" && kill "$qemu_pid" && wait "$qemu_pid" 2>/dev/null
 	cp "$log" "$CACHE/console.log"
 	rm -rf "$run"
 }
@@ -87,7 +88,7 @@ while read -r line; do
 	esac
 done < <(tail -n +1 --pid=$qemu_pid -f "$log")
 # dom0 powers off; QEMU may take a moment to notice
-for _ in $(seq 30); do kill -0 "$qemu_pid" 2>/dev/null || break; sleep 1; done
+for _ in $(seq 30); do own_child "$qemu_pid" || break; sleep 1; done
 if [ $done -ne 1 ]; then
 	echo "# dom0 never finished; the console's last lines:"
 	tail -n 30 "$log" | sed 's/^/#   /'

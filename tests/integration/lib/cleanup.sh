@@ -2,13 +2,16 @@
 # it started, its namespaces, the fixture, and $TMP with every directory a
 # call wrote (state, locks, log).
 
-BACKGROUND=() # servers a test starts, stopped on exit
+BACKGROUND=() # servers a test starts, stopped on exit (those still running)
 
 cleanup() {
-	local ns pid
-	for pid in "${BACKGROUND[@]}"; do
-		kill "$pid" 2>/dev/null || true
-	done
+	local rc=$? ns
+	kill_own "${BACKGROUND[@]}"
+	# A suite that failed shows what its daemon said: CI keeps nothing else.
+	if [ "$rc" -ne 0 ] && [ -s "$TMP/daemon.log" ]; then
+		echo "# xen-netmodesd's log, its last lines:"
+		tail -n 40 "$TMP/daemon.log" | sed 's/^/#   /'
+	fi
 	for ns in "${NAMESPACES[@]}"; do
 		ip netns del "$ns" 2>/dev/null || true
 	done

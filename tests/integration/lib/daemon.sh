@@ -30,7 +30,7 @@ start_daemon() {
 
 # stop_daemon: SIGTERM, and waits for it; daemon_calls then prints how many calls it made.
 stop_daemon() {
-	kill -TERM "$DAEMON_PID" 2>/dev/null || true
+	kill_own "$DAEMON_PID"
 	wait "$DAEMON_PID" 2>/dev/null || true
 	DAEMON_PID=
 }

@@ -17,7 +17,7 @@ start_fixture() {
 
 stop_fixture() {
 	[ -n "$FIXTURE_PID" ] || return 0
-	kill "$FIXTURE_PID" 2>/dev/null || true
+	kill_own "$FIXTURE_PID"
 	wait "$FIXTURE_PID" 2>/dev/null || true
 	FIXTURE_PID=
 }
