@@ -19,7 +19,9 @@ kill_own() {
 	local sig=-TERM p
 	case ${1:-} in -*) sig=$1; shift ;; esac
 	for p in "$@"; do
-		[ -n "$p" ] && own_child "$p" && kill "$sig" "$p" 2>/dev/null
+		# it may end between the look and the signal: not an error (nor, under set -e, fatal)
+		if [ -n "$p" ] && own_child "$p"; then
+			kill "$sig" "$p" 2>/dev/null || true
+		fi
 	done
-	return 0
 }
