@@ -71,7 +71,7 @@ online() { grep ' online' "$1" | cut -d' ' -f1; }
 
 # row WAY: N creates in a row (kept up), its figures said at once, all destroyed
 row() {
-	local w=$1 t0 i first c h hs
+	local w=$1 t0 i first hf c h hs
 	: >"$T/$w.hotplug"
 	: >"$T/$w.creates"
 	: >"$T/$w.failed"
@@ -79,10 +79,11 @@ row() {
 	for i in $(seq "$N"); do one "$w" "$i"; done
 	t0=$(ms_since "$t0")
 	first=$(head -n 1 "$T/$w.creates")
+	hf=$(online "$T/$w.hotplug" | head -n 1)
 	c=$(median <"$T/$w.creates")
 	h=$(online "$T/$w.hotplug" | median)
 	hs=$(online "$T/$w.hotplug" | sum)
-	say "# figure: $w: one xl create ${first} ms (median of the $N in a row ${c} ms), its hotplug ${h} ms (median)"
+	say "# figure: $w: one xl create ${first} ms, of which hotplug ${hf} ms (the $N in a row: create median ${c} ms, hotplug median ${h} ms)"
 	say "# figure: $w: $N in a row $t0 ms, of which hotplug $hs ms; creates made $(wc -l <"$T/$w.creates"), failures $(wc -l <"$T/$w.failed")"
 	eval "${w}_h=$h"
 	destroy_all
