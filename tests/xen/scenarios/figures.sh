@@ -1,7 +1,8 @@
 # Figures, not pass/fail (make bench-xen): in one boot, `xl create` of one
 # guest and of N in a row, and N at once, three ways: the vif's script
 # Debian's shell vif-bridge (diverted to vif-bridge.distrib by the package), this
-# project's one-shot, and this project's through xen-netmodesd. Each vif's
+# project's one-shot, and this project's through xen-netmodesd; and a row
+# whose vif script is /bin/true, the floor under all three. Each vif's
 # script is a wrapper that times it from fork to exit (probe time): the
 # hotplug's own share of each create. The wrapper (a dash and the probe)
 # costs each create the same in all three ways. An emulated host: ratios
@@ -21,6 +22,7 @@ wrapper() {
 	printf '#!/bin/sh\nexec probe time %s %s "$@"\n' "$T/$1.hotplug" "$2" >"$T/$1.sh"
 	chmod +x "$T/$1.sh"
 }
+wrapper noop /bin/true # the floor: a process forked and exec'd as the scripts are, doing nothing
 wrapper debian "$S/vif-bridge.distrib"
 wrapper oneshot "$S/vif-bridge"
 wrapper daemon "$S/vif-bridge"
@@ -127,6 +129,7 @@ with_daemon() { # CMD...: CMD with every call through xen-netmodesd
 	XEN_NETMODES_DAEMON=yes "$@"
 	stop_netmodesd
 }
+row noop
 row oneshot
 xenstored_alive "the one-shot's row" || exit 1
 with_daemon row daemon
@@ -141,4 +144,5 @@ burst debian
 xenstored_alive "Debian's burst"
 check "no figure run's create failed" test -z "$(cat "$T"/*.failed)"
 say "# figure: the hotplug call, Debian's over ours: one-shot $(awk -v a="$debian_h" -v b="$oneshot_h" 'BEGIN {printf "%.1fx", a / b}'), daemon $(awk -v a="$debian_h" -v b="$daemon_h" 'BEGIN {printf "%.1fx", a / b}')"
+say "# figure: the hotplug call above the no-op's ($noop_h ms): Debian's $(awk -v a="$debian_h" -v n="$noop_h" 'BEGIN {printf "%.0f", a - n}') ms, one-shot $(awk -v a="$oneshot_h" -v n="$noop_h" 'BEGIN {printf "%.0f", a - n}') ms, daemon $(awk -v a="$daemon_h" -v n="$noop_h" 'BEGIN {printf "%.0f", a - n}') ms"
 finish
