@@ -7,7 +7,9 @@
 # init, bash and awk in make bench-xen), more often the more guests ran:
 # none of ten make bench-xen runs (20 guests in a row, then 20 at once,
 # three ways) got to its end. Without XSAVE (the state of SSE registers then
-# saved and restored with FXSAVE) and without PCID, the first whole run
-# made its 120 creates with no failure and no process dead
-# (docs/PERFORMANCE.md). XNM_QEMU_CPU=max gives it all back.
+# saved and restored with FXSAVE) and without PCID, its runs of 2026-12-06
+# made every create with no failure and no process dead
+# (docs/PERFORMANCE.md); one more, with PCID and INVPCID back, did too, so
+# XSAVE is the likely cause, PCID off only what the checks ran with.
+# XNM_QEMU_CPU=max gives it all back.
 XNM_QEMU_CPU=${XNM_QEMU_CPU:-max,avx=off,avx2=off,xsave=off,pcid=off,invpcid=off}
