@@ -104,7 +104,7 @@ DAEMON := $(BUILD)/xen-netmodesd
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(wildcard tests/unit/test_*.c))
 
-.PHONY: all bench bench-xen deb lab fuzz fuzz-run lint valgrind valgrind-full check check-run check-xen demo demo-run deps install install-check uninstall install-scripts \
+.PHONY: all bench bench-xen deb deps-deb lab fuzz fuzz-run lint valgrind valgrind-full check check-run check-xen demo demo-run deps install install-check uninstall install-scripts \
 	uninstall-scripts clean tests
 
 all: $(BIN) $(LINKS) $(DAEMON)
@@ -214,8 +214,7 @@ bench-xen: deps
 # The Debian package (debian/): dpkg-buildpackage in a copy of the tree (so
 # this one stays as it is), lintian on the result, the .deb left in $(BUILD).
 # The package's build is its own: none of this make's variables reach it.
-deb: deps
-	$(Q)tests/deps.sh dpkg-dev debhelper lintian
+deb: deps deps-deb
 	$(Q)rm -rf $(BUILD)/deb $(BUILD)/xen-netmodes_*.deb && mkdir -p $(BUILD)/deb/src
 	$(Q)tar -c --exclude=./.git --exclude=./build --exclude=./$(BUILD) . | tar -x -C $(BUILD)/deb/src
 	$(Q)cd $(BUILD)/deb/src && env -u BUILD -u SAN -u FAULTS -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
@@ -232,6 +231,11 @@ demo: deps
 
 deps:
 	$(Q)tests/deps.sh
+
+# make deb's own tools (make check's run-all.sh installs them before the
+# rig, which builds the package, starts beside the other suites)
+deps-deb:
+	$(Q)tests/deps.sh dpkg-dev debhelper lintian
 
 # The benchmark: an optimised build, the test rig, numbers (not part of check).
 bench: deps

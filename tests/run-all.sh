@@ -44,7 +44,7 @@ suite() {
 release=$(realpath -m "${BUILD%/san}")
 # The rig's images hold the package (make deb): its build tools are installed
 # now, so no apt runs beside the suites.
-"$here/deps.sh" dpkg-dev debhelper lintian
+env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s -C "$here/.." deps-deb
 env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s -C "$here/.." BUILD="$release" SAN= FAULTS= all >/dev/null
 xen_out=$(mktemp -d)
 . "$here/procs.sh"

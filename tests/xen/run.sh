@@ -27,7 +27,8 @@ log=$run/console.log
 qemu_pid=
 # the whole console stays in CACHE/console.log for reading afterwards
 cleanup() {
-	[ -n "$qemu_pid" ] && own_child "$qemu_pid" && kill "$qemu_pid" && wait "$qemu_pid" 2>/dev/null
+	kill_own "$qemu_pid"
+	[ -n "$qemu_pid" ] && wait "$qemu_pid" 2>/dev/null
 	cp "$log" "$CACHE/console.log"
 	rm -rf "$run"
 }

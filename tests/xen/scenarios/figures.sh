@@ -15,6 +15,8 @@ ip link add xenbr1 type bridge 2>/dev/null
 ip link set xenbr1 up
 median() { sort -n | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
 sum() { awk '{s += $1} END {printf "%.0f", s}'; }
+over() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.1fx", a / b}'; } # A / B as a ratio
+minus() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.0f", a - b}'; }  # A - B, whole
 ms_since() { awk -v t0="$1" -v t1="$EPOCHREALTIME" 'BEGIN {printf "%.0f\n", (t1 - t0) * 1000}'; }
 
 # wrapper WAY SCRIPT: the vif script of WAY, SCRIPT timed into $T/WAY.hotplug
@@ -143,6 +145,6 @@ xenstored_alive "the daemon's burst" || exit 1
 burst debian
 xenstored_alive "Debian's burst"
 check "no figure run's create failed" test -z "$(cat "$T"/*.failed)"
-say "# figure: the hotplug call, Debian's over ours: one-shot $(awk -v a="$debian_h" -v b="$oneshot_h" 'BEGIN {printf "%.1fx", a / b}'), daemon $(awk -v a="$debian_h" -v b="$daemon_h" 'BEGIN {printf "%.1fx", a / b}')"
-say "# figure: the hotplug call above the no-op's ($noop_h ms): Debian's $(awk -v a="$debian_h" -v n="$noop_h" 'BEGIN {printf "%.0f", a - n}') ms, one-shot $(awk -v a="$oneshot_h" -v n="$noop_h" 'BEGIN {printf "%.0f", a - n}') ms, daemon $(awk -v a="$daemon_h" -v n="$noop_h" 'BEGIN {printf "%.0f", a - n}') ms"
+say "# figure: the hotplug call, Debian's over ours: one-shot $(over "$debian_h" "$oneshot_h"), daemon $(over "$debian_h" "$daemon_h")"
+say "# figure: the hotplug call above the no-op's ($noop_h ms): Debian's $(minus "$debian_h" "$noop_h") ms, one-shot $(minus "$oneshot_h" "$noop_h") ms, daemon $(minus "$daemon_h" "$noop_h") ms"
 finish

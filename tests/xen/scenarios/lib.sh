@@ -61,16 +61,6 @@ finish() {
 }
 
 # until_ok SECONDS CMD...: retries CMD every 0.2 s.
-# stop_netmodesd: SIGTERM to xen-netmodesd, and waits until it is gone
-# (dom0 has busybox's pidof, not pkill)
-stop_netmodesd() {
-	local pids
-	pids=$(pidof xen-netmodesd) || return 0
-	# shellcheck disable=SC2086
-	kill -TERM $pids
-	until_ok 30 sh -c "! pidof xen-netmodesd"
-}
-
 until_ok() {
 	local n=$(($1 * 5))
 	shift
@@ -80,6 +70,16 @@ until_ok() {
 		n=$((n - 1))
 	done
 	"$@"
+}
+
+# stop_netmodesd: SIGTERM to xen-netmodesd, and waits until it is gone
+# (dom0 has busybox's pidof, not pkill)
+stop_netmodesd() {
+	local pids
+	pids=$(pidof xen-netmodesd) || return 0
+	# shellcheck disable=SC2086
+	kill -TERM $pids
+	until_ok 30 sh -c "! pidof xen-netmodesd"
 }
 
 # guest_cfg NAME ADDR/LEN GW VIFSPEC...: writes NAME's xl config: a PV guest
