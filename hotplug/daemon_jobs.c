@@ -237,7 +237,13 @@ static void *worker_main(void *arg)
 		job_free(j);
 		pthread_mutex_lock(&mu);
 		w->key[0] = '\0';
-		pthread_cond_broadcast(&cv); /* a job waiting for this vif may go */
+		/*
+		 * A queued job may have waited for this vif. With none queued,
+		 * waking every idle worker to find nothing costs each call a
+		 * herd of context switches.
+		 */
+		if (head)
+			pthread_cond_broadcast(&cv);
 	}
 	pthread_mutex_unlock(&mu);
 	return NULL;
