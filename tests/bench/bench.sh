@@ -156,6 +156,30 @@ fi
 row "ours / (floor + process start)" \
 	"$(awk -v o="${OURS[vif-bridge]}" -v f="$floor" -v s="$start" 'BEGIN { printf "%.2f", (f + s) ? o / (f + s) : 0 }')" ratio
 
+# What no call can go below, whatever its own code costs: the floor's
+# messages and its xenstore requests, each a round trip to another process
+# (counted from one call: every libxenstore request opens with a 16-byte
+# header write), plus, for a process, xen-netmodes's own start.
+read -r rtt _ < <(in_dom0 "$BUILD/bench/xs_rtt" /local/domain/0/backend/vif/1/0/mac "$ROUNDS" | stats)
+row "xenstore round trip (one xs_read to the fixture), median" "$rtt" us
+in_dom0 XENBUS_PATH=backend/vif/1/0 vif=vif1.0 type_if=vif strace -f -qq -e trace=connect,write \
+	-o "$TMP/xs.strace" "$BUILD/xen-netmodes" vif-bridge online >/dev/null 2>&1
+hotplug vif-bridge 1 0 offline >/dev/null
+xsreq=$(awk -v sock="$XENSTORED_PATH" '
+	index($0, "connect(") && index($0, "\"" sock "\"") && / = 0$/ { split($0, a, /[(,]/); fd = a[2] }
+	fd != "" && index($0, "write(" fd ", ") && /, 16\) = 16$/ { n++ }
+	END { print n + 0 }' "$TMP/xs.strace")
+row "xenstore requests of one vif-bridge online with ip" "$xsreq" requests
+# bound FORMAT EXPR: EXPR over a (xen-netmodes's start), f (floor), s (process start), x (xenstore).
+bound() {
+	awk -v a="$ostart" -v f="$floor" -v s="$start" -v x="$(awk -v n="$xsreq" -v r="$rtt" 'BEGIN { print n * r }')" \
+		"BEGIN { printf \"$1\", $2 }"
+}
+row "bound, one-shot: its start + floor + xenstore, over floor + process start" "$(bound %.2f "(a + f + x) / (f + s)")" ratio
+row "bound, the daemon's work: floor + xenstore" "$(bound %.0f "f + x")" us
+row "bound, a client that waits for the daemon: its start + floor + xenstore, over process start" \
+	"$(bound %.2f "(a + f + x) / s")" ratio
+
 echo "# xen-netmodesd: the same calls made by the resident daemon, on the same rig"
 start_daemon
 # in_daemon NAME MODE DOMID: ROUNDS onlines and offlines sent over the socket from one warm client.
