@@ -24,7 +24,6 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <xenstore.h>
@@ -32,15 +31,9 @@
 #include "../../hotplug/daemon_client.h"
 #include "../../hotplug/daemon_proto.h"
 
+#include "clock.h"
+
 extern char **environ;
-
-static long long now_us(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (long long)t.tv_sec * 1000000 + t.tv_nsec / 1000;
-}
 
 /* One call of mode for vifDOMID.0 through the daemon; its exit status (negative: not made, or not answered). */
 static int call(const char *mode, const char *cmd, unsigned domid)

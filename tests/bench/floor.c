@@ -18,11 +18,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <libmnl/libmnl.h>
 #include <libnftnl/set.h>
 #include <libnftnl/udata.h>
+
+#include "clock.h"
 
 static struct mnl_socket *rt, *nf;
 static uint32_t seq = 1;
@@ -191,14 +192,6 @@ static void query(const char *vif)
 	nftnl_set_free(s);
 	if (talk(nf, h, NULL) != ENOENT)
 		die("the port is filtered already");
-}
-
-static long long now_us(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (long long)t.tv_sec * 1000000 + t.tv_nsec / 1000;
 }
 
 int main(int argc, char **argv)
