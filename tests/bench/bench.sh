@@ -173,8 +173,7 @@ xsreq=$(awk -v sock="$XENSTORED_PATH" '
 row "xenstore requests of one vif-bridge online with ip" "$xsreq" requests
 # bound FORMAT EXPR: EXPR over a (xen-netmodes's start), f (floor), s (process start), x (xenstore).
 bound() {
-	awk -v a="$ostart" -v f="$floor" -v s="$start" -v x="$(awk -v n="$xsreq" -v r="$rtt" 'BEGIN { print n * r }')" \
-		"BEGIN { printf \"$1\", $2 }"
+	awk -v a="$ostart" -v f="$floor" -v s="$start" -v n="$xsreq" -v r="$rtt" "BEGIN { x = n * r; printf \"$1\", $2 }"
 }
 row "bound, one-shot: a bare start + floor + xenstore, over floor + process start" "$(bound %.2f "(s + f + x) / (f + s)")" ratio
 row "bound, one-shot: xen-netmodes's start + floor + xenstore, over the same" "$(bound %.2f "(a + f + x) / (f + s)")" ratio
