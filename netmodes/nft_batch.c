@@ -382,3 +382,16 @@ int nft_object_get(struct nft_conn *c, uint16_t family, const char *table, struc
 	mnl_attr_put_strz(h, NFTA_TABLE_NAME, table);
 	return nft_get(c, h, NULL, NULL, e);
 }
+
+int nft_chain_get(struct nft_conn *c, uint16_t family, const char *table, const char *chain,
+		  struct nm_err *e)
+{
+	char buf[512];
+	struct nlmsghdr *h;
+
+	memset(buf, 0, sizeof(buf)); /* the request's padding goes to the kernel too */
+	h = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETCHAIN, family, NLM_F_ACK, 0);
+	mnl_attr_put_strz(h, NFTA_CHAIN_TABLE, table);
+	mnl_attr_put_strz(h, NFTA_CHAIN_NAME, chain);
+	return nft_get(c, h, NULL, NULL, e);
+}

@@ -83,4 +83,8 @@ int nft_get(struct nft_conn *c, struct nlmsghdr *h, nft_reply_cb cb, void *data,
 /* Whether a table exists: one GET. Returns 1, 0, or -errno with e set. */
 int nft_object_get(struct nft_conn *c, uint16_t family, const char *table, struct nm_err *e);
 
+/* Whether a chain of a table exists: one GET. Returns 1, 0, or -errno with e set. */
+int nft_chain_get(struct nft_conn *c, uint16_t family, const char *table, const char *chain,
+		  struct nm_err *e);
+
 #endif

@@ -63,14 +63,19 @@ int nx_cmp(struct nftnl_rule *r, uint32_t op, const void *data, uint32_t len)
 
 int nx_mask(struct nftnl_rule *r, const void *mask, uint32_t len)
 {
+	return nx_mask_reg(r, NFT_REG_1, mask, len);
+}
+
+int nx_mask_reg(struct nftnl_rule *r, uint32_t reg, const void *mask, uint32_t len)
+{
 	static const uint8_t zero[NFT_DATA_VALUE_MAXLEN]; /* the xor: none */
 	struct nftnl_expr *e;
 
 	if (len > sizeof(zero))
 		return -EINVAL;
 	if ((e = nftnl_expr_alloc("bitwise"))) {
-		nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_SREG, NFT_REG_1);
-		nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_DREG, NFT_REG_1);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_SREG, reg);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_DREG, reg);
 		nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_LEN, len);
 		nftnl_expr_set(e, NFTNL_EXPR_BITWISE_MASK, mask, len);
 		nftnl_expr_set(e, NFTNL_EXPR_BITWISE_XOR, zero, len);

@@ -22,6 +22,8 @@ int nx_payload_to(struct nftnl_rule *r, uint32_t base, uint32_t offset, uint32_t
 int nx_cmp(struct nftnl_rule *r, uint32_t op, const void *data, uint32_t len);
 /* reg 1 = reg 1 & MASK */
 int nx_mask(struct nftnl_rule *r, const void *mask, uint32_t len);
+/* reg = reg & MASK (NFT_REG_2: the second field of a concatenation) */
+int nx_mask_reg(struct nftnl_rule *r, uint32_t reg, const void *mask, uint32_t len);
 /* lookup reg 1 (and on, for a concatenation) in SET: matches when found, or when not (invert) */
 int nx_lookup(struct nftnl_rule *r, const char *set, bool invert);
 /* verdict (NF_DROP, NFT_RETURN, NFT_JUMP with chain...) */

@@ -134,6 +134,27 @@ out:
 	return rc == -ENOMEM ? nm_fail(e, rc, "out of memory") : rc;
 }
 
+/*
+ * Whether the table exists, and whether its rules are these (it has the
+ * chain only they make): one GET when they are.
+ */
+static int table_state(struct nft_conn *nft, enum port_kind kind, struct port_state *ret,
+		       struct nm_err *e)
+{
+	const struct port_family *pf = port_family_of(kind);
+	int rc = nft_chain_get(nft, pf->family, NFT_TABLE_NAME, port_rules_marker_chain(), e);
+
+	if (rc == 0)
+		rc = nft_port_table_exists(nft, kind, e);
+	else if (rc > 0)
+		rc = 2;
+	if (rc < 0)
+		return rc;
+	ret->table = rc > 0;
+	ret->old_rules = rc == 1;
+	return 0;
+}
+
 int nft_port_query(struct nft_conn *nft, enum port_kind kind, const char *ifname,
 		   struct port_state *ret, struct nm_err *e)
 {
@@ -149,18 +170,16 @@ int nft_port_query(struct nft_conn *nft, enum port_kind kind, const char *ifname
 	snprintf(ret->filter.ifname, sizeof(ret->filter.ifname), "%s", ifname);
 	if ((rc = get_comments(nft, kind, port_elem_new(&key, SET_PORTS, ifname), 1, &r, e)) < 0)
 		return rc;
-	if (!rc) {
+	if (!rc)
 		/* no element: no table, or a table without this port */
-		if ((rc = nft_port_table_exists(nft, kind, e)) < 0)
-			return rc;
-		ret->table = rc;
-		return 0;
-	}
+		return table_state(nft, kind, ret, e);
 	ret->table = ret->port = true;
 	bad = port_decode_count(&r, &nrec);
 	rc = bad ? bad : nrec ? read_records(nft, kind, ifname, nrec, &ret->filter, e) : 0;
-	ret->damaged = rc == -EBADMSG;
-	return ret->damaged ? 0 : rc;
+	if (!(ret->damaged = rc == -EBADMSG))
+		return rc;
+	/* an earlier version's port: maybe its table too */
+	return table_state(nft, kind, ret, e);
 }
 
 /* Repairing a port whose records are damaged */
@@ -202,7 +221,9 @@ bool nft_port_matches(const struct port_state *s, const struct port_filter *f)
 {
 	const struct port_filter *g = &s->filter;
 
-	if (!s->port || s->damaged || g->ips.n != f->ips.n || (f->ips.n && memcmp(&g->mac, &f->mac, sizeof(f->mac))))
+	if (!s->port || s->damaged || s->old_rules || g->ips.n != f->ips.n ||
+	    (f->ips.n && (memcmp(&g->mac, &f->mac, sizeof(f->mac)) ||
+			  !vlan_set_equal(&g->vlans, &f->vlans))))
 		return false;
 	for (size_t i = 0; i < f->ips.n; i++)
 		if (!prefix_equal(&g->ips.p[i], &f->ips.p[i]))
@@ -227,6 +248,8 @@ static int send_port(struct nft_conn *nft, enum port_kind kind, const struct por
 	}
 	if (f && !s->table)
 		rc = port_rules_batch(&b, kind);
+	else if (f && s->old_rules)
+		rc = port_rules_upgrade_batch(&b, kind);
 	if (!rc && s->port) {
 		if (s->damaged)
 			rc = dump_port_elems(nft, kind, s->filter.ifname, els, PORT_MAX_ELEMS, &n_old, e);
@@ -316,7 +339,20 @@ int nft_port_table_create(struct nft_conn *nft, enum port_kind kind, struct nm_e
 	else
 		rc = nft_batch_send(nft, &b, NULL, e);
 	nft_batch_free(&b);
-	return rc == -EEXIST ? 0 : rc;
+	if (rc != -EEXIST)
+		return rc;
+	/* there already: made by an earlier version, its rules are replaced */
+	if ((rc = nft_chain_get(nft, port_family_of(kind)->family, NFT_TABLE_NAME,
+				port_rules_marker_chain(), e)) != 0)
+		return rc < 0 ? rc : 0;
+	if (nft_batch_init(&b) < 0)
+		return nm_fail(e, -ENOMEM, "out of memory");
+	if ((rc = port_rules_upgrade_batch(&b, kind)) < 0)
+		nm_fail(e, rc, "out of memory");
+	else
+		rc = nft_batch_send(nft, &b, NULL, e);
+	nft_batch_free(&b);
+	return rc;
 }
 
 int nft_port_table_delete(struct nft_conn *nft, enum port_kind kind, struct nm_err *e)

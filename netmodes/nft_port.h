@@ -5,9 +5,11 @@
  * fixed (nft_port_rules.c); a port is only elements of the table's sets,
  * all keyed by its name:
  *
- *   ports   { "vif1.0" comment "3 records" }        the port is filtered
+ *   ports   { "vif1.0" comment "3 records v2" }     the port is filtered
  *   macs    { "vif1.0" . 00:16:3e:.. }             the one MAC it may send from
- *   addrs4, addrs6 (whole addresses), nets4, nets6 (shorter prefixes)
+ *   addrs4, addrs6 (whole addresses), nets4, nets6 (shorter prefixes);
+ *           addrs6 also has the link-local address its MAC makes (EUI-64)
+ *   vlans   { "vif1.0" . 20-30 }                    VLANs it may send tagged
  *   records { "vif1.0" . 0 comment "mac 00:16:3e:..", ... }
  *
  * The records say what the port owns, so removing it needs no listing of
@@ -25,6 +27,7 @@
 #include "err.h"
 #include "nft_conn.h"
 #include "netaddr.h"
+#include "vlan_spec.h"
 
 #define NFT_TABLE_NAME "xen-netmodes"
 
@@ -35,13 +38,22 @@ struct port_filter {
 	char ifname[IFNAMSIZ];
 	struct mac_addr mac;	/* unused when ips is empty */
 	struct prefix_list ips; /* IPv4 and IPv6 prefixes; none: the port may send nothing */
+	struct vlan_set vlans;	/* the VLANs it may send tagged (members only); none: no tag at all */
 };
+
+/* A port of a bridge filters at most this many runs of tagged VLANs ("10-20" is one). */
+#define PORT_MAX_VLAN_RUNS 32
+
+/* The VLANs of a port's set (vlan_spec.h) that it may send tagged: its members not untagged. */
+void port_tagged_vlans(const struct vlan_set *port, struct vlan_set *ret);
 
 /* What is in place for one port. */
 struct port_state {
 	bool table;		  /* the table exists */
+	bool old_rules;		  /* made by an earlier version: an online replaces its rules */
 	bool port;		  /* the port is filtered */
-	bool damaged;		  /* its records are incomplete (edited by hand): filter unknown */
+	bool damaged;		  /* its records are incomplete (edited by hand, or written by an
+				     earlier version): filter unknown, every element of its name goes */
 	struct port_filter filter; /* its filter, read back from its records (when port) */
 };
 

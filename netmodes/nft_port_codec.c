@@ -41,7 +41,56 @@ int nft_port_check(const struct port_filter *f, struct nm_err *e)
 		if ((p->family != AF_INET || p->len > 32) && (p->family != AF_INET6 || p->len > 128))
 			return nm_fail(e, -EINVAL, "invalid address for anti-spoofing of %s", f->ifname);
 	}
+	if (port_vlan_runs(&f->vlans) > PORT_MAX_VLAN_RUNS)
+		return nm_fail(e, -EINVAL,
+			       "anti-spoofing for %s takes at most %d runs of tagged VLANs (as 10-20)",
+			       f->ifname, PORT_MAX_VLAN_RUNS);
 	return 0;
+}
+
+void port_tagged_vlans(const struct vlan_set *port, struct vlan_set *ret)
+{
+	memset(ret, 0, sizeof(*ret));
+	for (unsigned vid = VLAN_MIN; vid <= VLAN_MAX; vid++)
+		if (vlan_set_has(port, vid) && !vlan_set_untagged(port, vid))
+			vlan_set_add(ret, vid, false);
+}
+
+/* The last VLAN of the run of consecutive members of s that starts at vid. */
+static unsigned run_end(const struct vlan_set *s, unsigned vid)
+{
+	while (vid < VLAN_MAX && vlan_set_has(s, vid + 1))
+		vid++;
+	return vid;
+}
+
+unsigned port_vlan_runs(const struct vlan_set *s)
+{
+	unsigned n = 0;
+
+	for (unsigned vid = VLAN_MIN; vid <= VLAN_MAX; vid++)
+		if (vlan_set_has(s, vid)) {
+			vid = run_end(s, vid);
+			n++;
+		}
+	return n;
+}
+
+void port_mac_link_local(const struct mac_addr *mac, struct prefix *ret)
+{
+	memset(ret, 0, sizeof(*ret));
+	ret->family = AF_INET6;
+	ret->len = 128;
+	ret->addr.raw[0] = 0xfe;
+	ret->addr.raw[1] = 0x80;
+	ret->addr.raw[8] = mac->b[0] ^ 0x02; /* the universal/local bit, inverted */
+	ret->addr.raw[9] = mac->b[1];
+	ret->addr.raw[10] = mac->b[2];
+	ret->addr.raw[11] = 0xff;
+	ret->addr.raw[12] = 0xfe;
+	ret->addr.raw[13] = mac->b[3];
+	ret->addr.raw[14] = mac->b[4];
+	ret->addr.raw[15] = mac->b[5];
 }
 
 /* Encoding */
@@ -82,6 +131,39 @@ static void elem_prefix(struct port_elem *el, const char *ifname, const struct p
 		el->key_end[IFNAMSIZ + bit / 8] |= (uint8_t)(0x80 >> (bit % 8));
 }
 
+/* el: the VLANs first to last, which the port may send tagged */
+static void elem_vlans(struct port_elem *el, const char *ifname, unsigned first, unsigned last)
+{
+	port_elem_new(el, SET_VLANS, ifname);
+	memcpy(el->key_end, el->key, IFNAMSIZ);
+	/* as the packet carries it: network byte order, the rest of the register zero */
+	el->key[IFNAMSIZ] = (uint8_t)(first >> 8);
+	el->key[IFNAMSIZ + 1] = (uint8_t)first;
+	el->key_end[IFNAMSIZ] = (uint8_t)(last >> 8);
+	el->key_end[IFNAMSIZ + 1] = (uint8_t)last;
+	snprintf(el->text, sizeof(el->text), last > first ? "%u-%u" : "%u", first, last);
+}
+
+/* Whether f's prefixes already hold its MAC's link-local address as a whole address. */
+static bool has_link_local(const struct port_filter *f)
+{
+	struct prefix ll;
+
+	port_mac_link_local(&f->mac, &ll);
+	for (size_t i = 0; i < f->ips.n; i++)
+		if (prefix_equal(&f->ips.p[i], &ll))
+			return true;
+	return false;
+}
+
+static void elem_link_local(struct port_elem *el, const struct port_filter *f)
+{
+	struct prefix ll;
+
+	port_mac_link_local(&f->mac, &ll);
+	elem_prefix(el, f->ifname, &ll);
+}
+
 void port_elem_record(struct port_elem *el, const char *ifname, uint32_t i, const char *what)
 {
 	port_elem_new(el, SET_RECORDS, ifname);
@@ -109,8 +191,19 @@ size_t port_elems(const struct port_filter *f, struct port_elem *out)
 		port_elem_record(&out[n++], f->ifname, nrec++, rec);
 		elem_prefix(&out[n++], f->ifname, &f->ips.p[i]);
 	}
+	for (unsigned vid = VLAN_MIN; f->ips.n && vid <= VLAN_MAX; vid++) {
+		if (!vlan_set_has(&f->vlans, vid))
+			continue;
+		unsigned end = run_end(&f->vlans, vid);
+		snprintf(rec, sizeof(rec), end > vid ? "vlan %u-%u" : "vlan %u", vid, end);
+		port_elem_record(&out[n++], f->ifname, nrec++, rec);
+		elem_vlans(&out[n++], f->ifname, vid, end);
+		vid = end;
+	}
+	if (f->ips.n && !has_link_local(f))
+		elem_link_local(&out[n++], f);
 	port_elem_new(&out[n], SET_PORTS, f->ifname);
-	snprintf(out[n++].comment, sizeof(out[0].comment), "%u records", nrec);
+	snprintf(out[n++].comment, sizeof(out[0].comment), "%u records v2", nrec);
 	return n;
 }
 
@@ -208,7 +301,7 @@ int port_decode_count(const struct port_comments *ports, unsigned *ret_nrec)
 	if (ports->n != 1 || sscanf(ports->text[0], "%u", &nrec) != 1 || nrec > PORT_MAX_RECORDS ||
 	    nrec == 1)
 		return -EBADMSG;
-	snprintf(back, sizeof(back), "%u records", nrec);
+	snprintf(back, sizeof(back), "%u records v2", nrec);
 	if (strcmp(back, ports->text[0]))
 		return -EBADMSG;
 	*ret_nrec = nrec;
@@ -260,6 +353,34 @@ static int decode_prefix(const char *s, struct prefix *ret)
 	return 0;
 }
 
+/*
+ * "N" or "N-M" as port_elems writes a run, after the runs already in s
+ * (in rising order, apart: one run never follows another it would join).
+ */
+static int decode_vlans(const char *s, struct vlan_set *set)
+{
+	unsigned first, last;
+	char back[16];
+	int end = 0;
+
+	if (sscanf(s, "%4u%n", &first, &end) != 1)
+		return -EBADMSG;
+	last = first;
+	if (s[end] == '-' && sscanf(s + end + 1, "%4u", &last) == 1)
+		snprintf(back, sizeof(back), "%u-%u", first, last);
+	else
+		snprintf(back, sizeof(back), "%u", first);
+	if (strcmp(back, s) || first < VLAN_MIN || last > VLAN_MAX || last < first ||
+	    (last == first && s[end] == '-'))
+		return -EBADMSG;
+	for (unsigned vid = first - 1; vid <= VLAN_MAX; vid++)
+		if (vlan_set_has(set, vid))
+			return -EBADMSG;
+	for (unsigned vid = first; vid <= last; vid++)
+		vlan_set_add(set, vid, false);
+	return 0;
+}
+
 int port_decode_records(const struct port_comments *records, unsigned nrec,
 			struct port_filter *f)
 {
@@ -267,14 +388,19 @@ int port_decode_records(const struct port_comments *records, unsigned nrec,
 		return -EBADMSG;
 	f->ips.n = 0;
 	memset(&f->mac, 0, sizeof(f->mac));
-	/* as port_elems writes them: "mac MAC" first, then "ip PREFIX" */
+	memset(&f->vlans, 0, sizeof(f->vlans));
+	/* as port_elems writes them: "mac MAC" first, then "ip PREFIX", then "vlan RUN" */
 	for (unsigned i = 0; i < nrec; i++) {
 		const char *text = records->text[i];
+		bool vlan = !strncmp(text, "vlan ", 5);
 		if (i == 0 ? strncmp(text, "mac ", 4) || decode_mac(text + 4, &f->mac) < 0
-			   : strncmp(text, "ip ", 3) || decode_prefix(text + 3, &f->ips.p[f->ips.n++]) < 0)
+		    : vlan ? decode_vlans(text + 5, &f->vlans) < 0
+			   : strncmp(text, "ip ", 3) || port_vlan_runs(&f->vlans) ||
+				     f->ips.n >= MAX_PREFIXES ||
+				     decode_prefix(text + 3, &f->ips.p[f->ips.n++]) < 0)
 			return -EBADMSG;
 	}
-	return 0;
+	return nrec && !f->ips.n ? -EBADMSG : 0;
 }
 
 bool port_elem_owned(struct nftnl_set_elem *el, enum port_set set, const char *ifname,

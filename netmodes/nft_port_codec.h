@@ -2,10 +2,13 @@
  * How a port filter is written as elements of the anti-spoofing sets (see
  * nft_port.h), and read back: pure, no socket. A port is
  *
- *   ports   { NAME comment "N records" }             N: the records below
+ *   ports   { NAME comment "N records v2" }          N: the records below
  *   macs    { NAME . MAC }                           when it has addresses
  *   addrs4, addrs6 { NAME . ADDR }, nets4, nets6 { NAME . PREFIX } (intervals)
- *   records { NAME . 0 comment "mac MAC", NAME . 1 comment "ip PREFIX", ... }
+ *   addrs6  { NAME . fe80::EUI-64 }                  its MAC's link-local address
+ *   vlans   { NAME . FIRST-LAST }                    each run of VLANs it may send tagged
+ *   records { NAME . 0 comment "mac MAC", NAME . 1 comment "ip PREFIX", ...,
+ *             NAME . K comment "vlan FIRST-LAST", ... }
  *
  * every key starting with the name, zero padded to IFNAMSIZ. The records
  * alone say what the port owns; reading them back needs their comments only.
@@ -26,10 +29,10 @@
 /* The longest key: a name and an IPv6 address */
 #define PORT_KEY_MAX 48
 #define PORT_COMMENT_LEN 64
-/* ports, macs, one per prefix, and the records of the mac and the prefixes */
-#define PORT_MAX_ELEMS (3 + 2 * MAX_PREFIXES)
-/* a port's records: its mac and its prefixes; none when it may send nothing */
-#define PORT_MAX_RECORDS (1 + MAX_PREFIXES)
+/* a port's records: its mac, its prefixes and its runs of tagged VLANs; none when it may send nothing */
+#define PORT_MAX_RECORDS (1 + MAX_PREFIXES + PORT_MAX_VLAN_RUNS)
+/* ports, macs, the link-local address, and one element per record but the mac's */
+#define PORT_MAX_ELEMS (3 + 2 * (MAX_PREFIXES + PORT_MAX_VLAN_RUNS) + 1)
 
 struct port_elem {
 	enum port_set set;
@@ -51,6 +54,12 @@ void port_elem_record(struct port_elem *el, const char *ifname, uint32_t i, cons
 
 /* The elements f owns into out (PORT_MAX_ELEMS): its records first, the ports element last. */
 size_t port_elems(const struct port_filter *f, struct port_elem *out);
+
+/* The link-local address (fe80::/64 and the modified EUI-64 of mac, RFC 4291) a MAC makes. */
+void port_mac_link_local(const struct mac_addr *mac, struct prefix *ret);
+
+/* How many runs of VLANs alike (consecutive) s has. */
+unsigned port_vlan_runs(const struct vlan_set *s);
 
 /* The set object alone, to carry elements or name the set a GET lists. NULL: no memory. */
 struct nftnl_set *port_set_obj(enum port_kind kind, enum port_set set);
@@ -76,13 +85,14 @@ void port_comments_take(struct port_comments *c, struct nftnl_set_elem *el);
 /*
  * How many records the port's ports element (the one comment in ports)
  * says it has. Returns 0, or -EBADMSG when that is not one comment
- * "N records" with N a count port_elems can write.
+ * "N records v2" with N a count port_elems can write (an earlier
+ * version's "N records" included: its elements differ).
  */
 int port_decode_count(const struct port_comments *ports, unsigned *ret_nrec);
 
 /*
  * The filter of f->kind and f->ifname (set by the caller) from the comments
- * of its records 0..nrec-1, in order: its mac and prefixes into f. Returns 0,
+ * of its records 0..nrec-1, in order: its mac, prefixes and VLANs into f. Returns 0,
  * or -EBADMSG when any is missing or reads as nothing port_elems writes.
  */
 int port_decode_records(const struct port_comments *records, unsigned nrec,

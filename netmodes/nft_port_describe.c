@@ -38,6 +38,8 @@ void nft_port_describe_set(const struct port_filter *f, const struct port_state 
 {
 	if (!s->table)
 		port_rules_describe(f->kind, out);
+	else if (s->old_rules)
+		port_rules_describe_upgrade(f->kind, out);
 	nft_port_describe_clear(s, out);
 	describe_elems(f, "add", true, out);
 }

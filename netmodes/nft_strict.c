@@ -29,15 +29,10 @@ void nft_strict_chain_name(const char *bridge, char ret[STRICT_CHAIN_LEN])
 
 int nft_strict_exists(struct nft_conn *nft, const char *bridge, struct nm_err *e)
 {
-	char buf[512], name[STRICT_CHAIN_LEN];
-	struct nlmsghdr *h;
+	char name[STRICT_CHAIN_LEN];
 
 	nft_strict_chain_name(bridge, name);
-	memset(buf, 0, sizeof(buf)); /* the request's padding goes to the kernel too */
-	h = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETCHAIN, NFPROTO_BRIDGE, NLM_F_ACK, 0);
-	mnl_attr_put_strz(h, NFTA_CHAIN_TABLE, NFT_TABLE_NAME);
-	mnl_attr_put_strz(h, NFTA_CHAIN_NAME, name);
-	return nft_get(nft, h, NULL, NULL, e);
+	return nft_chain_get(nft, NFPROTO_BRIDGE, NFT_TABLE_NAME, name, e);
 }
 
 /* meta KEY NAME, as cmp OP on the name with its terminating zero */

@@ -100,7 +100,7 @@ int op_port_filter_clear(struct plan *p, struct nft_conn *nft, const struct port
 
 int plan_port_filter(struct plan *p, struct nft_conn *nft, enum port_kind kind, const char *dev,
 		     bool want, const struct mac_addr *mac, const struct prefix_list *ips,
-		     struct nm_err *e)
+		     const struct vlan_set *vlans, struct nm_err *e)
 {
 	struct port_filter f = { .kind = kind };
 	struct port_state s;
@@ -115,6 +115,8 @@ int plan_port_filter(struct plan *p, struct nft_conn *nft, enum port_kind kind, 
 	if (mac)
 		f.mac = *mac;
 	f.ips = *ips;
+	if (vlans)
+		port_tagged_vlans(vlans, &f.vlans);
 	snprintf(f.ifname, sizeof(f.ifname), "%s", dev);
 	if (nft_port_matches(&s, &f))
 		return 0;

@@ -19,13 +19,14 @@ int op_port_filter_set(struct plan *p, struct nft_conn *nft, const struct port_f
 
 /*
  * Plans dev's filter of kind from live state: mac and ips when want (no ips:
- * the port may send nothing), none otherwise, nothing at all when that is
+ * the port may send nothing), and the VLANs of vlans it carries tagged
+ * (NULL: none, no tag at all); none otherwise; nothing at all when that is
  * already in place. Returns 0, or -errno with e set (-EINVAL when ips are
  * given and mac is NULL).
  */
 int plan_port_filter(struct plan *p, struct nft_conn *nft, enum port_kind kind, const char *dev,
 		     bool want, const struct mac_addr *mac, const struct prefix_list *ips,
-		     struct nm_err *e);
+		     const struct vlan_set *vlans, struct nm_err *e);
 
 /* Removes the filter s says is in place; undo puts it back. Returns 0 or -ENOMEM. */
 int op_port_filter_clear(struct plan *p, struct nft_conn *nft, const struct port_state *s);

@@ -76,7 +76,7 @@ static bool strict_bridge(const struct mode_ctx *c, const char *br, struct stric
 
 /* On a strict bridge the strict chain comes back too, should someone have deleted it. */
 static int plan_filter(const struct vif_request *r, const struct mode_ctx *c, const char *dev,
-		       const char *br, struct plan *p, struct nm_err *e)
+		       const char *br, bool vlans, struct plan *p, struct nm_err *e)
 {
 	struct strict_bridge s;
 	bool strict = strict_bridge(c, br, &s);
@@ -92,7 +92,7 @@ static int plan_filter(const struct vif_request *r, const struct mode_ctx *c, co
 		ips = &any;
 	}
 	rc = plan_port_filter(p, c->nft, PORT_BRIDGED, dev, ips->n > 0 || strict,
-			      r->has_mac ? &r->mac : NULL, ips, e);
+			      r->has_mac ? &r->mac : NULL, ips, vlans ? &r->vlans : NULL, e);
 
 	return rc < 0 || !strict ? rc : plan_strict_repair(p, c->nft, &s, e);
 }
@@ -173,7 +173,7 @@ static int plan_up(const struct vif_request *r, struct mode_ctx *c, struct plan 
 		addr_set_free(&addrs);
 		if ((rc = vifdev_plan_mtu(c, &d, mtu, p, out)) < 0)
 			return nm_fail(e, rc, "out of memory");
-		if ((rc = plan_filter(r, c, d.name, br.name, p, e)) < 0)
+		if ((rc = plan_filter(r, c, d.name, br.name, vlans, p, e)) < 0)
 			return rc;
 		return vlans ? plan_vlans(r, c, &d, &br, def, p, e) : 0;
 	}
@@ -190,7 +190,7 @@ static int plan_up(const struct vif_request *r, struct mode_ctx *c, struct plan 
 		rc = vifdev_plan_mtu(c, &d, mtu, p, out);
 	if (rc < 0)
 		return nm_fail(e, rc, "out of memory");
-	if ((rc = plan_filter(r, c, d.name, br.name, p, e)) < 0)
+	if ((rc = plan_filter(r, c, d.name, br.name, vlans, p, e)) < 0)
 		return rc;
 	if (d.link.master != br.ifindex) {
 		char old[IFNAMSIZ] = "";

@@ -93,7 +93,7 @@ static int plan_up(const struct vif_request *r, struct mode_ctx *c, struct plan 
 		return nm_fail(e, rc, "out of memory");
 	if ((rc = plan_port_filter(p, c->nft, PORT_ROUTED, d.name, v.antispoof,
 				   r->has_mac ? &r->mac : NULL,
-				   &(struct prefix_list){ .n = 1, .p = { v.guest } }, e)) < 0)
+				   &(struct prefix_list){ .n = 1, .p = { v.guest } }, NULL, e)) < 0)
 		return rc;
 	rc = vifdev_plan_proxy_arp(&d, true, p);
 	if (!rc && d.link.noarp)
@@ -130,7 +130,7 @@ static int plan_down(const struct vif_request *r, struct mode_ctx *c, struct pla
 		addr_set_free(&addrs);
 	if (rc < 0)
 		return nm_fail(e, rc, "out of memory");
-	if ((rc = plan_port_filter(p, c->nft, PORT_ROUTED, d.name, false, NULL, NULL, e)) < 0 ||
+	if ((rc = plan_port_filter(p, c->nft, PORT_ROUTED, d.name, false, NULL, NULL, NULL, e)) < 0 ||
 	    (rc = plan_dhcp(r, c, &v, d.name, false, p, e)) < 0)
 		return rc;
 	return vifdev_plan_unclaim(r, c, &d, p) < 0 ? nm_fail(e, -ENOMEM, "out of memory") : 0;

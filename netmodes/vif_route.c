@@ -90,7 +90,7 @@ static int plan_up(const struct vif_request *r, struct mode_ctx *c, struct plan 
 	if (rc < 0)
 		return nm_fail(e, rc, "out of memory");
 	if ((rc = plan_port_filter(p, c->nft, PORT_ROUTED, d.name, antispoof,
-				   r->has_mac ? &r->mac : NULL, &r->ips, e)) < 0)
+				   r->has_mac ? &r->mac : NULL, &r->ips, NULL, e)) < 0)
 		return rc;
 	rc = vifdev_plan_proxy_arp(&d, true, p);
 	if (!rc && (!d.link.up || d.rename))

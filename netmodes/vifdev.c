@@ -200,7 +200,7 @@ int vifdev_find_going(const struct vif_request *r, struct mode_ctx *c, struct vi
 int vifdev_plan_release(const struct vif_request *r, struct mode_ctx *c, const struct vifdev *d,
 			enum port_kind kind, struct plan *p, struct nm_err *e)
 {
-	int rc = plan_port_filter(p, c->nft, kind, d->name, false, NULL, NULL, e);
+	int rc = plan_port_filter(p, c->nft, kind, d->name, false, NULL, NULL, NULL, e);
 
 	if (rc < 0)
 		return rc;

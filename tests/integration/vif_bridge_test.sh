@@ -21,10 +21,11 @@ xs_vif 1 0 $MAC1 bridge=$BR "ip=10.77.0.11 fd77::11"
 xs_vif 2 0 $MAC2 bridge=$BR
 G1=$(guest_ns 1)
 # vif1.0's anti-spoofing elements, as port_elements lists them
-VIF1_ELEMENTS='"vif1.0" comment "3 records"
+VIF1_ELEMENTS='"vif1.0" comment "3 records v2"
 "vif1.0" . 00:16:3e:00:00:01
 "vif1.0" . 10.77.0.11
 "vif1.0" . fd77::11
+"vif1.0" . fe80::216:3eff:fe00:1
 "vif1.0" . 0x00000000 comment "mac 00:16:3e:00:00:01"
 "vif1.0" . 0x00000001 comment "ip 10.77.0.11/32"
 "vif1.0" . 0x00000002 comment "ip fd77::11/128"'
@@ -66,13 +67,18 @@ check "vif1.0 is up on $BR" grep -q "master $BR state UP" <<<"$(link_field vif1.
 check "vif1.0 has the port MAC" grep -q "link/ether fe:ff:ff:ff:ff:ff" <<<"$(link_field vif1.0)"
 check_eq "frontend mtu written" 1500 "$(xs_read /local/domain/1/device/vif/0/mtu)"
 check "vif1.0 is filtered" port_filtered bridge vif1.0
-check_eq "its elements: port, MAC, addresses, records" "$VIF1_ELEMENTS" "$(port_elements bridge vif1.0)"
+check_eq "its elements: port, MAC, addresses, records" "$(sort <<<"$VIF1_ELEMENTS")" "$(port_elements bridge vif1.0 | sort)"
 check_fails "vif2.0 is not filtered (no ip)" port_filtered bridge vif2.0
 netns_add "xnm$ID-replay"
-grep '^nft ' <<<"$dry" | sed 's/^nft //' >"$TMP/replay.nft"
+# nft(8) 1.0.6 cannot read back a lookup of a raw transport field (the
+# neighbour-discovery rules' target and link-layer options), nor of a VLAN
+# id in a set of another type: those rules alone are left out of both sides.
+raw_lookup='@th,[0-9]*,[0-9]* != @\|vlan id != @vlans'
+grep '^nft ' <<<"$dry" | sed 's/^nft //' | grep -v -- "$raw_lookup" >"$TMP/replay.nft"
 check "the dry-run's nft lines are valid nft(8) input" ip netns exec "xnm$ID-replay" nft -f "$TMP/replay.nft"
 check_eq "and build exactly the ruleset the call built" \
-	"$(in_ns "$D0" nft list ruleset)" "$(in_ns "xnm$ID-replay" nft list ruleset)"
+	"$(in_ns "$D0" nft list ruleset | grep -v -- "$raw_lookup")" "$(in_ns "xnm$ID-replay" nft list ruleset)"
+check_eq "all but those 6 rules" 6 "$(grep -c -- "$raw_lookup" <<<"$dry")"
 check "log line written" grep -q "Successful vif-bridge online for vif1.0, bridge $BR." \
 	"$HOTPLUG_LOG"
 check "the call took its lock in the suite's lock directory" test -d "$XEN_NETMODES_LOCK_DIR"
@@ -170,13 +176,12 @@ echo "# guest isolation: what a hostile guest sends never reaches the others"
 check "guest 2 knows dom0" ping_ok "$G2" 10.77.0.1
 dom0_mac=$(ip -n "$D0" -o link show $BR | grep -o 'link/ether [0-9a-f:]*' | cut -d' ' -f2)
 sleep 1.1
-arp_drops_before=$(in_ns "$D0" nft list chain bridge xen-netmodes prerouting | grep 'arp counter' | grep -o 'packets [0-9]*' | cut -d' ' -f2)
+arp_drops_before=$(chain_drops bridge arp_check)
 in_ns "$G1" python3 "$SEND_PACKET" garp eth0 10.77.0.1
 sleep 0.2
 check "a gratuitous ARP for dom0's address does not reach guest 2" grep -q "lladdr $dom0_mac" \
 	<<<"$(in_ns "$G2" ip neigh show 10.77.0.1)"
-check "and is counted as dropped" test "$(in_ns "$D0" nft list chain bridge xen-netmodes prerouting |
-	grep 'arp counter' | grep -o 'packets [0-9]*' | cut -d' ' -f2)" -gt "$arp_drops_before"
+check "and is counted as dropped" test "$(chain_drops bridge arp_check)" -gt "$arp_drops_before"
 # router advertisements: an unfiltered guest's reach guest 1, guest 1's reach no one
 in_ns "$D0" sysctl -qw net.ipv6.conf.$BR.accept_ra=0 # dom0 is not the subject here
 in_ns "$G1" sysctl -qw net.ipv6.conf.eth0.accept_ra=2
@@ -220,7 +225,7 @@ check "vif1.0 filtered again" port_filtered bridge vif1.0
 in_ns "$D0" nft delete element bridge xen-netmodes records '{ "vif1.0" . 1 }'
 in_ns "$D0" nft delete element bridge xen-netmodes addrs6 '{ "vif1.0" . fd77::11 }'
 check "online after two of its elements were deleted" hotplug vif-bridge 1 0 online
-check_eq "all its elements are back" "$VIF1_ELEMENTS" "$(port_elements bridge vif1.0)"
+check_eq "all its elements are back" "$(sort <<<"$VIF1_ELEMENTS")" "$(port_elements bridge vif1.0 | sort)"
 
 echo "# offline"
 check "vif1.0 offline" hotplug vif-bridge 1 0 offline
@@ -386,9 +391,10 @@ xenstore-write "$(be_path 9 0)/ip" 10.77.0.19
 xenstore-write /local/domain/9/device/vif/0/mtu 9000
 every_step_fails vif-bridge 9 0 online
 check_eq "the frontend's stale mtu put right" 1500 "$(xs_read /local/domain/9/device/vif/0/mtu)"
-check_eq "a changed ip replaces the elements" '"vif9.0" comment "2 records"
+check_eq "a changed ip replaces the elements" '"vif9.0" comment "2 records v2"
 "vif9.0" . 00:16:3e:00:00:09
 "vif9.0" . 10.77.0.19
+"vif9.0" . fe80::216:3eff:fe00:9
 "vif9.0" . 0x00000000 comment "mac 00:16:3e:00:00:09"
 "vif9.0" . 0x00000001 comment "ip 10.77.0.19/32"' "$(port_elements bridge vif9.0)"
 in_ns "$G2" ip neigh flush dev eth0

@@ -210,13 +210,14 @@ static void assert_round_trip(const struct port_filter *f, size_t want_elems)
 		}
 	}
 	assert_int_equal(d->ports.n, 1);
-	assert_int_equal(d->records.n, f->ips.n ? f->ips.n + 1 : 0);
+	assert_int_equal(d->records.n, f->ips.n ? f->ips.n + 1 + port_vlan_runs(&f->vlans) : 0);
 	assert_int_equal(decode(d, f->kind, f->ifname, &back), 0);
 	assert_int_equal(back.ips.n, f->ips.n);
 	for (size_t i = 0; i < f->ips.n; i++)
 		assert_true(prefix_equal(&back.ips.p[i], &f->ips.p[i]));
 	if (f->ips.n)
 		assert_memory_equal(&back.mac, &f->mac, sizeof(f->mac));
+	assert_true(vlan_set_equal(&back.vlans, &f->vlans));
 	s.filter = back;
 	assert_true(nft_port_matches(&s, f));
 	free(d);
@@ -233,24 +234,26 @@ static void test_bridged_mac_ipv4_ipv6(void **state)
 	f.ips.p[f.ips.n++] = pfx("10.1.0.0", 20);
 	f.ips.p[f.ips.n++] = pfx("2001:db8::5", 128);
 	f.ips.p[f.ips.n++] = pfx("2001:db8:1::", 48);
-	/* ports, macs, a record for the mac and each prefix, each prefix */
-	assert_round_trip(&f, 2 + 1 + 2 * 4);
+	/* ports, macs, a record for the mac and each prefix, each prefix, the link-local address */
+	assert_round_trip(&f, 2 + 1 + 2 * 4 + 1);
 	/* the keys as the kernel holds them: the name zero padded, then the field */
 	port_elems(&f, els);
-	assert_int_equal(of_set(els, 11, SET_MACS, keys), 1);
+	assert_int_equal(of_set(els, 12, SET_MACS, keys), 1);
 	assert_memory_equal(keys[0]->key, "vif1.0\0\0\0\0\0\0\0\0\0\0\0\x16\x3e\x0a\x0b\x0c", 22);
 	assert_string_equal(keys[0]->text, "00:16:3e:0a:0b:0c");
-	assert_int_equal(of_set(els, 11, SET_IP4NET, keys), 1);
+	assert_int_equal(of_set(els, 12, SET_IP4NET, keys), 1);
 	assert_memory_equal(keys[0]->key + IFNAMSIZ, "\x0a\x01\x00\x00", 4);
 	assert_memory_equal(keys[0]->key_end + IFNAMSIZ, "\x0a\x01\x0f\xff", 4);
 	assert_string_equal(keys[0]->text, "10.1.0.0/20");
-	assert_int_equal(of_set(els, 11, SET_IP6, keys), 1);
+	assert_int_equal(of_set(els, 12, SET_IP6, keys), 2);
 	assert_string_equal(keys[0]->text, "2001:db8::5");
-	assert_int_equal(of_set(els, 11, SET_RECORDS, keys), 5);
+	/* 00:16:3e:0a:0b:0c, its universal/local bit inverted, ff:fe in the middle */
+	assert_string_equal(keys[1]->text, "fe80::216:3eff:fe0a:b0c");
+	assert_int_equal(of_set(els, 12, SET_RECORDS, keys), 5);
 	assert_string_equal(keys[0]->comment, "mac 00:16:3e:0a:0b:0c");
 	assert_string_equal(keys[2]->comment, "ip 10.1.0.0/20");
 	assert_string_equal(keys[4]->comment, "ip 2001:db8:1::/48");
-	assert_string_equal(els[10].comment, "5 records");
+	assert_string_equal(els[11].comment, "5 records v2");
 }
 
 static void test_routed(void **state)
@@ -260,7 +263,7 @@ static void test_routed(void **state)
 	(void)state;
 	f.ips.p[f.ips.n++] = pfx("192.0.2.7", 32);
 	f.ips.p[f.ips.n++] = pfx("fd00::7", 128);
-	assert_round_trip(&f, 2 + 1 + 2 * 2);
+	assert_round_trip(&f, 2 + 1 + 2 * 2 + 1);
 }
 
 /* No addresses: the port is filtered and may send nothing; only its ports element. */
@@ -272,7 +275,7 @@ static void test_no_addresses(void **state)
 	(void)state;
 	assert_round_trip(&f, 1);
 	assert_int_equal(port_elems(&f, els), 1);
-	assert_string_equal(els[0].comment, "0 records");
+	assert_string_equal(els[0].comment, "0 records v2");
 	f.kind = PORT_ROUTED;
 	assert_round_trip(&f, 1);
 }
@@ -294,9 +297,56 @@ static void test_most_addresses(void **state)
 		if (f.ips.p[i].len == 32)
 			f.ips.p[i].addr.raw[3] = 1;
 	}
-	assert_round_trip(&f, PORT_MAX_ELEMS);
+	/* all but the VLANs' */
+	assert_round_trip(&f, PORT_MAX_ELEMS - 2 * PORT_MAX_VLAN_RUNS);
 	f.ips.n = MAX_PREFIXES + 1; /* one more than a filter holds */
 	assert_int_equal(nft_port_check(&f, NULL), -EINVAL);
+}
+
+/* A VLAN port: a record and an interval element per run of VLANs it may send tagged. */
+static void test_vlans(void **state)
+{
+	struct port_filter f = filter(PORT_BRIDGED, "vif3.0");
+	const struct port_elem *keys[PORT_MAX_ELEMS];
+	struct port_elem els[PORT_MAX_ELEMS];
+	struct vlan_set port;
+
+	(void)state;
+	f.ips.p[f.ips.n++] = pfx("10.0.0.5", 32);
+	/* the PVID and an untagged VLAN are no tagged VLANs */
+	assert_int_equal(vlan_spec_parse("10p/20-30/40u/4094", &port, NULL), 0);
+	port_tagged_vlans(&port, &f.vlans);
+	assert_int_equal(port_vlan_runs(&f.vlans), 2);
+	assert_false(vlan_set_has(&f.vlans, 10));
+	assert_false(vlan_set_has(&f.vlans, 40));
+	/* ports, macs, link-local, 4 records, the address, 2 runs */
+	assert_round_trip(&f, 3 + 4 + 1 + 2);
+	port_elems(&f, els);
+	assert_int_equal(of_set(els, 10, SET_VLANS, keys), 2);
+	/* network byte order, as the tag carries it */
+	assert_memory_equal(keys[0]->key + IFNAMSIZ, "\x00\x14\x00\x00", 4);
+	assert_memory_equal(keys[0]->key_end + IFNAMSIZ, "\x00\x1e\x00\x00", 4);
+	assert_string_equal(keys[0]->text, "20-30");
+	assert_memory_equal(keys[1]->key_end + IFNAMSIZ, "\x0f\xfe\x00\x00", 4);
+	assert_string_equal(keys[1]->text, "4094");
+	assert_int_equal(of_set(els, 10, SET_RECORDS, keys), 4);
+	assert_string_equal(keys[2]->comment, "vlan 20-30");
+	assert_string_equal(keys[3]->comment, "vlan 4094");
+	/* more runs than a filter takes: refused, never cut */
+	memset(&f.vlans, 0, sizeof(f.vlans));
+	for (unsigned vid = 1; vid <= 2 * (PORT_MAX_VLAN_RUNS + 1); vid += 2)
+		vlan_set_add(&f.vlans, vid, false);
+	assert_int_equal(nft_port_check(&f, NULL), -EINVAL);
+}
+
+/* The link-local address a MAC makes is not added twice when ip lists it. */
+static void test_link_local_listed(void **state)
+{
+	struct port_filter f = filter(PORT_BRIDGED, "vif4.0");
+
+	(void)state;
+	f.ips.p[f.ips.n++] = pfx("fe80::216:3eff:fe0a:b0c", 128);
+	assert_round_trip(&f, 3 + 2);
 }
 
 /* c with the comments given, as if read back. */
@@ -310,8 +360,9 @@ static void comments(struct port_comments *c, const char *const *text, size_t n)
 static void test_damaged_count(void **state)
 {
 	static const char *const bad[] = {
-		"", "records", "x records", "3 records junk", "3 record", " 3 records", "1 records",
-		"34 records", "-1 records", "99999999999 records", "3records",
+		"", "records", "x records", "3 records junk", "3 record", " 3 records", "1 records v2",
+		"66 records v2", "-1 records v2", "99999999999 records v2", "3records v2", "3 records v2 ",
+		"3 records", /* an earlier version's: its elements differ */
 	};
 	struct port_comments c;
 	unsigned nrec = 77;
@@ -323,12 +374,12 @@ static void test_damaged_count(void **state)
 	}
 	comments(&c, NULL, 0); /* no ports element came back */
 	assert_int_equal(port_decode_count(&c, &nrec), -EBADMSG);
-	comments(&c, (const char *const[]){ "3 records", "3 records" }, 2);
+	comments(&c, (const char *const[]){ "3 records v2", "3 records v2" }, 2);
 	assert_int_equal(port_decode_count(&c, &nrec), -EBADMSG);
 	assert_int_equal(nrec, 77);
-	comments(&c, (const char *const[]){ "33 records" }, 1);
+	comments(&c, (const char *const[]){ "65 records v2" }, 1);
 	assert_int_equal(port_decode_count(&c, &nrec), 0);
-	assert_int_equal(nrec, 33);
+	assert_int_equal(nrec, 65);
 }
 
 static void test_damaged_records(void **state)
@@ -359,6 +410,18 @@ static void test_damaged_records(void **state)
 		{ { "mac 00:16:3e:0a:0b:0c", "ip host/8", "ip 10.0.0.6/32" }, 3 },
 		{ { "mac 00:16:3e:0a:0b:0c", "ip /8", "ip 10.0.0.6/32" }, 3 },
 		{ { "mac 00:16:3e:0a:0b:0c", "ipv4 10.0.0.5/32", "ip 10.0.0.6/32" }, 3 },
+		/* runs of VLANs: after the addresses, rising, apart, as written */
+		{ { "mac 00:16:3e:0a:0b:0c", "vlan 10", "ip 10.0.0.6/32" }, 3 },
+		{ { "mac 00:16:3e:0a:0b:0c", "vlan 20", "vlan 10" }, 3 },
+		{ { "mac 00:16:3e:0a:0b:0c", "vlan 10", "vlan 11" }, 3 },
+		{ { "mac 00:16:3e:0a:0b:0c", "vlan 10-20", "vlan 15-25" }, 3 },
+		{ { "mac 00:16:3e:0a:0b:0c", "ip 10.0.0.6/32", "vlan 10-10" }, 3 },
+		{ { "mac 00:16:3e:0a:0b:0c", "ip 10.0.0.6/32", "vlan 20-10" }, 3 },
+		{ { "mac 00:16:3e:0a:0b:0c", "ip 10.0.0.6/32", "vlan 0" }, 3 },
+		{ { "mac 00:16:3e:0a:0b:0c", "ip 10.0.0.6/32", "vlan 4095" }, 3 },
+		{ { "mac 00:16:3e:0a:0b:0c", "ip 10.0.0.6/32", "vlan 010" }, 3 },
+		{ { "mac 00:16:3e:0a:0b:0c", "ip 10.0.0.6/32", "vlan 10-" }, 3 },
+		{ { "mac 00:16:3e:0a:0b:0c", "ip 10.0.0.6/32", "vlan 10 " }, 3 },
 	};
 	struct port_filter f;
 	struct port_comments c;
@@ -420,8 +483,8 @@ static void test_owned(void **state)
 	n = port_elems(&f, els);
 	n += port_elems(&g, els + n);
 	round_trip(PORT_BRIDGED, "vif1.0", els, n, d);
-	assert_int_equal(d->n, 5);
-	assert_int_equal(d->foreign, 5);
+	assert_int_equal(d->n, 6);
+	assert_int_equal(d->foreign, 6);
 	/* a key too short to hold a name is nobody's */
 	one_elem("vif1.0", 7, NULL, 0, "vif1.0", d);
 	assert_int_equal(d->n, 0);
@@ -436,6 +499,8 @@ int main(void)
 		cmocka_unit_test(test_routed),
 		cmocka_unit_test(test_no_addresses),
 		cmocka_unit_test(test_most_addresses),
+		cmocka_unit_test(test_vlans),
+		cmocka_unit_test(test_link_local_listed),
 		cmocka_unit_test(test_damaged_count),
 		cmocka_unit_test(test_damaged_records),
 		cmocka_unit_test(test_damaged_userdata),

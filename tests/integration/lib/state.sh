@@ -36,6 +36,12 @@ port_elements() {
 
 # dropped FAMILY: whether the anti-spoofing rules counted a dropped packet.
 dropped() {
-	ip netns exec "$D0" nft list chain "$1" xen-netmodes prerouting | grep 'drop$' |
+	ip netns exec "$D0" nft list table "$1" xen-netmodes | grep 'drop$' |
 		grep -q 'packets [1-9]'
+}
+
+# chain_drops FAMILY CHAIN: the packets the chain's drop rules counted, all together.
+chain_drops() {
+	ip netns exec "$D0" nft list chain "$1" xen-netmodes "$2" | grep 'drop$' |
+		grep -o 'packets [0-9]*' | awk '{ n += $2 } END { print n + 0 }'
 }
