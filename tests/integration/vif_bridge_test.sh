@@ -493,4 +493,26 @@ hotplug vif-bridge 1 0 offline
 hotplug vif-bridge 2 0 offline
 check_eq "no port elements left" "" "$(port_elements bridge 'vif[^"]*')"
 
+echo "# a table of an earlier version: its rules upgraded, its ports replaced whole"
+in_ns "$D0" nft delete table bridge xen-netmodes
+old_port() { # NAME MAC IP4: the table and one port as the version before the stricter rules made them
+	sed -e '/^#/d' -e "s/@PORT@/$1/g" -e "s/@MAC@/$2/g" -e "s/@IP4@/$3/g" \
+		"$(dirname "$0")/../bench/filter-before-issue28.nft" | in_ns "$D0" nft -f -
+}
+old_port vif1.0 $MAC1 10.77.0.11
+check "vif1.0 online over an earlier version's table and port" hotplug vif-bridge 1 0 online
+check "the table has these rules now" grep -q "ether type 8021ad counter" \
+	<<<"$(in_ns "$D0" nft list chain bridge xen-netmodes prerouting)"
+check "and their chains" in_ns "$D0" nft list chain bridge xen-netmodes icmp6_check
+check_eq "once: no earlier rule left" 1 \
+	"$(in_ns "$D0" nft list chain bridge xen-netmodes prerouting | grep -c "iifname != @ports accept")"
+check_eq "vif1.0's elements are this version's" "$(sort <<<"$VIF1_ELEMENTS")" "$(port_elements bridge vif1.0 | sort)"
+check "guest 1 passes" ping_ok "$G1" 10.77.0.1
+in_ns "$D0" nft delete table bridge xen-netmodes
+old_port vif1.0 $MAC1 10.77.0.11
+check "vif1.0 offline of an earlier version's port" hotplug vif-bridge 1 0 offline
+check_eq "leaves none of its elements" "" "$(port_elements bridge vif1.0)"
+check "an earlier version's table: --dry-run says the rules are replaced" grep -qx \
+	"nft flush chain bridge xen-netmodes prerouting" <<<"$(hotplug vif-bridge 1 0 online --dry-run)"
+
 finish
