@@ -7,11 +7,26 @@
  *                                    output, then "XNM-RC=N"
  *   probe call HOST PORT CMD         run CMD on a guest's serve; exit with its
  *                                    status (retries the connect for 20 s)
- *   probe udp IFACE SMAC DMAC SIP DIP SPORT DPORT MARK
- *                                    one raw IPv4/UDP frame, any source
+ *   probe udp IFACE SMAC DMAC SIP DIP SPORT DPORT MARK [TPID:VID...]
+ *                                    one raw IPv4/UDP frame, any source;
+ *                                    under the tags given, outermost first
+ *                                    (TPID in hex: 8100:99, 88a8:10; VID 0
+ *                                    is a priority tag)
+ *   probe frame IFACE HEX MARK       the frame HEX spells (spaces, ':' and
+ *                                    '.' between its bytes are skipped, so a
+ *                                    MAC goes in as written), MARK appended:
+ *                                    a BPDU, LLDP, EAPOL
  *   probe garp IFACE IP MARK         ARP reply claiming IP for IFACE's MAC
  *   probe ra IFACE MARK              router advertisement to ff02::1 from
  *                                    IFACE's link-local address
+ *   probe nd IFACE na|ns SRC TARGET LLADDR|- MARK
+ *                                    neighbour advertisement (override flag)
+ *                                    or solicitation from SRC for TARGET, to
+ *                                    ff02::1 from IFACE's MAC, with a target
+ *                                    (na) or source (ns) link-layer address
+ *                                    option of LLADDR, none for "-"; the mark
+ *                                    in the frame's trailer, past the IPv6
+ *                                    packet, so the packet is as a host's
  *   probe stream-serve PORT          run each connection's command (its first
  *                                    line) with the connection as its stdin
  *                                    and stdout: a remote pipe
@@ -25,13 +40,21 @@
  *                                    frames seen on IFACE that carry each
  *                                    MARK, as "MARK=N ..."; while it listens,
  *                                    /tmp/probe-count.IFACE exists
- *   probe ready IFACE SECONDS        wait (up to SECONDS) until a count
+ *   probe count IFACE@ETHERTYPE SECONDS MARK...
+ *                                    only the frames of that ethertype (hex)
+ *                                    IFACE's own stack receives: on a bridge
+ *                                    port, those the bridge passes up to the
+ *                                    host (a BPDU, LLDP), not all a tap sees
+ *                                    before the bridge takes them
+ *   probe ready IFACE[@ETHERTYPE] SECONDS
+ *                                    wait (up to SECONDS) until a count
  *                                    listens on IFACE: senders start after
  *
- * Every frame carries MARK (in its payload, or in an ARP frame's padding),
+ * Every frame carries MARK (in its payload, or in an ARP or ND frame's trailer),
  * so a receiver counts exactly the test's frames and nothing else.
  */
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <linux/if_ether.h>
 #include <net/if.h>
@@ -39,6 +62,7 @@
 #include <netpacket/packet.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -95,15 +119,16 @@ static void iface_mac(const char *ifname, uint8_t mac[6])
 	close(fd);
 }
 
-static int raw_socket(const char *ifname, struct sockaddr_ll *sll)
+/* A packet socket on IFACE for PROTO's frames (ETH_P_ALL: every frame, as a tap). */
+static int raw_socket(const char *ifname, uint16_t proto, struct sockaddr_ll *sll)
 {
-	int fd = socket(AF_PACKET, SOCK_RAW, htons(ETH_P_ALL));
+	int fd = socket(AF_PACKET, SOCK_RAW, htons(proto));
 
 	if (fd < 0)
 		die("socket");
 	memset(sll, 0, sizeof(*sll));
 	sll->sll_family = AF_PACKET;
-	sll->sll_protocol = htons(ETH_P_ALL);
+	sll->sll_protocol = htons(proto);
 	sll->sll_ifindex = (int)if_nametoindex(ifname);
 	if (!sll->sll_ifindex)
 		die(ifname);
@@ -115,7 +140,7 @@ static int raw_socket(const char *ifname, struct sockaddr_ll *sll)
 static void send_frame(const char *ifname, const uint8_t *frame, size_t len)
 {
 	struct sockaddr_ll sll;
-	int fd = raw_socket(ifname, &sll);
+	int fd = raw_socket(ifname, ETH_P_ALL, &sll);
 
 	if (len < 60)
 		len = 60; /* the caller zeroed the padding */
@@ -145,17 +170,31 @@ static void put16(uint8_t *p, uint16_t v)
 	p[1] = (uint8_t)v;
 }
 
-/* probe udp IFACE SMAC DMAC SIP DIP SPORT DPORT MARK */
+#define MAX_TAGS 4
+
+/* probe udp IFACE SMAC DMAC SIP DIP SPORT DPORT MARK [TPID:VID...] */
 static int cmd_udp(char **a)
 {
-	uint8_t f[MAX_FRAME] = { 0 }, *ip = f + 14, *udp = ip + 20;
-	size_t mlen = strlen(a[7]);
+	uint8_t f[MAX_FRAME] = { 0 }, *ip, *udp;
+	size_t mlen = strlen(a[7]), tags = 0;
 	struct in_addr sip, dip;
 
 	if (parse_mac(a[1], f + 6) || parse_mac(a[2], f) || !inet_aton(a[3], &sip) ||
 	    !inet_aton(a[4], &dip) || mlen > 1000)
 		return fprintf(stderr, "probe udp: bad argument\n"), 2;
-	put16(f + 12, 0x0800);
+	for (char **t = a + 8; *t; t++, tags++) {
+		unsigned int tpid, vid;
+		char end;
+
+		if (tags == MAX_TAGS || sscanf(*t, "%x:%u%c", &tpid, &vid, &end) != 2 ||
+		    tpid > 0xffff || vid > 4095)
+			return fprintf(stderr, "probe udp: bad tag %s\n", *t), 2;
+		put16(f + 12 + 4 * tags, (uint16_t)tpid);
+		put16(f + 14 + 4 * tags, (uint16_t)vid);
+	}
+	put16(f + 12 + 4 * tags, 0x0800);
+	ip = f + 14 + 4 * tags;
+	udp = ip + 20;
 	ip[0] = 0x45;
 	put16(ip + 2, (uint16_t)(20 + 8 + mlen));
 	ip[8] = 64;
@@ -167,7 +206,33 @@ static int cmd_udp(char **a)
 	put16(udp + 2, (uint16_t)atoi(a[6]));
 	put16(udp + 4, (uint16_t)(8 + mlen));
 	memcpy(udp + 8, a[7], mlen); /* UDP checksum 0: none */
-	send_frame(a[0], f, 14 + 20 + 8 + mlen);
+	send_frame(a[0], f, (size_t)(udp - f) + 8 + mlen);
+	return 0;
+}
+
+/* probe frame IFACE HEX MARK */
+static int cmd_frame(char **a)
+{
+	uint8_t f[MAX_FRAME] = { 0 };
+	size_t len = 0, mlen = strlen(a[2]);
+
+	for (const char *p = a[1]; *p;) {
+		unsigned int b;
+
+		if (*p == ' ' || *p == ':' || *p == '.') {
+			p++;
+			continue;
+		}
+		if (!isxdigit((unsigned char)p[0]) || !isxdigit((unsigned char)p[1]) ||
+		    sscanf(p, "%2x", &b) != 1 || len + mlen >= sizeof(f))
+			return fprintf(stderr, "probe frame: bad hex at \"%.8s\"\n", p), 2;
+		f[len++] = (uint8_t)b;
+		p += 2;
+	}
+	if (len < 14)
+		return fprintf(stderr, "probe frame: shorter than an Ethernet header\n"), 2;
+	memcpy(f + len, a[2], mlen);
+	send_frame(a[0], f, len + mlen);
 	return 0;
 }
 
@@ -197,17 +262,12 @@ static int cmd_garp(char **a)
 	return 0;
 }
 
-/* probe ra IFACE MARK: from the EUI-64 link-local address, hop limit 255. */
-static int cmd_ra(char **a)
+/* An ICMPv6 frame's headers to ff02::1 from MAC, hop limit 255, its
+ * ICMPv6 message plen bytes long; the caller sets the source address. */
+static void icmp6_to_all_nodes(uint8_t *f, const uint8_t mac[6], size_t plen)
 {
-	uint8_t f[MAX_FRAME] = { 0 }, *ip6 = f + 14, *ra = ip6 + 40, mac[6];
-	size_t mlen = strlen(a[1]), plen = 16 + ((mlen + 7) & ~(size_t)7);
-	uint8_t pseudo[40] = { 0 };
-	uint32_t sum = 0;
+	uint8_t *ip6 = f + 14;
 
-	if (mlen > 64)
-		return fprintf(stderr, "probe ra: bad argument\n"), 2;
-	iface_mac(a[0], mac);
 	f[0] = 0x33, f[1] = 0x33, f[5] = 0x01;
 	memcpy(f + 6, mac, 6);
 	put16(f + 12, 0x86dd);
@@ -215,25 +275,73 @@ static int cmd_ra(char **a)
 	put16(ip6 + 4, (uint16_t)plen);
 	ip6[6] = 58;
 	ip6[7] = 255;
-	ip6[8] = 0xfe, ip6[9] = 0x80;
-	ip6[16] = (uint8_t)(mac[0] ^ 2), ip6[17] = mac[1], ip6[18] = mac[2];
-	ip6[19] = 0xff, ip6[20] = 0xfe;
-	ip6[21] = mac[3], ip6[22] = mac[4], ip6[23] = mac[5];
 	ip6[24] = 0xff, ip6[25] = 0x02, ip6[39] = 0x01;
-	ra[0] = 134;
-	ra[4] = 64;
-	put16(ra + 6, 1800);
-	/* an option the receiver skips (type 200, unknown) holding the mark */
-	ra[16] = 200;
-	ra[17] = (uint8_t)((plen - 16) / 8);
-	memcpy(ra + 18, a[1], mlen);
+}
+
+/* The ICMPv6 message's checksum, once its IPv6 header's addresses are set. */
+static void icmp6_checksum(uint8_t *f, size_t plen)
+{
+	uint8_t *ip6 = f + 14, *icmp = ip6 + 40, pseudo[40] = { 0 };
+	uint32_t sum = 0;
+
 	memcpy(pseudo, ip6 + 8, 32);
 	put16(pseudo + 34, (uint16_t)plen);
 	pseudo[39] = 58;
 	for (size_t i = 0; i < sizeof(pseudo); i += 2)
 		sum += (uint32_t)(pseudo[i] << 8 | pseudo[i + 1]);
-	put16(ra + 2, csum(ra, plen, sum));
+	put16(icmp + 2, 0);
+	put16(icmp + 2, csum(icmp, plen, sum));
+}
+
+/* probe ra IFACE MARK: from the EUI-64 link-local address, hop limit 255. */
+static int cmd_ra(char **a)
+{
+	uint8_t f[MAX_FRAME] = { 0 }, *ip6 = f + 14, *ra = ip6 + 40, mac[6];
+	size_t mlen = strlen(a[1]), opt = (2 + mlen + 7) / 8 * 8, plen = 16 + opt;
+
+	if (mlen > 64)
+		return fprintf(stderr, "probe ra: bad argument\n"), 2;
+	iface_mac(a[0], mac);
+	icmp6_to_all_nodes(f, mac, plen);
+	ip6[8] = 0xfe, ip6[9] = 0x80;
+	ip6[16] = (uint8_t)(mac[0] ^ 2), ip6[17] = mac[1], ip6[18] = mac[2];
+	ip6[19] = 0xff, ip6[20] = 0xfe;
+	ip6[21] = mac[3], ip6[22] = mac[4], ip6[23] = mac[5];
+	ra[0] = 134;
+	ra[4] = 64;
+	put16(ra + 6, 1800);
+	/* an option the receiver skips (type 200, unknown) holding the mark */
+	ra[16] = 200;
+	ra[17] = (uint8_t)(opt / 8);
+	memcpy(ra + 18, a[1], mlen);
+	icmp6_checksum(f, plen);
 	send_frame(a[0], f, 14 + 40 + plen);
+	return 0;
+}
+
+/* probe nd IFACE na|ns SRC TARGET LLADDR|- MARK */
+static int cmd_nd(char **a)
+{
+	uint8_t f[MAX_FRAME] = { 0 }, *ip6 = f + 14, *nd = ip6 + 40, mac[6], ll[6];
+	bool na = !strcmp(a[1], "na"), opt = strcmp(a[4], "-") != 0;
+	size_t mlen = strlen(a[5]), plen = 24 + (opt ? 8 : 0);
+
+	if ((!na && strcmp(a[1], "ns")) || inet_pton(AF_INET6, a[2], ip6 + 8) != 1 ||
+	    inet_pton(AF_INET6, a[3], nd + 8) != 1 || (opt && parse_mac(a[4], ll)) || mlen > 64)
+		return fprintf(stderr, "probe nd: bad argument\n"), 2;
+	iface_mac(a[0], mac);
+	icmp6_to_all_nodes(f, mac, plen);
+	nd[0] = na ? 136 : 135;
+	if (na)
+		nd[4] = 0x20; /* override */
+	if (opt) {
+		nd[24] = na ? 2 : 1; /* target or source link-layer address */
+		nd[25] = 1;
+		memcpy(nd + 26, ll, 6);
+	}
+	icmp6_checksum(f, plen);
+	memcpy(nd + plen, a[5], mlen);
+	send_frame(a[0], f, 14 + 40 + plen + mlen);
 	return 0;
 }
 
@@ -243,17 +351,28 @@ static void listening_file(char *path, size_t size, const char *ifname)
 	snprintf(path, size, "/tmp/probe-count.%s", ifname);
 }
 
-/* probe count IFACE SECONDS MARK...: one count per mark, on one line. */
+#define MAX_MARKS 48
+
+/* probe count IFACE[@ETHERTYPE] SECONDS MARK...: one count per mark, on one line. */
 static int cmd_count(char **a)
 {
 	struct sockaddr_ll sll, from;
-	int fd = raw_socket(a[0], &sll), seconds = atoi(a[1]), n[16] = { 0 }, marks = 0;
+	int fd, seconds = atoi(a[1]), n[MAX_MARKS] = { 0 }, marks = 0;
+	const char *at = strchr(a[0], '@');
+	size_t ilen = at ? (size_t)(at - a[0]) : strlen(a[0]);
+	unsigned int proto = ETH_P_ALL;
+	char ifname[IFNAMSIZ], end_char;
 	struct timespec end, now;
 	uint8_t buf[65536];
 	char listening[64];
 	FILE *f;
 
-	while (a[2 + marks] && marks < 16)
+	if ((at && (sscanf(at + 1, "%x%c", &proto, &end_char) != 1 || !proto || proto > 0xffff)) ||
+	    ilen >= sizeof(ifname))
+		return fprintf(stderr, "probe count: bad interface %s\n", a[0]), 2;
+	snprintf(ifname, sizeof(ifname), "%.*s", (int)ilen, a[0]);
+	fd = raw_socket(ifname, (uint16_t)proto, &sll);
+	while (a[2 + marks] && marks < MAX_MARKS)
 		marks++;
 	listening_file(listening, sizeof(listening), a[0]);
 	if (!(f = fopen(listening, "w")))
@@ -526,8 +645,9 @@ int main(int argc, char **argv)
 		int args;
 		int (*fn)(char **);
 	} cmds[] = {
-		{ "serve", 1, cmd_serve }, { "call", 3, cmd_call }, { "udp", 8, cmd_udp },
-		{ "garp", 3, cmd_garp },   { "ra", 2, cmd_ra },	    { "count", -3, cmd_count },
+		{ "serve", 1, cmd_serve }, { "call", 3, cmd_call }, { "udp", -8, cmd_udp },
+		{ "frame", 3, cmd_frame }, { "garp", 3, cmd_garp }, { "ra", 2, cmd_ra },
+		{ "nd", 6, cmd_nd },	   { "count", -3, cmd_count },
 		{ "stream-serve", 1, cmd_stream_serve }, { "stream", 3, cmd_stream },
 		{ "time", -2, cmd_time }, { "ready", 2, cmd_ready },
 	};
@@ -539,6 +659,6 @@ int main(int argc, char **argv)
 				break;
 			return cmds[i].fn(argv + 2);
 		}
-	fprintf(stderr, "usage: probe serve|call|stream-serve|stream|time|udp|garp|ra|count|ready ... (see probe.c)\n");
+	fprintf(stderr, "usage: probe serve|call|stream-serve|stream|time|udp|frame|garp|ra|nd|count|ready ... (see probe.c)\n");
 	return 2;
 }
