@@ -159,8 +159,9 @@ fuzz-run: $(FUZZ_TARGETS)
 include tests/xenstored/Makefile.inc
 
 # The benchmark's own programs: the netlink floor, the process timer, the
-# xenstore round trip.
-BENCH_TOOLS := $(BUILD)/bench/floor $(BUILD)/bench/spawn $(BUILD)/bench/daemon_rtt $(BUILD)/bench/devlog $(BUILD)/bench/xs_rtt
+# xenstore round trip, the packet-rate sender.
+BENCH_TOOLS := $(BUILD)/bench/floor $(BUILD)/bench/spawn $(BUILD)/bench/daemon_rtt $(BUILD)/bench/devlog $(BUILD)/bench/xs_rtt \
+	$(BUILD)/bench/pkt_blast
 
 # The daemon's client speaks the project's own wire format.
 $(BUILD)/bench/daemon_rtt: tests/bench/daemon_rtt.c $(LIB_OBJS)
