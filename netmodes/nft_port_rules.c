@@ -5,7 +5,8 @@
  * two cannot drift apart.
  *
  * A filtered port passes only what the rules understand: its own MAC as
- * source; no link-local group destination (STP, LLDP, EAPOL); no 802.1ad
+ * source; no link-local group destination (STP, LLDP, EAPOL: its bridge
+ * port forwards them all, so they cross prerouting, bridge_port.h); no 802.1ad
  * tag, an 802.1Q tag only of a VLAN the port carries tagged (the kernel
  * has moved the outer tag into the skb; nft rebuilds it for link-layer
  * reads), never a second one; ARP, IPv4 and IPv6 alone, each from the
@@ -112,7 +113,7 @@ const struct port_family *port_family_of(enum port_kind kind)
 
 /* Chains */
 
-enum chain_id { CH_PRE, CH_INPUT, CH_ARP, CH_IP, CH_IP6, CH_ICMP6, CHAINS };
+enum chain_id { CH_PRE, CH_ARP, CH_IP, CH_IP6, CH_ICMP6, CHAINS };
 
 /*
  * A protocol's chain is jumped to on its protocol alone; each of its rules
@@ -121,7 +122,7 @@ enum chain_id { CH_PRE, CH_INPUT, CH_ARP, CH_IP, CH_IP6, CH_ICMP6, CHAINS };
  */
 struct chain_def {
 	const char *name;
-	bool base; /* hooked: prerouting at the family's hook, or the bridge's local input */
+	bool base; /* hooked: prerouting, at the family's hook */
 	bool l2;   /* bridged frames only */
 	uint16_t ethertype; /* its rules' protocol (0: any) */
 	uint8_t l4proto;    /* and transport protocol (0: any) */
@@ -130,8 +131,6 @@ struct chain_def {
 
 static const struct chain_def chains[CHAINS] = {
 	[CH_PRE] = { "prerouting", true, false, 0, 0, "" },
-	/* the frames a bridge takes for itself (STP, LLDP) skip prerouting */
-	[CH_INPUT] = { "input", true, true, 0, 0, "" },
 	[CH_ARP] = { "arp_check", false, true, 0x0806, 0, "meta protocol arp " },
 	[CH_IP] = { "ip_check", false, false, 0x0800, 0, "meta protocol ip " },
 	[CH_IP6] = { "ip6_check", false, false, 0x86dd, 0, "meta protocol ip6 " },
@@ -260,12 +259,6 @@ static const struct rule_def rules[] = {
 	{ CH_PRE, false, "meta protocol ip6 jump ip6_check", { PROTO(U16(0x86dd)) }, JUMP, CH_IP6 },
 	/* any other ethertype, a second VLAN tag included */
 	{ CH_PRE, false, "counter drop", { END }, DROP, 0 },
-
-	{ CH_INPUT, true,
-	  "iifname @ports ether daddr & ff:ff:ff:ff:ff:f0 == 01:80:c2:00:00:00 counter drop",
-	  { IIF_PORTS(EQ),
-	    MASKED(ETH_DADDR, EQ, (0xff, 0xff, 0xff, 0xff, 0xff, 0xf0), (0x01, 0x80, 0xc2, 0, 0, 0)) },
-	  DROP, 0 },
 
 	/* ARP: Ethernet and IPv4 only, a request or a reply, of the port's own addresses */
 	{ CH_ARP, true, "arp htype != 1 counter drop", { FIELD(ARP_HTYPE, NEQ, U16(1)) }, DROP, 0 },
@@ -532,7 +525,7 @@ static struct nftnl_chain *chain_obj(const struct port_family *pf, const struct 
 	nftnl_chain_set_str(c, NFTNL_CHAIN_NAME, d->name);
 	if (d->base) {
 		nftnl_chain_set_str(c, NFTNL_CHAIN_TYPE, "filter");
-		nftnl_chain_set_u32(c, NFTNL_CHAIN_HOOKNUM, d == &chains[CH_INPUT] ? NF_BR_LOCAL_IN : pf->hook);
+		nftnl_chain_set_u32(c, NFTNL_CHAIN_HOOKNUM, pf->hook);
 		nftnl_chain_set_s32(c, NFTNL_CHAIN_PRIO, pf->priority);
 		nftnl_chain_set_u32(c, NFTNL_CHAIN_POLICY, NF_ACCEPT);
 	}
@@ -637,9 +630,8 @@ static void describe(enum port_kind kind, bool upgrade, FILE *out)
 			continue;
 		if (chains[i].base)
 			fprintf(out,
-				"nft add chain %s %s %s { type filter hook %s priority %d; policy accept; }\n",
-				pf->name, NFT_TABLE_NAME, chains[i].name,
-				i == CH_INPUT ? "input" : "prerouting", pf->priority);
+				"nft add chain %s %s %s { type filter hook prerouting priority %d; policy accept; }\n",
+				pf->name, NFT_TABLE_NAME, chains[i].name, pf->priority);
 		else
 			fprintf(out, "nft add chain %s %s %s\n", pf->name, NFT_TABLE_NAME, chains[i].name);
 	}

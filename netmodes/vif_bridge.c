@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "addrs.h"
+#include "bridge_port.h"
 #include "bridge_vlan.h"
 #include "links.h"
 #include "modes.h"
@@ -76,7 +77,7 @@ static bool strict_bridge(const struct mode_ctx *c, const char *br, struct stric
 
 /* On a strict bridge the strict chain comes back too, should someone have deleted it. */
 static int plan_filter(const struct vif_request *r, const struct mode_ctx *c, const char *dev,
-		       const char *br, bool vlans, struct plan *p, struct nm_err *e)
+		       const char *br, bool vlans, bool *filtered, struct plan *p, struct nm_err *e)
 {
 	struct strict_bridge s;
 	bool strict = strict_bridge(c, br, &s);
@@ -93,6 +94,8 @@ static int plan_filter(const struct vif_request *r, const struct mode_ctx *c, co
 	}
 	rc = plan_port_filter(p, c->nft, PORT_BRIDGED, dev, ips->n > 0 || strict,
 			      r->has_mac ? &r->mac : NULL, ips, vlans ? &r->vlans : NULL, e);
+	if (filtered)
+		*filtered = ips->n > 0 || strict;
 
 	return rc < 0 || !strict ? rc : plan_strict_repair(p, c->nft, &s, e);
 }
@@ -133,6 +136,24 @@ static int plan_vlans(const struct vif_request *r, struct mode_ctx *c, const str
 	return 0;
 }
 
+/*
+ * Which link-local group frames the port forwards (bridge_port.h): read
+ * when it is on the bridge already (d->link.master is the bridge's by now,
+ * or it is not on it yet and has the kernel's default, 0).
+ */
+static int plan_group_fwd(struct mode_ctx *c, const struct vifdev *d, bool filtered, struct plan *p,
+			  struct nm_err *e)
+{
+	uint16_t now = 0;
+	int rc;
+
+	if (d->link.master && (rc = rt_port_group_fwd(c->nl, d->link.ifindex, &now, e)) < 0)
+		return rc;
+	return plan_port_group_fwd(p, c->nl, d->link.ifindex, d->name, now, filtered) < 0
+		       ? nm_fail(e, -ENOMEM, "out of memory")
+		       : 0;
+}
+
 /* A port that is up, on the bridge and set up as asked needs no bounce. */
 static bool port_in_place(const struct link_info *l, const struct link_info *br, unsigned mtu,
 			  const struct addr_set *addrs)
@@ -149,7 +170,7 @@ static int plan_up(const struct vif_request *r, struct mode_ctx *c, struct plan 
 	struct link_info br;
 	struct addr_set addrs = { 0 };
 	unsigned mtu;
-	bool vlans;
+	bool vlans, filtered = false;
 	unsigned def = 0;
 	int rc;
 
@@ -173,7 +194,8 @@ static int plan_up(const struct vif_request *r, struct mode_ctx *c, struct plan 
 		addr_set_free(&addrs);
 		if ((rc = vifdev_plan_mtu(c, &d, mtu, p, out)) < 0)
 			return nm_fail(e, rc, "out of memory");
-		if ((rc = plan_filter(r, c, d.name, br.name, vlans, p, e)) < 0)
+		if ((rc = plan_filter(r, c, d.name, br.name, vlans, &filtered, p, e)) < 0 ||
+		    (rc = plan_group_fwd(c, &d, filtered, p, e)) < 0)
 			return rc;
 		return vlans ? plan_vlans(r, c, &d, &br, def, p, e) : 0;
 	}
@@ -190,7 +212,7 @@ static int plan_up(const struct vif_request *r, struct mode_ctx *c, struct plan 
 		rc = vifdev_plan_mtu(c, &d, mtu, p, out);
 	if (rc < 0)
 		return nm_fail(e, rc, "out of memory");
-	if ((rc = plan_filter(r, c, d.name, br.name, vlans, p, e)) < 0)
+	if ((rc = plan_filter(r, c, d.name, br.name, vlans, &filtered, p, e)) < 0)
 		return rc;
 	if (d.link.master != br.ifindex) {
 		char old[IFNAMSIZ] = "";
@@ -201,6 +223,8 @@ static int plan_up(const struct vif_request *r, struct mode_ctx *c, struct plan 
 	}
 	if (rc < 0)
 		return nm_fail(e, rc, "out of memory");
+	if ((rc = plan_group_fwd(c, &d, filtered, p, e)) < 0)
+		return rc;
 	if (vlans && (rc = plan_vlans(r, c, &d, &br, def, p, e)) < 0)
 		return rc;
 	rc = op_link_set_up(p, c->nl, idx, d.name, true);
@@ -229,6 +253,19 @@ static int plan_vlans_kept(struct mode_ctx *c, const struct vifdev *d, struct pl
 	return 0;
 }
 
+static int plan_group_fwd_kept(struct mode_ctx *c, const struct vifdev *d, struct plan *p,
+			       struct nm_err *e)
+{
+	uint16_t now = 0;
+	int rc = rt_port_group_fwd(c->nl, d->link.ifindex, &now, e);
+
+	if (rc < 0)
+		return rc;
+	if ((rc = op_port_group_fwd_kept(p, c->nl, d->link.ifindex, d->name, now)) < 0)
+		return nm_fail(e, rc, "out of memory");
+	return 0;
+}
+
 /* Offline tolerates a device already gone and needs no bridge: it only takes down. */
 static int plan_down(const struct vif_request *r, struct mode_ctx *c, struct plan *p,
 		     struct vif_outcome *out, struct nm_err *e)
@@ -245,7 +282,8 @@ static int plan_down(const struct vif_request *r, struct mode_ctx *c, struct pla
 	}
 	if (d.exists && d.link.up)
 		rc = op_link_set_up(p, c->nl, d.link.ifindex, d.name, false);
-	if (!rc && d.exists && d.link.master && (rc = plan_vlans_kept(c, &d, p, e)) < 0)
+	if (!rc && d.exists && d.link.master &&
+	    ((rc = plan_vlans_kept(c, &d, p, e)) < 0 || (rc = plan_group_fwd_kept(c, &d, p, e)) < 0))
 		return rc;
 	if (!rc && d.exists && d.link.master)
 		rc = op_link_set_master(p, c->nl, d.link.ifindex, d.name, 0, "", d.link.master,

@@ -50,11 +50,12 @@ check "dry-run lists the anti-spoofing elements" grep -qx \
 	'nft add element bridge xen-netmodes addrs4 { "vif1.0" . 10.77.0.11 }' <<<"$dry"
 check "and the port's records" grep -qx \
 	'nft add element bridge xen-netmodes records { "vif1.0" . 2 comment "ip fd77::11/128" }' <<<"$dry"
-check_eq "dry-run ends with enslave, up, the frontend's mtu and status" \
+check_eq "dry-run ends with enslave, all link-local group frames to prerouting, up, the frontend's mtu and status" \
 	"ip link set dev vif1.0 master $BR
+ip link set dev vif1.0 type bridge_slave group_fwd_mask 0xfffd
 ip link set dev vif1.0 up
 xenstore-write /local/domain/1/device/vif/0/mtu 1500
-xenstore-write $BE1/hotplug-status connected" "$(echo "$dry" | tail -n 4)"
+xenstore-write $BE1/hotplug-status connected" "$(echo "$dry" | tail -n 5)"
 check "--dry-run flag works too" hotplug vif-bridge 1 0 online --dry-run
 check_eq "--dry-run flag changes nothing" "$before" "$(host_state)"
 
@@ -69,6 +70,11 @@ check_eq "frontend mtu written" 1500 "$(xs_read /local/domain/1/device/vif/0/mtu
 check "vif1.0 is filtered" port_filtered bridge vif1.0
 check_eq "its elements: port, MAC, addresses, records" "$(sort <<<"$VIF1_ELEMENTS")" "$(port_elements bridge vif1.0 | sort)"
 check_fails "vif2.0 is not filtered (no ip)" port_filtered bridge vif2.0
+# a bridge takes BPDUs (STP on) and LLDP for itself past every netfilter
+# hook; a filtered port forwards them, through prerouting and its drop
+check "vif1.0 forwards every link-local group frame, into the filter" grep -q "group_fwd_mask 0xfffd " \
+	<<<"$(link_field vif1.0)"
+check "vif2.0, unfiltered, as the kernel made it" grep -q "group_fwd_mask 0 " <<<"$(link_field vif2.0)"
 netns_add "xnm$ID-replay"
 # nft(8) 1.0.6 cannot read back a lookup of a raw transport field (the
 # neighbour-discovery rules' target and link-layer options), nor of a VLAN
@@ -169,6 +175,7 @@ expect_conf_error() { # the defaults file's bad value: a clear error, the filter
 expect_conf_error
 check "without the key, online leaves vif2.0 open again (the scripts' way)" hotplug vif-bridge 2 0 online
 check_fails "vif2.0 is not filtered" port_filtered bridge vif2.0
+check "nor forwards link-local group frames any more" grep -q "group_fwd_mask 0 " <<<"$(link_field vif2.0)"
 check "guest 2 passes with its own MAC" ping_ok "$G2" 10.77.0.11
 
 echo "# guest isolation: what a hostile guest sends never reaches the others"
