@@ -2,9 +2,11 @@
 # make bench's packet rate through the anti-spoofing filter (issue 28):
 # small UDP frames (tests/bench/pkt_blast.c) from a guest to another guest
 # across the bridge, and from a guest to the uplink, with no filter, with
-# the filter as it was before issue 28 (tests/bench/filter-before-issue28.nft)
-# and with this build's, at 2 and at PORTS filtered vifs. Prints its rows
-# like bench.sh; --rows FILE also writes them there, "NAME<tab>VALUE<tab>UNIT".
+# two floors (an empty base chain at the filter's hook, and a filter of one
+# lookup: see table), with the filter as it was before issue 28
+# (tests/bench/filter-before-issue28.nft) and with this build's, at 2 and
+# at PORTS filtered vifs. Prints its rows like bench.sh; --rows FILE also
+# writes them there, "NAME<tab>VALUE<tab>UNIT".
 #   tests/bench/pktrate.sh BUILD [--smoke] [--rows FILE]
 # PKTRATE_FRAMES (frames a run), PKTRATE_RUNS (runs a measure, the median
 # kept), PKTRATE_PORTS (the larger number of filtered vifs), PKTRATE_CPU
@@ -12,19 +14,20 @@
 # PKTRATE_BR_NETFILTER=1 leaves br_netfilter on in the rigs (see rig);
 # PKTRATE_VERBOSE=1 prints every run.
 #
-# Three rigs side by side, one per condition, each a dom0 namespace with
+# Five rigs side by side, one per condition, each a dom0 namespace with
 # bridge xenbr0, two guests whose vifs the real `vif-bridge online` of this
 # build attached (with ip), and an uplink: a veth enslaved to xenbr0 whose
-# peer is a LAN namespace. In the first rig the table is then deleted, in
-# the second replaced by the one before issue 28, in the third kept. The
-# runs of the three alternate, so that the machine's drift falls on all.
+# peer is a LAN namespace. The table is then kept (this build's), deleted
+# (no filter) or replaced by another (table). The runs of the five
+# alternate, so that the machine's drift falls on all.
 #
 # At PORTS filtered vifs, every rig has the same PORTS - 2 more vifs (veth
 # pairs on bridges xenbr1...). In this build's rig each is brought up by
 # `vif-bridge online` (its xenstore nodes written first), so their
-# elements are whatever this build writes; in the rig of the filter before
-# issue 28 they are enslaved by hand and that build's elements for each
-# (the file's @PORT@ lines) loaded with nft -f, as its onlines wrote them.
+# elements are whatever this build writes; in the others they are enslaved
+# by hand, and where the table has elements each vif's are loaded with
+# nft -f (for the filter before issue 28, the file's @PORT@ lines: what
+# that build's onlines wrote).
 #
 # The CPU: a veth hands what it transmits to its peer through the sending
 # CPU's backlog (no RPS here), and the softirq that then runs the bridge,
@@ -62,15 +65,15 @@ CPU=${PKTRATE_CPU:-$(($(nproc) - 1))}
 MAC_A=00:16:3e:00:0a:0a IP_A=10.90.0.7
 MAC_B=00:16:3e:00:0b:0b IP_B=10.90.0.8
 MAC_LAN=00:16:3e:00:fe:fe IP_LAN=10.90.0.100
-CONDS=(none before build)
-declare -A LABEL=([none]="no filter" [before]="before issue 28" [build]="this build")
-declare -A BASE=([none]=10 [before]=20 [build]=30) # the rig's guests are domids BASE+1, BASE+2
+CONDS=(none chain lookup before build)
+declare -A LABEL=([none]="no filter" [chain]="empty chain" [lookup]="one lookup" [before]="before issue 28" [build]="this build")
+declare -A BASE=([none]=10 [chain]=20 [lookup]=30 [before]=40 [build]=50) # the rig's guests are domids BASE+1, BASE+2
 EXTRA=100                                            # the other filtered vifs: domids EXTRA...
 
 lab_start
 
 row() { # NAME VALUE UNIT
-	printf '%-64s %12s %s\n' "$1" "$2" "$3"
+	printf '%-72s %10s %s\n' "$1" "$2" "$3"
 	[ -z "$ROWS" ] || printf '%s\t%s\t%s\n' "$1" "$2" "$3" >>"$ROWS"
 }
 
@@ -96,12 +99,40 @@ arrived() { # NS
 	ip netns exec "$1" nft list chain netdev pktrate arrivals | sed -n 's/.*counter packets \([0-9]*\).*/\1/p'
 }
 
-# the elements the filter before issue 28 wrote for vif DOMID, with MAC and IP
-before_port() { # DOMID MAC IP
-	grep -F '@PORT@' "$BEFORE_NFT" | sed -e "s/@PORT@/vif$1.0/g" -e "s/@MAC@/$2/g" -e "s/@IP4@/$3/g"
+# table COND: the table that stands in for this build's in rig COND, in
+# nft(8)'s syntax (none for no filter).
+#   chain:  an empty base chain at the filter's hook, what any filter there
+#           costs before its first rule;
+#   lookup: the least a filter of a port's MAC and IPv4 source can do for a
+#           sound frame, one lookup of port, MAC and address together
+#           (a forged one takes a second, of the port, and is dropped);
+#   before: the table as it was before issue 28, the file's lines.
+table() {
+	local t="bridge xen-netmodes"
+	case $1 in
+	chain | lookup)
+		echo "add table $t"
+		echo "add chain $t prerouting { type filter hook prerouting priority -200; policy accept; }"
+		;;&
+	lookup)
+		echo "add set $t ports { type ifname; }"
+		echo "add set $t sources4 { type ifname . ether_addr . ipv4_addr; }"
+		echo "add rule $t prerouting meta protocol ip iifname . ether saddr . ip saddr @sources4 accept"
+		echo "add rule $t prerouting iifname @ports counter drop"
+		;;
+	before) grep -v '^#' "$BEFORE_NFT" | grep -vF '@PORT@' ;;
+	esac
 }
-before_table() {
-	grep -v '^#' "$BEFORE_NFT" | grep -vF '@PORT@'
+# port COND DOMID MAC IP: vif DOMID's elements in table COND (for before:
+# those that filter's onlines wrote).
+port() {
+	case $1 in
+	lookup)
+		echo "add element bridge xen-netmodes ports { \"vif$2.0\" }"
+		echo "add element bridge xen-netmodes sources4 { \"vif$2.0\" . $3 . $4 }"
+		;;
+	before) grep -F '@PORT@' "$BEFORE_NFT" | sed -e "s/@PORT@/vif$2.0/g" -e "s/@MAC@/$3/g" -e "s/@IP4@/$4/g" ;;
+	esac
 }
 extra_mac() { printf '00:16:3e:%02x:%02x:%02x' $(($1 >> 16 & 255)) $(($1 >> 8 & 255)) $(($1 & 255)); }
 extra_ip() { echo "10.92.$(($1 / 250)).$(($1 % 250 + 2))"; }
@@ -129,14 +160,11 @@ rig() {
 	xs_vif "$b" 0 "$MAC_B" bridge=xenbr0 ip="$IP_B"
 	hotplug vif-bridge "$a" 0 online >/dev/null
 	hotplug vif-bridge "$b" 0 online >/dev/null
-	case $c in
-	none) ip netns exec "$D0" nft delete table bridge xen-netmodes ;;
-	before)
+	if [ "$c" != build ]; then
 		ip netns exec "$D0" nft delete table bridge xen-netmodes
-		{ before_table; before_port "$a" "$MAC_A" "$IP_A"; before_port "$b" "$MAC_B" "$IP_B"; } |
-			ip netns exec "$D0" nft -f -
-		;;
-	esac
+		{ table "$c"; port "$c" "$a" "$MAC_A" "$IP_A"; port "$c" "$b" "$MAC_B" "$IP_B"; } >"$TMP/table"
+		[ ! -s "$TMP/table" ] || ip netns exec "$D0" nft -f "$TMP/table"
+	fi
 	# The receivers' ports known to the bridge for the whole run: no flooding.
 	bridge -n "$D0" fdb replace "$MAC_B" dev "vif$b.0" master static
 	bridge -n "$D0" fdb replace "$MAC_LAN" dev eth0 master static
@@ -146,9 +174,8 @@ rig() {
 
 # more_ports: the other PORTS - 2 vifs, the same devices in every rig (veth
 # pairs, the dom0 end on xenbr1... and up); this build's rig brings each up
-# with `vif-bridge online`, the other two enslave them by hand, and the rig
-# of the filter before issue 28 gets the elements that filter's onlines
-# wrote.
+# with `vif-bridge online`, the others enslave them by hand, and the rigs
+# whose table has elements get each vif's (port).
 more_ports() {
 	local d last=$((EXTRA + PORTS - 3)) br c args=() links=() ups=()
 	for ((d = EXTRA; d <= last; d++)); do
@@ -176,9 +203,11 @@ more_ports() {
 	for ((d = EXTRA; d <= last; d++)); do
 		hotplug vif-bridge "$d" 0 online >/dev/null
 	done
-	for ((d = EXTRA; d <= last; d++)); do
-		before_port "$d" "$(extra_mac "$d")" "$(extra_ip "$d")"
-	done | ip netns exec "$(dom0_of before)" nft -f -
+	for c in lookup before; do
+		for ((d = EXTRA; d <= last; d++)); do
+			port "$c" "$d" "$(extra_mac "$d")" "$(extra_ip "$d")"
+		done | ip netns exec "$(dom0_of "$c")" nft -f -
+	done
 }
 
 filtered() { # COND: the ports element count of its table
@@ -223,14 +252,15 @@ for c in "${CONDS[@]}"; do
 		check_eq "${LABEL[$c]}: all of a guest's 1000 frames to the $path arrive" "$sent" "$got"
 	done
 	read -r got _ < <(blast "$c" guest 100 10.90.0.66)
-	check_eq "${LABEL[$c]}: frames from a forged address $([ "$c" = none ] && echo arrive || echo "do not")" \
-		"$([ "$c" = none ] && echo 100 || echo 0)" "$got"
+	case $c in none | chain) want=100 ;; *) want=0 ;; esac
+	check_eq "${LABEL[$c]}: frames from a forged address $([ $want = 0 ] && echo "do not ")arrive" "$want" "$got"
 done
 
 # measure N: RUNS runs of every condition and path, alternating, and their
 # rows: the medians of the rates (what arrived over the wall time, and over
-# the CPU time), and the medians of each run's rate over the same run's
-# without a filter (the runs next to each other in time).
+# the CPU time); of the CPU rates, the median of each run's over that of
+# the run without a filter next to it in time, and the CPU time a filter
+# adds to a frame, from the medians.
 measure() {
 	local n=$1 r c path got sent wall cpu
 	declare -A rates=()
@@ -245,35 +275,44 @@ measure() {
 			done
 		done
 	done
-	local what clock c2
+	runs() { tr ' ' '\n' <<<"${rates[$1]}" | grep .; } # KEY: one rate a line
+	local what clock c2 unit suffix
+	declare -A med=()
 	for path in guest uplink; do
 		what="guest to $path, $n filtered vifs"
 		[ "$path" = guest ] && what="guest to guest, $n filtered vifs"
 		for clock in wall cpu; do
+			unit=frames/s suffix=
+			[ "$clock" = wall ] || unit="frames/CPU s" suffix=", CPU"
 			for c in "${CONDS[@]}"; do
-				row "$what, ${LABEL[$c]}$([ $clock = cpu ] && echo ', CPU')" \
-					"$(tr ' ' '\n' <<<"${rates[$clock.$c.$path]}" | grep . | median)" \
-					"$([ $clock = cpu ] && echo 'frames/CPU s' || echo frames/s)"
+				med[$c]=$(runs "$clock.$c.$path" | median)
+				row "$what, ${LABEL[$c]}$suffix" "${med[$c]}" "$unit"
 			done
-			for c2 in before build; do
-				row "$what, ${LABEL[$c2]} / no filter$([ $clock = cpu ] && echo ', CPU')" \
-					"$(paste -d' ' <(tr ' ' '\n' <<<"${rates[$clock.$c2.$path]}" | grep .) \
-						<(tr ' ' '\n' <<<"${rates[$clock.none.$path]}" | grep .) |
-						awk '{ printf "%.4f\n", $2 ? $1 / $2 : 0 }' | median)" ratio
-			done
+		done
+		for c2 in "${CONDS[@]:1}"; do
+			row "$what, ${LABEL[$c2]} / no filter, CPU" \
+				"$(paste -d' ' <(runs "cpu.$c2.$path") <(runs "cpu.none.$path") |
+					awk '{ printf "%.4f\n", $2 ? $1 / $2 : 0 }' | median)" ratio
+		done
+		for c2 in "${CONDS[@]:1}"; do
+			row "$what, ${LABEL[$c2]}, CPU added a frame" \
+				"$(awk -v a="${med[$c2]}" -v b="${med[none]}" 'BEGIN { printf "%.0f", a && b ? 1e9 / a - 1e9 / b : 0 }')" ns
 		done
 	done
 }
 
-printf '\n%-64s %12s %s\n' "measure" "value" "unit"
+printf '\n%-72s %10s %s\n' "measure" "value" "unit"
 measure 2
-check_eq "the filter before issue 28 filters 2 vifs" 2 "$(filtered before)"
+for c in lookup before build; do
+	check_eq "${LABEL[$c]}: 2 vifs filtered" 2 "$(filtered "$c")"
+done
 [ "$PORTS" -gt 2 ] || finish
-echo "# $PORTS filtered vifs: $((PORTS - 2)) more brought up by this build, and as many elements in the filter before issue 28"
+echo "# $PORTS filtered vifs: $((PORTS - 2)) more, in this build's rig brought up by it, in the others enslaved and given their elements"
 t0=$(date +%s)
 more_ports
 echo "# (made in $(($(date +%s) - t0)) s)"
-check_eq "this build's filter filters $PORTS vifs" "$PORTS" "$(filtered build)"
-check_eq "the filter before issue 28 filters $PORTS vifs" "$PORTS" "$(filtered before)"
+for c in lookup before build; do
+	check_eq "${LABEL[$c]}: $PORTS vifs filtered" "$PORTS" "$(filtered "$c")"
+done
 measure "$PORTS"
 finish
