@@ -22,7 +22,7 @@ check() {
 		ok "$desc"
 	else
 		not_ok "$desc"
-		sed 's/^/#   /' "$TMP/check.out" | head -n 20
+		head -n 20 "$TMP/check.out" | sed 's/^/#   /' # head first: a sed cut short by head would fail the pipe (pipefail)
 	fi
 }
 
