@@ -252,6 +252,8 @@ static int detach(void)
 		dup2(fd, 2);
 		if (fd > 2)
 			close(fd);
+		else /* dup2 onto itself kept close-on-exec: hooks need it open */
+			fcntl(fd, F_SETFD, 0);
 	}
 	return p[1];
 }

@@ -185,10 +185,13 @@ static void isc_restart(const char *init)
 		return;
 	if (pid == 0) {
 		char *argv[] = { (char *)init, "restart", NULL };
-		int null = open("/dev/null", O_RDWR);
+		/* close-on-exec: only its copies on 0 and 1 reach the script */
+		int null = open("/dev/null", O_RDWR | O_CLOEXEC);
 		if (null >= 0) {
 			dup2(null, 0);
 			dup2(null, 1);
+			if (null <= 1) /* dup2 onto itself keeps the flag */
+				fcntl(null, F_SETFD, 0);
 		}
 		child_reset_signals();
 		execv(init, argv);

@@ -185,7 +185,8 @@ static int open_socket(struct nft_conn *c, struct mnl_socket **ret, struct nm_er
 		*ret = c->sock;
 		return 0;
 	}
-	if (!(c->sock = mnl_socket_open(NETLINK_NETFILTER)))
+	/* close-on-exec: hooks, the dhcpd init script and dhcpd never inherit it */
+	if (!(c->sock = mnl_socket_open2(NETLINK_NETFILTER, SOCK_CLOEXEC)))
 		return nm_fail(e, nm_errno(), "cannot open nftables netlink: %s", strerror(errno));
 	if (mnl_socket_bind(c->sock, 0, MNL_SOCKET_AUTOPID) < 0) {
 		int err = errno;

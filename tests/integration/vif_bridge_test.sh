@@ -319,6 +319,26 @@ check_eq "hook ran with command, dev, ip, XENBUS_PATH" "online web0  /local/doma
 check "online again with vifname (already renamed)" hotplug vif-bridge 4 0 online
 check "offline with vifname" hotplug vif-bridge 4 0 offline
 check_fails "web0 released" grep -q "master" <<<"$(link_field web0)"
+# Every descriptor the call opens is close-on-exec: a hook (vif 26 has an ip,
+# so its call also opens the nftables socket) inherits 0, 1 and 2 only. The
+# call starts with only those, as the toolstack starts it; the hook's shell
+# adds the descriptor it reads the hook from, and no other (its output is
+# redirected by exec, which saves no copy).
+cat >"$SCRIPTS/vif-post.d/20-fds.hook" <<EOF
+#!/bin/sh
+exec >"$TMP/hook.fds"
+ls -l /proc/\$\$/fd
+EOF
+chmod 0755 "$SCRIPTS/vif-post.d/20-fds.hook"
+make_guest 26 0 00:16:3e:00:00:26 10.77.0.26/24
+xs_vif 26 0 00:16:3e:00:00:26 bridge=$BR ip=10.77.0.26
+check "online with a hook listing its descriptors" only_std_fds hotplug vif-bridge 26 0 online
+check "the hook ran" test -s "$TMP/hook.fds"
+check_eq "the hook inherits 0, 1, 2 only" "0 1 2" \
+	"$(grep -v -- "-> $SCRIPTS/vif-post.d/20-fds.hook\$" "$TMP/hook.fds" |
+		sed -n 's/.* \([0-9]*\) -> .*/\1/p' | sort -n | xargs)"
+check_fails "no socket among them" grep -q "socket:" "$TMP/hook.fds"
+hotplug vif-bridge 26 0 offline >/dev/null 2>&1
 rm -rf "$SCRIPTS/vif-post.d"
 
 echo "# bridge choice"

@@ -14,8 +14,13 @@ start_daemon() {
 	mkdir -p "$XEN_NETMODES_RUN_DIR"
 	serving=$(grep -c "serving on" "$TMP/daemon.log" 2>/dev/null || true)
 	# --exec: $! must be the daemon itself, not a subshell running in_dom0.
+	# It starts with 0, 1 and 2 only, as systemd starts it: what its hooks
+	# inherit is then only what it opened itself.
 	# shellcheck disable=SC2086
-	in_dom0 --exec ${DAEMON_WRAP:-} "$BUILD/xen-netmodesd" --foreground "$@" 2>>"$TMP/daemon.log" &
+	{
+		close_other_fds
+		in_dom0 --exec ${DAEMON_WRAP:-} "$BUILD/xen-netmodesd" --foreground "$@"
+	} 2>>"$TMP/daemon.log" &
 	DAEMON_PID=$!
 	BACKGROUND+=("$DAEMON_PID")
 	for _ in $(seq 500); do

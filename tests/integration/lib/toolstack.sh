@@ -60,6 +60,22 @@ hotplug() {
 		"$SCRIPTS/$script" "$command" type_if=vif "${args[@]}"
 }
 
+# close_other_fds: closes every descriptor of this shell but 0, 1 and 2.
+close_other_fds() {
+	local fd
+	for fd in /proc/$BASHPID/fd/*; do
+		fd=${fd##*/}
+		[ "$fd" -gt 2 ] && eval "exec $fd>&-"
+	done
+}
+
+# only_std_fds CMD...: CMD with only 0, 1 and 2 open, as the toolstack
+# starts a hotplug script: whatever else this shell holds is not passed on.
+only_std_fds() (
+	close_other_fds
+	"$@"
+)
+
 # xen-netmodes status [--json] in dom0.
 xnm_status() {
 	in_dom0 "$BUILD/xen-netmodes" status "$@"
