@@ -9,7 +9,8 @@
 #   make lab        the lab on real Xen: two Xen hosts under QEMU, a live migration
 #   make deb        the Debian package (debian/), checked by lintian, into build/
 #   make install    DESTDIR, PREFIX, XEN_SCRIPT_DIR as usual; SBINDIR, MANDIR, XEN_CONF_DIR,
-#                   UDEV_RULES_DIR, SYSTEMD_UNIT_DIR (xen-netmodesd.service);
+#                   UDEV_RULES_DIR, SYSTEMD_UNIT_DIR (xen-netmodesd.service), STATE_DIR
+#                   (/var/lib/xen-netmodes: the dnsmasq directories);
 #                   the release build only
 #   SAN=1, FAULTS=1 the test builds (in build/san, build/faults): see below
 #   make deps       install the Debian build and test dependencies when missing
@@ -25,6 +26,8 @@ MANDIR ?= $(PREFIX)/share/man
 XEN_CONF_DIR ?= /etc/xen
 UDEV_RULES_DIR ?= /lib/udev/rules.d
 SYSTEMD_UNIT_DIR ?= /lib/systemd/system
+# where vif-nat keeps the dnsmasq files (the defaults' dnsmasq_hostsdir, _optsdir)
+STATE_DIR ?= /var/lib/xen-netmodes
 
 # Each variant in its own directory: build/ is the release build, the only
 # one make install takes; the test builds (SAN=1, FAULTS=1) go elsewhere.
@@ -262,6 +265,7 @@ install: all install-scripts
 	install -d $(DESTDIR)$(SYSTEMD_UNIT_DIR)
 	sed 's|@LIBEXECDIR@|$(LIBEXECDIR)|g' conf/xen-netmodesd.service \
 		>$(DESTDIR)$(SYSTEMD_UNIT_DIR)/xen-netmodesd.service
+	install -d -m 0755 $(DESTDIR)$(STATE_DIR)/dnsmasq-hosts $(DESTDIR)$(STATE_DIR)/dnsmasq-opts
 
 # A test build's binaries carry the fault-injection switch, which runs a
 # command taken from the environment: they are never installed.
@@ -295,6 +299,8 @@ uninstall: uninstall-scripts
 		rm -f $(DESTDIR)$(MANDIR)/man$$s/$$(basename "$$f"); done; done
 	rm -f $(DESTDIR)$(UDEV_RULES_DIR)/80-xen-netmodes.rules
 	rm -f $(DESTDIR)$(SYSTEMD_UNIT_DIR)/xen-netmodesd.service
+	-rmdir $(DESTDIR)$(STATE_DIR)/dnsmasq-hosts $(DESTDIR)$(STATE_DIR)/dnsmasq-opts \
+		$(DESTDIR)$(STATE_DIR) 2>/dev/null
 
 clean:
 	rm -rf $(BUILD)

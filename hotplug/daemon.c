@@ -13,6 +13,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "../netmodes/dirs.h"
 #include "../netmodes/netaddr.h"
 #include "daemon_conns.h"
 #include "daemon_watch.h"
@@ -71,8 +72,8 @@ static int listen_socket(const char *dir, const char *path, struct nm_err *e)
 	if (strlen(path) >= sizeof(sa.sun_path))
 		return nm_fail(e, -ENAMETOOLONG, "socket path too long: %s", path);
 	memcpy(sa.sun_path, path, strlen(path) + 1);
-	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
-		return nm_fail(e, nm_errno(), "cannot create %s: %s", dir, strerror(errno));
+	if ((rc = nm_mkdirs(dir, 0755, e)) < 0)
+		return rc;
 	if ((probe = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0)) >= 0) {
 		rc = connect(probe, (struct sockaddr *)&sa, sizeof(sa));
 		close(probe);

@@ -10,8 +10,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "lock.h"
 #include "child.h"
+#include "dirs.h"
+#include "lock.h"
 
 #define ISC_LOCK "vif-nat-dhcp" /* the shell script's lock: both serialise */
 #define ISC_LOCK_TIMEOUT_MS 30000
@@ -76,6 +77,7 @@ struct dnsmasq_op {
 static int dnsmasq_file(const char *path, const char *line, bool add, struct nm_err *e)
 {
 	char dir[DHCP_PATH_LEN];
+	int rc;
 
 	if (!add) {
 		if (unlink(path) < 0 && errno != ENOENT)
@@ -83,8 +85,9 @@ static int dnsmasq_file(const char *path, const char *line, bool add, struct nm_
 		return 0;
 	}
 	snprintf(dir, sizeof(dir), "%.*s", (int)(strrchr(path, '/') - path), path);
-	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
-		return nm_fail(e, nm_errno(), "cannot create %s: %s", dir, strerror(errno));
+	/* and its parents: /var/lib/xen-netmodes on a fresh install */
+	if ((rc = nm_mkdirs(dir, 0755, e)) < 0)
+		return rc;
 	return write_atomic(path, line, e);
 }
 

@@ -10,6 +10,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "dirs.h"
+
 static long long now_ms(void)
 {
 	struct timespec ts;
@@ -48,12 +50,13 @@ static bool same_file(int fd, const char *path)
 int lock_claim(const char *dir, const char *name, unsigned timeout_ms, struct hp_lock *ret, struct nm_err *e)
 {
 	long long deadline = now_ms() + timeout_ms;
+	int made;
 
 	ret->fd = -1;
 	if (!*name || strchr(name, '/') || name[0] == '.')
 		return nm_fail(e, -EINVAL, "invalid lock name \"%s\"", name);
-	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
-		return nm_fail(e, nm_errno(), "cannot create %s: %s", dir, strerror(errno));
+	if ((made = nm_mkdirs(dir, 0755, e)) < 0)
+		return made;
 	snprintf(ret->path, sizeof(ret->path), "%s/%s", dir, name);
 	for (;;) {
 		int fd = open(ret->path, O_RDWR | O_CREAT | O_CLOEXEC, 0644), rc;

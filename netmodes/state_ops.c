@@ -7,6 +7,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "dirs.h"
+
 #define STATE_PATH_LEN 512
 
 static void state_path(const char *dir, const char *name, char *buf, size_t n)
@@ -70,11 +72,12 @@ static int state_save(const char *path, const struct state *s, struct nm_err *e)
 {
 	char tmp[STATE_PATH_LEN + 4], dir[STATE_PATH_LEN];
 	FILE *f;
+	int rc;
 
 	snprintf(tmp, sizeof(tmp), "%s.new", path);
 	snprintf(dir, sizeof(dir), "%.*s", (int)(strrchr(path, '/') - path), path);
-	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
-		return nm_fail(e, nm_errno(), "cannot create %s: %s", dir, strerror(errno));
+	if ((rc = nm_mkdirs(dir, 0755, e)) < 0)
+		return rc;
 	if (!(f = fopen(tmp, "we")))
 		return nm_fail(e, nm_errno(), "cannot write %s: %s", tmp, strerror(errno));
 	for (size_t i = 0; i < s->n; i++)

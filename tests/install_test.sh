@@ -78,6 +78,8 @@ check "the defaults file installed" cmp "$ROOT/conf/xen-netmodes.conf" "$DEST/et
 check "the udev rules installed" grep -q "RUN+=\"/etc/xen/scripts/vif-setup online type_if=vif\"" \
 	"$DEST/lib/udev/rules.d/80-xen-netmodes.rules"
 check "the shell script was kept aside" grep -q '^#!/bin/sh' "$DEST/etc/xen/scripts/vif-bridge.orig"
+check "the defaults' dnsmasq directories created" \
+	test -d "$DEST/var/lib/xen-netmodes/dnsmasq-hosts" -a -d "$DEST/var/lib/xen-netmodes/dnsmasq-opts"
 mk DESTDIR="$DEST" PREFIX=/usr uninstall >/dev/null
 check "uninstall puts the shell script back" grep -q '^#!/bin/sh' "$DEST/etc/xen/scripts/vif-bridge"
 check_fails "uninstall removes the links" test -L "$DEST/etc/xen/scripts/vif-route"
@@ -85,6 +87,7 @@ check_fails "uninstall removes the binary" test -e "$DEST/usr/lib/xen-netmodes/x
 check_fails "and its link in sbin" test -L "$DEST/usr/sbin/xen-netmodes"
 check_fails "uninstall removes the man pages" test -e "$DEST/usr/share/man/man8/vif-route.8"
 check_fails "uninstall removes the udev rules" test -e "$DEST/lib/udev/rules.d/80-xen-netmodes.rules"
+check_fails "and the empty dnsmasq directories" test -e "$DEST/var/lib/xen-netmodes"
 echo '#!/bin/sh' >"$DEST/etc/xen/scripts/vif-route"
 mk DESTDIR="$DEST" PREFIX=/usr install-scripts >/dev/null
 check_eq "install-scripts replaces Xen's script" /usr/lib/xen-netmodes/xen-netmodes \

@@ -164,6 +164,18 @@ check "online again" nat 5 0 online
 check "the guest gets a lease again" dhcp_guest
 check "and reaches the LAN again" ping_ok "$G5" 192.168.60.2
 nat 5 0 offline
+
+echo "# a fresh install: the DHCP directories' parent does not exist yet"
+FRESH=$TMP/fresh/var/lib/xen-netmodes
+printf 'dnsmasq_hostsdir = %s/dnsmasq-hosts\ndnsmasq_optsdir = %s/dnsmasq-opts\n' "$FRESH" "$FRESH" \
+	>"$XEN_NETMODES_CONF"
+check "online creates the missing parents" nat 5 0 online
+check "the host file written" test -s "$FRESH/dnsmasq-hosts/vif5.0"
+check "the options file written" test -s "$FRESH/dnsmasq-opts/vif5.0"
+check_eq "the created parents are 0755" "755 755" \
+	"$(stat -c %a "$TMP/fresh/var" "$FRESH" | xargs)"
+check "offline" nat 5 0 offline
+printf 'dnsmasq_hostsdir = %s\ndnsmasq_optsdir = %s\n' "$HOSTS" "$OPTS" >"$XEN_NETMODES_CONF"
 kill $DNSMASQ
 wait $DNSMASQ 2>/dev/null || true
 

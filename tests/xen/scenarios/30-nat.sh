@@ -10,7 +10,9 @@ ip addr replace 10.9.0.1/24 dev eth0
 before=$(snapshot)
 check "network-nat start netdev=eth0 dhcp=dnsmasq" $S/network-nat start netdev=eth0 dhcp=dnsmasq
 check "the table ip xen-netmodes-nat exists" nft list table ip xen-netmodes-nat
-mkdir -p /var/lib/xen-netmodes/dnsmasq-hosts /var/lib/xen-netmodes/dnsmasq-opts
+# Not created here: the package made them (dnsmasq watches them from its start).
+check "the package created the dnsmasq directories" \
+	test -d /var/lib/xen-netmodes/dnsmasq-hosts -a -d /var/lib/xen-netmodes/dnsmasq-opts
 dnsmasq -C /dev/null -u root --pid-file="$T/dnsmasq.pid" --dhcp-leasefile="$T/leases" \
 	--interface='vif*' --bind-dynamic --port=0 --dhcp-range=10.0.0.0,static,255.0.0.0 \
 	--dhcp-hostsdir=/var/lib/xen-netmodes/dnsmasq-hosts --dhcp-optsdir=/var/lib/xen-netmodes/dnsmasq-opts \
