@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include "child.h"
@@ -17,26 +18,70 @@
 #define ISC_LOCK "vif-nat-dhcp" /* the shell script's lock: both serialise */
 #define ISC_LOCK_TIMEOUT_MS 30000
 
-/* Writes text to path through a dotfile in the same directory and a rename. */
+/*
+ * Writes text to path through a dotfile in the same directory and a rename,
+ * so that a reader sees the old file or the new one, never half of one.
+ *
+ * The file stays what it was. An existing file's mode, owner, group and
+ * POSIX ACL (system.posix_acl_access) are copied onto the dotfile before
+ * the rename: dhcpd.conf often holds TSIG or OMAPI keys at 0640 root:dhcpd,
+ * and must not become world-readable. A symlink is written through: its
+ * target (resolved with realpath) is replaced, through a dotfile in the
+ * target's own directory, and the link itself is left a link; a symlink to
+ * nothing is refused. A new file is created 0644 (less the umask).
+ * Documented in vif-nat(8), DHCP.
+ */
 static int write_atomic(const char *path, const char *text, struct nm_err *e)
 {
-	char tmp[DHCP_PATH_LEN + 32];
-	const char *slash = strrchr(path, '/');
+	char *real = NULL, *tmp = NULL, acl[4096];
+	const char *target = path, *slash;
 	size_t len = strlen(text);
-	int fd;
+	struct stat st;
+	bool exists;
+	ssize_t acl_len = -1;
+	int fd, rc = 0;
 
+	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
+		if (!(real = realpath(path, NULL)))
+			return nm_fail(e, nm_errno(), "cannot write %s: its symlink does not resolve: %s",
+				       path, strerror(errno));
+		target = real;
+	}
+	exists = stat(target, &st) == 0;
+	if (exists)
+		acl_len = getxattr(target, "system.posix_acl_access", acl, sizeof(acl));
+	slash = strrchr(target, '/');
 	/* dnsmasq skips dotfiles, so it never reads a half-written one. */
-	snprintf(tmp, sizeof(tmp), "%.*s/.%s.xen-netmodes", (int)(slash - path), path, slash + 1);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return nm_fail(e, nm_errno(), "cannot write %s: %s", tmp, strerror(errno));
+	if (asprintf(&tmp, "%.*s/.%s.xen-netmodes", (int)(slash - target), target, slash + 1) < 0) {
+		free(real);
+		return nm_fail(e, -ENOMEM, "out of memory");
+	}
+	(void)unlink(tmp); /* a crashed call's, with whatever mode it had */
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		rc = nm_fail(e, nm_errno(), "cannot write %s: %s", tmp, strerror(errno));
+		goto out;
+	}
+	if (exists && (fchown(fd, st.st_uid, st.st_gid) < 0 || fchmod(fd, st.st_mode & 07777) < 0 ||
+		       (acl_len > 0 && fsetxattr(fd, "system.posix_acl_access", acl,
+						 (size_t)acl_len, 0) < 0))) {
+		int err = errno;
+		close(fd);
+		unlink(tmp);
+		rc = nm_fail(e, -err, "cannot keep %s's owner and mode on %s: %s", target, tmp,
+			     strerror(err));
+		goto out;
+	}
 	if (write(fd, text, len) != (ssize_t)len || fsync(fd) < 0 || close(fd) < 0 ||
-	    rename(tmp, path) < 0) {
+	    rename(tmp, target) < 0) {
 		int err = errno;
 		unlink(tmp);
-		return nm_fail(e, -err, "cannot write %s: %s", path, strerror(err));
+		rc = nm_fail(e, -err, "cannot write %s: %s", target, strerror(err));
 	}
-	return 0;
+out:
+	free(tmp);
+	free(real);
+	return rc;
 }
 
 /* The whole file as a string ("" when absent and absent_ok). */

@@ -182,6 +182,13 @@ wait $DNSMASQ 2>/dev/null || true
 echo "# ISC dhcpd: files edited as the shell script does, under its lock"
 printf 'ddns-update-style none;\nsubnet 10.0.0.0 netmask 255.0.0.0 {\n}\n' >"$TMP/dhcpd.conf"
 printf '# Defaults for isc-dhcp-server\nINTERFACESv4=""\nINTERFACESv6=""\n' >"$TMP/isc-dhcp-server"
+# dhcpd.conf holding keys, 0640 root:a group; the defaults file a symlink
+# into another directory: rewriting either keeps what it was.
+chmod 0640 "$TMP/dhcpd.conf"
+chown 0:4242 "$TMP/dhcpd.conf"
+mkdir "$TMP/etc-real"
+mv "$TMP/isc-dhcp-server" "$TMP/etc-real/isc-dhcp-server"
+ln -s etc-real/isc-dhcp-server "$TMP/isc-dhcp-server"
 conf_before=$(cat "$TMP/dhcpd.conf")
 defaults_before=$(cat "$TMP/isc-dhcp-server")
 printf '#!/bin/sh\necho "$1" >>"%s/init.calls"\n' "$TMP" >"$TMP/init"
@@ -211,6 +218,13 @@ check "the shell script's host line" grep -qx \
 	"$TMP/dhcpd.conf"
 check_eq "every vif in INTERFACESv4" 6 "$(grep '^INTERFACESv4=' "$TMP/isc-dhcp-server" | grep -o 'vif1[0-5].0 ' | wc -l)"
 check_eq "dhcpd restarted once per call" 6 "$(grep -c '^restart$' "$TMP/init.calls")"
+check_eq "dhcpd.conf keeps its mode, owner and group" "640 0:4242" "$(stat -c '%a %u:%g' "$TMP/dhcpd.conf")"
+check_eq "the defaults file is still the same symlink" "etc-real/isc-dhcp-server" \
+	"$(readlink "$TMP/isc-dhcp-server")"
+check_eq "and its target got the content" 6 \
+	"$(grep '^INTERFACESv4=' "$TMP/etc-real/isc-dhcp-server" | grep -o 'vif1[0-5].0 ' | wc -l)"
+check_eq "no dotfile left in either directory" "" \
+	"$(ls -A "$TMP" "$TMP/etc-real" | grep '\.xen-netmodes$')"
 pids=()
 for d in 10 11 12 13 14 15; do
 	nat "$d" 0 offline >/dev/null 2>&1 &
@@ -219,6 +233,9 @@ done
 for p in "${pids[@]}"; do wait "$p" || true; done
 check_eq "offline restores dhcpd.conf exactly" "$conf_before" "$(cat "$TMP/dhcpd.conf")"
 check_eq "offline restores the defaults file exactly" "$defaults_before" "$(cat "$TMP/isc-dhcp-server")"
+check_eq "offline keeps dhcpd.conf's mode, owner and group" "640 0:4242" \
+	"$(stat -c '%a %u:%g' "$TMP/dhcpd.conf")"
+check "and the defaults file a symlink" test -L "$TMP/isc-dhcp-server"
 every_step_fails_net network-nat stop
 check "stop" nat_net stop
 check_fails "stop removes the masquerading table" in_ns "$D0" nft list table ip xen-netmodes-nat
