@@ -36,6 +36,12 @@ struct plan {
 /*
  * Appends an operation; the plan owns data from here on, also when this
  * fails (it is released then). Returns 0 or -ENOMEM.
+ *
+ * An op_NAME() constructor only allocates its data and calls this: it
+ * fails with -ENOMEM and nothing else, and sets no reason, so a planner
+ * reports any failure of a chain of them as "out of memory". A constructor
+ * that can fail for another cause takes a struct nm_err and says why
+ * itself (op_isc_host: no dhcpd.conf), and its caller passes its rc on.
  */
 int plan_add(struct plan *p, const struct op_type *type, void *data);
 

@@ -162,7 +162,12 @@ static bool port_in_place(const struct link_info *l, const struct link_info *br,
 	       !memcmp(&l->mac, &port_mac, sizeof(port_mac)) && !addr_set_has_configured(addrs);
 }
 
-/* Filter before the link goes up; it is in place before any frame can pass. */
+/*
+ * Filter before the link goes up; it is in place before any frame can pass.
+ * The chains of op_* constructors below fail only with -ENOMEM (plan.h):
+ * "out of memory" is their one cause. The queries and plan_filter say why
+ * they failed themselves, and their rc is passed on untouched.
+ */
 static int plan_up(const struct vif_request *r, struct mode_ctx *c, struct plan *p,
 		   struct vif_outcome *out, struct nm_err *e)
 {
