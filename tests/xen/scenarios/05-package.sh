@@ -18,4 +18,17 @@ check "the defaults file is a conffile" \
 	sh -c "dpkg-query -W -f '\${Conffiles}' xen-netmodes | grep -q ' /etc/xen/xen-netmodes.conf '"
 check "xen-netmodes status runs from the package's /usr/sbin" /usr/sbin/xen-netmodes status
 check "its man pages are installed, compressed" test -s /usr/share/man/man8/vif-bridge.8.gz
+# The daemon's unit is ordered after units this Debian has: xenstored comes
+# from xen-utils-common's /etc/init.d/xen, run as xen.service (made by
+# systemd-sysv-generator on Debian 12; shipped by the package on Debian 13).
+unit=$(ls /lib/systemd/system/xen-netmodesd.service /usr/lib/systemd/system/xen-netmodesd.service \
+	2>/dev/null | head -n 1)
+check "the package installed xen-netmodesd.service" test -n "$unit"
+units=$(sed -n 's/^\(After\|Before\|Wants\|Requires\)=//p' "$unit" | tr ' ' '\n' | grep '\.service$')
+check "it is ordered after xen.service" sh -c "echo '$units' | grep -qx xen.service"
+for u in $units; do
+	check "its $u exists here (a unit file or the init script it is made of)" sh -c \
+		"ls /lib/systemd/system/$u /usr/lib/systemd/system/$u /etc/systemd/system/$u \
+			/etc/init.d/${u%.service} 2>/dev/null | grep -q ."
+done
 finish
