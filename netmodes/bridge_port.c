@@ -60,24 +60,8 @@ struct fwd_op {
 
 static int fwd_set(const struct fwd_op *o, uint16_t mask, struct nm_err *e)
 {
-	struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC, .ifi_index = o->ifindex };
-	struct nl_msg *msg = nlmsg_alloc_simple(RTM_NEWLINK, 0);
-	struct nlattr *info, *data;
-	int rc = -ENOMEM;
-
-	if (msg && nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO) == 0 &&
-	    (info = nla_nest_start(msg, IFLA_LINKINFO)) &&
-	    nla_put_string(msg, IFLA_INFO_SLAVE_KIND, "bridge") == 0 &&
-	    (data = nla_nest_start(msg, IFLA_INFO_SLAVE_DATA)) &&
-	    nla_put_u16(msg, IFLA_BRPORT_GROUP_FWD_MASK, mask) == 0) {
-		nla_nest_end(msg, data);
-		nla_nest_end(msg, info);
-		rc = rt_talk(o->sk, msg, e);
-	} else {
-		nm_fail(e, rc, "out of memory");
-	}
-	nlmsg_free(msg);
-	return rc;
+	return rt_bridge_attr_set(o->sk, o->ifindex, true, IFLA_BRPORT_GROUP_FWD_MASK, &mask,
+				  sizeof(mask), e);
 }
 
 static int fwd_apply(struct op *op, struct nm_err *e)

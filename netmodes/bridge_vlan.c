@@ -326,29 +326,13 @@ struct filtering_op {
 
 static int filtering_set(struct filtering_op *o, bool on, struct nm_err *e)
 {
-	struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC };
 	struct link_info li = { 0 };
-	struct nl_msg *msg;
-	struct nlattr *info, *data;
+	uint8_t value = on;
 	int rc = rt_link_get(o->sk, 0, o->name, &li, e);
 
 	if (rc < 0)
 		return rc == -ENODEV && !on ? 0 : rc;
-	ifi.ifi_index = li.ifindex;
-	rc = -ENOMEM;
-	if ((msg = nlmsg_alloc_simple(RTM_NEWLINK, 0)) &&
-	    nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO) == 0 &&
-	    (info = nla_nest_start(msg, IFLA_LINKINFO)) &&
-	    nla_put_string(msg, IFLA_INFO_KIND, "bridge") == 0 &&
-	    (data = nla_nest_start(msg, IFLA_INFO_DATA)) &&
-	    nla_put_u8(msg, IFLA_BR_VLAN_FILTERING, on) == 0) {
-		nla_nest_end(msg, data);
-		nla_nest_end(msg, info);
-		rc = rt_talk(o->sk, msg, e);
-	} else {
-		nm_fail(e, rc, "out of memory");
-	}
-	nlmsg_free(msg);
+	rc = rt_bridge_attr_set(o->sk, li.ifindex, false, IFLA_BR_VLAN_FILTERING, &value, sizeof(value), e);
 	if (rc == -EOPNOTSUPP)
 		nm_fail(e, rc, "this kernel's bridges cannot filter VLANs (no CONFIG_BRIDGE_VLAN_FILTERING)");
 	return rc;

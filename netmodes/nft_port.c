@@ -327,32 +327,33 @@ int nft_port_table_exists(struct nft_conn *nft, enum port_kind kind, struct nm_e
 	return nft_object_get(nft, port_family_of(kind)->family, NFT_TABLE_NAME, e);
 }
 
-int nft_port_table_create(struct nft_conn *nft, enum port_kind kind, struct nm_err *e)
+/* The table made (upgrade: an earlier version's brought up to these rules) in one batch. */
+static int send_rules(struct nft_conn *nft, enum port_kind kind, bool upgrade, struct nm_err *e)
 {
 	struct nft_batch b;
 	int rc;
 
 	if (nft_batch_init(&b) < 0)
 		return nm_fail(e, -ENOMEM, "out of memory");
-	if ((rc = port_rules_batch(&b, kind)) < 0)
+	if ((rc = upgrade ? port_rules_upgrade_batch(&b, kind) : port_rules_batch(&b, kind)) < 0)
 		nm_fail(e, rc, "out of memory");
 	else
 		rc = nft_batch_send(nft, &b, NULL, e);
 	nft_batch_free(&b);
+	return rc;
+}
+
+int nft_port_table_create(struct nft_conn *nft, enum port_kind kind, struct nm_err *e)
+{
+	int rc = send_rules(nft, kind, false, e);
+
 	if (rc != -EEXIST)
 		return rc;
 	/* there already: made by an earlier version, its rules are replaced */
 	if ((rc = nft_chain_get(nft, port_family_of(kind)->family, NFT_TABLE_NAME,
 				port_rules_marker_chain(), e)) != 0)
 		return rc < 0 ? rc : 0;
-	if (nft_batch_init(&b) < 0)
-		return nm_fail(e, -ENOMEM, "out of memory");
-	if ((rc = port_rules_upgrade_batch(&b, kind)) < 0)
-		nm_fail(e, rc, "out of memory");
-	else
-		rc = nft_batch_send(nft, &b, NULL, e);
-	nft_batch_free(&b);
-	return rc;
+	return send_rules(nft, kind, true, e);
 }
 
 int nft_port_table_delete(struct nft_conn *nft, enum port_kind kind, struct nm_err *e)

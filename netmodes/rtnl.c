@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <linux/if_link.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <stdlib.h>
@@ -305,4 +306,27 @@ int rt_op_add(struct plan *p, const struct op_type *type, const struct rt_op *tm
 		return -ENOMEM;
 	*o = *tmpl;
 	return plan_add(p, type, o);
+}
+
+int rt_bridge_attr_set(struct rt_conn *sk, int ifindex, bool slave, uint16_t attr, const void *v,
+		       int len, struct nm_err *e)
+{
+	struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC, .ifi_index = ifindex };
+	struct nl_msg *msg = nlmsg_alloc_simple(RTM_NEWLINK, 0);
+	struct nlattr *info, *data;
+	int rc = -ENOMEM;
+
+	if (msg && nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO) == 0 &&
+	    (info = nla_nest_start(msg, IFLA_LINKINFO)) &&
+	    nla_put_string(msg, slave ? IFLA_INFO_SLAVE_KIND : IFLA_INFO_KIND, "bridge") == 0 &&
+	    (data = nla_nest_start(msg, slave ? IFLA_INFO_SLAVE_DATA : IFLA_INFO_DATA)) &&
+	    nla_put(msg, attr, len, v) == 0) {
+		nla_nest_end(msg, data);
+		nla_nest_end(msg, info);
+		rc = rt_talk(sk, msg, e);
+	} else {
+		nm_fail(e, rc, "out of memory");
+	}
+	nlmsg_free(msg);
+	return rc;
 }

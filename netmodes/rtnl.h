@@ -41,6 +41,13 @@ int rt_errno(int nlerr);
 /* Sends msg (not consumed) and waits for its ACK. Returns 0 or -errno with e set. */
 int rt_talk(struct rt_conn *sk, struct nl_msg *msg, struct nm_err *e);
 
+/*
+ * Sets one attribute (attr, len bytes of v) of bridge ifindex (slave: of
+ * the bridge port ifindex) in one RTM_NEWLINK. Returns 0 or -errno with e set.
+ */
+int rt_bridge_attr_set(struct rt_conn *sk, int ifindex, bool slave, uint16_t attr, const void *v,
+		       int len, struct nm_err *e);
+
 /* How many times in all a dump the kernel marks interrupted is made. */
 #define RT_DUMP_TRIES 8
 

@@ -210,6 +210,7 @@ static void test_online_with_ip_filters_before_enslave(void **state)
 		 "ip link set dev vif1.0 address fe:ff:ff:ff:ff:ff\n"
 		 "%s"
 		 "ip link set dev vif1.0 master xenbr0\n"
+		 "ip link set dev vif1.0 type bridge_slave group_fwd_mask 0xfffd\n"
 		 "ip link set dev vif1.0 up\n",
 		 nft);
 	free(nft);
