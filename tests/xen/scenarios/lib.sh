@@ -133,6 +133,27 @@ domid() { xl domid "$1" 2>/dev/null; }
 # gcall IP CMD: runs CMD in the guest at IP (the probe's server).
 gcall() { probe call "$1" 7000 "$2"; }
 
+# vif_of DOMID MAC: the backend device (vifDOMID.DEVID) of DOMID's vif whose
+# mac is MAC.
+vif_of() {
+	local i
+	for i in $(xenstore-list "backend/vif/$1" 2>/dev/null); do
+		[ "$(xenstore-read "backend/vif/$1/$i/mac" 2>/dev/null)" = "$2" ] && echo "vif$1.$i" && return 0
+	done
+	return 1
+}
+
+# guest_if IP MAC: the name of the interface with MAC in the guest at IP,
+# once it is there (a hot-plugged vif's takes a moment to appear), set up.
+guest_if() {
+	gcall "$1" "n=0; while [ \$n -lt 50 ]; do
+		for i in /sys/class/net/*; do
+			[ \"\$(cat \$i/address)\" = $2 ] && ip link set \${i##*/} up && echo \${i##*/} && exit 0
+		done
+		sleep 0.2; n=\$((n + 1))
+	done; exit 1"
+}
+
 # up IP [NAME [--no-remake]]: the guest answers its command server within
 # two minutes (each call retries its connect for 20 s); else NAME's console
 # is the evidence. Under the emulation a guest's kernel now and then crashes
