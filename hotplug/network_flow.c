@@ -100,8 +100,16 @@ static int parse_args(struct network_request *r, unsigned keys, const struct inv
 	return parse_network_command(inv->command, &r->cmd, e);
 }
 
+/*
+ * network-route and network-nat share the routed anti-spoofing table and
+ * kernel parameters (netmodes/network.h): each reads what the other
+ * recorded, so both also take this lock, after their own.
+ */
+#define ROUTED_SHARED_LOCK "xen-netmodes-network-shared"
+
 static int run(struct network_request *r, network_planner *planner, network_status *status,
-	       struct mode_ctx *c, struct plan *plan, struct hp_lock *lock, struct nm_err *e)
+	       struct mode_ctx *c, struct plan *plan, struct hp_lock *lock,
+	       struct hp_lock *shared, struct nm_err *e)
 {
 	char lock_name[64];
 	int rc;
@@ -112,6 +120,9 @@ static int run(struct network_request *r, network_planner *planner, network_stat
 	snprintf(lock_name, sizeof(lock_name), "%s%s",
 		 strcmp(r->prog, "network-bridge") ? "xen-netmodes-" : "", r->prog);
 	if (!r->dry_run && (rc = lock_claim(c->env->lock_dir, lock_name, NETWORK_LOCK_TIMEOUT_MS, lock, e)) < 0)
+		return rc;
+	if (!r->dry_run && (!strcmp(r->prog, "network-route") || !strcmp(r->prog, "network-nat")) &&
+	    (rc = lock_claim(c->env->lock_dir, ROUTED_SHARED_LOCK, NETWORK_LOCK_TIMEOUT_MS, shared, e)) < 0)
 		return rc;
 	if ((rc = planner(r, c, plan, e)) < 0)
 		return rc;
@@ -131,7 +142,7 @@ int network_flow_run(const char *prog, network_planner *planner, network_status 
 		     unsigned keys, const struct invocation *inv)
 {
 	struct network_request r = { .prog = prog };
-	struct hp_lock lock = { .fd = -1 };
+	struct hp_lock lock = { .fd = -1 }, shared = { .fd = -1 };
 	struct plan plan = { 0 };
 	struct rt_conn *nl = NULL;
 	struct nft_conn nft;
@@ -145,10 +156,11 @@ int network_flow_run(const char *prog, network_planner *planner, network_status 
 		rc = rt_open(&nl, &e);
 	if (!rc) {
 		struct mode_ctx ctx = { .nl = nl, .nft = &nft, .env = &inv->env };
-		rc = run(&r, planner, status, &ctx, &plan, &lock, &e);
+		rc = run(&r, planner, status, &ctx, &plan, &lock, &shared, &e);
 	}
 	if (rc < 0)
 		log_line(LOG_ERR, "%s", e.msg); /* the log names prog already */
+	lock_release(&shared);
 	lock_release(&lock);
 	plan_free(&plan);
 	if (nl)

@@ -72,25 +72,64 @@ int network_uplink_free(struct rt_conn *sk, const char *netdev, bool bridge_ok, 
 int network_start_uplink(const struct mode_ctx *c, const char *state, const char *given,
 			 char netdev[IFNAMSIZ], struct nm_err *e);
 
-/* Plans key = value, recording the previous value in st for stop. */
-int network_plan_sysctl(struct plan *p, struct state *st, const char *key, const char *value,
-			struct nm_err *e);
-/* Plans every recorded value back, in reverse order. Returns 0 or -ENOMEM. */
-int network_plan_restore(struct plan *p, const struct state *st);
+/*
+ * network-route and network-nat share the routed anti-spoofing table
+ * (inet xen-netmodes) and kernel parameters (net/ipv4/ip_forward): each is
+ * a shared resource, held by every started mode that recorded it (the
+ * table: started with anti-spoofing) and, for the table, by every vif
+ * filtered in it (an element of its ports set). A stop puts a parameter
+ * back, or deletes the table, only when nothing else holds it; the value
+ * recorded is the one before the first of the two started.
+ */
+
+/* The other of network-route and network-nat, by state name: the one name shares with. */
+const char *network_routed_peer(const char *name);
+
+/* Loads name's state into ns and its peer's into peer. Returns 0 or -errno with e set. */
+int network_load_shared(const struct mode_ctx *c, const char *name, struct network_state *ns,
+			struct network_state *peer, struct nm_err *e);
+
+/*
+ * Plans key = value, recording in st the value before start: the one the
+ * started peer recorded when it holds key already, else the current one.
+ */
+int network_plan_sysctl(struct plan *p, struct state *st, const struct network_state *peer,
+			const char *key, const char *value, struct nm_err *e);
+/*
+ * Plans every recorded value back, in reverse order, but those the started
+ * peer still holds. Returns 0 or -ENOMEM.
+ */
+int network_plan_restore(struct plan *p, const struct state *st, const struct network_state *peer);
 /*
  * Start's part for routed anti-spoofing: the inet table created when it is
- * missing, which st records so that stop deletes only what start made.
+ * missing, which st records so that stop deletes only what a start made
+ * (when the started peer with anti-spoofing recorded that its start made
+ * it, st records that too: whichever stops last deletes it).
  */
 int network_plan_routed_table(struct plan *p, struct nft_conn *nft, struct state *st,
-			      struct nm_err *e);
+			      const struct network_state *peer, struct nm_err *e);
 /*
- * The end of every stop: the routed anti-spoofing table deleted when start
- * created it, then the state file removed.
+ * The end of every stop: the routed anti-spoofing table deleted when a
+ * start made it and nothing holds it any more (neither the peer, started
+ * with anti-spoofing, nor any vif filtered in it: then it stays, for good),
+ * then the state file removed. Returns 0 or -errno with e set.
  */
 int network_plan_forget(struct plan *p, struct mode_ctx *c, const char *name,
-			const struct network_state *ns);
-/* The recorded parameters, now and before start, as text lines or a JSON object's members. */
-void network_print_sysctls(const struct state *st, bool json, FILE *out);
+			const struct network_state *ns, const struct network_state *peer,
+			struct nm_err *e);
+/*
+ * The parameters ns recorded, now and before start, and which of name and
+ * its peer hold each, as text lines or a JSON object's members.
+ */
+void network_print_sysctls(const char *name, const struct network_state *ns,
+			   const struct network_state *peer, bool json, FILE *out);
+/*
+ * The routed anti-spoofing table: present or not, made by a start, and
+ * who holds it (the started modes, the vifs filtered in it), as a text
+ * line or a JSON member "antispoof_table". Returns 0 or -errno with e set.
+ */
+int network_print_table(struct mode_ctx *c, const char *name, const struct network_state *ns,
+			const struct network_state *peer, bool json, FILE *out, struct nm_err *e);
 
 /* A per-host call's planner, and its status printer (plain text, or JSON with r->json). */
 typedef int network_planner(const struct network_request *r, struct mode_ctx *c, struct plan *p,

@@ -17,12 +17,15 @@
 static int plan_start(const struct network_request *r, struct mode_ctx *c, struct plan *p,
 		      struct nm_err *e)
 {
+	struct network_state peer;
 	struct state st = { 0 };
 	char netdev[IFNAMSIZ], range[PREFIX_STR_LEN];
 	int rc = network_start_uplink(c, NETWORK_NAT_STATE, r->netdev, netdev, e);
 
 	if (rc != 0)
 		return rc < 0 ? rc : 0; /* start twice changes nothing */
+	if ((rc = network_state_load(c->env->run_dir, NETWORK_ROUTE_STATE, &peer, e)) < 0)
+		return rc;
 	if ((rc = nft_nat_exists(c->nft, e)) != 0)
 		return rc < 0 ? rc
 			      : nm_fail(e, -EEXIST, "table ip %s exists already: someone else's; "
@@ -31,21 +34,22 @@ static int plan_start(const struct network_request *r, struct mode_ctx *c, struc
 	state_set(&st, ST_ANTISPOOF, r->antispoof ? "yes" : "no");
 	state_set(&st, ST_DHCP, dhcp_kind_name(r->dhcp));
 	state_set(&st, ST_RANGE, prefix_format(&r->nat_range, range));
-	if ((rc = network_plan_sysctl(p, &st, "net/ipv4/ip_forward", "1", e)) < 0)
+	if ((rc = network_plan_sysctl(p, &st, &peer, "net/ipv4/ip_forward", "1", e)) < 0)
 		return rc;
 	if (op_nat_table(p, c->nft, true, &r->nat_range, netdev) < 0)
 		return nm_fail(e, -ENOMEM, "out of memory");
-	if (r->antispoof && (rc = network_plan_routed_table(p, c->nft, &st, e)) < 0)
+	if (r->antispoof && (rc = network_plan_routed_table(p, c->nft, &st, &peer, e)) < 0)
 		return rc;
 	return op_state_save(p, c->env->run_dir, NETWORK_NAT_STATE, &st) < 0 ? nm_fail(e, -ENOMEM, "out of memory") : 0;
 }
 
+/* What network-route still holds stays: see network.h. */
 static int plan_stop(struct mode_ctx *c, struct plan *p, struct nm_err *e)
 {
-	struct network_state ns;
+	struct network_state ns, peer;
 	struct prefix range = { .family = AF_INET, .len = 8, .addr.raw = { 10 } };
 	char buf[PREFIX_STR_LEN], *slash;
-	int rc = network_state_load(c->env->run_dir, NETWORK_NAT_STATE, &ns, e);
+	int rc = network_load_shared(c, NETWORK_NAT_STATE, &ns, &peer, e);
 
 	if (rc < 0 || !ns.started)
 		return rc; /* not started: nothing to undo */
@@ -53,12 +57,10 @@ static int plan_stop(struct mode_ctx *c, struct plan *p, struct nm_err *e)
 	snprintf(buf, sizeof(buf), "%s", network_state_get(&ns, ST_RANGE, "10.0.0.0/8"));
 	if ((slash = strchr(buf, '/')) && (*slash = '\0', inet_pton(AF_INET, buf, range.addr.raw) == 1))
 		range.len = (uint8_t)atoi(slash + 1);
-	rc = network_plan_restore(p, &ns.st);
-	if (!rc)
-		rc = op_nat_table(p, c->nft, false, &range, network_state_get(&ns, ST_NETDEV, "eth0"));
-	if (!rc)
-		rc = network_plan_forget(p, c, NETWORK_NAT_STATE, &ns);
-	return rc < 0 ? nm_fail(e, rc, "out of memory") : 0;
+	if (network_plan_restore(p, &ns.st, &peer) < 0 ||
+	    op_nat_table(p, c->nft, false, &range, network_state_get(&ns, ST_NETDEV, "eth0")) < 0)
+		return nm_fail(e, -ENOMEM, "out of memory");
+	return network_plan_forget(p, c, NETWORK_NAT_STATE, &ns, &peer, e);
 }
 
 int network_nat_plan(const struct network_request *r, struct mode_ctx *c, struct plan *p,
@@ -70,8 +72,8 @@ int network_nat_plan(const struct network_request *r, struct mode_ctx *c, struct
 int network_nat_status(const struct network_request *r, struct mode_ctx *c, FILE *out,
 		       struct nm_err *e)
 {
-	struct network_state ns;
-	int rc = network_state_load(c->env->run_dir, NETWORK_NAT_STATE, &ns, e), table;
+	struct network_state ns, peer;
+	int rc = network_load_shared(c, NETWORK_NAT_STATE, &ns, &peer, e), table;
 
 	if (rc < 0 || (table = nft_nat_exists(c->nft, e)) < 0)
 		return rc < 0 ? rc : table;
@@ -86,8 +88,11 @@ int network_nat_status(const struct network_request *r, struct mode_ctx *c, FILE
 				strcmp(network_state_get(&ns, ST_ANTISPOOF, "yes"), "no") ? "true" : "false");
 		if (ns.started)
 			uplink_status(c->nl, network_state_get(&ns, ST_NETDEV, ""), true, out);
+		fprintf(out, ", ");
+		if ((rc = network_print_table(c, NETWORK_NAT_STATE, &ns, &peer, true, out, e)) < 0)
+			return rc;
 		fprintf(out, ", \"sysctl\": {");
-		network_print_sysctls(&ns.st, true, out);
+		network_print_sysctls(NETWORK_NAT_STATE, &ns, &peer, true, out);
 		fprintf(out, "}}\n");
 		return 0;
 	}
@@ -100,6 +105,8 @@ int network_nat_status(const struct network_request *r, struct mode_ctx *c, FILE
 			network_state_get(&ns, ST_ANTISPOOF, "?"));
 	}
 	fprintf(out, "  table ip %s: %s\n", NFT_NAT_TABLE, table ? "present" : "absent");
-	network_print_sysctls(&ns.st, false, out);
+	if ((rc = network_print_table(c, NETWORK_NAT_STATE, &ns, &peer, false, out, e)) < 0)
+		return rc;
+	network_print_sysctls(NETWORK_NAT_STATE, &ns, &peer, false, out);
 	return 0;
 }

@@ -19,42 +19,45 @@
 static int plan_start(const struct network_request *r, struct mode_ctx *c, struct plan *p,
 		      struct nm_err *e)
 {
+	struct network_state peer;
 	struct state st = { 0 };
 	char netdev[IFNAMSIZ], key[64];
 	int rc = network_start_uplink(c, NETWORK_ROUTE_STATE, r->netdev, netdev, e);
 
 	if (rc != 0)
 		return rc < 0 ? rc : 0; /* start twice changes nothing */
+	if ((rc = network_state_load(c->env->run_dir, NETWORK_NAT_STATE, &peer, e)) < 0)
+		return rc;
 	state_set(&st, ST_NETDEV, netdev);
 	state_set(&st, ST_ANTISPOOF, r->antispoof ? "yes" : "no");
-	if ((rc = network_plan_sysctl(p, &st, "net/ipv4/ip_forward", "1", e)) < 0)
+	if ((rc = network_plan_sysctl(p, &st, &peer, "net/ipv4/ip_forward", "1", e)) < 0)
 		return rc;
 	snprintf(key, sizeof(key), "net/ipv4/conf/%s/proxy_arp", netdev);
-	if ((rc = network_plan_sysctl(p, &st, key, "1", e)) < 0)
+	if ((rc = network_plan_sysctl(p, &st, &peer, key, "1", e)) < 0)
 		return rc;
 	if (sysctl_exists("net/ipv6/conf/all/forwarding")) {
 		snprintf(key, sizeof(key), "net/ipv6/conf/%s/proxy_ndp", netdev);
-		if ((rc = network_plan_sysctl(p, &st, "net/ipv6/conf/all/forwarding", "1", e)) < 0 ||
-		    (rc = network_plan_sysctl(p, &st, key, "1", e)) < 0)
+		if ((rc = network_plan_sysctl(p, &st, &peer, "net/ipv6/conf/all/forwarding", "1", e)) < 0 ||
+		    (rc = network_plan_sysctl(p, &st, &peer, key, "1", e)) < 0)
 			return rc;
 	}
-	if (r->antispoof && (rc = network_plan_routed_table(p, c->nft, &st, e)) < 0)
+	if (r->antispoof && (rc = network_plan_routed_table(p, c->nft, &st, &peer, e)) < 0)
 		return rc;
 	return op_state_save(p, c->env->run_dir, NETWORK_ROUTE_STATE, &st) < 0 ? nm_fail(e, -ENOMEM, "out of memory")
 							       : 0;
 }
 
+/* What network-nat still holds stays: see network.h. */
 static int plan_stop(struct mode_ctx *c, struct plan *p, struct nm_err *e)
 {
-	struct network_state ns;
-	int rc = network_state_load(c->env->run_dir, NETWORK_ROUTE_STATE, &ns, e);
+	struct network_state ns, peer;
+	int rc = network_load_shared(c, NETWORK_ROUTE_STATE, &ns, &peer, e);
 
 	if (rc < 0 || !ns.started)
 		return rc; /* not started: nothing to undo */
-	rc = network_plan_restore(p, &ns.st);
-	if (!rc)
-		rc = network_plan_forget(p, c, NETWORK_ROUTE_STATE, &ns);
-	return rc < 0 ? nm_fail(e, rc, "out of memory") : 0;
+	if (network_plan_restore(p, &ns.st, &peer) < 0)
+		return nm_fail(e, -ENOMEM, "out of memory");
+	return network_plan_forget(p, c, NETWORK_ROUTE_STATE, &ns, &peer, e);
 }
 
 int network_route_plan(const struct network_request *r, struct mode_ctx *c, struct plan *p,
@@ -153,24 +156,35 @@ static int routed_vifs(struct rt_conn *sk, struct routed *rs, struct nm_err *e)
 	return 0;
 }
 
-static void print_text(struct rt_conn *sk, const struct network_state *ns, const struct routed *rs,
-		       FILE *out)
+static int print_text(struct mode_ctx *c, const struct network_state *ns,
+		      const struct network_state *peer, const struct routed *rs, FILE *out,
+		      struct nm_err *e)
 {
+	struct rt_conn *sk = c->nl;
+	int rc;
+
 	fprintf(out, "network-route: %s\n", ns->started ? "started" : "not started");
 	if (ns->started) {
 		fprintf(out, "  netdev: %s\n", network_state_get(ns, ST_NETDEV, "?"));
 		uplink_status(sk, network_state_get(ns, ST_NETDEV, ""), false, out);
 		fprintf(out, "  anti-spoofing: %s\n", network_state_get(ns, ST_ANTISPOOF, "?"));
 	}
-	network_print_sysctls(&ns->st, false, out);
+	if ((rc = network_print_table(c, NETWORK_ROUTE_STATE, ns, peer, false, out, e)) < 0)
+		return rc;
+	network_print_sysctls(NETWORK_ROUTE_STATE, ns, peer, false, out);
 	fprintf(out, "routed vifs:%s\n", rs->n ? "" : " none");
 	for (size_t i = 0; i < rs->n; i++)
 		fprintf(out, "  %s: %s\n", rs->v[i].name, rs->v[i].addrs);
+	return 0;
 }
 
-static void print_json(struct rt_conn *sk, const struct network_state *ns, const struct routed *rs,
-		       FILE *out)
+static int print_json(struct mode_ctx *c, const struct network_state *ns,
+		      const struct network_state *peer, const struct routed *rs, FILE *out,
+		      struct nm_err *e)
 {
+	struct rt_conn *sk = c->nl;
+	int rc;
+
 	fprintf(out, "{\"started\": %s", ns->started ? "true" : "false");
 	if (ns->started) {
 		fprintf(out, ", \"netdev\": \"%s\", \"antispoof\": %s",
@@ -178,8 +192,11 @@ static void print_json(struct rt_conn *sk, const struct network_state *ns, const
 			strcmp(network_state_get(ns, ST_ANTISPOOF, "yes"), "no") ? "true" : "false");
 		uplink_status(sk, network_state_get(ns, ST_NETDEV, ""), true, out);
 	}
+	fprintf(out, ", ");
+	if ((rc = network_print_table(c, NETWORK_ROUTE_STATE, ns, peer, true, out, e)) < 0)
+		return rc;
 	fprintf(out, ", \"sysctl\": {");
-	network_print_sysctls(&ns->st, true, out);
+	network_print_sysctls(NETWORK_ROUTE_STATE, ns, peer, true, out);
 	fprintf(out, "}, \"vifs\": {");
 	for (size_t i = 0; i < rs->n; i++) {
 		char addrs[sizeof(rs->v[i].addrs)], *tok, *save = NULL;
@@ -193,17 +210,17 @@ static void print_json(struct rt_conn *sk, const struct network_state *ns, const
 		fprintf(out, "]");
 	}
 	fprintf(out, "}}\n");
+	return 0;
 }
 
 int network_route_status(const struct network_request *r, struct mode_ctx *c, FILE *out,
 			 struct nm_err *e)
 {
-	struct network_state ns;
+	struct network_state ns, peer;
 	struct routed rs = { 0 };
-	int rc = network_state_load(c->env->run_dir, NETWORK_ROUTE_STATE, &ns, e);
+	int rc = network_load_shared(c, NETWORK_ROUTE_STATE, &ns, &peer, e);
 
 	if (rc < 0 || (rc = routed_vifs(c->nl, &rs, e)) < 0)
 		return rc;
-	(r->json ? print_json : print_text)(c->nl, &ns, &rs, out);
-	return 0;
+	return (r->json ? print_json : print_text)(c, &ns, &peer, &rs, out, e);
 }
