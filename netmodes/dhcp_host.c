@@ -125,6 +125,21 @@ char *isc_conf_edit(const char *in, const struct dhcp_host *h, bool add)
 	return sb_done(&b);
 }
 
+char *isc_conf_host_lines(const char *in, const char *name)
+{
+	struct sbuf b = { .ok = true };
+	const char *l;
+	size_t len;
+
+	while ((l = next_line(&in, &len))) {
+		if (!is_host_line(l, len, name))
+			continue;
+		sb_add(&b, l, len);
+		sb_add(&b, "\n", 1);
+	}
+	return sb_done(&b);
+}
+
 /* KEY="w1 w2 " with dev taken out, and put at the end when add. */
 static void edit_list(struct sbuf *b, const char *l, size_t len, size_t keylen, const char *dev,
 		      bool add)
@@ -155,24 +170,57 @@ static void edit_list(struct sbuf *b, const char *l, size_t len, size_t keylen, 
 	sb_add(b, "\"", 1);
 }
 
-char *isc_defaults_edit(const char *in, const char *dev, bool add)
+/* The length of the interface list's KEY= the line starts with; 0 for other lines. */
+static size_t list_key(const char *l, size_t len)
 {
 	static const char *const keys[] = { "DHCPDARGS=", "DHCPD_INTERFACE=", "INTERFACES=",
 					    "INTERFACESv4=" };
+
+	for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
+		size_t klen = strlen(keys[k]);
+		if (len >= klen && !strncmp(l, keys[k], klen))
+			return klen;
+	}
+	return 0;
+}
+
+char *isc_defaults_edit(const char *in, const char *dev, bool add)
+{
 	struct sbuf b = { .ok = true };
 	const char *l;
 	size_t len;
 
 	while ((l = next_line(&in, &len))) {
-		size_t k, klen = 0;
-		for (k = 0; k < sizeof(keys) / sizeof(keys[0]); k++)
-			if (len >= (klen = strlen(keys[k])) && !strncmp(l, keys[k], klen))
-				break;
-		if (k < sizeof(keys) / sizeof(keys[0]))
+		size_t klen = list_key(l, len);
+		if (klen)
 			edit_list(&b, l, len, klen, dev, add);
 		else
 			sb_add(&b, l, len);
 		sb_add(&b, "\n", 1);
 	}
 	return sb_done(&b);
+}
+
+bool isc_defaults_has(const char *in, const char *dev)
+{
+	size_t dl = strlen(dev), len;
+	const char *l;
+
+	while ((l = next_line(&in, &len))) {
+		size_t klen = list_key(l, len);
+		const char *v = l + klen, *end = l + len;
+		if (!klen)
+			continue;
+		while (v < end) {
+			const char *w;
+			while (v < end && (*v == '"' || *v == ' '))
+				v++;
+			for (w = v; w < end && *w != ' ' && *w != '"'; w++)
+				;
+			if ((size_t)(w - v) == dl && !strncmp(v, dev, dl))
+				return true;
+			v = w;
+		}
+	}
+	return false;
 }

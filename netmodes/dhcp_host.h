@@ -43,6 +43,9 @@ void dnsmasq_opts_line(const struct dhcp_host *h, char *buf, size_t n);
  */
 char *isc_conf_edit(const char *in, const struct dhcp_host *h, bool add);
 
+/* The lines of in that are host name's (those isc_conf_edit removes). Malloc'ed, or NULL. */
+char *isc_conf_host_lines(const char *in, const char *name);
+
 /*
  * The dhcpd defaults file: dev removed from, and when add appended to, the
  * quoted interface list of DHCPDARGS, DHCPD_INTERFACE, INTERFACES and
@@ -50,15 +53,20 @@ char *isc_conf_edit(const char *in, const struct dhcp_host *h, bool add);
  * it. Returns a malloc'ed string or NULL.
  */
 char *isc_defaults_edit(const char *in, const char *dev, bool add);
+/* Whether dev is a word of one of the interface lists isc_defaults_edit edits. */
+bool isc_defaults_has(const char *in, const char *dev);
 
 /*
  * Plan operations: the guest's files in dnsmasq's dhcp-hostsdir and
  * dhcp-optsdir (a running dnsmasq reads both without a restart), or its host line in dhcpd.conf and
  * its vif in the dhcpd defaults file (under the vif-nat-dhcp lock in
  * lock_dir, then the
- * init script's restart when it exists). add false removes. Each undoes
- * the other. Return 0, -ENOMEM, or for ISC -ENOENT with e set when the
- * files cannot be found.
+ * init script's restart when it exists). add false removes. Undo puts
+ * back what apply found: the dnsmasq files' content (or no file), the
+ * host's lines in dhcpd.conf and the vif in the interface lists (the
+ * files exactly as they were when no other call edited them since).
+ * Return 0, -ENOMEM, or for ISC -ENOENT with e set when the files cannot
+ * be found.
  */
 int op_dnsmasq_host(struct plan *p, const struct dhcp_settings *s, const struct dhcp_host *h,
 		    bool add);

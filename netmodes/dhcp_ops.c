@@ -110,12 +110,52 @@ static int read_all(const char *path, bool absent_ok, char **ret, struct nm_err 
 	return 0;
 }
 
+/* What a file was before a step changed it, for the step's undo. */
+struct file_prev {
+	bool saved;   /* apply recorded it */
+	bool existed; /* else there was no file */
+	char *text;   /* its content, when it existed */
+};
+
+static int file_prev_take(const char *path, struct file_prev *ret, struct nm_err *e)
+{
+	struct stat st;
+
+	free(ret->text);
+	*ret = (struct file_prev){ .saved = true, .existed = stat(path, &st) == 0 };
+	return ret->existed ? read_all(path, false, &ret->text, e) : 0;
+}
+
+/* Puts path back as prev recorded it: its content (an unchanged file left alone), or no file. */
+static int file_prev_restore(const char *path, const struct file_prev *prev, struct nm_err *e)
+{
+	struct stat st;
+	char *now = NULL;
+	int rc;
+
+	if (!prev->saved)
+		return 0;
+	if (!prev->existed) {
+		if (unlink(path) < 0 && errno != ENOENT)
+			return nm_fail(e, nm_errno(), "cannot remove %s: %s", path, strerror(errno));
+		return 0;
+	}
+	if (stat(path, &st) < 0)
+		return write_atomic(path, prev->text, e);
+	if ((rc = read_all(path, false, &now, e)) < 0)
+		return rc;
+	rc = strcmp(now, prev->text) ? write_atomic(path, prev->text, e) : 0;
+	free(now);
+	return rc;
+}
+
 /* dnsmasq */
 
 struct dnsmasq_op {
 	char hosts[DHCP_PATH_LEN + IFNAMSIZ + 2], opts[DHCP_PATH_LEN + IFNAMSIZ + 2];
 	struct dhcp_host h;
 	bool add;
+	struct file_prev hosts_was, opts_was; /* what apply found */
 };
 
 /* Writes line to path (creating its directory), or removes path. */
@@ -155,15 +195,37 @@ static int dnsmasq_do(const struct dnsmasq_op *o, bool add, struct nm_err *e)
 static int dnsmasq_apply(struct op *op, struct nm_err *e)
 {
 	struct dnsmasq_op *o = op->data;
+	int rc;
 
+	if ((rc = file_prev_take(o->hosts, &o->hosts_was, e)) < 0 ||
+	    (rc = file_prev_take(o->opts, &o->opts_was, e)) < 0)
+		return rc;
 	return dnsmasq_do(o, o->add, e);
 }
 
+/*
+ * The files back as apply found them (a running guest's entries stay): a
+ * host file that was not there goes first, one that was comes back last.
+ */
 static int dnsmasq_undo(struct op *op, struct nm_err *e)
 {
 	struct dnsmasq_op *o = op->data;
+	int rc;
 
-	return dnsmasq_do(o, !o->add, e);
+	if (!o->hosts_was.existed && (rc = file_prev_restore(o->hosts, &o->hosts_was, e)) < 0)
+		return rc;
+	if ((rc = file_prev_restore(o->opts, &o->opts_was, e)) < 0)
+		return rc;
+	return o->hosts_was.existed ? file_prev_restore(o->hosts, &o->hosts_was, e) : 0;
+}
+
+static void dnsmasq_release(void *data)
+{
+	struct dnsmasq_op *o = data;
+
+	free(o->hosts_was.text);
+	free(o->opts_was.text);
+	free(o);
 }
 
 static void dnsmasq_describe(const struct op *op, FILE *out)
@@ -183,7 +245,7 @@ static void dnsmasq_describe(const struct op *op, FILE *out)
 
 static const struct op_type dnsmasq_type = {
 	.name = "dnsmasq host", .apply = dnsmasq_apply, .undo = dnsmasq_undo,
-	.describe = dnsmasq_describe,
+	.describe = dnsmasq_describe, .release = dnsmasq_release,
 };
 
 int op_dnsmasq_host(struct plan *p, const struct dhcp_settings *s, const struct dhcp_host *h,
@@ -207,6 +269,8 @@ struct isc_op {
 	char lock_dir[DHCP_PATH_LEN];
 	struct dhcp_host h;
 	bool add;
+	/* apply's edit: each file before it and after it (NULL until apply) */
+	char *conf_was, *conf_made, *defaults_was, *defaults_made;
 };
 
 /* The first of the candidates that exists (executable ones for the init script). */
@@ -249,9 +313,12 @@ static void isc_restart(const char *init)
 		;
 }
 
-/* Rewrites path through edit, unchanged files left alone. */
+/*
+ * Rewrites path through edit, unchanged files left alone. was and made
+ * (both NULL, or both set) get the file before and after.
+ */
 static int edit_file(const char *path, char *(*edit)(const char *, const void *, bool),
-		     const void *arg, bool add, struct nm_err *e)
+		     const void *arg, bool add, char **was, char **made, struct nm_err *e)
 {
 	char *in = NULL, *out;
 	int rc = read_all(path, false, &in, e);
@@ -263,6 +330,13 @@ static int edit_file(const char *path, char *(*edit)(const char *, const void *,
 		rc = nm_fail(e, -ENOMEM, "out of memory");
 	else if (strcmp(in, out))
 		rc = write_atomic(path, out, e);
+	if (!rc && was) {
+		free(*was);
+		free(*made);
+		*was = in;
+		*made = out;
+		return 0;
+	}
 	free(in);
 	free(out);
 	return rc;
@@ -278,16 +352,56 @@ static char *defaults_edit(const char *in, const void *h, bool add)
 	return isc_defaults_edit(in, ((const struct dhcp_host *)h)->dev, add);
 }
 
-static int isc_do(const struct isc_op *o, bool add, struct nm_err *e)
+/*
+ * Undo's edits: the file as apply found it when nobody edited it since
+ * (the vif-nat-dhcp lock is not held in between); else the host's lines as
+ * apply found them, or the vif's place in the interface lists.
+ */
+static char *conf_unedit(const char *in, const void *arg, bool add)
+{
+	const struct isc_op *o = arg;
+	char *without, *lines, *out = NULL;
+
+	(void)add;
+	if (!o->conf_was || !strcmp(in, o->conf_made))
+		return strdup(o->conf_was ? o->conf_was : in);
+	without = isc_conf_edit(in, &o->h, false);
+	lines = isc_conf_host_lines(o->conf_was, o->h.name);
+	if (without && lines && asprintf(&out, "%s%s", without, lines) < 0)
+		out = NULL;
+	free(without);
+	free(lines);
+	return out;
+}
+
+static char *defaults_unedit(const char *in, const void *arg, bool add)
+{
+	const struct isc_op *o = arg;
+
+	(void)add;
+	if (!o->defaults_was || !strcmp(in, o->defaults_made))
+		return strdup(o->defaults_was ? o->defaults_was : in);
+	return isc_defaults_edit(in, o->h.dev, isc_defaults_has(o->defaults_was, o->h.dev));
+}
+
+/* apply's edit (recorded in o), or undo's (undo). */
+static int isc_do(struct isc_op *o, bool undo, struct nm_err *e)
 {
 	struct hp_lock lock;
 	int rc = lock_claim(o->lock_dir, ISC_LOCK, ISC_LOCK_TIMEOUT_MS, &lock, e);
 
 	if (rc < 0)
 		return rc;
-	rc = edit_file(o->conf, conf_edit, &o->h, add, e);
-	if (!rc)
-		rc = edit_file(o->defaults, defaults_edit, &o->h, add, e);
+	if (!undo) {
+		rc = edit_file(o->conf, conf_edit, &o->h, o->add, &o->conf_was, &o->conf_made, e);
+		if (!rc)
+			rc = edit_file(o->defaults, defaults_edit, &o->h, o->add, &o->defaults_was,
+				       &o->defaults_made, e);
+	} else {
+		rc = edit_file(o->conf, conf_unedit, o, false, NULL, NULL, e);
+		if (!rc)
+			rc = edit_file(o->defaults, defaults_unedit, o, false, NULL, NULL, e);
+	}
 	lock_release(&lock);
 	if (!rc)
 		isc_restart(o->init);
@@ -296,16 +410,23 @@ static int isc_do(const struct isc_op *o, bool add, struct nm_err *e)
 
 static int isc_apply(struct op *op, struct nm_err *e)
 {
-	struct isc_op *o = op->data;
-
-	return isc_do(o, o->add, e);
+	return isc_do(op->data, false, e);
 }
 
 static int isc_undo(struct op *op, struct nm_err *e)
 {
-	struct isc_op *o = op->data;
+	return isc_do(op->data, true, e);
+}
 
-	return isc_do(o, !o->add, e);
+static void isc_release(void *data)
+{
+	struct isc_op *o = data;
+
+	free(o->conf_was);
+	free(o->conf_made);
+	free(o->defaults_was);
+	free(o->defaults_made);
+	free(o);
 }
 
 static void isc_describe(const struct op *op, FILE *out)
@@ -321,6 +442,7 @@ static void isc_describe(const struct op *op, FILE *out)
 
 static const struct op_type isc_type = {
 	.name = "dhcpd host", .apply = isc_apply, .undo = isc_undo, .describe = isc_describe,
+	.release = isc_release,
 };
 
 int op_isc_host(struct plan *p, const struct dhcp_settings *s, const char *lock_dir,

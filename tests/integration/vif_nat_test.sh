@@ -163,6 +163,17 @@ check_fails "and the options file" test -e "$OPTS/vif5.0"
 check "online again" nat 5 0 online
 check "the guest gets a lease again" dhcp_guest
 check "and reaches the LAN again" ping_ok "$G5" 192.168.60.2
+# A repeated online of the running guest that fails at any step: its undo
+# puts the guest's files back as they were, never removes them.
+dnsmasq_state() {
+	vif_call_state
+	head -v -- "$HOSTS/vif5.0" "$OPTS/vif5.0" 2>&1
+}
+STEPS_BE=$(be_path 5 0) steps_fail "vif-nat online again vif5.0 (dnsmasq files kept)" \
+	dnsmasq_state 30 vif_call_failing vif-nat 5 0 online XEN_NETMODES_CONF="$XEN_NETMODES_CONF"
+check_eq "the host file as it was" "00:16:3e:00:05:01,set:xnm-vif5.0,10.0.5.1,dom5" \
+	"$(cat "$HOSTS/vif5.0")"
+check "the guest still gets its lease" dhcp_guest
 nat 5 0 offline
 
 echo "# a fresh install: the DHCP directories' parent does not exist yet"
@@ -225,6 +236,17 @@ check_eq "and its target got the content" 6 \
 	"$(grep '^INTERFACESv4=' "$TMP/etc-real/isc-dhcp-server" | grep -o 'vif1[0-5].0 ' | wc -l)"
 check_eq "no dotfile left in either directory" "" \
 	"$(ls -A "$TMP" "$TMP/etc-real" | grep '\.xen-netmodes$')"
+# A repeated online of a running guest that fails at any step: dhcpd.conf
+# and the defaults file exactly as they were (its host line kept, in its place).
+isc_state() {
+	vif_call_state
+	cat "$TMP/dhcpd.conf" "$TMP/etc-real/isc-dhcp-server"
+}
+first=$(sed -n 's/^host \(dom1[0-5]\) {.*/\1/p' "$TMP/dhcpd.conf" | head -n 1)
+first=${first#dom}
+STEPS_BE=$(be_path "$first" 0) steps_fail "vif-nat online again vif$first.0 (dhcpd entries kept)" \
+	isc_state 30 vif_call_failing vif-nat "$first" 0 online XEN_NETMODES_CONF="$XEN_NETMODES_CONF"
+check_eq "still one host line per guest" 6 "$(grep -c '^host dom1[0-5] {' "$TMP/dhcpd.conf")"
 pids=()
 for d in 10 11 12 13 14 15; do
 	nat "$d" 0 offline >/dev/null 2>&1 &

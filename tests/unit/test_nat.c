@@ -109,6 +109,14 @@ static void test_isc_conf(void **state)
 	back = isc_conf_edit("no newline at the end", &h, true);
 	assert_non_null(strstr(back, "no newline at the end\nhost dom5 {"));
 	free(back);
+	/* An undo puts back the lines apply found: dom5's only, not dom5-2's. */
+	back = isc_conf_host_lines(two, "dom5");
+	assert_string_equal(back, "host dom5 { hardware ethernet 00:16:3e:00:05:01; fixed-address "
+				  "10.0.5.1; option routers 10.0.5.128; option host-name \"dom5\"; }\n");
+	free(back);
+	back = isc_conf_host_lines(in, "dom5");
+	assert_string_equal(back, "");
+	free(back);
 	free(one);
 	free(two);
 }
@@ -127,6 +135,12 @@ static void test_isc_defaults(void **state)
 	c = isc_defaults_edit(b, "vif5.0", false);
 	assert_non_null(strstr(c, "INTERFACESv4=\"vif6.0 \"\n"));
 	assert_non_null(strstr(c, "OTHER=\"vif5.0 \"\n")); /* not an interface list */
+	assert_true(isc_defaults_has(b, "vif5.0"));
+	assert_true(isc_defaults_has(c, "vif6.0"));
+	assert_false(isc_defaults_has(c, "vif5.0")); /* OTHER is not an interface list */
+	assert_false(isc_defaults_has(c, "vif6"));
+	assert_true(isc_defaults_has("INTERFACES=eth1\n", "eth1"));
+	assert_true(isc_defaults_has("INTERFACESv4=\"eth1 vif7.0\"\n", "vif7.0"));
 	free(a);
 	free(b);
 	free(c);
