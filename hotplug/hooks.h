@@ -2,7 +2,9 @@
  * Administrator hooks, as Xen's call_hooks: the executable *.hook files in
  * SCRIPT_DIR/vif-post.d, in name order, after a successful call, with
  * command, dev, ip, XENBUS_PATH (and vif, bridge, mac, type_if) in their
- * environment. A hook is the only program these binaries ever start.
+ * environment. Each runs for at most CHILD_TIME_LIMIT_MS (netmodes/child.h):
+ * one still running then is killed with its process group, and fails the
+ * call.
  */
 #ifndef HOTPLUG_HOOKS_H
 #define HOTPLUG_HOOKS_H

@@ -287,30 +287,24 @@ static void first_file(char *ret, const char *configured, const char *const *can
 			snprintf(ret, DHCP_PATH_LEN, "%s", *candidates);
 }
 
-/* Restarts dhcpd as the shell script does; its failure is ignored (dhcpd 3 fails with no vifs). */
-static void isc_restart(const char *init)
+/*
+ * Restarts dhcpd as the shell script does; its failure is ignored (dhcpd 3
+ * fails with no vifs), but one still running at its time limit is killed
+ * with its process group and fails the step.
+ */
+static int isc_restart(const char *init, struct nm_err *e)
 {
-	pid_t pid;
-	int status;
+	char *argv[] = { (char *)init, "restart", NULL };
+	struct child_spec s = { .path = init, .argv = argv, .null_stdio = true,
+				.limit_ms = CHILD_TIME_LIMIT_MS };
+	struct nm_err ce = { "" };
+	int status, rc;
 
-	if (!init[0] || access(init, X_OK) < 0 || (pid = fork()) < 0)
-		return;
-	if (pid == 0) {
-		char *argv[] = { (char *)init, "restart", NULL };
-		/* close-on-exec: only its copies on 0 and 1 reach the script */
-		int null = open("/dev/null", O_RDWR | O_CLOEXEC);
-		if (null >= 0) {
-			dup2(null, 0);
-			dup2(null, 1);
-			if (null <= 1) /* dup2 onto itself keeps the flag */
-				fcntl(null, F_SETFD, 0);
-		}
-		child_reset_signals();
-		execv(init, argv);
-		_exit(127);
-	}
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
+	if (!init[0] || access(init, X_OK) < 0)
+		return 0;
+	if ((rc = child_run(&s, &status, &ce)) == -ETIMEDOUT)
+		return nm_fail(e, rc, "%s restart %s", init, ce.msg);
+	return 0;
 }
 
 /*
@@ -404,7 +398,7 @@ static int isc_do(struct isc_op *o, bool undo, struct nm_err *e)
 	}
 	lock_release(&lock);
 	if (!rc)
-		isc_restart(o->init);
+		rc = isc_restart(o->init, e);
 	return rc;
 }
 
