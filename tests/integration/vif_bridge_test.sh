@@ -163,6 +163,12 @@ in_ns "$G2" ip addr add 10.77.0.98/24 dev eth0
 check "and from any other (only its MAC is held)" ping_ok "$G2" -I 10.77.0.98 10.77.0.11
 in_ns "$G2" ip addr del 10.77.0.98/24 dev eth0
 spoofed_mac_dropped "a spoofed source MAC from guest 2 is dropped" "$G2" $MAC2 "$G1" 10.77.0.11
+# the same tag and neighbour-discovery rules as any filtered port
+tags_before=$(chain_drops bridge prerouting) nd_before=$(chain_drops bridge icmp6_check)
+in_ns "$G2" python3 "$(dirname "$0")/../tools/hostile_frames.py" send --iface eth0 --tag F \
+	--ip4 10.77.0.12 --to4 10.77.0.11 --gw-mac $MAC1 --other-mac $MAC1 vlan99 na-tlla
+check "a VLAN-tagged frame from it is dropped and counted" test "$(chain_drops bridge prerouting)" -gt "$tags_before"
+check "so is a neighbour advertisement naming another's MAC" test "$(chain_drops bridge icmp6_check)" -gt "$nd_before"
 echo "antispoof_without_ip = maybe" >"$TMP/noip.conf"
 expect_conf_error() { # the defaults file's bad value: a clear error, the filter kept
 	local rc=0
