@@ -45,6 +45,11 @@ static int take_names(const struct nlmsghdr *h, void *data)
 	return MNL_CB_OK;
 }
 
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
 int port_holders_list(struct nft_conn *nft, enum port_kind kind, struct port_holders *ret,
 		      struct nm_err *e)
 {
@@ -68,6 +73,8 @@ int port_holders_list(struct nft_conn *nft, enum port_kind kind, struct port_hol
 	free(buf);
 	if (rc < 0)
 		return rc;
+	/* in name order, whatever order the set's hash gives */
+	qsort(r.name, r.n < PORT_HOLDERS_MAX ? r.n : PORT_HOLDERS_MAX, sizeof(r.name[0]), by_name);
 	*ret = r; /* ENOENT (rc 0): no table, no set, no port */
 	return 0;
 }

@@ -15,7 +15,7 @@
 
 struct port_holders {
 	size_t n;			       /* every port in the set */
-	char name[PORT_HOLDERS_MAX][IFNAMSIZ]; /* the first PORT_HOLDERS_MAX of them */
+	char name[PORT_HOLDERS_MAX][IFNAMSIZ]; /* PORT_HOLDERS_MAX of them at most, in name order */
 };
 
 /*
