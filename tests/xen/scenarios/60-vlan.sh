@@ -162,6 +162,146 @@ for m in BOK:"b's frame (VLAN 20, its own addresses)" TSPIP:"t's spoofed source 
 done
 check_eq "a1's frame tagged 20 never reaches b" "A1V20=0" "$(echo "$seen_b" | grep -o 'A1V20=[0-9]*')"
 
+# What a VLAN port may send (issue 28), on Debian's kernel: a tag only of
+# TPID 0x8100 and only of a VLAN the port carries tagged; none on an
+# access port (not even its own VLAN's: the kernel takes a frame tagged
+# with the PVID), no 802.1ad tag, no VID 0, no second tag; the inner frame
+# filtered as an untagged one. Controls without ip= (not filtered): cx on
+# a1, a port like a2's (10 PVID untagged, 30-32 tagged, 100-120 untagged,
+# from the vlan node), and ct on t, a trunk of 10 and 20; each hostile
+# kind from a control arrives wherever the bridge carries it. Counted at
+# a2 (VLANs 10, 30, 100), b (20), the LAN host (10 and 20 tagged behind the
+# uplink) and dom0: the bridge itself, a member of 10, 20, 30 and 100 for
+# the count. dom0's frames tagged 10 and 20 and the LAN host's untagged
+# one, first and last, bracket each count.
+CX=00:16:3e:00:64:01 CT=00:16:3e:00:64:04
+check "xl network-attach a1: cx, a port like a2's without ip= (the control)" \
+	xl network-attach a1 "mac=$CX" bridge=eth0 script=vif-bridge-vlan-node
+check "xl network-attach t: ct, a trunk of 10 and 20 without ip= (the control)" \
+	xl network-attach t "mac=$CT" bridge=eth0:10:20 script=vif-bridge
+until_ok 10 vif_of "$da1" "$CX" >/dev/null
+until_ok 10 vif_of "$dt" "$CT" >/dev/null
+vcx=$(vif_of "$da1" "$CX") vct=$(vif_of "$dt" "$CT")
+check_eq "cx's $vcx: a2's VLANs" \
+	"10 PVID Egress Untagged;30;31;32;100 Egress Untagged;110 Egress Untagged;120 Egress Untagged" \
+	"$(port_vlans "$vcx")"
+check_eq "ct's $vct: 10 and 20 tagged" "10;20" "$(port_vlans "$vct")"
+check_eq "neither control is filtered" 0 "$(($(nft_of "$vcx") + $(nft_of "$vct")))"
+gx=$(guest_if 10.99.0.11 "$CX") gt=$(guest_if 10.99.0.14 "$CT")
+check "a1 and t have the controls' interfaces ($gx, $gt)" test -n "$gx" -a -n "$gt"
+for v in 10 20 30 100; do bridge vlan add dev eth0 vid $v self; done
+LLT=fe80::216:3eff:fe00:6304
+DM=$(cat /sys/class/net/eth0/address) LM=$(in_lan cat /sys/class/net/eth1/address)
+# tags IFACE MAC SIP DST P: IFACE's sends of each hostile kind of tags, each
+# marked P and its kind: from a1 (P HA1, its eth1) and from cx (P CA1)
+tags() {
+	local u="probe udp $1 $2 ff:ff:ff:ff:ff:ff $3 $4 4000 4000"
+	echo "$u ${5}T20 8100:20 && $u ${5}T10 8100:10 && $u ${5}Q10 88a8:10 &&
+		$u ${5}DB 8100:10 8100:20 && $u ${5}PR 8100:0 && $u ${5}V100 8100:100"
+}
+# ... and from t (P HT, its eth1) and from ct (P CT)
+trunk_tags() {
+	local u="probe udp $1 $2 ff:ff:ff:ff:ff:ff $3 $4 4000 4000"
+	echo "$u ${5}T30 8100:30 && $u ${5}Q10 88a8:10 && $u ${5}DB 8100:10 8100:20 && $u ${5}PR 8100:0"
+}
+MARKS28=(DOMA DOMZ LANA LANZ A1OK A2T30 TOK10 TOK20 TONA HA2V100 HTARP HTDHC HTRA HTNA
+	{H,C}A1{T20,T10,Q10,DB,PR,V100} {H,C}T{T30,Q10,DB,PR})
+burst28() {
+	local w c=
+	for w in a2:10.99.0.12 b:10.99.0.13; do
+		gcall "${w#*:}" "probe count eth1 30 ${MARKS28[*]}" >"$T/at-${w%%:*}" &
+		c="$c $!"
+	done
+	in_lan probe count eth1 30 "${MARKS28[@]}" >"$T/at-lan" &
+	c="$c $!"
+	probe count eth0 30 "${MARKS28[@]}" >"$T/at-dom0" &
+	c="$c $!"
+	gcall 10.99.0.12 "probe ready eth1 20"
+	gcall 10.99.0.13 "probe ready eth1 20"
+	probe ready eth1 20 # the LAN host's
+	probe ready eth0 20
+	in_lan probe udp eth1 "$LM" ff:ff:ff:ff:ff:ff 10.9.0.2 10.9.0.255 4000 4000 LANA
+	probe udp eth0 "$DM" ff:ff:ff:ff:ff:ff 10.10.0.1 10.10.0.255 4000 4000 DOMA 8100:10
+	probe udp eth0 "$DM" ff:ff:ff:ff:ff:ff 10.20.0.1 10.20.0.255 4000 4000 DOMA 8100:20
+	send 10.99.0.11 "probe udp eth1 $A1 ff:ff:ff:ff:ff:ff 10.10.0.11 10.10.0.255 4000 4000 A1OK &&
+		$(tags eth1 "$A1" 10.10.0.11 10.10.0.255 HA1) && $(tags "$gx" "$CX" 10.10.0.11 10.10.0.255 CA1)" \
+		>"$T/send28_a1" 2>&1 &
+	local s1=$!
+	send 10.99.0.12 "probe udp eth1 $A2 ff:ff:ff:ff:ff:ff 10.10.0.12 10.10.0.255 4000 4000 A2T30 8100:30 &&
+		probe udp eth1 $A2 ff:ff:ff:ff:ff:ff 10.10.0.12 10.10.0.255 4000 4000 HA2V100 8100:100" \
+		>"$T/send28_a2" 2>&1 &
+	local s2=$!
+	send 10.99.0.14 "probe udp eth1 $TR ff:ff:ff:ff:ff:ff 10.10.0.14 10.10.0.255 4000 4000 TOK10 8100:10 &&
+		probe udp eth1 $TR ff:ff:ff:ff:ff:ff 10.20.0.14 10.20.0.255 4000 4000 TOK20 8100:20 &&
+		$(trunk_tags eth1 "$TR" 10.10.0.14 10.10.0.255 HT) && $(trunk_tags "$gt" "$CT" 10.10.0.14 10.10.0.255 CT) &&
+		probe garp eth1.10 10.10.0.99 HTARP &&
+		probe udp eth1.10 $TR ff:ff:ff:ff:ff:ff 10.10.0.14 255.255.255.255 67 68 HTDHC &&
+		probe ra eth1.10 HTRA && probe nd eth1.10 na fe80::1 fe80::1 $TR HTNA &&
+		probe nd eth1.10 na $LLT $LLT $TR TONA" >"$T/send28_t" 2>&1 &
+	local s3=$! rc=0
+	wait $s1 || rc=1
+	wait $s2 || rc=1
+	wait $s3 || rc=1
+	echo "rc=$rc" >"$T/send28"
+	in_lan probe udp eth1 "$LM" ff:ff:ff:ff:ff:ff 10.9.0.2 10.9.0.255 4000 4000 LANZ
+	probe udp eth0 "$DM" ff:ff:ff:ff:ff:ff 10.10.0.1 10.10.0.255 4000 4000 DOMZ 8100:10
+	probe udp eth0 "$DM" ff:ff:ff:ff:ff:ff 10.20.0.1 10.20.0.255 4000 4000 DOMZ 8100:20
+	# shellcheck disable=SC2086
+	wait $c
+	grep -q 'DOMA=[1-9] DOMZ=[1-9]' "$T/at-a2" && grep -q 'DOMA=[1-9] DOMZ=[1-9]' "$T/at-b" &&
+		grep -q 'DOMA=[1-9] DOMZ=[1-9]' "$T/at-lan" && grep -q 'LANA=[1-9] LANZ=[1-9]' "$T/at-dom0"
+}
+burst28 || { say "# a receiver missed its bracket: once more"; burst28; }
+for v in 10 20 30 100; do bridge vlan del dev eth0 vid $v self; done
+for w in a2 b lan dom0; do say "# received by $w: $(cat "$T/at-$w")"; done
+check "a1, a2 and t sent their frames" sh -c "cat $T/send28_*; grep -qx rc=0 $T/send28"
+# got MARK RECEIVERS: MARK's count at each receiver, as "a2=N b=N lan=N dom0=N"
+got() {
+	local w out=
+	for w in a2 b lan dom0; do out="$out $w=$(grep -o "$1=[0-9]*" "$T/at-$w" | cut -d= -f2)"; done
+	echo "${out# }"
+}
+# reaches MARK WHERE...: MARK arrived at each receiver named, and at no other
+reaches() {
+	local m=$1 w want=
+	shift
+	for w in a2 b lan dom0; do
+		case " $* " in *" $w "*) want="$want $w=+" ;; *) want="$want $w=0" ;; esac
+	done
+	got "$m" | sed 's/=[1-9][0-9]*/=+/g'
+	[ "$(got "$m" | sed 's/=[1-9][0-9]*/=+/g')" = "${want# }" ]
+}
+for m in "A1OK:a1's untagged frame (VLAN 10):a2 lan dom0" "A2T30:a2's frame tagged 30, a VLAN it carries tagged:dom0" \
+	"TOK10:t's frame tagged 10:a2 lan dom0" "TOK20:t's frame tagged 20:b lan dom0" \
+	"TONA:t's NA for its own address, tagged 10:a2 lan dom0"; do
+	IFS=: read -r k d w <<<"$m"
+	# shellcheck disable=SC2086 # $w: the receivers, one a word
+	check "$d arrives at $w, nowhere else ($(got "$k"))" reaches "$k" $w
+done
+while IFS=: read -r k d w; do
+	check "$d from the filtered port never arrives ($(got "H$k"))" reaches "H$k"
+	# shellcheck disable=SC2086
+	check "$d from the control arrives where the bridge carries it: ${w:-nowhere} ($(got "C$k"))" reaches "C$k" $w
+done <<'K'
+A1T20:a1's frame tagged 20 (another VLAN):
+A1T10:a1's frame tagged 10 (its own VLAN, untagged on its port):a2 lan dom0
+A1Q10:a1's 802.1ad tag of 10 (as untagged, on the PVID):a2 lan dom0
+A1DB:a1's two tags (10, 20):a2 lan dom0
+A1PR:a1's priority tag (VID 0, on the PVID):a2 lan dom0
+A1V100:a1's frame tagged 100 (an untagged VLAN of cx; a1 has none):a2 dom0
+TT30:t's frame tagged 30 (not its VLAN):
+TQ10:t's 802.1ad tag of 10 (no PVID):
+TDB:t's two tags (10, 20):a2 lan dom0
+TPR:t's priority tag (VID 0, no PVID):
+K
+for m in "HA2V100:a2's frame tagged 100, a VLAN it carries untagged" "HTARP:t's ARP claim for 10.10.0.99, tagged 10" \
+	"HTDHC:t's DHCP offer, tagged 10" "HTRA:t's router advertisement, tagged 10" \
+	"HTNA:t's NA from fe80::1 for fe80::1, tagged 10"; do
+	check "${m#*:} never arrives ($(got "${m%%:*}"))" reaches "${m%%:*}"
+done
+check "xl network-detach a1 and t: the controls" sh -c "xl network-detach a1 $CX && xl network-detach t $CT"
+check "the controls' vifs are gone" until_ok 10 test ! -e "/sys/class/net/$vcx" -a ! -e "/sys/class/net/$vct"
+
 # status and check, against the kernel
 status=$("$XNM" status)
 check "status: a1's port, VLAN 10 PVID untagged" sh -c \
