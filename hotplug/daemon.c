@@ -24,9 +24,12 @@
 /* A client sends its request as soon as it is connected; one that does not is dropped. */
 #define REQUEST_TIMEOUT_MS 1000
 
+/* accept4 found no descriptor left and none could be freed: the socket rests this long. */
+#define ACCEPT_PAUSE_MS 100
+
 struct options {
 	bool foreground, watch;
-	unsigned workers;
+	unsigned workers, queue;
 };
 
 static int usage(FILE *out, int status)
@@ -39,7 +42,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 {
 	struct nm_err e = { "" };
 
-	*o = (struct options){ .watch = true, .workers = DAEMON_DEFAULT_WORKERS };
+	*o = (struct options){ .watch = true, .workers = DAEMON_DEFAULT_WORKERS,
+			       .queue = DAEMON_DEFAULT_QUEUE };
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--foreground"))
 			o->foreground = true;
@@ -50,6 +54,12 @@ static int parse_options(int argc, char **argv, struct options *o)
 			    o->workers == 0) {
 				fprintf(stderr, PROG ": --workers: %s\n",
 					e.msg[0] ? e.msg : "at least 1");
+				return -1;
+			}
+		} else if (!strcmp(argv[i], "--queue") && i + 1 < argc) {
+			if (parse_uint(argv[++i], "--queue", DAEMON_MAX_QUEUE, &o->queue, &e) < 0 ||
+			    o->queue == 0) {
+				fprintf(stderr, PROG ": --queue: %s\n", e.msg[0] ? e.msg : "at least 1");
 				return -1;
 			}
 		} else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
@@ -80,7 +90,8 @@ static int listen_socket(const char *dir, const char *path, struct nm_err *e)
 		if (rc == 0)
 			return nm_fail(e, -EADDRINUSE, "another " PROG " is listening on %s", path);
 	}
-	if ((fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0)) < 0)
+	/* non-blocking: an accept4 after a client went away must not hold the loop */
+	if ((fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0)) < 0)
 		return nm_fail(e, nm_errno(), "cannot create a socket: %s", strerror(errno));
 	(void)unlink(path); /* a dead daemon's */
 	old = umask(0177);
@@ -134,64 +145,105 @@ static bool peer_allowed(int fd)
 	       (cred.uid == 0 || cred.uid == geteuid());
 }
 
-static bool send_accepted(int fd)
-{
-	char buf[8];
-	size_t n = dproto_pack_accept(buf, sizeof(buf));
+/*
+ * The descriptor kept for the moment accept4 finds none left (EMFILE): it
+ * is closed, the waiting client taken on it and told to make its call
+ * itself, and it is opened again. Without it the listening socket would
+ * stay readable and the loop spin.
+ */
+static int spare_fd = -1;
 
-	return send(fd, buf, n, MSG_NOSIGNAL) == (ssize_t)n;
+static void spare_open(void)
+{
+	if (spare_fd < 0)
+		spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 }
 
-/* One client: its request read, checked, accepted and queued. */
-static void take_client(int lfd)
+/*
+ * No descriptor for a client: one is freed to answer it. Returns false
+ * when that failed too (another thread took the slot): the caller rests
+ * the socket a while.
+ */
+static bool turn_away(int lfd)
 {
+	int fd;
+
+	if (spare_fd < 0)
+		return false;
+	close(spare_fd);
+	spare_fd = -1;
+	fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+	if (fd >= 0) {
+		static deadline_t logged;
+		deadline_t now = deadline_in(0);
+		char c;
+
+		/* Its request read (cut to nothing): closing on unread data would reset the answer. */
+		(void)!recv(fd, &c, 1, MSG_DONTWAIT | MSG_TRUNC);
+		refuse(fd, DPROTO_NOT_SERVED, "no descriptor left for the call; the client makes it");
+		if (!logged || now - logged >= 1000) { /* a flood: one line a second */
+			log_line(LOG_WARNING, "no descriptor left: clients are told to make their calls themselves");
+			logged = now;
+		}
+	}
+	spare_open();
+	return fd >= 0 && spare_fd >= 0;
+}
+
+/*
+ * One client: its request read, checked and queued. Returns false when the
+ * listening socket must rest (no descriptor, no memory).
+ */
+static bool take_client(int lfd)
+{
+	/* Read here, by the main thread only; a queued call keeps just what its request takes. */
+	static char in[DPROTO_MAX_REQUEST];
 	struct pollfd p = { .events = POLLIN };
 	const char *why;
 	struct job *j;
 	char *buf;
 	ssize_t n;
 
-	if ((p.fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC)) < 0)
-		return;
+	if ((p.fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC)) < 0) {
+		if (errno == EMFILE || errno == ENFILE)
+			return turn_away(lfd);
+		return errno != ENOBUFS && errno != ENOMEM;
+	}
 	if (!peer_allowed(p.fd)) {
 		log_line(LOG_WARNING, "refused a client that is not root");
 		close(p.fd);
-		return;
+		return true;
 	}
-	if (poll(&p, 1, REQUEST_TIMEOUT_MS) != 1 || !(buf = malloc(DPROTO_MAX_REQUEST))) {
+	if (poll(&p, 1, REQUEST_TIMEOUT_MS) != 1) {
 		close(p.fd);
-		return;
+		return true;
 	}
 	/* SOCK_SEQPACKET: a request larger than the buffer is cut, and then malformed. */
-	n = recv(p.fd, buf, DPROTO_MAX_REQUEST, MSG_DONTWAIT | MSG_TRUNC);
-	if (n <= 0 || (size_t)n > DPROTO_MAX_REQUEST) {
-		free(buf);
+	n = recv(p.fd, in, sizeof(in), MSG_DONTWAIT | MSG_TRUNC);
+	if (n <= 0 || (size_t)n > sizeof(in)) {
 		refuse(p.fd, 1, "malformed request");
-		return;
+		return true;
 	}
+	if (!(buf = malloc((size_t)n))) {
+		close(p.fd);
+		return false; /* no memory: the socket rests */
+	}
+	memcpy(buf, in, (size_t)n);
 	if (!(j = job_from_request(buf, (size_t)n, p.fd, &why))) {
 		free(buf);
 		log_line(LOG_WARNING, "refused a request: %s", why);
 		refuse(p.fd, 1, why);
-		return;
+		return true;
 	}
 	if (j->inv.dry_run) {
 		j->fd = -1;
 		refuse(p.fd, DPROTO_NOT_SERVED, "a dry run is made by the client");
 		job_free(j);
-		return;
+		return true;
 	}
-	/*
-	 * From "accepted" on, the call is the daemon's and its client never
-	 * makes it. A client that stopped waiting has shut its end: the
-	 * send fails, and the call is dropped, never made.
-	 */
-	if (!send_accepted(p.fd)) {
-		log_line(LOG_WARNING, "a client gave up before its call was taken; dropped");
-		job_free(j);
-		return;
-	}
+	/* "accepted" comes from the worker that starts it, or it is handed back. */
 	jobs_submit(j);
+	return true;
 }
 
 /* Signals arrive on a descriptor: no handler runs between a worker's steps. */
@@ -278,7 +330,8 @@ int daemon_main(const struct invocation *inv)
 	}
 	if (!o.foreground)
 		started = detach();
-	if (jobs_start(o.workers, &e) < 0 || (o.watch && watch_start(env, &e) < 0)) {
+	spare_open();
+	if (jobs_start(o.workers, o.queue, &e) < 0 || (o.watch && watch_start(env, &e) < 0)) {
 		log_line(LOG_ERR, "%s", e.msg);
 		unlink(path);
 		return 1;
@@ -291,19 +344,27 @@ int daemon_main(const struct invocation *inv)
 		(void)!write(started, "", 1);
 		close(started);
 	}
-	for (;;) {
-		struct pollfd p[2] = { { .fd = lfd, .events = POLLIN }, { .fd = sfd, .events = POLLIN } };
+	for (bool resting = false;;) {
+		/* A resting socket is not polled: it stays readable, and would spin the loop. */
+		struct pollfd p[2] = { { .fd = sfd, .events = POLLIN },
+				       { .fd = resting ? -1 : lfd, .events = POLLIN } };
+		int wait = jobs_expire();
 
-		if (poll(p, 2, -1) < 0 && errno != EINTR) {
+		if (resting && (wait < 0 || wait > ACCEPT_PAUSE_MS))
+			wait = ACCEPT_PAUSE_MS;
+		if (poll(p, 2, wait) < 0 && errno != EINTR) {
 			log_line(LOG_ERR, "stopping: cannot wait for clients: %s", strerror(errno));
 			break;
 		}
-		if (p[1].revents) {
+		if (p[0].revents) {
 			log_stop_signal(sfd);
 			break;
 		}
-		if (p[0].revents & POLLIN)
-			take_client(lfd);
+		if (resting) {
+			spare_open();
+			resting = false;
+		} else if (p[1].revents & POLLIN)
+			resting = !take_client(lfd);
 	}
 	/* New clients make their calls themselves; running calls finish. */
 	unlink(path);

@@ -12,8 +12,23 @@
 #include "deadline.h"
 #include "invocation.h"
 
-/* How long a client waits for the daemon to take its call (and never past the deadline). */
-#define DAEMON_ACCEPT_TIMEOUT_MS 5000u
+/*
+ * How long a client waits for the daemon to take its call (and never past
+ * the deadline): a third of the budget, leaving it the rest to make the
+ * call itself. A daemon that cannot start the call says so sooner.
+ */
+#define DAEMON_ACCEPT_TIMEOUT_MS 10000u
+/*
+ * The daemon starts a client's call within this long of receiving it, or
+ * hands it back: well before the client's own wait ends, so that its
+ * "accepted" never crosses the client's giving up.
+ */
+#define DAEMON_START_WINDOW_MS 8000u
+/*
+ * A worker on one call for longer is hung, by all signs (calls take
+ * milliseconds): a call that would wait for it is handed back at once.
+ */
+#define DAEMON_HUNG_MS 3000u
 /* The part of the deadline the daemon leaves its reply to travel back. */
 #define DAEMON_REPLY_MARGIN_MS 1000u
 

@@ -1,10 +1,11 @@
 /*
  * What a client and xen-netmodesd say to each other over the daemon's Unix
  * socket (SOCK_SEQPACKET), one connection per call: the client sends its
- * request; the daemon answers "accepted" once it has queued the call (from
- * then on the call is the daemon's, and the client never makes it), then
- * its reply. A refusal or DPROTO_NOT_SERVED comes instead of "accepted",
- * or after it for a queued call the daemon will never make (stopping).
+ * request; the daemon answers "accepted" once a worker starts the call
+ * (from then on the call is the daemon's, and the client never makes it),
+ * then its reply. A refusal or DPROTO_NOT_SERVED comes instead of
+ * "accepted": DPROTO_NOT_SERVED also for a call no worker could start in
+ * time (the client makes it itself).
  *
  *   request:  "XNMq", u32 argc, u32 envc, u32 budget_ms (what is left of
  *             the call's deadline, at least 1), then NUL-terminated

@@ -92,10 +92,11 @@ static const struct usage usages[] = {
 	  LOG_ENV
 	  "\nSee xen-netmodes-cleanup(8).\n" },
 	{ "xen-netmodesd",
-	  "usage: xen-netmodesd [--foreground] [--workers N] [--no-watch]\n"
+	  "usage: xen-netmodesd [--foreground] [--workers N] [--queue N] [--no-watch]\n"
 	  "Serves vif-bridge, vif-route and vif-nat from one resident process.\n"
 	  "  --foreground          stay attached to the terminal, log errors to stderr too\n"
 	  "  --workers N           calls made at once, 1-64 (default 8)\n"
+	  "  --queue N             clients' calls waiting for a worker, 1-4096 (default 256)\n"
 	  "  --no-watch            serve clients only; do not watch xenstore for vifs\n"
 	  "  -h, --help            this text\n"
 	  "Environment:\n"
