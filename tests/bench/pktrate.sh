@@ -67,8 +67,9 @@ MAC_B=00:16:3e:00:0b:0b IP_B=10.90.0.8
 MAC_LAN=00:16:3e:00:fe:fe IP_LAN=10.90.0.100
 CONDS=(none chain lookup before build)
 declare -A LABEL=([none]="no filter" [chain]="empty chain" [lookup]="one lookup" [before]="before issue 28" [build]="this build")
-declare -A BASE=([none]=10 [chain]=20 [lookup]=30 [before]=40 [build]=50) # the rig's guests are domids BASE+1, BASE+2
-EXTRA=100                                            # the other filtered vifs: domids EXTRA...
+# the rig's guests are domids BASE+1 and BASE+2; the other filtered vifs EXTRA...
+declare -A BASE=([none]=10 [chain]=20 [lookup]=30 [before]=40 [build]=50)
+EXTRA=100
 
 lab_start
 
@@ -134,7 +135,8 @@ port() {
 	before) grep -F '@PORT@' "$BEFORE_NFT" | sed -e "s/@PORT@/vif$2.0/g" -e "s/@MAC@/$3/g" -e "s/@IP4@/$4/g" ;;
 	esac
 }
-extra_mac() { printf '00:16:3e:%02x:%02x:%02x' $(($1 >> 16 & 255)) $(($1 >> 8 & 255)) $(($1 & 255)); }
+# the other vifs' MACs (00:16:3e:80:00:00 and up: none of the guests') and addresses
+extra_mac() { printf '00:16:3e:%02x:%02x:%02x' $((0x80 | $1 >> 16 & 127)) $(($1 >> 8 & 255)) $(($1 & 255)); }
 extra_ip() { echo "10.92.$(($1 / 250)).$(($1 % 250 + 2))"; }
 
 # rig COND: dom0, two guests on xenbr0 brought up by this build, the uplink, the LAN.
