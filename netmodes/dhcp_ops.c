@@ -378,8 +378,8 @@ static char *defaults_unedit(const char *in, const void *arg, bool add)
 	return isc_defaults_edit(in, o->h.dev, isc_defaults_has(o->defaults_was, o->h.dev));
 }
 
-/* apply's edit (recorded in o), or undo's (undo). */
-static int isc_do(struct isc_op *o, bool undo, struct nm_err *e)
+/* apply's edit (recorded in o), or undo's (undo), under the lock. */
+static int isc_edit(struct isc_op *o, bool undo, struct nm_err *e)
 {
 	struct hp_lock lock;
 	int rc = lock_claim(o->lock_dir, ISC_LOCK, ISC_LOCK_TIMEOUT_MS, &lock, e);
@@ -397,8 +397,21 @@ static int isc_do(struct isc_op *o, bool undo, struct nm_err *e)
 			rc = edit_file(o->defaults, defaults_unedit, o, false, NULL, NULL, e);
 	}
 	lock_release(&lock);
-	if (!rc)
-		rc = isc_restart(o->init, e);
+	return rc;
+}
+
+/* The edit, then dhcpd's restart. */
+static int isc_do(struct isc_op *o, bool undo, struct nm_err *e)
+{
+	struct nm_err ue = { "" };
+	int rc = isc_edit(o, undo, e);
+
+	/*
+	 * A restart killed at its time limit fails this step, which the plan
+	 * does not undo (only the steps before it): its edit goes here.
+	 */
+	if (!rc && (rc = isc_restart(o->init, e)) < 0 && !undo)
+		(void)isc_edit(o, true, &ue);
 	return rc;
 }
 

@@ -258,6 +258,41 @@ check_eq "offline restores the defaults file exactly" "$defaults_before" "$(cat 
 check_eq "offline keeps dhcpd.conf's mode, owner and group" "640 0:4242" \
 	"$(stat -c '%a %u:%g' "$TMP/dhcpd.conf")"
 check "and the defaults file a symlink" test -L "$TMP/isc-dhcp-server"
+
+echo "# a dhcpd init script that never returns"
+cat >"$TMP/init-hang" <<EOF
+#!/bin/sh
+sleep 3600 &
+echo "\$\$ \$!" >"$TMP/init-hang.pids.tmp"
+mv "$TMP/init-hang.pids.tmp" "$TMP/init-hang.pids"
+wait
+EOF
+chmod 0755 "$TMP/init-hang"
+sed -i "s|^dhcpd_init = .*|dhcpd_init = $TMP/init-hang|" "$XEN_NETMODES_CONF"
+# init_gone: the script and its child are gone (a zombie left to whoever reaps orphans is too)
+init_gone() {
+	local p state pids
+	read -r -a pids <"$TMP/init-hang.pids"
+	for p in "${pids[@]}"; do
+		state=$(sed 's/.*) //' "/proc/$p/stat" 2>/dev/null | cut -d' ' -f1) || true
+		[ -z "$state" ] || [ "$state" = Z ] || return 1
+	done
+}
+export -f in_dom0 hotplug nat
+export D0 XENSTORED_PATH XEN_NETMODES_RUN_DIR SCRIPTS XEN_NETMODES_CONF
+rc=0
+out=$(timeout 25 bash -c 'nat "$@"' _ 10 0 online 2>&1) || rc=$?
+killed="dhcpd host: $TMP/init-hang restart did not finish within 10 s; killed it and its process group"
+check_eq "an online whose dhcpd restart never returns fails at its limit: exit 1" 1 "$rc"
+check "it says the init script was killed" grep -qF "$killed" <<<"$out"
+check_eq "hotplug-error names the killed init script" "$killed" "$(xs_read "$(be_path 10 0)/hotplug-error")"
+check_eq "hotplug-status error" error "$(xs_read "$(be_path 10 0)/hotplug-status")"
+check "the init script ran" test -s "$TMP/init-hang.pids"
+check "the init script and its child are gone" eventually 50 init_gone
+check_eq "the failed step's edits are undone: dhcpd.conf as before" "$conf_before" "$(cat "$TMP/dhcpd.conf")"
+check_eq "and the defaults file" "$defaults_before" "$(cat "$TMP/isc-dhcp-server")"
+sed -i "s|^dhcpd_init = .*|dhcpd_init = $TMP/init|" "$XEN_NETMODES_CONF"
+check "with an init script that returns, the vif's offline succeeds" nat 10 0 offline
 every_step_fails_net network-nat stop
 check "stop" nat_net stop
 check_fails "stop removes the masquerading table" in_ns "$D0" nft list table ip xen-netmodes-nat
