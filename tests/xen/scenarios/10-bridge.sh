@@ -185,26 +185,37 @@ ip link set eth0 type bridge stp_state 1
 say "# group_fwd_mask of g1's filtered vif$d1.0: $(cat "/sys/class/net/vif$d1.0/brport/group_fwd_mask"), of the control's $vc: $(cat "/sys/class/net/$vc/brport/group_fwd_mask")"
 check "STP is on (ip -d link: stp_state 1)" sh -c "ip -d link show eth0 | grep -q ' stp_state 1 '"
 check_eq "eth0 is its own root bridge" 0 "$(cat /sys/class/net/eth0/bridge/root_port)"
-ports=
-for e in 0004 88cc 888e; do
-	probe count "$vc@$e" 30 CLBPDU CLLLDP CLEAPOL >"$T/up-c-$e" &
-	ports="$ports $!"
-done
-for e in 0004 88cc 888e; do
-	probe count "vif$d1.0@$e" 35 HLBPDU HLLLDP HLEAPOL >"$T/up-h-$e" &
-	ports="$ports $!"
-done
-for e in 0004 88cc 888e; do probe ready "$vc@$e" 20 && probe ready "vif$d1.0@$e" 20; done
-rc=0
-gcall 10.9.0.11 "probe frame eth0 '$(bpdu "$G1" 0000.02:00:00:00:00:01)' HLBPDU &&
-	probe frame eth0 '$(lldp "$G1")' HLLLDP && probe frame eth0 '$(eapol "$G1")' HLEAPOL &&
-	probe frame $gc '$(bpdu "$GC" 1000.02:00:00:00:00:02)' CLBPDU &&
-	probe frame $gc '$(lldp "$GC")' CLLLDP && probe frame $gc '$(eapol "$GC")' CLEAPOL" >"$T/send28l" 2>&1 || rc=$?
-check "g1 sent its frames with STP on" sh -c "cat $T/send28l; exit $rc"
-check_eq "eth0's root port is the control's (its BPDU reached STP, g1's filtered vif's did not)" \
-	"$(printf '%d' "$(cat "/sys/class/net/$vc/brport/port_no")")" "$(cat /sys/class/net/eth0/bridge/root_port)"
-# shellcheck disable=SC2086
-wait $ports
+# stp_burst: the filtered vif's frames, then the control's, each counted
+# where dom0's stack gets them; fails when a control's count missed its
+# frame (it was not listening throughout), and the burst is made once more.
+stp_burst() {
+	local e pids=
+	for e in 0004 88cc 888e; do
+		probe count "$vc@$e" 30 CLBPDU CLLLDP CLEAPOL >"$T/up-c-$e" &
+		pids="$pids $!"
+	done
+	# (started after the control's, so each ends after it)
+	for e in 0004 88cc 888e; do
+		probe count "vif$d1.0@$e" 30 HLBPDU HLLLDP HLEAPOL >"$T/up-h-$e" &
+		pids="$pids $!"
+	done
+	for e in 0004 88cc 888e; do probe ready "$vc@$e" 20 && probe ready "vif$d1.0@$e" 20; done
+	gcall 10.9.0.11 "probe frame eth0 '$(bpdu "$G1" 0000.02:00:00:00:00:01)' HLBPDU &&
+		probe frame eth0 '$(lldp "$G1")' HLLLDP && probe frame eth0 '$(eapol "$G1")' HLEAPOL &&
+		probe frame $gc '$(bpdu "$GC" 1000.02:00:00:00:00:02)' CLBPDU &&
+		probe frame $gc '$(lldp "$GC")' CLLLDP && probe frame $gc '$(eapol "$GC")' CLEAPOL" >"$T/send28l" 2>&1
+	echo "rc=$?" >>"$T/send28l"
+	# at once: the control's BPDU ages out 20 s after it came
+	echo "$(printf '%d' "$(cat "/sys/class/net/$vc/brport/port_no")") $(cat /sys/class/net/eth0/bridge/root_port)" >"$T/root"
+	# shellcheck disable=SC2086
+	wait $pids
+	grep -q 'CLBPDU=[1-9]' "$T/up-c-0004" && grep -q 'CLLLDP=[1-9]' "$T/up-c-88cc" &&
+		grep -q 'CLEAPOL=[1-9]' "$T/up-c-888e"
+}
+stp_burst || { say "# a count missed the control's frame ($(cat "$T"/up-c-* | tr '\n' ' ')): once more"; stp_burst; }
+check "g1 sent its frames with STP on" sh -c "cat $T/send28l; grep -qx rc=0 $T/send28l"
+read -r port root <"$T/root"
+check_eq "eth0's root port is the control's (its BPDU reached STP, g1's filtered vif's did not)" "$port" "$root"
 up_c=$(cat "$T"/up-c-*) up_h=$(cat "$T"/up-h-*)
 say "# passed up to dom0 with STP on, from the control: $(echo "$up_c" | tr '\n' ' ')from g1's filtered vif: $(echo "$up_h" | tr '\n' ' ')"
 for k in BPDU:"a BPDU" LLDP:"an LLDP frame" EAPOL:"an EAPOL-Start"; do
