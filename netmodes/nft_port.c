@@ -97,6 +97,39 @@ static int get_set_elems(struct nft_conn *nft, enum port_kind kind, struct nftnl
 	return rc;
 }
 
+/* Every port */
+
+struct name_walk {
+	void (*fn)(const char *name, void *data);
+	void *data;
+};
+
+/* A ports element's key: the name, zero padded (a longer one cut to IFNAMSIZ - 1). */
+static void take_name(struct nftnl_set_elem *el, void *data)
+{
+	const struct name_walk *w = data;
+	uint32_t len = 0;
+	const char *key = nftnl_set_elem_get(el, NFTNL_SET_ELEM_KEY, &len);
+	char name[IFNAMSIZ];
+	size_t n;
+
+	if (!key)
+		return;
+	n = strnlen(key, len < IFNAMSIZ ? len : IFNAMSIZ - 1);
+	memcpy(name, key, n);
+	name[n] = '\0';
+	w->fn(name, w->data);
+}
+
+int nft_port_each(struct nft_conn *nft, enum port_kind kind, void (*fn)(const char *name, void *data),
+		  void *data, struct nm_err *e)
+{
+	struct name_walk w = { fn, data };
+	int rc = get_set_elems(nft, kind, port_set_obj(kind, SET_PORTS), NLM_F_DUMP, take_name, &w, e);
+
+	return rc < 0 ? rc : 0;
+}
+
 /* Reading a port back */
 
 static void take_comment(struct nftnl_set_elem *el, void *data)

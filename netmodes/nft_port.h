@@ -79,6 +79,14 @@ bool nft_port_matches(const struct port_state *s, const struct port_filter *f);
  */
 int nft_port_set(struct nft_conn *nft, const struct port_filter *f, struct nm_err *e);
 
+/*
+ * Calls fn with the name of each port the kind's table filters, in the
+ * set's order (one dump, read-only); with none when the table is absent.
+ * Returns 0 or -errno with e set.
+ */
+int nft_port_each(struct nft_conn *nft, enum port_kind kind, void (*fn)(const char *name, void *data),
+		  void *data, struct nm_err *e);
+
 /* Removes ifname's elements in one batch; 0 when it had none. */
 int nft_port_clear(struct nft_conn *nft, enum port_kind kind, const char *ifname,
 		   struct nm_err *e);
