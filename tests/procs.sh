@@ -25,3 +25,14 @@ kill_own() {
 		fi
 	done
 }
+
+# pids_gone FILE: every PID listed in FILE (one line, space-separated) is
+# gone; a zombie, left to whoever reaps orphans, counts as gone.
+pids_gone() {
+	local p state pids
+	read -r -a pids <"$1"
+	for p in "${pids[@]}"; do
+		state=$(sed 's/.*) //' "/proc/$p/stat" 2>/dev/null | cut -d' ' -f1) || true
+		[ -z "$state" ] || [ "$state" = Z ] || return 1
+	done
+}

@@ -36,16 +36,8 @@ on_bridge() { ip -n "$D0" -o link show "$1" | grep -q "master $BR state UP"; }
 hang() { rm -f "$TMP/pids.vif$1.0"; touch "$TMP/hang.vif$1.0"; }
 unhang() { rm -f "$TMP/hang.vif$1.0"; }
 hook_running() { test -s "$TMP/pids.vif$1.0"; }
-# hook_gone DOMID: the hook's shell and its child are gone (a zombie, left
-# to whoever reaps orphans, is gone too).
-hook_gone() {
-	local p state pids
-	read -r -a pids <"$TMP/pids.vif$1.0"
-	for p in "${pids[@]}"; do
-		state=$(sed 's/.*) //' "/proc/$p/stat" 2>/dev/null | cut -d' ' -f1) || true
-		[ -z "$state" ] || [ "$state" = Z ] || return 1
-	done
-}
+# hook_gone DOMID: the hook's shell and its child are gone
+hook_gone() { pids_gone "$TMP/pids.vif$1.0"; }
 reset_vif() { # DOMID: no status, no error, off the bridge
 	xenstore-write "$(be_path "$1" 0)/hotplug-status" ""
 	xenstore-rm "$(be_path "$1" 0)/hotplug-error" 2>/dev/null || true

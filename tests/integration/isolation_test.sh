@@ -327,6 +327,16 @@ by_hand() {
 	[ -z "${4:-}" ] || ip -n "$D0" -6 route add "$4/128" dev "$vif"
 }
 
+# routed_receivers VIF CONTROL MAC CONTROL_MAC GUEST MARKS: the routed and
+# NAT labs' receivers: dom0's IP stack, the other guest and the LAN host.
+routed_receivers() {
+	RECEIVERS=(dom0 guest lan)
+	l3_receiver "$1" "$2" "$3" "$4" "$6"
+	receiver guest "$5" --iface eth0 --until "$6"
+	receiver lan "$LAN" --iface eth0 --until "$6"
+	listening
+}
+
 # open_dom0: dom0 forwards what the control spoofs (no reverse path filter)
 # and answers no echo request.
 open_dom0() {
@@ -411,13 +421,7 @@ open_dom0
 neigh_fixed eth0 "$(link_mac "$LAN" eth0)" 192.168.50.2 fd50::2
 neigh_fixed vif5.0 $MAC5 192.168.50.45 fd50::45
 quiet "$(guest_ns 5)" "$LAN"
-route_receivers() {
-	RECEIVERS=(dom0 guest lan)
-	l3_receiver vif4.0 vif6.0 $MAC4 $MAC6 "$1"
-	receiver guest "$(guest_ns 5)" --iface eth0 --until "$1"
-	receiver lan "$LAN" --iface eth0 --until "$1"
-	listening
-}
+route_receivers() { routed_receivers vif4.0 vif6.0 $MAC4 $MAC6 "$(guest_ns 5)" "$1"; }
 route_send() { # NS TAG IP4 IP6 KIND...: to the LAN host, the other guest and dom0
 	burst "$1" --iface eth0 --tag "$2" --ip4 "$3" --ip6 "$4" --foreign4 192.168.50.99 --foreign6 fd50::99 \
 		--spoof-mac 00:16:3e:50:00:66 --other-mac $MAC5 --router6 fd50::1 --ns-target $GW_LL \
@@ -455,13 +459,7 @@ open_dom0
 neigh_fixed eth0 "$(link_mac "$LAN" eth0)" 192.168.60.2
 neigh_fixed vif8.0 $MAC8 10.0.8.1
 quiet "$(guest_ns 8)" "$LAN"
-nat_receivers() {
-	RECEIVERS=(dom0 guest lan)
-	l3_receiver vif7.0 vif9.0 $MAC7 $MAC9 "$1"
-	receiver guest "$(guest_ns 8)" --iface eth0 --until "$1"
-	receiver lan "$LAN" --iface eth0 --until "$1"
-	listening
-}
+nat_receivers() { routed_receivers vif7.0 vif9.0 $MAC7 $MAC9 "$(guest_ns 8)" "$1"; }
 nat_send() { # NS TAG IP4 DOM0 KIND...: to the LAN host (masqueraded), the other guest, dom0
 	burst "$1" --iface eth0 --tag "$2" --ip4 "$3" --foreign4 "${3%.1}.99" --foreign6 fd60::99 \
 		--spoof-mac 00:16:3e:60:00:66 --other-mac $MAC8 --router6 fd60::1 --ns-target $GW_LL \

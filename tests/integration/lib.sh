@@ -8,7 +8,7 @@ BUILD=$(realpath "${1:?usage: $0 BUILD_DIR}")
 TMP=$(mktemp -d /tmp/xnm-test.XXXXXX)
 LIB=$(dirname "${BASH_SOURCE[0]}")/lib
 
-. "$LIB/../../procs.sh" # kill_own: signals only what the suite started
+. "$LIB/../../procs.sh" # kill_own: signals only what the suite started; pids_gone
 . "$LIB/results.sh"   # ok, check*, finish: the TAP-style results
 . "$LIB/wait.sh"      # eventually, settles
 . "$LIB/cleanup.sh"   # cleanup: everything a suite leaves, on exit

@@ -269,15 +269,8 @@ wait
 EOF
 chmod 0755 "$TMP/init-hang"
 sed -i "s|^dhcpd_init = .*|dhcpd_init = $TMP/init-hang|" "$XEN_NETMODES_CONF"
-# init_gone: the script and its child are gone (a zombie left to whoever reaps orphans is too)
-init_gone() {
-	local p state pids
-	read -r -a pids <"$TMP/init-hang.pids"
-	for p in "${pids[@]}"; do
-		state=$(sed 's/.*) //' "/proc/$p/stat" 2>/dev/null | cut -d' ' -f1) || true
-		[ -z "$state" ] || [ "$state" = Z ] || return 1
-	done
-}
+# init_gone: the script and its child are gone
+init_gone() { pids_gone "$TMP/init-hang.pids"; }
 export -f in_dom0 hotplug nat
 export D0 XENSTORED_PATH XEN_NETMODES_RUN_DIR SCRIPTS XEN_NETMODES_CONF
 rc=0
