@@ -297,25 +297,6 @@ check "stp: control: a BPDU from the guest without a filter makes its port the r
 check_eq "stp: a BPDU from the filtered guest never reaches the bridge's spanning tree (the root is the control's)" \
 	"root port $(port_no vif13.0)" "root port $(root_port stpbr0)"
 
-# lan_dom0 LAN NET [DOM0_ADDR6 LAN_ADDR6]: a fresh dom0 (D0) whose eth0 leads
-# to namespace LAN: NET.1/24 on dom0, NET.2/24 on the LAN host (and the two
-# IPv6 addresses when given), its default route through the LAN host.
-lan_dom0() {
-	netns_add "$D0"
-	ip netns exec "$D0" sysctl -qw net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0
-	netns_add "$1"
-	ip -n "$D0" link add eth0 type veth peer name eth0 netns "$1"
-	ip -n "$D0" addr add "$2.1/24" dev eth0
-	ip -n "$1" addr add "$2.2/24" dev eth0
-	if [ -n "${3:-}" ]; then
-		ip -n "$D0" addr add "$3/64" dev eth0 nodad
-		ip -n "$1" addr add "$4/64" dev eth0 nodad
-	fi
-	ip -n "$D0" link set eth0 up
-	ip -n "$1" link set eth0 up
-	ip -n "$D0" route add default via "$2.2"
-}
-
 # by_hand DOMID ADDR4 DOM0_ADDR4 [ADDR6]: the control's link in routed and NAT
 # mode, made as vif-route or vif-nat makes one but with no filter: a /32 of
 # dom0's on dom0's end, a route to the guest.

@@ -11,17 +11,9 @@ export XEN_NETMODES_CONF=$TMP/xen-netmodes.conf
 
 LAN=xnm$ID-lan
 G5=$(guest_ns 5)
-netns_add "$D0"
-ip netns exec "$D0" sysctl -qw net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0
+lan_dom0 "$LAN" 192.168.70
 # Forwarding off before anything starts: the value every last stop must put back.
 ip netns exec "$D0" sysctl -qw net.ipv4.ip_forward=0
-netns_add "$LAN"
-ip -n "$D0" link add eth0 type veth peer name eth0 netns "$LAN"
-ip -n "$D0" addr add 192.168.70.1/24 dev eth0
-ip -n "$D0" link set eth0 up
-ip -n "$D0" route add default via 192.168.70.2
-ip -n "$LAN" addr add 192.168.70.2/24 dev eth0
-ip -n "$LAN" link set eth0 up
 make_guest 1 0 00:16:3e:00:07:01 192.168.70.77/24
 make_guest 5 0 00:16:3e:00:07:05 10.0.5.1/8
 in_ns "$G5" ip route add default via 10.0.5.128

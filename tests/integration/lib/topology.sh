@@ -27,6 +27,25 @@ make_dom0() {
 	ip -n "$D0" link set "$bridge" up
 }
 
+# lan_dom0 LAN NET [DOM0_ADDR6 LAN_ADDR6]: a fresh dom0 (D0) whose eth0 leads
+# to namespace LAN: NET.1/24 on dom0, NET.2/24 on the LAN host (and the two
+# IPv6 addresses when given), its default route through the LAN host.
+lan_dom0() {
+	netns_add "$D0"
+	ip netns exec "$D0" sysctl -qw net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0
+	netns_add "$1"
+	ip -n "$D0" link add eth0 type veth peer name eth0 netns "$1"
+	ip -n "$D0" addr add "$2.1/24" dev eth0
+	ip -n "$1" addr add "$2.2/24" dev eth0
+	if [ -n "${3:-}" ]; then
+		ip -n "$D0" addr add "$3/64" dev eth0 nodad
+		ip -n "$1" addr add "$4/64" dev eth0 nodad
+	fi
+	ip -n "$D0" link set eth0 up
+	ip -n "$1" link set eth0 up
+	ip -n "$D0" route add default via "$2.2"
+}
+
 # make_guest DOMID DEVID MAC ADDR/LEN: a guest namespace whose eth0 is the
 # peer of dom0's vifDOMID.DEVID, which is left down and unattached like a
 # fresh netback device.
