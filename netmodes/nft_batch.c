@@ -1,5 +1,6 @@
 #include "nft_batch.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -23,6 +24,13 @@
 
 int nft_batch_init(struct nft_batch *b)
 {
+	return nft_batch_init_at(b, 0);
+}
+
+int nft_batch_init_at(struct nft_batch *b, uint32_t genid)
+{
+	struct nlmsghdr *begin;
+
 	memset(b, 0, sizeof(*b));
 	b->buf = calloc(2, BATCH_BUF_SIZE); /* zeroed: the builders leave padding as they find it */
 	if (!b->buf)
@@ -30,7 +38,9 @@ int nft_batch_init(struct nft_batch *b)
 	/* mnl batches want twice the page they fill: a message may spill past the limit */
 	b->b = mnl_nlmsg_batch_start(b->buf, BATCH_BUF_SIZE);
 	/* sequence numbers: the batch's place of each message until it is sent */
-	nftnl_batch_begin(mnl_nlmsg_batch_current(b->b), b->n++);
+	begin = nftnl_batch_begin(mnl_nlmsg_batch_current(b->b), b->n++);
+	if (genid) /* 0 is no generation: the kernel checks none */
+		mnl_attr_put_u32(begin, NFNL_BATCH_GENID, htonl(genid));
 	mnl_nlmsg_batch_next(b->b);
 	return 0;
 }
@@ -371,6 +381,30 @@ int nft_get(struct nft_conn *c, struct nlmsghdr *h, nft_reply_cb cb, void *data,
 	rc = get_locked(c, h, &st, buf, sizeof(buf), e);
 	pthread_mutex_unlock(&c->mu);
 	return rc;
+}
+
+static int take_genid(const struct nlmsghdr *h, void *data)
+{
+	const struct nlattr *a;
+
+	mnl_attr_for_each(a, h, sizeof(struct nfgenmsg))
+		if (mnl_attr_get_type(a) == NFTA_GEN_ID && mnl_attr_get_payload_len(a) == 4)
+			*(uint32_t *)data = ntohl(mnl_attr_get_u32(a));
+	return MNL_CB_OK;
+}
+
+int nft_gen_get(struct nft_conn *c, uint32_t *ret, struct nm_err *e)
+{
+	char buf[64];
+	struct nlmsghdr *h;
+	int rc;
+
+	memset(buf, 0, sizeof(buf));
+	*ret = 0;
+	h = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETGEN, AF_UNSPEC, NLM_F_ACK, 0);
+	if ((rc = nft_get(c, h, take_genid, ret, e)) < 0)
+		return rc;
+	return *ret ? 0 : nm_fail(e, -EPROTO, "nftables gave no ruleset generation");
 }
 
 int nft_object_get(struct nft_conn *c, uint16_t family, const char *table, struct nm_err *e)

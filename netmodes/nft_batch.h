@@ -33,6 +33,13 @@ struct nft_batch {
 
 /* Starts a batch. Returns 0 or -ENOMEM. */
 int nft_batch_init(struct nft_batch *b);
+
+/*
+ * Starts a batch the kernel refuses whole, with -ERESTART, unless the
+ * ruleset is still at generation genid (nft_gen_get) when it commits: a
+ * decision taken on what was read then stands, or is taken again.
+ */
+int nft_batch_init_at(struct nft_batch *b, uint32_t genid);
 void nft_batch_free(struct nft_batch *b);
 
 /*
@@ -79,6 +86,9 @@ typedef int (*nft_reply_cb)(const struct nlmsghdr *h, void *data);
  */
 int nft_get(struct nft_conn *c, struct nlmsghdr *h, nft_reply_cb cb, void *data,
 	    struct nm_err *e);
+
+/* The ruleset's generation now (every commit, anyone's, moves it on). 0 or -errno with e set. */
+int nft_gen_get(struct nft_conn *c, uint32_t *ret, struct nm_err *e);
 
 /* Whether a table exists: one GET. Returns 1, 0, or -errno with e set. */
 int nft_object_get(struct nft_conn *c, uint16_t family, const char *table, struct nm_err *e);

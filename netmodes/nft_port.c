@@ -314,9 +314,12 @@ int nft_port_change(struct nft_conn *nft, enum port_kind kind, const char *ifnam
 	if (f ? nft_port_matches(s, f) : !s->port)
 		return 0;
 	rc = send_port(nft, kind, f, s, &failed, e);
-	if (rc != -EEXIST || !failed || strcmp(failed, "add table"))
+	if (!(rc == -EEXIST && failed && !strcmp(failed, "add table")) && !(rc == -ENOENT && s->table))
 		return rc;
-	/* Another call created the table since s was read: read again, once. */
+	/*
+	 * Another call created the table since s was read, or released it (its
+	 * last holder gone): read again, once.
+	 */
 	if (!(now = malloc(sizeof(*now))))
 		return nm_fail(e, -ENOMEM, "out of memory");
 	if ((rc = nft_port_query(nft, kind, ifname, now, e)) == 0 &&
@@ -389,13 +392,15 @@ int nft_port_table_create(struct nft_conn *nft, enum port_kind kind, struct nm_e
 	return send_rules(nft, kind, true, e);
 }
 
-int nft_port_table_delete(struct nft_conn *nft, enum port_kind kind, struct nm_err *e)
+/* The table deleted, if the ruleset is still at generation genid (0: whatever it is). */
+static int table_delete_at(struct nft_conn *nft, enum port_kind kind, uint32_t genid,
+			   struct nm_err *e)
 {
 	struct nftnl_table *t = nftnl_table_alloc();
 	struct nft_batch b;
 	int rc;
 
-	if (!t || nft_batch_init(&b) < 0) {
+	if (!t || nft_batch_init_at(&b, genid) < 0) {
 		if (t)
 			nftnl_table_free(t);
 		return nm_fail(e, -ENOMEM, "out of memory");
@@ -406,6 +411,44 @@ int nft_port_table_delete(struct nft_conn *nft, enum port_kind kind, struct nm_e
 	rc = nft_batch_send(nft, &b, NULL, e);
 	nft_batch_free(&b);
 	nftnl_table_free(t);
+	return rc;
+}
+
+int nft_port_table_delete(struct nft_conn *nft, enum port_kind kind, struct nm_err *e)
+{
+	int rc = table_delete_at(nft, kind, 0, e);
+
 	return rc == -ENOENT ? 0 : rc;
+}
+
+static void count_port(const char *name, void *data)
+{
+	(void)name;
+	(*(size_t *)data)++;
+}
+
+/* Tries before a release gives up on a ruleset that changes under every look. */
+#define RELEASE_TRIES 50
+
+int nft_port_table_release(struct nft_conn *nft, enum port_kind kind, struct nm_err *e)
+{
+	for (unsigned i = 0; i < RELEASE_TRIES; i++) {
+		uint32_t gen;
+		size_t ports = 0;
+		int rc;
+
+		/* the generation first: a port added after it moves it on */
+		if ((rc = nft_gen_get(nft, &gen, e)) < 0 ||
+		    (rc = nft_port_each(nft, kind, count_port, &ports, e)) < 0)
+			return rc;
+		if (ports)
+			return 0;
+		rc = table_delete_at(nft, kind, gen, e);
+		if (rc != -ERESTART)
+			return rc == -ENOENT ? 0 : rc < 0 ? rc : 1;
+	}
+	return nm_fail(e, -EAGAIN, "table %s %s: the nftables ruleset changed under each of %d tries "
+			"to delete it; left in place", port_family_of(kind)->name, NFT_TABLE_NAME,
+		       RELEASE_TRIES);
 }
 

@@ -114,6 +114,12 @@ int nft_port_table_create(struct nft_conn *nft, enum port_kind kind, struct nm_e
 /* 1, 0, or -errno with e set. */
 int nft_port_table_exists(struct nft_conn *nft, enum port_kind kind, struct nm_err *e);
 int nft_port_table_delete(struct nft_conn *nft, enum port_kind kind, struct nm_err *e);
+/*
+ * The table deleted only if no port is in its ports set, at one generation
+ * of the ruleset: a port a vif online adds while this looks keeps it.
+ * Returns 1 when deleted, 0 when a port holds it or it is absent, or -errno.
+ */
+int nft_port_table_release(struct nft_conn *nft, enum port_kind kind, struct nm_err *e);
 void nft_port_describe_table(enum port_kind kind, bool create, FILE *out);
 
 #endif

@@ -127,26 +127,34 @@ struct table_op {
 	struct nft_conn *nft;
 	enum port_kind kind;
 	bool create;
+	bool released; /* a release that found no holder, and deleted it */
 };
 
-static int table_do(const struct table_op *o, bool create, struct nm_err *e)
-{
-	return create ? nft_port_table_create(o->nft, o->kind, e)
-		      : nft_port_table_delete(o->nft, o->kind, e);
-}
-
+/*
+ * Deleting is releasing: the table goes only when no vif's port holds it,
+ * checked again as it is deleted (a vif online may race the stop).
+ */
 static int table_apply(struct op *op, struct nm_err *e)
 {
 	struct table_op *o = op->data;
+	int rc;
 
-	return table_do(o, o->create, e);
+	if (o->create)
+		return nft_port_table_create(o->nft, o->kind, e);
+	rc = nft_port_table_release(o->nft, o->kind, e);
+	o->released = rc > 0;
+	return rc < 0 ? rc : 0;
 }
 
 static int table_undo(struct op *op, struct nm_err *e)
 {
 	struct table_op *o = op->data;
+	int rc;
 
-	return table_do(o, !o->create, e);
+	if (!o->create)
+		return o->released ? nft_port_table_create(o->nft, o->kind, e) : 0;
+	rc = nft_port_table_release(o->nft, o->kind, e);
+	return rc < 0 ? rc : 0;
 }
 
 static void table_describe(const struct op *op, FILE *out)

@@ -89,6 +89,26 @@ check "vif5.0 offline" hotplug vif-nat 5 0 offline
 check "network-nat stop" nat_net stop
 check_eq "the last stop, no vif left, puts everything back" "$before" "$(net_state)"
 
+echo "# a stop racing a vif online: whichever comes first, the vif keeps its filter"
+# The stop looks for ports, then deletes the table; an online between the two
+# must keep it (or, if the table went first, make it again).
+races=0 lost=0
+for ((i = 0; i < ${RACE_ROUNDS:-30}; i++)); do
+	route_net start >/dev/null || { not_ok "network-route start, round $i"; break; }
+	hotplug vif-route 1 0 online >/dev/null 2>&1 &
+	pid=$!
+	route_net stop >/dev/null || not_ok "network-route stop, round $i"
+	if wait $pid; then
+		races=$((races + 1))
+		port_filtered inet vif1.0 || lost=$((lost + 1))
+	fi
+	hotplug vif-route 1 0 offline >/dev/null 2>&1 || not_ok "vif1.0 offline, round $i"
+	in_ns "$D0" nft delete table inet xen-netmodes 2>/dev/null || true
+done
+check "the online succeeded in every round" test "$races" -eq "${RACE_ROUNDS:-30}"
+check_eq "no vif online lost its filter to a racing stop" 0 "$lost"
+check_eq "and everything is back as before" "$before" "$(net_state)"
+
 echo "# a failed stop leaves what the other holds"
 check "network-route start" route_net start
 check "network-nat start" nat_net start
