@@ -12,28 +12,8 @@ BUILD=$(realpath "${1:?usage: install_test.sh BUILD_DIR}")
 ROOT=$(realpath "$(dirname "$0")/..")
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
-passed=0
-failed=0
-
-ok() { passed=$((passed + 1)); echo "ok - $*"; }
-not_ok() { failed=$((failed + 1)); echo "not ok - $*"; }
-check() {
-	local desc=$1
-	shift
-	if "$@" >"$TMP/out" 2>&1; then ok "$desc"; else
-		not_ok "$desc"
-		sed 's/^/#   /' "$TMP/out" | head -n 10
-	fi
-}
-check_fails() {
-	local desc=$1
-	shift
-	# its output stays in $TMP/last for the checks after it
-	if "$@" >"$TMP/last" 2>&1; then not_ok "$desc"; sed 's/^/#   /' "$TMP/last" | head -n 10; else ok "$desc"; fi
-}
-check_eq() {
-	if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1: expected \"$2\", got \"$3\""; fi
-}
+RESULTS_DIR=$TMP
+. "$ROOT/tests/lib/results.sh"
 mk() { make -s --no-print-directory -C "$ROOT" "$@"; }
 # built_into ARGS...: where make ARGS would link the binary (every command printed, none run)
 built_into() {
@@ -46,12 +26,12 @@ check_eq "SAN=1 goes to build/san/" "build/san/" "$(built_into SAN=1)"
 check_eq "FAULTS=1 goes to build/faults/" "build/faults/" "$(built_into FAULTS=1)"
 check "$BUILD is a test build" grep -qxF san "$BUILD/variant"
 check_fails "a release build asked for in a test build's directory is refused" mk BUILD="$BUILD" all
-check "and make says why" grep -q "holds a san build and this is a release one" "$TMP/last"
+check "and make says why" grep -q "holds a san build and this is a release one" "$RESULTS_DIR/last"
 
 echo "# a test build is never installed"
 DEST=$TMP/test-dest
 check_fails "make install of the test build fails" mk BUILD="$BUILD" SAN=1 DESTDIR="$DEST" PREFIX=/usr install
-check "and says why" grep -q "is a test build (XNM_FAULT_INJECTION" "$TMP/last"
+check "and says why" grep -q "is a test build (XNM_FAULT_INJECTION" "$RESULTS_DIR/last"
 check_fails "nothing was installed: no binary" test -e "$DEST/usr/lib/xen-netmodes/xen-netmodes"
 check_fails "no script linked" test -e "$DEST/etc/xen/scripts/vif-bridge"
 
@@ -114,5 +94,4 @@ check_eq "install-scripts replaces Xen's script" /usr/lib/xen-netmodes/xen-netmo
 mk DESTDIR="$DEST" PREFIX=/usr uninstall-scripts >/dev/null
 check "uninstall-scripts is the way back" grep -q '^#!/bin/sh' "$DEST/etc/xen/scripts/vif-route"
 
-echo "install: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+summary install

@@ -9,7 +9,9 @@ TMP=$(mktemp -d /tmp/xnm-test.XXXXXX)
 LIB=$(dirname "${BASH_SOURCE[0]}")/lib
 
 . "$LIB/../../procs.sh" # kill_own: signals only what the suite started; pids_gone
-. "$LIB/results.sh"   # ok, check*, finish: the TAP-style results
+RESULTS_DIR=$TMP
+. "$LIB/../../lib/results.sh" # ok, check*: every suite's results
+. "$LIB/finish.sh"    # finish: the suite's last word
 . "$LIB/wait.sh"      # eventually, settles
 . "$LIB/cleanup.sh"   # cleanup: everything a suite leaves, on exit
 . "$LIB/fixture.sh"   # the xenstore fixture; xs_read, xs_state

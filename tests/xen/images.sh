@@ -190,6 +190,7 @@ ldconfig -r "$dom0"
 install -m 0755 "$here/dom0-init" "$dom0/init"
 install -d "$dom0/xnm"
 cp "$here"/scenarios/*.sh "$dom0/xnm/"
+cp "$top/tests/lib/results.sh" "$dom0/xnm/results.sh"
 # make lab's two hosts: their scripts, the seed's guest and the xl.conf and
 # xend-config.sxp lines it uses.
 install -d "$dom0/xnm/lab"

@@ -22,7 +22,8 @@ check "dnsmasq serves the guests' DHCP" kill -0 "$(cat "$T/dnsmasq.pid" 2>/dev/n
 M=00:16:3e:00:00:31
 check "xl create n1 (vif-nat, ip=10.0.100.1, address by DHCP)" \
 	create n1 dhcp "" "mac=$M, ip=10.0.100.1, gatewaydev=eth0, script=vif-nat"
-check "n1 got 10.0.100.1 by DHCP and is up" up 10.0.100.1 n1 ||
+check "n1 got 10.0.100.1 by DHCP and is up" up 10.0.100.1 n1
+last_failed &&
 	{ say "# dnsmasq: $(tail -n 5 "$T/dnsmasq.log" 2>&1 | tr '\n' ' ')"; say "# nft: $(nft list ruleset | grep -c counter) counters"; }
 d=$(domid n1)
 check_eq "hotplug-status of n1's vif" connected "$(xenstore-read "backend/vif/$d/0/hotplug-status" 2>&1)"

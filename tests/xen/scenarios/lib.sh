@@ -18,43 +18,10 @@ L=/usr/lib/xen-netmodes
 # xl is Debian's, under a time bound: /xnm/bin/xl (status 124 once it is up)
 export PATH=/xnm/bin:$PATH
 
-say() { echo "XNM $*"; }
-evidence() { sed 's/^/XNM #   /' | head -n "${1:-25}"; }
-ok() { PASS=$((PASS + 1)); say "ok - $SCENARIO: $*"; }
-not_ok() { FAIL=$((FAIL + 1)); say "not ok - $SCENARIO: $*"; }
-
-# check DESC CMD...: passes when CMD succeeds; its output is the evidence.
-check() {
-	local desc=$1
-	shift
-	if "$@" >"$T/out" 2>&1; then
-		ok "$desc"
-	else
-		not_ok "$desc"
-		evidence <"$T/out"
-		return 1
-	fi
-}
-
-check_fails() {
-	local desc=$1
-	shift
-	if "$@" >"$T/out" 2>&1; then
-		not_ok "$desc (it succeeded)"
-		evidence <"$T/out"
-	else
-		ok "$desc"
-	fi
-}
-
-check_eq() {
-	if [ "$2" == "$3" ]; then
-		ok "$1"
-	else
-		not_ok "$1"
-		{ diff <(echo "$2") <(echo "$3") || true; } | evidence
-	fi
-}
+# ok, check*, evidence, say: every suite's results (tests/lib/results.sh),
+# as "XNM " lines the rig's runner picks out of the serial console
+RESULTS_PREFIX="XNM " RESULTS_NAME="$SCENARIO: " RESULTS_DIR=$T
+. /xnm/results.sh
 
 finish() {
 	say "# $SCENARIO: $PASS passed, $FAIL failed"
