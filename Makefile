@@ -47,7 +47,8 @@ PKG_CONFIG ?= pkg-config
 PKGS := libnl-3.0 libnl-route-3.0 libmnl libnftnl xenstore
 
 CFLAGS ?= -O2 -g
-CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -MMD -MP -pthread
+# project headers by their path from the top: #include "netmodes/rtnl/links.h"
+CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -MMD -MP -pthread -iquote .
 CFLAGS += $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 CFLAGS += -DXEN_SCRIPT_DIR='"$(XEN_SCRIPT_DIR)"'
 SHARED_LDLIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -pthread
@@ -92,7 +93,7 @@ endif
 
 # The two programs' mains; everything else is shared by both.
 MAINS := hotplug/main.c hotplug/xen_netmodesd.c
-LIB_SRCS := $(wildcard netmodes/*.c) $(filter-out $(MAINS),$(wildcard hotplug/*.c))
+LIB_SRCS := $(wildcard netmodes/*.c netmodes/*/*.c) $(filter-out $(MAINS),$(wildcard hotplug/*.c hotplug/*/*.c))
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 BIN := $(BUILD)/xen-netmodes
 # The applets' links: the names the binary's own table marks (xen-netmodes
@@ -138,7 +139,7 @@ $(BUILD)/tests/unit/test_alloc: LDFLAGS += -Wl,--wrap=nl_object_clone -Wl,--wrap
 # runs each for FUZZ_SECONDS; `make check` builds them and runs each briefly.
 FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 60
-FUZZ_CFLAGS := -g -O1 -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror \
+FUZZ_CFLAGS := -g -O1 -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -iquote . \
 	-fsanitize=fuzzer-no-link,address,undefined -DXEN_SCRIPT_DIR='"$(XEN_SCRIPT_DIR)"' \
 	$(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 FUZZ_OBJS := $(LIB_SRCS:%.c=$(BUILD)/fuzz/obj/%.o)

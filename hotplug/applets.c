@@ -1,12 +1,12 @@
-#include "applets.h"
+#include "hotplug/applets.h"
 
 #include <string.h>
 
-#include "check.h"
-#include "cleanup.h"
-#include "network_flow.h"
-#include "status.h"
-#include "vif_setup.h"
+#include "hotplug/tools/check.h"
+#include "hotplug/tools/cleanup.h"
+#include "hotplug/network/network_flow.h"
+#include "hotplug/tools/status.h"
+#include "hotplug/tools/vif_setup.h"
 
 const struct applet applets[] = {
 	{ .name = "vif-bridge", .summary = "attach a guest's vif to a bridge, with anti-spoofing",

@@ -11,11 +11,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "../netmodes/modes.h"
-#include "../netmodes/network.h"
-#include "../netmodes/nft_port.h"
-#include "deadline.h"
-#include "invocation.h"
+#include "netmodes/modes/modes.h"
+#include "netmodes/modes/network.h"
+#include "netmodes/nft/nft_port.h"
+#include "hotplug/call/deadline.h"
+#include "hotplug/call/invocation.h"
 
 enum applet_kind {
 	APPLET_VIF,	/* a per-vif mode: online|offline|add|remove, maybe through the daemon */

@@ -1,9 +1,9 @@
-#include "dispatch.h"
+#include "hotplug/dispatch.h"
 
-#include "daemon_client.h"
-#include "log.h"
-#include "network_flow.h"
-#include "vif_flow.h"
+#include "hotplug/daemon/daemon_client.h"
+#include "hotplug/call/log.h"
+#include "hotplug/network/network_flow.h"
+#include "hotplug/vif/vif_flow.h"
 
 /*
  * A per-vif call goes to xen-netmodesd when one is listening, and is made

@@ -6,12 +6,12 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "applets.h"
-#include "deadline.h"
-#include "dispatch.h"
-#include "invocation.h"
-#include "log.h"
-#include "usage.h"
+#include "hotplug/applets.h"
+#include "hotplug/call/deadline.h"
+#include "hotplug/dispatch.h"
+#include "hotplug/call/invocation.h"
+#include "hotplug/call/log.h"
+#include "hotplug/usage.h"
 
 extern char **environ;
 

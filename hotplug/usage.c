@@ -1,9 +1,9 @@
-#include "usage.h"
+#include "hotplug/usage.h"
 
 #include <string.h>
 
-#include "applets.h"
-#include "daemon.h"
+#include "hotplug/applets.h"
+#include "hotplug/daemon/daemon.h"
 
 _Static_assert(DAEMON_MAX_WORKERS == 64 && DAEMON_DEFAULT_WORKERS == 8,
 	       "xen-netmodesd's usage text names both");

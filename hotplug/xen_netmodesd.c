@@ -4,9 +4,9 @@
  * xenstore connection, and only Debian's shared libxenstore is built
  * thread-safe.
  */
-#include "daemon.h"
-#include "invocation.h"
-#include "log.h"
+#include "hotplug/daemon/daemon.h"
+#include "hotplug/call/invocation.h"
+#include "hotplug/call/log.h"
 
 extern char **environ;
 

@@ -1,4 +1,4 @@
-#include "netaddr.h"
+#include "netmodes/netaddr.h"
 
 #include <arpa/inet.h>
 #include <errno.h>

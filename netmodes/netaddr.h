@@ -16,7 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "err.h"
+#include "netmodes/err.h"
 
 #define MAC_LEN 6
 /* "aa:bb:cc:dd:ee:ff" plus NUL */

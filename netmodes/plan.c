@@ -1,11 +1,11 @@
-#include "plan.h"
+#include "netmodes/plan.h"
 
 #include <errno.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "callenv.h"
+#include "netmodes/callenv.h"
 
 int plan_add(struct plan *p, const struct op_type *type, void *data)
 {

@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "err.h"
+#include "netmodes/err.h"
 
 struct call_env;
 struct op;

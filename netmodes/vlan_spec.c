@@ -1,4 +1,4 @@
-#include "vlan_spec.h"
+#include "netmodes/vlan_spec.h"
 
 #include <errno.h>
 #include <string.h>

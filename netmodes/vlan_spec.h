@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "err.h"
+#include "netmodes/err.h"
 
 #define VLAN_MIN 1
 #define VLAN_MAX 4094

@@ -18,7 +18,7 @@ done
 # file that starts one (exec, system, popen, posix_spawn).
 root=$(dirname "$0")/..
 for f in $(cd "$root" && grep -lE '\b(execv|execve|execvp|execl|system|popen|posix_spawn)[[:space:]]*\(' \
-	hotplug/*.c netmodes/*.c); do
+	hotplug/*.c hotplug/*/*.c netmodes/*.c netmodes/*/*.c); do
 	if grep -qF "(\`$f\`)" "$root/README.md"; then
 		passed=$((passed + 1))
 		echo "ok - README names $f among the programs a call starts"

@@ -4,9 +4,9 @@
 # name functions or variables the code no longer has. Any finding fails.
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
-flags=(-std=c11 -D_GNU_SOURCE -DXNM_FAULT_INJECTION -DXEN_SCRIPT_DIR='"/etc/xen/scripts"'
+flags=(-std=c11 -iquote . -D_GNU_SOURCE -DXNM_FAULT_INJECTION -DXEN_SCRIPT_DIR='"/etc/xen/scripts"'
 	$(pkg-config --cflags libnl-3.0 libnl-route-3.0 libmnl libnftnl xenstore 2>/dev/null))
-srcs=(hotplug/*.c netmodes/*.c tests/xenstored/*.c tests/bench/*.c tests/unit/*.c tests/fuzz/*.c)
+srcs=(hotplug/*.c hotplug/*/*.c netmodes/*.c netmodes/*/*.c tests/xenstored/*.c tests/bench/*.c tests/unit/*.c tests/fuzz/*.c)
 passed=0
 failed=0
 
@@ -21,12 +21,12 @@ result() { # NAME OUTPUT
 	fi
 }
 
-result cppcheck "$(cppcheck --quiet --enable=warning,performance,portability --std=c11 \
+result cppcheck "$(cppcheck --quiet --enable=warning,performance,portability --std=c11 -I. \
 	-D_GNU_SOURCE -DXNM_FAULT_INJECTION hotplug netmodes tests 2>&1)"
 result clang-tidy "$(for f in "${srcs[@]}"; do
 	clang-tidy -quiet "$f" -- "${flags[@]}" 2>/dev/null
 done | grep -A3 -E 'warning:|error:')"
 result "comments name only what the code has" \
-	"$(tests/tools/comment_names.py hotplug/*.[ch] netmodes/*.[ch] 2>&1)"
+	"$(tests/tools/comment_names.py hotplug/*.[ch] hotplug/*/*.[ch] netmodes/*.[ch] netmodes/*/*.[ch] 2>&1)"
 echo "lint: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -4,7 +4,7 @@
 # refused online; network-bridge, network-route and network-nat start and
 # stop; status and check. Any memory error or definite leak in any call fails.
 # --child-silent-after-fork: the child an offline leaves its socket's last
-# close to (hotplug/nft_release.c) is a copy of the call that only closes
+# close to (hotplug/call/nft_release.c) is a copy of the call that only closes
 # and exits; its leak report would be the parent's heap seen half-way.
 #   tests/valgrind_modes.sh BUILD (a build without sanitizers)
 TEST_NAME="valgrind-modes"

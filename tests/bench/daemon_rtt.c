@@ -28,8 +28,8 @@
 
 #include <xenstore.h>
 
-#include "../../hotplug/daemon_client.h"
-#include "../../hotplug/daemon_proto.h"
+#include "hotplug/daemon/daemon_client.h"
+#include "hotplug/daemon/daemon_proto.h"
 
 #include "clock.h"
 

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../hotplug/request.h"
+#include "hotplug/vif/request.h"
 
 #define MAX_WORDS 32
 

@@ -5,7 +5,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "../../hotplug/config.h"
+#include "hotplug/call/config.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -8,11 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../hotplug/config.h"
-#include "../../hotplug/parse.h"
-#include "../../netmodes/netaddr.h"
-#include "../../netmodes/nft_port.h"
-#include "../../netmodes/vlan_spec.h"
+#include "hotplug/call/config.h"
+#include "hotplug/call/parse.h"
+#include "netmodes/netaddr.h"
+#include "netmodes/nft/nft_port.h"
+#include "netmodes/vlan_spec.h"
 
 static void check_mac(const char *s)
 {

@@ -11,9 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../netmodes/modes.h"
-#include "../../netmodes/nft_conn.h"
-#include "../../netmodes/rtnl.h"
+#include "netmodes/modes/modes.h"
+#include "netmodes/nft/nft_conn.h"
+#include "netmodes/rtnl/rtnl.h"
 
 struct rt_conn;
 

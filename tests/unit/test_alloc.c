@@ -20,11 +20,11 @@
 #include <netlink/object.h>
 #include <netlink/route/link/bridge.h>
 
-#include "../../netmodes/addrs.h"
-#include "../../netmodes/links.h"
-#include "../../netmodes/network.h"
-#include "../../netmodes/routes.h"
-#include "../../netmodes/rtnl.h"
+#include "netmodes/rtnl/addrs.h"
+#include "netmodes/rtnl/links.h"
+#include "netmodes/modes/network.h"
+#include "netmodes/rtnl/routes.h"
+#include "netmodes/rtnl/rtnl.h"
 
 static struct rt_conn *sk;
 

@@ -13,7 +13,7 @@
 
 #include <cmocka.h>
 
-#include "../../netmodes/bridge_vlan.h"
+#include "netmodes/rtnl/bridge_vlan.h"
 
 static struct vlan_set spec(const char *s)
 {

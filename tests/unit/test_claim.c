@@ -1,5 +1,5 @@
 /*
- * Whose a device is (netmodes/vif_claim.c): a netback device's sysfs
+ * Whose a device is (netmodes/modes/vif_claim.c): a netback device's sysfs
  * `device` link decides, else the claim in its alias. The sysfs trees here
  * are the test's own, shaped as the kernel's: class/net/NAME/{ifindex,device}.
  */
@@ -15,8 +15,8 @@
 
 #include <cmocka.h>
 
-#include "../../netmodes/links.h"
-#include "../../netmodes/vif_claim.h"
+#include "netmodes/rtnl/links.h"
+#include "netmodes/modes/vif_claim.h"
 
 static char root[] = "/tmp/xnm-sysfs.XXXXXX";
 

@@ -10,9 +10,9 @@
 
 #include <cmocka.h>
 
-#include "../../hotplug/daemon_proto.h"
-#include "../../hotplug/invocation.h"
-#include "../../hotplug/watch_rules.h"
+#include "hotplug/daemon/daemon_proto.h"
+#include "hotplug/call/invocation.h"
+#include "hotplug/daemon/watch_rules.h"
 
 static char *argv3[] = { "/etc/xen/scripts/vif-bridge", "online", "type_if=vif", NULL };
 static char *env2[] = { "XENBUS_PATH=backend/vif/3/1", "vif=vif3.1", NULL };

@@ -23,10 +23,10 @@
 #include <netlink/route/link/bridge.h>
 #include <netlink/route/route.h>
 
-#include "../../netmodes/addrs.h"
-#include "../../netmodes/links.h"
-#include "../../netmodes/routes.h"
-#include "../../netmodes/rtnl.h"
+#include "netmodes/rtnl/addrs.h"
+#include "netmodes/rtnl/links.h"
+#include "netmodes/rtnl/routes.h"
+#include "netmodes/rtnl/rtnl.h"
 
 
 /* Enough addresses and routes that one dump of them takes several reads (parts). */

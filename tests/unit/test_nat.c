@@ -10,9 +10,9 @@
 
 #include <cmocka.h>
 
-#include "../../hotplug/config.h"
-#include "../../netmodes/dhcp_host.h"
-#include "../../netmodes/nat_addr.h"
+#include "hotplug/call/config.h"
+#include "netmodes/host/dhcp_host.h"
+#include "netmodes/modes/nat_addr.h"
 
 static void test_derived_addresses(void **state)
 {

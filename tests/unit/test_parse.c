@@ -9,8 +9,8 @@
 #include <arpa/inet.h>
 #include <cmocka.h>
 
-#include "../../hotplug/parse.h"
-#include "../../netmodes/netaddr.h"
+#include "hotplug/call/parse.h"
+#include "netmodes/netaddr.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -17,8 +17,8 @@
 #include <netlink/route/link/bridge.h>
 #include <netlink/route/link/veth.h>
 
-#include "../../netmodes/links.h"
-#include "../../netmodes/nft_port.h"
+#include "netmodes/rtnl/links.h"
+#include "netmodes/nft/nft_port.h"
 #include "plan_helpers.h"
 
 /* The engine, with operations that record what they did. */

@@ -8,7 +8,7 @@
 
 #include <cmocka.h>
 
-#include "../../hotplug/request.h"
+#include "hotplug/vif/request.h"
 
 
 static const char *libxl_env[] = { "script=/etc/xen/scripts/vif-bridge", "XENBUS_TYPE=vif",

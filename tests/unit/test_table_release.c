@@ -17,8 +17,8 @@
 
 #include <cmocka.h>
 
-#include "../../netmodes/nft_batch.h"
-#include "../../netmodes/nft_port.h"
+#include "netmodes/nft/nft_batch.h"
+#include "netmodes/nft/nft_port.h"
 
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>

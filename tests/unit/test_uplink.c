@@ -22,8 +22,8 @@
 #include <netlink/attr.h>
 #include <netlink/msg.h>
 
-#include "../../netmodes/rtnl.h"
-#include "../../netmodes/uplink.h"
+#include "netmodes/rtnl/rtnl.h"
+#include "netmodes/rtnl/uplink.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 

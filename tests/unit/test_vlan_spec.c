@@ -12,7 +12,7 @@
 
 #include <cmocka.h>
 
-#include "../../netmodes/vlan_spec.h"
+#include "netmodes/vlan_spec.h"
 
 static struct vlan_set set_of(const char *spec)
 {

@@ -1,0 +1,264 @@
+/*
+ * xen-netmodes status [--json]: every vif whose backend names one of our
+ * modes, as xenstore configures it and as the kernel has it. Read-only.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <netlink/route/addr.h>
+
+#include "netmodes/rtnl/addrs.h"
+#include "netmodes/rtnl/bridge_vlan.h"
+#include "netmodes/rtnl/links.h"
+#include "netmodes/nft/nft_port.h"
+#include "netmodes/rtnl/routes.h"
+#include "netmodes/rtnl/rtnl.h"
+#include "netmodes/modes/vif.h"
+#include "hotplug/applets.h"
+#include "hotplug/xen/backends.h"
+#include "hotplug/tools/status.h"
+#include "hotplug/xen/xs.h"
+
+struct vif_view {
+	unsigned domid, devid;
+	const struct applet *mode; /* its row: mode->mode is "bridge", "route", "nat" */
+	char dev[IFNAMSIZ], status[32], ip[256], mac[32];
+	bool exists;
+	struct link_info link;
+	char master[IFNAMSIZ];
+	bool vlan_port; /* a port of a VLAN-filtering bridge: vlans holds its VLANs */
+	struct vlan_set vlans;
+	char addrs[1024], routes[1024];
+	bool filtered;
+	bool filter_damaged;
+	char filter_mac[MAC_STR_LEN];
+	char filter_ips[1024];
+};
+
+static void node(struct xs_handle *xs, const char *be, const char *name, char *buf, size_t n)
+{
+	char path[XS_PATH_LEN + 64];
+
+	snprintf(path, sizeof(path), "%s/%s", be, name);
+	if (xsw_read_opt(xs, path, buf, n, NULL) < 0)
+		buf[0] = '\0';
+}
+
+static void append(char *buf, size_t n, const char *word)
+{
+	size_t len = strlen(buf);
+
+	snprintf(buf + len, n - len, "%s%s", len ? " " : "", word);
+}
+
+/* The kernel's side: link, master, addresses, our routes, the port filter. */
+static void kernel_view(struct rt_conn *sk, struct nft_conn *nft, struct vif_view *v)
+{
+	struct addr_set addrs = { 0 };
+	struct route_set routes = { 0 };
+	struct link_info m;
+	struct port_state ps;
+	char buf[INET6_ADDRSTRLEN + 8];
+
+	v->exists = rt_link_get(sk, 0, v->dev, &v->link, NULL) == 0;
+	if (v->exists && v->link.master && rt_link_get(sk, v->link.master, NULL, &m, NULL) == 0)
+		snprintf(v->master, sizeof(v->master), "%s", m.name);
+	if (v->exists && v->master[0]) {
+		bool filtering = false;
+		unsigned def;
+		v->vlan_port = rt_bridge_vlans_on(sk, v->link.master, &filtering, &def, NULL) == 0 &&
+			       filtering && rt_port_vlans(sk, v->link.ifindex, &v->vlans, NULL) == 0;
+	}
+	if (v->exists && addr_set_query(sk, v->link.ifindex, &addrs, NULL) == 0)
+		for (size_t i = 0; i < addrs.n; i++)
+			append(v->addrs, sizeof(v->addrs),
+			       nl_addr2str(rtnl_addr_get_local(addrs.a[i]), buf, sizeof(buf)));
+	if (v->exists && route_set_query(sk, v->link.ifindex, &routes, NULL) == 0)
+		for (size_t i = 0; i < routes.n; i++)
+			append(v->routes, sizeof(v->routes),
+			       nl_addr2str(rtnl_route_get_dst(routes.r[i]), buf, sizeof(buf)));
+	addr_set_free(&addrs);
+	route_set_free(&routes);
+	if (nft_port_query(nft, v->mode->port, v->dev, &ps, NULL) == 0 && ps.port) {
+		char mac[MAC_STR_LEN];
+		v->filtered = true;
+		v->filter_damaged = ps.damaged;
+		if (ps.filter.ips.n)
+			snprintf(v->filter_mac, sizeof(v->filter_mac), "%s", mac_format(&ps.filter.mac, mac));
+		prefix_list_format(&ps.filter.ips, v->filter_ips, sizeof(v->filter_ips));
+	}
+}
+
+/* "10 pvid untagged, 20-22 tagged, 30 untagged"; "none" when it has none. */
+static void vlans_text(const struct vlan_set *s, char *buf, size_t n)
+{
+	size_t at = 0;
+
+	buf[0] = '\0';
+	for (unsigned v = VLAN_MIN; v <= VLAN_MAX && at < n; v++) {
+		unsigned w;
+		bool u;
+		int k;
+		if (!vlan_set_has(s, v))
+			continue;
+		u = vlan_set_untagged(s, v);
+		w = vlan_set_run_end(s, v);
+		k = w == v ? snprintf(buf + at, n - at, "%s%u", at ? ", " : "", v)
+			   : snprintf(buf + at, n - at, "%s%u-%u", at ? ", " : "", v, w);
+		if (k > 0)
+			at += (size_t)k;
+		if (at < n) {
+			k = snprintf(buf + at, n - at, "%s%s", v == s->pvid ? " pvid" : "",
+				     u ? " untagged" : " tagged");
+			if (k > 0)
+				at += (size_t)k;
+		}
+		v = w;
+	}
+	if (!buf[0])
+		snprintf(buf, n, "none");
+}
+
+static void print_text(const struct vif_view *v, FILE *out)
+{
+	fprintf(out, "%s (domain %u, vif %u): %s mode, hotplug-status %s\n", v->dev, v->domid,
+		v->devid, v->mode->mode, v->status[0] ? v->status : "-");
+	if (!v->exists) {
+		fprintf(out, "  link: absent\n");
+		return;
+	}
+	fprintf(out, "  link: %s, mtu %u%s%s\n", v->link.up ? "up" : "down", v->link.mtu,
+		v->master[0] ? ", bridge " : "", v->master);
+	if (v->vlan_port) {
+		char vl[1024];
+		vlans_text(&v->vlans, vl, sizeof(vl));
+		fprintf(out, "  vlans: %s\n", vl);
+	}
+	fprintf(out, "  configured: mac %s, ip %s\n", v->mac[0] ? v->mac : "-", v->ip[0] ? v->ip : "-");
+	fprintf(out, "  addresses: %s\n  routes: %s\n", v->addrs[0] ? v->addrs : "-",
+		v->routes[0] ? v->routes : "-");
+	if (!v->filtered)
+		fprintf(out, "  anti-spoofing: none\n");
+	else if (v->filter_damaged)
+		fprintf(out, "  anti-spoofing: damaged records (the next online repairs them)\n");
+	else if (v->filter_mac[0])
+		fprintf(out, "  anti-spoofing: mac %s, ip %s\n", v->filter_mac, v->filter_ips);
+	else
+		fprintf(out, "  anti-spoofing: sends nothing\n");
+}
+
+static void json_words(const char *label, const char *words, FILE *out)
+{
+	char copy[1024], *tok, *save = NULL;
+	const char *sep = "";
+
+	snprintf(copy, sizeof(copy), "%s", words);
+	fprintf(out, ", \"%s\": [", label);
+	for (tok = strtok_r(copy, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
+		fprintf(out, "%s\"%s\"", sep, tok);
+		sep = ", ";
+	}
+	fprintf(out, "]");
+}
+
+static void print_json(const struct vif_view *v, bool first, FILE *out)
+{
+	fprintf(out, "%s{\"vif\": \"%s\", \"domid\": %u, \"devid\": %u, \"mode\": \"%s\", "
+		     "\"hotplug_status\": \"%s\", \"mac\": \"%s\"",
+		first ? "" : ", ", v->dev, v->domid, v->devid, v->mode->mode, v->status, v->mac);
+	json_words("ip", v->ip, out);
+	fprintf(out, ", \"link\": ");
+	if (v->exists)
+		fprintf(out, "{\"up\": %s, \"mtu\": %u, \"bridge\": \"%s\"}", v->link.up ? "true" : "false",
+			v->link.mtu, v->master);
+	else
+		fprintf(out, "null");
+	if (v->vlan_port) {
+		char vl[1024];
+		vlan_set_format(&v->vlans, vl, sizeof(vl));
+		fprintf(out, ", \"vlans\": \"%s\"", vl);
+	}
+	json_words("addresses", v->addrs, out);
+	json_words("routes", v->routes, out);
+	if (v->filtered)
+	{
+		fprintf(out, ", \"antispoof\": {\"mac\": \"%s\"", v->filter_mac);
+		json_words("ip", v->filter_ips, out);
+		fprintf(out, "}}");
+	}
+	else
+		fprintf(out, ", \"antispoof\": null}");
+}
+
+struct walk {
+	struct xs_handle *xs;
+	struct rt_conn *sk;
+	struct nft_conn *nft;
+	bool json;
+	FILE *out;
+	unsigned shown;
+};
+
+/* One backend, shown when its script is ours. */
+static int show_vif(const char *be, unsigned domid, unsigned devid, void *arg)
+{
+	struct walk *w = arg;
+	struct vif_view v = { .domid = domid, .devid = devid };
+	char script[256];
+
+	node(w->xs, be, "script", script, sizeof(script));
+	if (!(v.mode = applet_of_script(script)))
+		return 0;
+	node(w->xs, be, "vifname", v.dev, sizeof(v.dev));
+	if (!v.dev[0])
+		snprintf(v.dev, sizeof(v.dev), "vif%u.%u", domid, devid);
+	node(w->xs, be, "hotplug-status", v.status, sizeof(v.status));
+	node(w->xs, be, "ip", v.ip, sizeof(v.ip));
+	node(w->xs, be, "mac", v.mac, sizeof(v.mac));
+	kernel_view(w->sk, w->nft, &v);
+	if (w->json)
+		print_json(&v, w->shown == 0, w->out);
+	else
+		print_text(&v, w->out);
+	w->shown++;
+	return 0;
+}
+
+int status_main(const struct applet *self, const struct invocation *inv, deadline_t deadline)
+{
+	bool json = inv->json;
+	struct xs_handle *xs = NULL;
+	struct rt_conn *sk = NULL;
+	struct nft_conn nft;
+	struct nm_err e = { "" };
+	struct walk w = { .nft = &nft, .json = json, .out = stdout };
+
+	(void)self;
+	(void)deadline;
+	if (inv->rc < 0 || inv->command || inv->n_assign) {
+		fprintf(stderr, "usage: xen-netmodes status [--json]\n");
+		return 1;
+	}
+
+	if (xsw_open(&xs, &e) < 0 || rt_open(&sk, &e) < 0) {
+		fprintf(stderr, "xen-netmodes status: %s\n", e.msg);
+		xsw_close(xs);
+		return 1;
+	}
+	nft_conn_init(&nft);
+	if (json)
+		printf("[");
+	w.xs = xs;
+	w.sk = sk;
+	(void)backends_each(xs, show_vif, &w);
+	if (json)
+		printf("]\n");
+	else if (w.shown == 0)
+		printf("no vif uses a xen-netmodes script\n");
+	rt_close(sk);
+	xsw_close(xs);
+	nft_conn_close(&nft);
+	return 0;
+}

@@ -1,0 +1,107 @@
+#include "hotplug/tools/vif_setup.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "netmodes/netaddr.h"
+#include "hotplug/dispatch.h"
+#include "hotplug/call/log.h"
+#include "hotplug/vif/request.h"
+#include "hotplug/vif/vif_flow.h"
+
+#ifndef XEN_SCRIPT_DIR
+#define XEN_SCRIPT_DIR "/etc/xen/scripts"
+#endif
+
+void script_dir_of(const char *argv0, char *buf, size_t n)
+{
+	const char *slash = argv0 ? strrchr(argv0, '/') : NULL;
+
+	if (slash)
+		snprintf(buf, n, "%.*s", slash == argv0 ? 1 : (int)(slash - argv0), argv0);
+	else
+		snprintf(buf, n, "%s", XEN_SCRIPT_DIR);
+}
+
+int script_trusted(const char *path, struct nm_err *e)
+{
+	struct stat st;
+
+	if (stat(path, &st) < 0)
+		return nm_fail(e, nm_errno(), "script %s: %s", path, strerror(errno));
+	if (!S_ISREG(st.st_mode) || !(st.st_mode & S_IXUSR))
+		return nm_fail(e, -EACCES, "script %s is not an executable file", path);
+	if (st.st_uid != 0 || (st.st_mode & (S_IWGRP | S_IWOTH)))
+		return nm_fail(e, -EPERM, "script %s must be root's and writable by no one else", path);
+	return 0;
+}
+
+/* Whether path is this very binary (an installed link to it, say). */
+static bool is_self(const char *path)
+{
+	char a[PATH_MAX], b[PATH_MAX];
+
+	return realpath(path, a) && realpath("/proc/self/exe", b) && !strcmp(a, b);
+}
+
+int vif_setup_resolve(const char *script, const char *script_dir, bool (*is_ours)(const char *),
+		      const char **ret_applet, char *ret_path, size_t n, struct nm_err *e)
+{
+	const char *base;
+	char q[128];
+	int rc;
+
+	*ret_applet = NULL;
+	if (!script || !*script)
+		script = "vif-bridge";
+	base = strrchr(script, '/') ? strrchr(script, '/') + 1 : script;
+	if (script[0] != '/' && strchr(script, '/'))
+		return nm_fail(e, -EINVAL, "script \"%s\": expected a name or an absolute path",
+			       quote_value(script, q, sizeof(q)));
+	if (script[0] != '/' && is_ours(script)) {
+		*ret_applet = script;
+		return 0;
+	}
+	if ((size_t)(script[0] == '/' ? snprintf(ret_path, n, "%s", script)
+				      : snprintf(ret_path, n, "%s/%s", script_dir, script)) >= n)
+		return nm_fail(e, -ENAMETOOLONG, "script \"%s\": path too long",
+			       quote_value(script, q, sizeof(q)));
+	if ((rc = script_trusted(ret_path, e)) < 0)
+		return rc;
+	if (is_ours(base) && is_self(ret_path))
+		*ret_applet = base;
+	return 0;
+}
+
+static bool is_vif_mode(const char *name)
+{
+	const struct applet *a = applet_find(name);
+
+	return a && a->kind == APPLET_VIF;
+}
+
+int vif_setup_main(const struct applet *a, const struct invocation *inv, deadline_t deadline)
+{
+	const char *mode;
+	char dir[PATH_MAX], path[PATH_MAX];
+	struct nm_err e = { "" };
+
+	script_dir_of(inv->argv[0], dir, sizeof(dir));
+	if (vif_setup_resolve(env_get(inv->envp, "script"), dir, is_vif_mode, &mode, path,
+			      sizeof(path), &e) < 0) {
+		vif_flow_refused(a->name, e.msg, inv);
+		return 1;
+	}
+	if (mode)
+		return applet_run(applet_find(mode), inv, deadline);
+	inv->argv[0] = path;
+	execv(path, inv->argv);
+	log_init(a->name);
+	log_line(LOG_ERR, "cannot run %s: %s", path, strerror(errno));
+	return 1;
+}

@@ -1,0 +1,33 @@
+/*
+ * vif-setup, the udev path's dispatcher: which vif script $script names.
+ * A bare name resolves in the script directory; anything else must be an
+ * absolute path. A script run as root must be root's and writable by no one
+ * else. One of our own modes runs in-process, without a new program.
+ */
+#ifndef HOTPLUG_VIF_SETUP_H
+#define HOTPLUG_VIF_SETUP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "netmodes/err.h"
+#include "hotplug/applets.h"
+
+/* The script directory: where argv0 was run from, as the shell scripts take it. */
+void script_dir_of(const char *argv0, char *buf, size_t n);
+
+/* 0 when path is a regular executable file owned by root and not group/world writable. */
+int script_trusted(const char *path, struct nm_err *e);
+
+/*
+ * Resolves script (NULL or "": vif-bridge). When it names one of our modes
+ * (is_ours), *ret_applet gets that name; otherwise ret_path gets the file
+ * to execute, checked with script_trusted. Returns 0 or -errno with e set.
+ */
+int vif_setup_resolve(const char *script, const char *script_dir, bool (*is_ours)(const char *),
+		      const char **ret_applet, char *ret_path, size_t n, struct nm_err *e);
+
+/* udev's path: runs the mode (or the trusted script) $script names, vif-bridge by default. */
+applet_main vif_setup_main;
+
+#endif

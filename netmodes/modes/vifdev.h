@@ -1,0 +1,85 @@
+/* Finding a vif's device and the steps every mode takes to prepare it. */
+#ifndef NETMODES_VIFDEV_H
+#define NETMODES_VIFDEV_H
+
+#include <stdbool.h>
+
+#include "netmodes/rtnl/addrs.h"
+#include "netmodes/rtnl/links.h"
+#include "netmodes/modes/modes.h"
+#include "netmodes/nft/nft_port.h"
+
+struct vifdev {
+	bool exists;
+	struct link_info link;	/* valid when exists; link.name is the current name */
+	char name[IFNAMSIZ];	/* the name it has once the plan ran */
+	bool rename;		/* link.name -> name is part of the plan */
+	/*
+	 * Offline only: the devices under r's names are all someone else's
+	 * (exists false, the plan must touch nothing); left_alone says whose.
+	 */
+	bool foreign;
+	char left_alone[ERR_MSG_LEN];
+};
+
+/*
+ * Locates the device for r, and acts only on this backend's (vif_claim.h).
+ * For online/add with a vifname: renames when the kernel name still exists,
+ * refuses when both names exist (the vifname belongs to someone else),
+ * accepts an already renamed device; a device that is someone else's is
+ * refused (-EBUSY). For offline/remove a missing device is not an error
+ * (exists false), and a device that this backend has not claimed is
+ * skipped: when every device found is someone else's, foreign is set.
+ * Returns 0 or -errno with e set.
+ */
+int vifdev_find(const struct vif_request *r, struct mode_ctx *c, struct vifdev *ret,
+		struct nm_err *e);
+
+/*
+ * The start of an offline: vifdev_find, with the device named in out.
+ * Returns 1 when the devices under r's names are all someone else's
+ * (out->left_alone says whose; the plan must stay empty), 0, or -errno
+ * with e set.
+ */
+int vifdev_find_going(const struct vif_request *r, struct mode_ctx *c, struct vifdev *ret,
+		      struct vif_outcome *out, struct nm_err *e);
+
+/* Appends the claim of d (its alias) for r's backend when d does not carry it yet. */
+int vifdev_plan_claim(const struct vif_request *r, struct mode_ctx *c, const struct vifdev *d,
+		      struct plan *p);
+
+/* The end of an offline: d's claim given up, when it carries one. */
+int vifdev_plan_unclaim(const struct vif_request *r, struct mode_ctx *c, const struct vifdev *d,
+			struct plan *p);
+
+/*
+ * The end of most offlines: d's port filter in kind's table removed, then
+ * its claim given up. Returns 0 or -errno with e set.
+ */
+int vifdev_plan_release(const struct vif_request *r, struct mode_ctx *c, const struct vifdev *d,
+			enum port_kind kind, struct plan *p, struct nm_err *e);
+
+/*
+ * Appends the link's MTU change when it differs, and records mtu in out:
+ * hotplug/ tells the frontend, as it reports the rest of the call.
+ */
+int vifdev_plan_mtu(struct mode_ctx *c, const struct vifdev *d, unsigned mtu, struct plan *p,
+		    struct vif_outcome *out);
+
+/* Appends the rename of d when it needs one, taking the link down first if it is up. */
+int vifdev_plan_rename(struct mode_ctx *c, const struct vifdev *d, struct plan *p);
+
+/* Appends proxy ARP on (or off) for d. */
+int vifdev_plan_proxy_arp(const struct vifdev *d, bool on, struct plan *p);
+
+/*
+ * The end of a routed vif's offline, after its routes are planned away: link
+ * down (the routes first, or the kernel would drop them behind the plan's
+ * back), its addresses flushed (after, so an undo brings the link up to
+ * regenerate its link-local one), proxy ARP off. Takes addrs over. Returns 0
+ * or -ENOMEM.
+ */
+int vifdev_plan_routed_down(struct mode_ctx *c, const struct vifdev *d, struct addr_set *addrs,
+			    struct plan *p);
+
+#endif

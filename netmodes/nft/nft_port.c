@@ -1,0 +1,454 @@
+/*
+ * A port's anti-spoofing elements (see nft_port.h) in the kernel: read
+ * back from its records, changed in one batch per call, and repaired when
+ * someone damaged them by hand. What the elements are is nft_port_codec's.
+ */
+#include "netmodes/nft/nft_port.h"
+
+#include <errno.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter/nf_tables.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libmnl/libmnl.h>
+
+#include "netmodes/nft/nft_batch.h"
+#include "netmodes/nft/nft_port_codec.h"
+#include "netmodes/nft/nft_port_rules.h"
+
+/* Appends one message per set to b: the elements' addition (add) or removal. */
+static int batch_elems(struct nft_batch *b, enum port_kind kind, const struct port_elem *els,
+		       size_t n, bool add)
+{
+	for (int set = 0; set < PORT_SETS; set++) {
+		struct nftnl_set *s;
+		bool any = false;
+		for (size_t i = 0; i < n; i++)
+			any |= els[i].set == (enum port_set)set;
+		if (!any)
+			continue;
+		if (!(s = port_elems_obj(kind, (enum port_set)set, els, n, add)))
+			return -ENOMEM;
+		if (add)
+			nft_batch_elems(b, NFT_MSG_NEWSETELEM, NLM_F_CREATE, s, "add element");
+		else
+			nft_batch_elems(b, NFT_MSG_DELSETELEM, 0, s, "delete element");
+		nftnl_set_free(s);
+	}
+	return 0;
+}
+
+/* Reading elements back */
+
+/* Called with each element a GET returns. */
+typedef void elem_fn(struct nftnl_set_elem *el, void *data);
+
+struct elem_walk {
+	elem_fn *fn;
+	void *data;
+};
+
+/* One reply message: each of its elements to the walk's function. */
+static int elems_cb(const struct nlmsghdr *h, void *data)
+{
+	const struct elem_walk *w = data;
+	struct nftnl_set *s = nftnl_set_alloc();
+	struct nftnl_set_elems_iter *it = NULL;
+	struct nftnl_set_elem *el;
+
+	if (!s || nftnl_set_elems_nlmsg_parse(h, s) < 0 || !(it = nftnl_set_elems_iter_create(s))) {
+		if (s)
+			nftnl_set_free(s);
+		return MNL_CB_ERROR;
+	}
+	while ((el = nftnl_set_elems_iter_next(it)))
+		w->fn(el, w->data);
+	nftnl_set_elems_iter_destroy(it);
+	nftnl_set_free(s);
+	return MNL_CB_OK;
+}
+
+/*
+ * One GETSETELEM on nft: for the elements s carries (flags 0), or every
+ * element of its set (NLM_F_DUMP); each goes to fn. Frees s. Returns 1, 0
+ * when the kernel said ENOENT, or -errno with e set.
+ */
+static int get_set_elems(struct nft_conn *nft, enum port_kind kind, struct nftnl_set *s,
+			 uint16_t flags, elem_fn *fn, void *data, struct nm_err *e)
+{
+	char *buf = calloc(1, MNL_SOCKET_BUFFER_SIZE);
+	struct elem_walk w = { fn, data };
+	struct nlmsghdr *h;
+	int rc;
+
+	if (!s || !buf) {
+		if (s)
+			nftnl_set_free(s);
+		free(buf);
+		return nm_fail(e, -ENOMEM, "out of memory");
+	}
+	h = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETSETELEM, port_family_of(kind)->family,
+				  NLM_F_ACK | flags, 0);
+	nftnl_set_elems_nlmsg_build_payload(h, s);
+	nftnl_set_free(s);
+	rc = nft_get(nft, h, elems_cb, &w, e);
+	free(buf);
+	return rc;
+}
+
+/* Every port */
+
+struct name_walk {
+	void (*fn)(const char *name, void *data);
+	void *data;
+};
+
+/* A ports element's key: the name, zero padded (a longer one cut to IFNAMSIZ - 1). */
+static void take_name(struct nftnl_set_elem *el, void *data)
+{
+	const struct name_walk *w = data;
+	uint32_t len = 0;
+	const char *key = nftnl_set_elem_get(el, NFTNL_SET_ELEM_KEY, &len);
+	char name[IFNAMSIZ];
+	size_t n;
+
+	if (!key)
+		return;
+	n = strnlen(key, len < IFNAMSIZ ? len : IFNAMSIZ - 1);
+	memcpy(name, key, n);
+	name[n] = '\0';
+	w->fn(name, w->data);
+}
+
+int nft_port_each(struct nft_conn *nft, enum port_kind kind, void (*fn)(const char *name, void *data),
+		  void *data, struct nm_err *e)
+{
+	struct name_walk w = { fn, data };
+	int rc = get_set_elems(nft, kind, port_set_obj(kind, SET_PORTS), NLM_F_DUMP, take_name, &w, e);
+
+	return rc < 0 ? rc : 0;
+}
+
+/* Reading a port back */
+
+static void take_comment(struct nftnl_set_elem *el, void *data)
+{
+	port_comments_take(data, el);
+}
+
+/* Asks for the n elements of els (all in one set) in one GET; their comments land in r. */
+static int get_comments(struct nft_conn *nft, enum port_kind kind, const struct port_elem *els,
+			size_t n, struct port_comments *r, struct nm_err *e)
+{
+	r->n = 0;
+	return get_set_elems(nft, kind, port_elems_obj(kind, els[0].set, els, n, false), 0,
+			     take_comment, r, e);
+}
+
+/* Reads the port's nrec records back into f. */
+static int read_records(struct nft_conn *nft, enum port_kind kind, const char *ifname,
+			unsigned nrec, struct port_filter *f, struct nm_err *e)
+{
+	struct port_elem *keys = calloc(PORT_MAX_RECORDS, sizeof(*keys));
+	struct port_comments *r = calloc(1, sizeof(*r));
+	int rc = -ENOMEM;
+
+	if (!keys || !r)
+		goto out;
+	for (uint32_t i = 0; i < nrec; i++)
+		port_elem_record(&keys[i], ifname, i, "");
+	if ((rc = get_comments(nft, kind, keys, nrec, r, e)) < 0)
+		goto out;
+	rc = rc ? port_decode_records(r, nrec, f) : -EBADMSG;
+out:
+	free(keys);
+	free(r);
+	return rc == -ENOMEM ? nm_fail(e, rc, "out of memory") : rc;
+}
+
+/*
+ * Whether the table exists, and whether its rules are these (it has the
+ * chain only they make): one GET when they are.
+ */
+static int table_state(struct nft_conn *nft, enum port_kind kind, struct port_state *ret,
+		       struct nm_err *e)
+{
+	const struct port_family *pf = port_family_of(kind);
+	int rc = nft_chain_get(nft, pf->family, NFT_TABLE_NAME, port_rules_marker_chain(), e);
+
+	if (rc == 0)
+		rc = nft_port_table_exists(nft, kind, e);
+	else if (rc > 0)
+		rc = 2;
+	if (rc < 0)
+		return rc;
+	ret->table = rc > 0;
+	ret->old_rules = rc == 1;
+	return 0;
+}
+
+int nft_port_query(struct nft_conn *nft, enum port_kind kind, const char *ifname,
+		   struct port_state *ret, struct nm_err *e)
+{
+	struct port_elem key;
+	struct port_comments r;
+	unsigned nrec = 0;
+	int rc, bad = 0;
+
+	if (!port_ifname_ok(ifname))
+		return nm_fail(e, -EINVAL, "invalid interface name for anti-spoofing");
+	memset(ret, 0, sizeof(*ret));
+	ret->filter.kind = kind;
+	snprintf(ret->filter.ifname, sizeof(ret->filter.ifname), "%s", ifname);
+	if ((rc = get_comments(nft, kind, port_elem_new(&key, SET_PORTS, ifname), 1, &r, e)) < 0)
+		return rc;
+	if (!rc)
+		/* no element: no table, or a table without this port */
+		return table_state(nft, kind, ret, e);
+	ret->table = ret->port = true;
+	bad = port_decode_count(&r, &nrec);
+	rc = bad ? bad : nrec ? read_records(nft, kind, ifname, nrec, &ret->filter, e) : 0;
+	if (!(ret->damaged = rc == -EBADMSG))
+		return rc;
+	/* an earlier version's port: maybe its table too */
+	return table_state(nft, kind, ret, e);
+}
+
+/* Repairing a port whose records are damaged */
+
+struct dump_state {
+	enum port_set set;
+	const char *ifname;
+	struct port_elem *out;
+	size_t n, max;
+};
+
+static void take_owned(struct nftnl_set_elem *el, void *data)
+{
+	struct dump_state *d = data;
+
+	if (d->n < d->max && port_elem_owned(el, d->set, d->ifname, &d->out[d->n]))
+		d->n++;
+}
+
+/*
+ * Every element keyed by ifname, found by listing each set: the one place
+ * that lists, and only to repair what someone damaged by hand.
+ */
+static int dump_port_elems(struct nft_conn *nft, enum port_kind kind, const char *ifname,
+			   struct port_elem *out, size_t max, size_t *ret_n, struct nm_err *e)
+{
+	struct dump_state d = { .ifname = ifname, .out = out, .max = max };
+	int rc = 0;
+
+	for (int set = 0; set < PORT_SETS && rc >= 0; set++) {
+		d.set = (enum port_set)set;
+		rc = get_set_elems(nft, kind, port_set_obj(kind, d.set), NLM_F_DUMP, take_owned, &d, e);
+	}
+	*ret_n = d.n;
+	return rc < 0 ? rc : 0;
+}
+
+bool nft_port_matches(const struct port_state *s, const struct port_filter *f)
+{
+	const struct port_filter *g = &s->filter;
+
+	if (!s->port || s->damaged || s->old_rules || g->ips.n != f->ips.n ||
+	    (f->ips.n && (memcmp(&g->mac, &f->mac, sizeof(f->mac)) ||
+			  !vlan_set_equal(&g->vlans, &f->vlans))))
+		return false;
+	for (size_t i = 0; i < f->ips.n; i++)
+		if (!prefix_equal(&g->ips.p[i], &f->ips.p[i]))
+			return false;
+	return true;
+}
+
+/* Changing a port */
+
+/* One batch taking the port from s to f (clear when f is NULL). */
+static int send_port(struct nft_conn *nft, enum port_kind kind, const struct port_filter *f, const struct port_state *s,
+		     const char **failed, struct nm_err *e)
+{
+	struct port_elem *els = calloc((size_t)2 * PORT_MAX_ELEMS, sizeof(*els));
+	struct nft_batch b;
+	size_t n_old = 0, n_new = 0;
+	int rc = 0;
+
+	if (!els || nft_batch_init(&b) < 0) {
+		free(els);
+		return nm_fail(e, -ENOMEM, "out of memory");
+	}
+	if (f && !s->table)
+		rc = port_rules_batch(&b, kind);
+	else if (f && s->old_rules)
+		rc = port_rules_upgrade_batch(&b, kind);
+	if (!rc && s->port) {
+		if (s->damaged)
+			rc = dump_port_elems(nft, kind, s->filter.ifname, els, PORT_MAX_ELEMS, &n_old, e);
+		else
+			n_old = port_elems(&s->filter, els);
+		if (!rc)
+			rc = batch_elems(&b, kind, els, n_old, false);
+	}
+	if (!rc && f) {
+		n_new = port_elems(f, els + n_old);
+		rc = batch_elems(&b, kind, els + n_old, n_new, true);
+	}
+	if (rc == -ENOMEM)
+		nm_fail(e, rc, "out of memory");
+	if (!rc)
+		rc = nft_batch_send(nft, &b, failed, e);
+	nft_batch_free(&b);
+	free(els);
+	return rc;
+}
+
+int nft_port_change(struct nft_conn *nft, enum port_kind kind, const char *ifname,
+		    const struct port_filter *f, const struct port_state *s, struct nm_err *e)
+{
+	const char *failed = NULL;
+	struct port_state *now;
+	int rc;
+
+	if (f ? nft_port_matches(s, f) : !s->port)
+		return 0;
+	rc = send_port(nft, kind, f, s, &failed, e);
+	if (!(rc == -EEXIST && failed && !strcmp(failed, "add table")) && !(rc == -ENOENT && s->table))
+		return rc;
+	/*
+	 * Another call created the table since s was read, or released it (its
+	 * last holder gone): read again, once.
+	 */
+	if (!(now = malloc(sizeof(*now))))
+		return nm_fail(e, -ENOMEM, "out of memory");
+	if ((rc = nft_port_query(nft, kind, ifname, now, e)) == 0 &&
+	    !(f ? nft_port_matches(now, f) : !now->port))
+		rc = send_port(nft, kind, f, now, &failed, e);
+	free(now);
+	return rc;
+}
+
+static int port_update(struct nft_conn *nft, enum port_kind kind, const char *ifname,
+		       const struct port_filter *f, struct nm_err *e)
+{
+	struct port_state *s = malloc(sizeof(*s));
+	int rc;
+
+	if (!s)
+		return nm_fail(e, -ENOMEM, "out of memory");
+	if ((rc = nft_port_query(nft, kind, ifname, s, e)) == 0)
+		rc = nft_port_change(nft, kind, ifname, f, s, e);
+	free(s);
+	return rc;
+}
+
+int nft_port_set(struct nft_conn *nft, const struct port_filter *f, struct nm_err *e)
+{
+	int rc = nft_port_check(f, e);
+
+	return rc < 0 ? rc : port_update(nft, f->kind, f->ifname, f, e);
+}
+
+int nft_port_clear(struct nft_conn *nft, enum port_kind kind, const char *ifname,
+		   struct nm_err *e)
+{
+	return port_update(nft, kind, ifname, NULL, e);
+}
+
+/* The table alone */
+
+int nft_port_table_exists(struct nft_conn *nft, enum port_kind kind, struct nm_err *e)
+{
+	return nft_object_get(nft, port_family_of(kind)->family, NFT_TABLE_NAME, e);
+}
+
+/* The table made (upgrade: an earlier version's brought up to these rules) in one batch. */
+static int send_rules(struct nft_conn *nft, enum port_kind kind, bool upgrade, struct nm_err *e)
+{
+	struct nft_batch b;
+	int rc;
+
+	if (nft_batch_init(&b) < 0)
+		return nm_fail(e, -ENOMEM, "out of memory");
+	if ((rc = upgrade ? port_rules_upgrade_batch(&b, kind) : port_rules_batch(&b, kind)) < 0)
+		nm_fail(e, rc, "out of memory");
+	else
+		rc = nft_batch_send(nft, &b, NULL, e);
+	nft_batch_free(&b);
+	return rc;
+}
+
+int nft_port_table_create(struct nft_conn *nft, enum port_kind kind, struct nm_err *e)
+{
+	int rc = send_rules(nft, kind, false, e);
+
+	if (rc != -EEXIST)
+		return rc;
+	/* there already: made by an earlier version, its rules are replaced */
+	if ((rc = nft_chain_get(nft, port_family_of(kind)->family, NFT_TABLE_NAME,
+				port_rules_marker_chain(), e)) != 0)
+		return rc < 0 ? rc : 0;
+	return send_rules(nft, kind, true, e);
+}
+
+/* The table deleted, if the ruleset is still at generation genid (0: whatever it is). */
+static int table_delete_at(struct nft_conn *nft, enum port_kind kind, uint32_t genid,
+			   struct nm_err *e)
+{
+	struct nftnl_table *t = nftnl_table_alloc();
+	struct nft_batch b;
+	int rc;
+
+	if (!t || nft_batch_init_at(&b, genid) < 0) {
+		if (t)
+			nftnl_table_free(t);
+		return nm_fail(e, -ENOMEM, "out of memory");
+	}
+	nftnl_table_set_u32(t, NFTNL_TABLE_FAMILY, port_family_of(kind)->family);
+	nftnl_table_set_str(t, NFTNL_TABLE_NAME, NFT_TABLE_NAME);
+	nft_batch_table(&b, NFT_MSG_DELTABLE, 0, t, "delete table");
+	rc = nft_batch_send(nft, &b, NULL, e);
+	nft_batch_free(&b);
+	nftnl_table_free(t);
+	return rc;
+}
+
+int nft_port_table_delete(struct nft_conn *nft, enum port_kind kind, struct nm_err *e)
+{
+	int rc = table_delete_at(nft, kind, 0, e);
+
+	return rc == -ENOENT ? 0 : rc;
+}
+
+static void count_port(const char *name, void *data)
+{
+	(void)name;
+	(*(size_t *)data)++;
+}
+
+/* Tries before a release gives up on a ruleset that changes under every look. */
+#define RELEASE_TRIES 50
+
+int nft_port_table_release(struct nft_conn *nft, enum port_kind kind, struct nm_err *e)
+{
+	for (unsigned i = 0; i < RELEASE_TRIES; i++) {
+		uint32_t gen;
+		size_t ports = 0;
+		int rc;
+
+		/* the generation first: a port added after it moves it on */
+		if ((rc = nft_gen_get(nft, &gen, e)) < 0 ||
+		    (rc = nft_port_each(nft, kind, count_port, &ports, e)) < 0)
+			return rc;
+		if (ports)
+			return 0;
+		rc = table_delete_at(nft, kind, gen, e);
+		if (rc != -ERESTART)
+			return rc == -ENOENT ? 0 : rc < 0 ? rc : 1;
+	}
+	return nm_fail(e, -EAGAIN, "table %s %s: the nftables ruleset changed under each of %d tries "
+			"to delete it; left in place", port_family_of(kind)->name, NFT_TABLE_NAME,
+		       RELEASE_TRIES);
+}
+

@@ -1,0 +1,125 @@
+/*
+ * Anti-spoofing for guest ports, kept in the project's own nftables table
+ * "xen-netmodes": in the bridge family for bridged vifs (frames, ARP
+ * included), in the inet family for routed vifs (packets). The rules are
+ * fixed (nft_port_rules.c); a port is only elements of the table's sets,
+ * all keyed by its name:
+ *
+ *   ports   { "vif1.0" comment "3 records v2" }     the port is filtered
+ *   macs    { "vif1.0" . 00:16:3e:.. }             the one MAC it may send from
+ *   addrs4, addrs6 (whole addresses), nets4, nets6 (shorter prefixes);
+ *           addrs6 also has the link-local address its MAC makes (EUI-64)
+ *   vlans   { "vif1.0" . 20-30 }                    VLANs it may send tagged
+ *   records { "vif1.0" . 0 comment "mac 00:16:3e:..", ... }
+ *
+ * The records say what the port owns, so removing it needs no listing of
+ * any set, and they change in the same atomic batch as the elements, so
+ * they cannot disagree with them. A hotplug adds or removes a handful of
+ * hash elements: its cost, and a packet's, do not grow with the number of
+ * ports (no per-port chain whose jump the kernel would revalidate).
+ */
+#ifndef NETMODES_NFT_PORT_H
+#define NETMODES_NFT_PORT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "netmodes/err.h"
+#include "netmodes/nft/nft_conn.h"
+#include "netmodes/netaddr.h"
+#include "netmodes/vlan_spec.h"
+
+#define NFT_TABLE_NAME "xen-netmodes"
+
+enum port_kind { PORT_BRIDGED, PORT_ROUTED };
+
+struct port_filter {
+	enum port_kind kind;
+	char ifname[IFNAMSIZ];
+	struct mac_addr mac;	/* unused when ips is empty */
+	struct prefix_list ips; /* IPv4 and IPv6 prefixes; none: the port may send nothing */
+	struct vlan_set vlans;	/* the VLANs it may send tagged (members only); none: no tag at all */
+};
+
+/* A port of a bridge filters at most this many runs of tagged VLANs ("10-20" is one). */
+#define PORT_MAX_VLAN_RUNS 32
+
+/* The VLANs of a port's set (vlan_spec.h) that it may send tagged: its members not untagged. */
+void port_tagged_vlans(const struct vlan_set *port, struct vlan_set *ret);
+
+/* What is in place for one port. */
+struct port_state {
+	bool table;		  /* the table exists */
+	bool old_rules;		  /* made by an earlier version: an online replaces its rules */
+	bool port;		  /* the port is filtered */
+	bool damaged;		  /* its records are incomplete (edited by hand, or written by an
+				     earlier version): filter unknown, every element of its name goes */
+	struct port_filter filter; /* its filter, read back from its records (when port) */
+};
+
+/*
+ * Read-only: two single-element GETs at most, never a dump. Damaged records
+ * (someone deleted or edited elements by hand) read as damaged, which a
+ * change repairs. Returns 0, or a negative errno with e set.
+ */
+int nft_port_query(struct nft_conn *nft, enum port_kind kind, const char *ifname, struct port_state *ret,
+		   struct nm_err *e);
+
+/* Whether f can be installed (kind, name, addresses). Returns 0 or -EINVAL with e set. */
+int nft_port_check(const struct port_filter *f, struct nm_err *e);
+
+/* Whether the filter in place (s) is exactly f. */
+bool nft_port_matches(const struct port_state *s, const struct port_filter *f);
+
+/*
+ * Makes f the port's filter in one batch: nothing when it is already in
+ * place, else the old elements (if any) replaced and the table created on
+ * first use (a concurrent creator is tolerated). Returns 0, or a negative
+ * errno with e set (the kernel's extended ack text when it gave one).
+ */
+int nft_port_set(struct nft_conn *nft, const struct port_filter *f, struct nm_err *e);
+
+/*
+ * Calls fn with the name of each port the kind's table filters, in the
+ * set's order (one dump, read-only); with none when the table is absent.
+ * Returns 0 or -errno with e set.
+ */
+int nft_port_each(struct nft_conn *nft, enum port_kind kind, void (*fn)(const char *name, void *data),
+		  void *data, struct nm_err *e);
+
+/* Removes ifname's elements in one batch; 0 when it had none. */
+int nft_port_clear(struct nft_conn *nft, enum port_kind kind, const char *ifname,
+		   struct nm_err *e);
+
+/*
+ * As nft_port_set (f) or nft_port_clear (f NULL), from state s already read
+ * by nft_port_query: no second query unless another call created the table
+ * meanwhile. Calls for one port are serialised by the caller.
+ */
+int nft_port_change(struct nft_conn *nft, enum port_kind kind, const char *ifname,
+		    const struct port_filter *f, const struct port_state *s, struct nm_err *e);
+
+/*
+ * Print what nft_port_set / nft_port_clear would do given state s, in nft(8)
+ * syntax, one line per table object, rule or element, each prefixed "nft ".
+ */
+void nft_port_describe_set(const struct port_filter *f, const struct port_state *s, FILE *out);
+void nft_port_describe_clear(const struct port_state *s, FILE *out);
+
+/*
+ * The table alone, for per-host calls: created with its sets and base chain
+ * (0 when it exists), or deleted with everything in it (0 when absent).
+ */
+int nft_port_table_create(struct nft_conn *nft, enum port_kind kind, struct nm_err *e);
+/* 1, 0, or -errno with e set. */
+int nft_port_table_exists(struct nft_conn *nft, enum port_kind kind, struct nm_err *e);
+int nft_port_table_delete(struct nft_conn *nft, enum port_kind kind, struct nm_err *e);
+/*
+ * The table deleted only if no port is in its ports set, at one generation
+ * of the ruleset: a port a vif online adds while this looks keeps it.
+ * Returns 1 when deleted, 0 when a port holds it or it is absent, or -errno.
+ */
+int nft_port_table_release(struct nft_conn *nft, enum port_kind kind, struct nm_err *e);
+void nft_port_describe_table(enum port_kind kind, bool create, FILE *out);
+
+#endif

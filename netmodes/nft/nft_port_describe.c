@@ -1,0 +1,53 @@
+/* What a port's change would do, in nft(8) syntax, for --dry-run (see nft_port.h). */
+#include "netmodes/nft/nft_port.h"
+
+#include <stdio.h>
+
+#include "netmodes/nft/nft_port_codec.h"
+#include "netmodes/nft/nft_port_rules.h"
+
+static void describe_elems(const struct port_filter *f, const char *verb, bool comments,
+			   FILE *out)
+{
+	const struct port_family *pf = port_family_of(f->kind);
+	struct port_elem els[PORT_MAX_ELEMS];
+	size_t n = port_elems(f, els);
+
+	for (size_t i = 0; i < n; i++) {
+		fprintf(out, "nft %s element %s %s %s { \"%s\"", verb, pf->name, NFT_TABLE_NAME,
+			port_sets[els[i].set].name, f->ifname);
+		if (els[i].set != SET_PORTS)
+			fprintf(out, " . %s", els[i].text);
+		if (comments && els[i].comment[0])
+			fprintf(out, " comment \"%s\"", els[i].comment);
+		fprintf(out, " }\n");
+	}
+}
+
+void nft_port_describe_clear(const struct port_state *s, FILE *out)
+{
+	if (s->port && s->damaged)
+		fprintf(out, "# the anti-spoofing records of %s are damaged: every element keyed "
+			     "\"%s\" goes, found by listing the sets\n",
+			s->filter.ifname, s->filter.ifname);
+	else if (s->port)
+		describe_elems(&s->filter, "delete", false, out);
+}
+
+void nft_port_describe_set(const struct port_filter *f, const struct port_state *s, FILE *out)
+{
+	if (!s->table)
+		port_rules_describe(f->kind, out);
+	else if (s->old_rules)
+		port_rules_describe_upgrade(f->kind, out);
+	nft_port_describe_clear(s, out);
+	describe_elems(f, "add", true, out);
+}
+
+void nft_port_describe_table(enum port_kind kind, bool create, FILE *out)
+{
+	if (create)
+		port_rules_describe(kind, out);
+	else
+		fprintf(out, "nft delete table %s %s\n", port_family_of(kind)->name, NFT_TABLE_NAME);
+}

@@ -1,0 +1,117 @@
+/*
+ * Links: what planning reads of one (struct link_info) and the plan
+ * operations that change one, a bridge's creation and deletion among them.
+ * Each constructor appends one operation to the plan; name is what the
+ * link is called at that point of the plan (after an earlier rename, the
+ * new name), ifindex never changes. Old values come from the planning
+ * snapshot, so undo restores exactly them. A link the plan itself creates
+ * is given as index 0 (and a master as index 0 with its name): it is found
+ * by name when the operation runs, which is also what obj_op below offers
+ * the objects that sit on a link (addrs.h, routes.h).
+ * Constructors return 0 or -ENOMEM.
+ */
+#ifndef NETMODES_LINKS_H
+#define NETMODES_LINKS_H
+
+#include <net/if.h>
+#include <stdbool.h>
+
+#include <netlink/msg.h>
+#include <netlink/object.h>
+#include <netlink/socket.h>
+
+#include "netmodes/err.h"
+#include "netmodes/netaddr.h"
+#include "netmodes/plan.h"
+
+struct rt_conn;
+
+/* What planning needs to know of a link. */
+struct link_info {
+	int ifindex;
+	char name[IFNAMSIZ];
+	unsigned mtu;
+	struct mac_addr mac;
+	bool up;
+	bool noarp; /* IFF_NOARP */
+	int master; /* ifindex, 0 when none */
+	bool is_bridge;
+	char alias[128]; /* IFLA_IFALIAS, "" when none (a longer one cut short) */
+};
+
+/*
+ * One RTM_GETLINK by name (ifindex 0) or index: never a dump. Returns 0,
+ * -ENODEV when there is no such link, or another -errno with e set.
+ */
+int rt_link_get(struct rt_conn *sk, int ifindex, const char *name, struct link_info *ret,
+		struct nm_err *e);
+
+/*
+ * rt_dump of the host's bridges only (the kernel filters, with strict
+ * checking): never a dump of every link.
+ */
+int rt_dump_bridges(struct rt_conn *sk, int (*fn)(struct nl_msg *, void *), void (*restart)(void *),
+		    void *arg, struct nm_err *e);
+
+/* The alphabetically first bridge on the host, as `brctl show` lists them; -ENODEV if none. */
+int rt_first_bridge(struct rt_conn *sk, struct link_info *ret, struct nm_err *e);
+
+int op_link_rename(struct plan *p, struct rt_conn *sk, int ifindex, const char *from,
+		   const char *to);
+int op_link_set_up(struct plan *p, struct rt_conn *sk, int ifindex, const char *name, bool up);
+/* ARP on (clears IFF_NOARP) or off. */
+int op_link_set_arp(struct plan *p, struct rt_conn *sk, int ifindex, const char *name, bool on);
+int op_link_set_mac(struct plan *p, struct rt_conn *sk, int ifindex, const char *name,
+		    const struct mac_addr *mac, const struct mac_addr *old);
+int op_link_set_mtu(struct plan *p, struct rt_conn *sk, int ifindex, const char *name,
+		    unsigned mtu, unsigned old);
+/* master 0 releases the link; master_name and old_name may be "" for none. */
+int op_link_set_master(struct plan *p, struct rt_conn *sk, int ifindex, const char *name,
+		       int master, const char *master_name, int old, const char *old_name);
+/* The link's alias (IFLA_IFALIAS; "" for none): how a vif is claimed, see vif_claim.h. */
+int op_link_set_alias(struct plan *p, struct rt_conn *sk, int ifindex, const char *name,
+		      const char *alias, const char *old);
+/* A bridge with STP off and forward delay 0, carrying mac and mtu. */
+int op_bridge_create(struct plan *p, struct rt_conn *sk, const char *name,
+		     const struct mac_addr *mac, unsigned mtu);
+/* Deletes the bridge name (undo recreates it with mac and mtu). */
+int op_bridge_delete(struct plan *p, struct rt_conn *sk, const char *name,
+		     const struct mac_addr *mac, unsigned mtu);
+
+/*
+ * An address or a route (a libnl object, owned) put on or taken off the
+ * link named dev, whose index is looked up when the operation runs: the
+ * plan may create the link (network-bridge's bridge). kind says what the
+ * object is; a delete whose link or object is gone already has nothing to do.
+ */
+struct obj_kind {
+	struct op_type type; /* see OBJ_KIND */
+	/* Points obj at the link ifindex. Returns 0 or -errno with e set. */
+	int (*retarget)(struct nl_object *obj, int ifindex, struct nm_err *e);
+	/* The add (replacing) or the delete request for obj; a libnl code. */
+	int (*build)(struct nl_object *obj, bool add, struct nl_msg **msg);
+};
+
+#define OBJ_KIND(step, describe_fn, retarget_fn, build_fn)                                         \
+	{                                                                                          \
+		.type = { .name = (step), .apply = obj_apply, .undo = obj_undo,                    \
+			  .describe = (describe_fn), .release = obj_release },                     \
+		.retarget = (retarget_fn), .build = (build_fn),                                    \
+	}
+
+struct obj_op {
+	struct rt_conn *sk;
+	bool add;
+	char dev[IFNAMSIZ];
+	struct nl_object *obj; /* rtnl_addr or rtnl_route, owned */
+	const struct obj_kind *kind;
+};
+
+int obj_apply(struct op *op, struct nm_err *e);
+int obj_undo(struct op *op, struct nm_err *e);
+void obj_release(void *data);
+/* Appends an obj_op for a copy of obj (the caller keeps its own). 0 or -ENOMEM. */
+int obj_op(struct plan *p, struct rt_conn *sk, bool add, const char *dev, struct nl_object *obj,
+	   const struct obj_kind *kind);
+
+#endif
