@@ -13,7 +13,7 @@
 
 #include "netmodes/modes/modes.h"
 #include "netmodes/modes/network.h"
-#include "netmodes/nft/nft_port.h"
+#include "netmodes/nft/port_filter.h"
 #include "hotplug/call/deadline.h"
 #include "hotplug/call/invocation.h"
 

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <time.h>
 
-#include "hotplug/vif/request.h"
+#include "hotplug/call/invocation.h"
 
 static uint64_t now_ms(void)
 {

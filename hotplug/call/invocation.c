@@ -1,6 +1,7 @@
 #include "hotplug/call/invocation.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "netmodes/netaddr.h"
@@ -162,4 +163,28 @@ int invocation_parse(int argc, char **argv, char **envp, unsigned accept, struct
 		note(&inv, parse_daemon_use(k.daemon, &inv.daemon, &e), &e);
 	*ret = inv;
 	return ret->rc;
+}
+
+const char *env_get(char **envp, const char *name)
+{
+	size_t len = strlen(name);
+
+	for (; envp && *envp; envp++)
+		if (!strncmp(*envp, name, len) && (*envp)[len] == '=')
+			return *envp + len + 1;
+	return NULL;
+}
+
+#ifndef XEN_SCRIPT_DIR
+#define XEN_SCRIPT_DIR "/etc/xen/scripts"
+#endif
+
+void script_dir_of(const char *argv0, char *buf, size_t n)
+{
+	const char *slash = argv0 ? strrchr(argv0, '/') : NULL;
+
+	if (slash)
+		snprintf(buf, n, "%.*s", slash == argv0 ? 1 : (int)(slash - argv0), argv0);
+	else
+		snprintf(buf, n, "%s", XEN_SCRIPT_DIR);
 }

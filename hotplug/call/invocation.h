@@ -65,4 +65,10 @@ int invocation_parse(int argc, char **argv, char **envp, unsigned accept, struct
 /* A dry-run switch's value: see above. Returns 0, or -EINVAL with e set. */
 int parse_dry_run(const char *s, bool *ret, struct nm_err *e);
 
+/* Looks up NAME in a NULL-terminated "NAME=VALUE" array; NULL when absent. */
+const char *env_get(char **envp, const char *name);
+
+/* The script directory: where argv0 was run from, as the shell scripts take it. */
+void script_dir_of(const char *argv0, char *buf, size_t n);
+
 #endif

@@ -14,20 +14,6 @@
 #include "hotplug/vif/request.h"
 #include "hotplug/vif/vif_flow.h"
 
-#ifndef XEN_SCRIPT_DIR
-#define XEN_SCRIPT_DIR "/etc/xen/scripts"
-#endif
-
-void script_dir_of(const char *argv0, char *buf, size_t n)
-{
-	const char *slash = argv0 ? strrchr(argv0, '/') : NULL;
-
-	if (slash)
-		snprintf(buf, n, "%.*s", slash == argv0 ? 1 : (int)(slash - argv0), argv0);
-	else
-		snprintf(buf, n, "%s", XEN_SCRIPT_DIR);
-}
-
 int script_trusted(const char *path, struct nm_err *e)
 {
 	struct stat st;

@@ -13,9 +13,6 @@
 #include "netmodes/err.h"
 #include "hotplug/applets.h"
 
-/* The script directory: where argv0 was run from, as the shell scripts take it. */
-void script_dir_of(const char *argv0, char *buf, size_t n);
-
 /* 0 when path is a regular executable file owned by root and not group/world writable. */
 int script_trusted(const char *path, struct nm_err *e);
 

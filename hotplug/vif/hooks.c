@@ -11,6 +11,7 @@
 
 #include "netmodes/host/child.h"
 #include "hotplug/call/log.h"
+#include "hotplug/vif/request.h"
 
 #define HOOK_ENV_MAX 12
 

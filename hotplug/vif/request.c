@@ -11,23 +11,13 @@
 #include "netmodes/netaddr.h"
 #include "netmodes/vlan_spec.h"
 #include "hotplug/call/parse.h"
-#include "hotplug/tools/vif_setup.h"
+#include "hotplug/call/invocation.h"
 
 const char *vif_command_name(enum vif_command c)
 {
 	static const char *const names[] = { "online", "offline", "add", "remove" };
 
 	return names[c];
-}
-
-const char *env_get(char **envp, const char *name)
-{
-	size_t len = strlen(name);
-
-	for (; envp && *envp; envp++)
-		if (!strncmp(*envp, name, len) && (*envp)[len] == '=')
-			return *envp + len + 1;
-	return NULL;
 }
 
 static int parse_command(const char *s, enum vif_command *ret, struct nm_err *e)

@@ -34,7 +34,7 @@ int request_from_invocation(struct vif_request *r, const struct invocation *inv,
 int request_read_xenstore(struct vif_request *r, struct xs_handle *xs,
 			  const struct vif_params *params, struct nm_err *e);
 
-/* Looks up NAME in a NULL-terminated "NAME=VALUE" array; NULL when absent. */
-const char *env_get(char **envp, const char *name);
+/* "online", "offline", "add", "remove" */
+const char *vif_command_name(enum vif_command c);
 
 #endif

@@ -4,6 +4,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+const char *dhcp_kind_name(enum dhcp_kind k)
+{
+	static const char *const names[DHCP_KINDS] = { "no", "dnsmasq", "isc" };
+
+	return k < DHCP_KINDS ? names[k] : "?";
+}
+
 void dhcp_host_name(struct dhcp_host *h, unsigned domid, unsigned handle)
 {
 	if (handle == 0)

@@ -6,10 +6,14 @@
 #include <stddef.h>
 
 #include "netmodes/netaddr.h"
-#include "netmodes/modes/network.h"
 #include "netmodes/plan.h"
 
 #define DHCP_PATH_LEN 256
+
+enum dhcp_kind { DHCP_NO, DHCP_DNSMASQ, DHCP_ISC, DHCP_KINDS };
+
+/* "no", "dnsmasq", "isc" */
+const char *dhcp_kind_name(enum dhcp_kind k);
 
 /* Where the DHCP servers' files are: from the defaults file, "" for the usual places. */
 struct dhcp_settings {

@@ -8,6 +8,7 @@
 #include "netmodes/modes/ctx.h"
 #include "netmodes/err.h"
 #include "netmodes/netaddr.h"
+#include "netmodes/host/dhcp_host.h"
 #include "netmodes/plan.h"
 #include "netmodes/host/state_ops.h"
 #include "netmodes/vlan_spec.h"
@@ -19,11 +20,6 @@ struct rt_conn;
 #define NETWORK_BRIDGE_STATE "network-bridge"
 
 enum network_command { NET_START, NET_STOP, NET_STATUS };
-enum dhcp_kind { DHCP_NO, DHCP_DNSMASQ, DHCP_ISC, DHCP_KINDS };
-
-/* "no", "dnsmasq", "isc" */
-const char *dhcp_kind_name(enum dhcp_kind k);
-
 struct network_request {
 	const char *prog;
 	enum network_command cmd;

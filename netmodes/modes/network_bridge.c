@@ -12,7 +12,7 @@
 #include "netmodes/rtnl/bridge_vlan.h"
 #include "netmodes/rtnl/links.h"
 #include "netmodes/modes/network.h"
-#include "netmodes/nft/nft_port.h"
+#include "netmodes/nft/port_filter.h"
 #include "netmodes/nft/nft_strict.h"
 #include "netmodes/rtnl/routes.h"
 #include "netmodes/rtnl/uplink.h"

@@ -4,21 +4,13 @@
 #include <errno.h>
 #include <string.h>
 
-#include "netmodes/nft/port_filter_ops.h"
-#include "netmodes/nft/port_holders.h"
+#include "netmodes/nft/port_filter.h"
 #include "netmodes/rtnl/routes.h"
 #include "netmodes/host/sysctls.h"
 #include "netmodes/rtnl/uplink.h"
 
 /* Saved parameters are stored as "sysctl:KEY" = value before start. */
 #define ST_SYSCTL "sysctl:"
-
-const char *dhcp_kind_name(enum dhcp_kind k)
-{
-	static const char *const names[DHCP_KINDS] = { "no", "dnsmasq", "isc" };
-
-	return k < DHCP_KINDS ? names[k] : "?";
-}
 
 int network_state_load(const char *dir, const char *name, struct network_state *ret,
 		       struct nm_err *e)

@@ -48,9 +48,6 @@ struct vif_request {
 	char script_dir[256];	    /* where hooks live */
 };
 
-/* "online", "offline", "add", "remove" */
-const char *vif_command_name(enum vif_command c);
-
 /* Whether the command brings the device up (online, add). */
 static inline bool vif_command_is_up(enum vif_command c)
 {

@@ -10,7 +10,7 @@
 #include "netmodes/modes/modes.h"
 #include "netmodes/modes/network.h"
 #include "netmodes/nft/nft_strict.h"
-#include "netmodes/nft/port_filter_ops.h"
+#include "netmodes/nft/port_filter.h"
 #include "netmodes/modes/vifdev.h"
 
 /* The numerically largest unicast MAC: a bridge never takes it as its own (STP). */

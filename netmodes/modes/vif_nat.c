@@ -14,7 +14,7 @@
 #include "netmodes/modes/modes.h"
 #include "netmodes/modes/nat_addr.h"
 #include "netmodes/modes/network.h"
-#include "netmodes/nft/port_filter_ops.h"
+#include "netmodes/nft/port_filter.h"
 #include "netmodes/rtnl/routes.h"
 #include "netmodes/modes/vifdev.h"
 

@@ -6,7 +6,7 @@
 
 #include "netmodes/rtnl/addrs.h"
 #include "netmodes/rtnl/links.h"
-#include "netmodes/nft/port_filter_ops.h"
+#include "netmodes/nft/port_filter.h"
 #include "netmodes/host/sysctls.h"
 #include "netmodes/modes/vif_claim.h"
 

@@ -7,7 +7,7 @@
 #include "netmodes/rtnl/addrs.h"
 #include "netmodes/rtnl/links.h"
 #include "netmodes/modes/modes.h"
-#include "netmodes/nft/nft_port.h"
+#include "netmodes/nft/port_filter.h"
 
 struct vifdev {
 	bool exists;

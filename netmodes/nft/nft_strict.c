@@ -12,8 +12,8 @@
 
 #include "netmodes/nft/nft_batch.h"
 #include "netmodes/nft/nft_expr.h"
-#include "netmodes/nft/nft_port.h"
-#include "netmodes/nft/nft_port_rules.h"
+#include "netmodes/nft/port_filter.h"
+#include "netmodes/nft/port_rules.h"
 
 /* Just before the port filter's chain: a frame nobody vouches for goes before any lookup there. */
 #define STRICT_PRIORITY (NF_BR_PRI_FILTER_BRIDGED - 1)

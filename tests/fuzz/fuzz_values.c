@@ -11,7 +11,7 @@
 #include "hotplug/call/config.h"
 #include "hotplug/call/parse.h"
 #include "netmodes/netaddr.h"
-#include "netmodes/nft/nft_port.h"
+#include "netmodes/nft/port_filter.h"
 #include "netmodes/vlan_spec.h"
 
 static void check_mac(const char *s)

@@ -21,7 +21,7 @@
 #include <linux/netfilter/nfnetlink.h>
 #include <linux/netfilter/nf_tables.h>
 
-#include "netmodes/nft/nft_port_codec.h"
+#include "netmodes/nft/port_codec.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 

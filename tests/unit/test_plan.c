@@ -18,7 +18,7 @@
 #include <netlink/route/link/veth.h>
 
 #include "netmodes/rtnl/links.h"
-#include "netmodes/nft/nft_port.h"
+#include "netmodes/nft/port_filter.h"
 #include "plan_helpers.h"
 
 /* The engine, with operations that record what they did. */

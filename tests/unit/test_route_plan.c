@@ -8,7 +8,7 @@
 #include <cmocka.h>
 
 #include "netmodes/modes/network.h"
-#include "netmodes/nft/nft_port.h"
+#include "netmodes/nft/port_filter.h"
 #include "plan_helpers.h"
 
 static char run_dir[] = "/tmp/xnm-route-plan.XXXXXX";

@@ -15,8 +15,8 @@
 
 #include <cmocka.h>
 
-#include "netmodes/nft/nft_port.h"
-#include "netmodes/nft/nft_port_rules.h"
+#include "netmodes/nft/port_filter.h"
+#include "netmodes/nft/port_rules.h"
 #include "netmodes/nft/nft_strict.h"
 
 static struct nft_conn nft = NFT_CONN_INIT; /* the namespace's, opened on first use */

@@ -18,7 +18,7 @@
 #include <cmocka.h>
 
 #include "netmodes/nft/nft_batch.h"
-#include "netmodes/nft/nft_port.h"
+#include "netmodes/nft/port_filter.h"
 
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>

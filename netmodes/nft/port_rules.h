@@ -11,7 +11,7 @@
 #include <stdio.h>
 
 #include "netmodes/nft/nft_batch.h"
-#include "netmodes/nft/nft_port.h"
+#include "netmodes/nft/port_types.h"
 
 /* The sets; a port's elements are all keyed by its name first. */
 enum port_set {

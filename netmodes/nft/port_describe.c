@@ -1,10 +1,10 @@
 /* What a port's change would do, in nft(8) syntax, for --dry-run (see nft_port.h). */
-#include "netmodes/nft/nft_port.h"
+#include "netmodes/nft/port_describe.h"
 
 #include <stdio.h>
 
-#include "netmodes/nft/nft_port_codec.h"
-#include "netmodes/nft/nft_port_rules.h"
+#include "netmodes/nft/port_codec.h"
+#include "netmodes/nft/port_rules.h"
 
 static void describe_elems(const struct port_filter *f, const char *verb, bool comments,
 			   FILE *out)

@@ -13,7 +13,7 @@
  * port's addresses; neighbour discovery only about itself. See
  * docs/xen-netmodes.7 for the reasoning behind each rule.
  */
-#include "netmodes/nft/nft_port_rules.h"
+#include "netmodes/nft/port_rules.h"
 
 #include <errno.h>
 #include <stddef.h>

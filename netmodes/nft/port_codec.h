@@ -23,8 +23,8 @@
 #include <libnftnl/set.h>
 
 #include "netmodes/netaddr.h"
-#include "netmodes/nft/nft_port.h"
-#include "netmodes/nft/nft_port_rules.h"
+#include "netmodes/nft/port_types.h"
+#include "netmodes/nft/port_rules.h"
 
 /* The longest key: a name and an IPv6 address */
 #define PORT_KEY_MAX 48

@@ -18,44 +18,19 @@
  * hash elements: its cost, and a packet's, do not grow with the number of
  * ports (no per-port chain whose jump the kernel would revalidate).
  */
-#ifndef NETMODES_NFT_PORT_H
-#define NETMODES_NFT_PORT_H
+#ifndef NETMODES_NFT_PORT_FILTER_H
+#define NETMODES_NFT_PORT_FILTER_H
 
 #include <stdbool.h>
 #include <stdio.h>
 
 #include "netmodes/err.h"
+#include "netmodes/plan.h"
 #include "netmodes/nft/nft_conn.h"
 #include "netmodes/netaddr.h"
 #include "netmodes/vlan_spec.h"
 
-#define NFT_TABLE_NAME "xen-netmodes"
-
-enum port_kind { PORT_BRIDGED, PORT_ROUTED };
-
-struct port_filter {
-	enum port_kind kind;
-	char ifname[IFNAMSIZ];
-	struct mac_addr mac;	/* unused when ips is empty */
-	struct prefix_list ips; /* IPv4 and IPv6 prefixes; none: the port may send nothing */
-	struct vlan_set vlans;	/* the VLANs it may send tagged (members only); none: no tag at all */
-};
-
-/* A port of a bridge filters at most this many runs of tagged VLANs ("10-20" is one). */
-#define PORT_MAX_VLAN_RUNS 32
-
-/* The VLANs of a port's set (vlan_spec.h) that it may send tagged: its members not untagged. */
-void port_tagged_vlans(const struct vlan_set *port, struct vlan_set *ret);
-
-/* What is in place for one port. */
-struct port_state {
-	bool table;		  /* the table exists */
-	bool old_rules;		  /* made by an earlier version: an online replaces its rules */
-	bool port;		  /* the port is filtered */
-	bool damaged;		  /* its records are incomplete (edited by hand, or written by an
-				     earlier version): filter unknown, every element of its name goes */
-	struct port_filter filter; /* its filter, read back from its records (when port) */
-};
+#include "netmodes/nft/port_types.h"
 
 /*
  * Read-only: two single-element GETs at most, never a dump. Damaged records
@@ -100,13 +75,6 @@ int nft_port_change(struct nft_conn *nft, enum port_kind kind, const char *ifnam
 		    const struct port_filter *f, const struct port_state *s, struct nm_err *e);
 
 /*
- * Print what nft_port_set / nft_port_clear would do given state s, in nft(8)
- * syntax, one line per table object, rule or element, each prefixed "nft ".
- */
-void nft_port_describe_set(const struct port_filter *f, const struct port_state *s, FILE *out);
-void nft_port_describe_clear(const struct port_state *s, FILE *out);
-
-/*
  * The table alone, for per-host calls: created with its sets and base chain
  * (0 when it exists), or deleted with everything in it (0 when absent).
  */
@@ -120,6 +88,51 @@ int nft_port_table_delete(struct nft_conn *nft, enum port_kind kind, struct nm_e
  * Returns 1 when deleted, 0 when a port holds it or it is absent, or -errno.
  */
 int nft_port_table_release(struct nft_conn *nft, enum port_kind kind, struct nm_err *e);
-void nft_port_describe_table(enum port_kind kind, bool create, FILE *out);
+
+/* Plan operations around the above: one batch each, so one step of the
+ * plan, on the connection the planner was given (kept in the step). */
+
+/*
+ * Installs f over what s says is in place, on nft. Undo puts back what was
+ * there: the filter it replaced, or none. Returns 0 or -ENOMEM.
+ */
+int op_port_filter_set(struct plan *p, struct nft_conn *nft, const struct port_filter *f,
+		       const struct port_state *s);
+
+/*
+ * Plans dev's filter of kind from live state: mac and ips when want (no ips:
+ * the port may send nothing), and the VLANs of vlans it carries tagged
+ * (NULL: none, no tag at all); none otherwise; nothing at all when that is
+ * already in place. Returns 0, or -errno with e set (-EINVAL when ips are
+ * given and mac is NULL).
+ */
+int plan_port_filter(struct plan *p, struct nft_conn *nft, enum port_kind kind, const char *dev,
+		     bool want, const struct mac_addr *mac, const struct prefix_list *ips,
+		     const struct vlan_set *vlans, struct nm_err *e);
+
+/* Removes the filter s says is in place; undo puts it back. Returns 0 or -ENOMEM. */
+int op_port_filter_clear(struct plan *p, struct nft_conn *nft, const struct port_state *s);
+
+/* Creates (create) or deletes the kind's table; each undoes the other. */
+int op_port_table(struct plan *p, struct nft_conn *nft, enum port_kind kind, bool create);
+
+/*
+ * Who uses a table: the ports its ports set names. network-route and
+ * network-nat share the inet table with every routed and NAT vif; a stop
+ * deletes it only when no port is left in it.
+ */
+#define PORT_HOLDERS_MAX 64
+
+struct port_holders {
+	size_t n;			       /* every port in the set */
+	char name[PORT_HOLDERS_MAX][IFNAMSIZ]; /* PORT_HOLDERS_MAX of them at most, in name order */
+};
+
+/*
+ * Lists the kind's ports set (one dump, read-only): none when the table
+ * or the set is absent. Returns 0 or -errno with e set.
+ */
+int port_holders_list(struct nft_conn *nft, enum port_kind kind, struct port_holders *ret,
+		      struct nm_err *e);
 
 #endif

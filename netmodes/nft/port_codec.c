@@ -3,7 +3,7 @@
  * nft_port_codec.h). Reading accepts exactly what writing writes: a record
  * is sound when it reads as a value that writes back as the same text.
  */
-#include "netmodes/nft/nft_port_codec.h"
+#include "netmodes/nft/port_codec.h"
 
 #include <arpa/inet.h>
 #include <errno.h>

@@ -1,0 +1,41 @@
+/*
+ * What a port filter is (port_filter.h says how it is kept in the kernel):
+ * the types its codec, its rules and its kernel side share.
+ */
+#ifndef NETMODES_NFT_PORT_TYPES_H
+#define NETMODES_NFT_PORT_TYPES_H
+
+#include <stdbool.h>
+
+#include "netmodes/netaddr.h"
+#include "netmodes/vlan_spec.h"
+
+#define NFT_TABLE_NAME "xen-netmodes"
+
+enum port_kind { PORT_BRIDGED, PORT_ROUTED };
+
+struct port_filter {
+	enum port_kind kind;
+	char ifname[IFNAMSIZ];
+	struct mac_addr mac;	/* unused when ips is empty */
+	struct prefix_list ips; /* IPv4 and IPv6 prefixes; none: the port may send nothing */
+	struct vlan_set vlans;	/* the VLANs it may send tagged (members only); none: no tag at all */
+};
+
+/* A port of a bridge filters at most this many runs of tagged VLANs ("10-20" is one). */
+#define PORT_MAX_VLAN_RUNS 32
+
+/* The VLANs of a port's set (vlan_spec.h) that it may send tagged: its members not untagged. */
+void port_tagged_vlans(const struct vlan_set *port, struct vlan_set *ret);
+
+/* What is in place for one port. */
+struct port_state {
+	bool table;		  /* the table exists */
+	bool old_rules;		  /* made by an earlier version: an online replaces its rules */
+	bool port;		  /* the port is filtered */
+	bool damaged;		  /* its records are incomplete (edited by hand, or written by an
+				     earlier version): filter unknown, every element of its name goes */
+	struct port_filter filter; /* its filter, read back from its records (when port) */
+};
+
+#endif
