@@ -4,6 +4,7 @@
  * xenstore connection, and only Debian's shared libxenstore is built
  * thread-safe.
  */
+#include "hotplug/applets.h"
 #include "hotplug/daemon/daemon.h"
 #include "hotplug/call/invocation.h"
 #include "hotplug/call/log.h"
@@ -18,5 +19,5 @@ int main(int argc, char **argv)
 	(void)invocation_parse(argc, argv, environ, 0, &inv);
 	/* The log is the process's: the daemon's own environment says where, not a client's. */
 	log_set_dir(inv.log_dir);
-	return daemon_main(&inv);
+	return daemon_main(&inv, &applet_table);
 }

@@ -18,7 +18,7 @@
 #include "hotplug/daemon/daemon_conns.h"
 #include "hotplug/daemon/daemon_watch.h"
 #include "hotplug/call/log.h"
-#include "hotplug/usage.h"
+#include "hotplug/call/usage.h"
 
 #define PROG DAEMON_PROG
 /* A client sends its request as soon as it is connected; one that does not is dropped. */
@@ -32,9 +32,25 @@ struct options {
 	unsigned workers, queue;
 };
 
+_Static_assert(DAEMON_MAX_WORKERS == 64 && DAEMON_DEFAULT_WORKERS == 8,
+	       "xen-netmodesd's usage text names both");
+
 static int usage(FILE *out, int status)
 {
-	usage_print(PROG, out);
+	fputs("usage: xen-netmodesd [--foreground] [--workers N] [--queue N] [--no-watch]\n"
+	  "Serves vif-bridge, vif-route and vif-nat from one resident process.\n"
+	  "  --foreground          stay attached to the terminal, log errors to stderr too\n"
+	  "  --workers N           calls made at once, 1-64 (default 8)\n"
+	  "  --queue N             clients' calls waiting for a worker, 1-4096 (default 256)\n"
+	  "  --no-watch            serve clients only; do not watch xenstore for vifs\n"
+	  "  -h, --help            this text\n"
+	  "Environment:\n"
+	  "  XEN_NETMODES_RUN_DIR  where its socket is (else /run/xen-netmodes)\n"
+	  LOG_ENV
+	  "  NOTIFY_SOCKET         systemd's: told READY=1 once it serves\n"
+	  "A call's own environment (XEN_NETMODES_CONF...) comes from its client.\n"
+	  "\nSee xen-netmodesd(8).\n",
+	      out);
 	return status;
 }
 
@@ -194,7 +210,7 @@ static bool turn_away(int lfd)
  * One client: its request read, checked and queued. Returns false when the
  * listening socket must rest (no descriptor, no memory).
  */
-static bool take_client(int lfd)
+static bool take_client(int lfd, const struct applet_table *all)
 {
 	/* Read here, by the main thread only; a queued call keeps just what its request takes. */
 	static char in[DPROTO_MAX_REQUEST];
@@ -229,7 +245,7 @@ static bool take_client(int lfd)
 		return false; /* no memory: the socket rests */
 	}
 	memcpy(buf, in, (size_t)n);
-	if (!(j = job_from_request(buf, (size_t)n, p.fd, &why))) {
+	if (!(j = job_from_request(all, buf, (size_t)n, p.fd, &why))) {
 		free(buf);
 		log_line(LOG_WARNING, "refused a request: %s", why);
 		refuse(p.fd, 1, why);
@@ -311,7 +327,7 @@ static int detach(void)
 	return p[1];
 }
 
-int daemon_main(const struct invocation *inv)
+int daemon_main(const struct invocation *inv, const struct applet_table *all)
 {
 	const struct call_env *env = &inv->env;
 	struct nm_err e = { "" };
@@ -331,7 +347,7 @@ int daemon_main(const struct invocation *inv)
 	if (!o.foreground)
 		started = detach();
 	spare_open();
-	if (jobs_start(o.workers, o.queue, &e) < 0 || (o.watch && watch_start(env, &e) < 0)) {
+	if (jobs_start(o.workers, o.queue, &e) < 0 || (o.watch && watch_start(env, all, &e) < 0)) {
 		log_line(LOG_ERR, "%s", e.msg);
 		unlink(path);
 		return 1;
@@ -364,7 +380,7 @@ int daemon_main(const struct invocation *inv)
 			spare_open();
 			resting = false;
 		} else if (p[1].revents & POLLIN)
-			resting = !take_client(lfd);
+			resting = !take_client(lfd, all);
 	}
 	/* New clients make their calls themselves; running calls finish. */
 	unlink(path);

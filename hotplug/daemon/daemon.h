@@ -11,6 +11,6 @@
  * the applets' syntax), its socket and its watch's calls in inv's
  * environment. Returns the exit status.
  */
-int daemon_main(const struct invocation *inv);
+int daemon_main(const struct invocation *inv, const struct applet_table *all);
 
 #endif

@@ -71,7 +71,8 @@ struct job *job_new(const struct applet *mode, int argc, char **argv, char **env
 	return j;
 }
 
-struct job *job_from_request(char *buf, size_t len, int fd, const char **why)
+struct job *job_from_request(const struct applet_table *all, char *buf, size_t len, int fd,
+			     const char **why)
 {
 	struct job *j = calloc(1, sizeof(*j));
 
@@ -84,7 +85,7 @@ struct job *job_from_request(char *buf, size_t len, int fd, const char **why)
 		*why = "malformed request";
 		goto fail;
 	}
-	if (!(j->mode = applet_find(j->req.prog)) || j->mode->kind != APPLET_VIF) {
+	if (!(j->mode = applet_find(all, j->req.prog)) || j->mode->kind != APPLET_VIF) {
 		*why = "not a per-vif mode";
 		goto fail;
 	}

@@ -12,7 +12,7 @@
 #include <stddef.h>
 
 #include "netmodes/err.h"
-#include "hotplug/applets.h"
+#include "hotplug/call/applet.h"
 #include "hotplug/daemon/daemon_proto.h"
 #include "hotplug/call/deadline.h"
 #include "hotplug/call/invocation.h"
@@ -47,7 +47,8 @@ struct job {
  */
 struct job *job_new(const struct applet *mode, int argc, char **argv, char **envp,
 		    const struct call_env *env);
-struct job *job_from_request(char *buf, size_t len, int fd, const char **why);
+struct job *job_from_request(const struct applet_table *all, char *buf, size_t len, int fd,
+			     const char **why);
 void job_free(struct job *j);
 
 /*

@@ -29,6 +29,7 @@ struct seen {
 
 static struct seen *seen[SEEN_BUCKETS];
 static const struct call_env *call_env; /* the daemon's own, for the calls it makes */
+static const struct applet_table *modes; /* the applets whose scripts it serves */
 
 static struct seen **seen_slot(unsigned domid, unsigned devid)
 {
@@ -115,7 +116,7 @@ static void examine(struct xs_handle *h, unsigned domid, unsigned devid)
 		remember(domid, devid, WATCH_NONE);
 		return;
 	}
-	if (!(mode = applet_of_script(script)))
+	if (!(mode = applet_of_script(modes, script)))
 		goto out; /* not one of ours */
 	if (libxl_runs_scripts(h, domid))
 		goto out; /* libxl makes the calls itself */
@@ -294,12 +295,13 @@ static void *watch_main(void *arg)
 	}
 }
 
-int watch_start(const struct call_env *env, struct nm_err *e)
+int watch_start(const struct call_env *env, const struct applet_table *all, struct nm_err *e)
 {
 	struct xs_handle *h;
 	int rc;
 
 	call_env = env;
+	modes = all;
 	if (!(h = connect_watch(e)))
 		return -EIO;
 	if ((rc = pthread_create(&thread, NULL, watch_main, h)) != 0) {

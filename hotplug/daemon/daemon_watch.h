@@ -16,7 +16,7 @@
 #define WATCH_PATH "backend/vif"
 
 /* Starts the watch thread; its calls run in env (kept). Returns 0 or -errno with e set. */
-int watch_start(const struct call_env *env, struct nm_err *e);
+int watch_start(const struct call_env *env, const struct applet_table *all, struct nm_err *e);
 
 /* Stops the watch thread and waits for it. */
 void watch_stop(void);

@@ -75,7 +75,8 @@ static unsigned list_plan(const struct plan *p, const char *vif)
 }
 
 /* Plans the online libxl would run for the vif, through the path online takes, and lists it. */
-static int check(const struct flow_conns *lent, const struct invocation *self, const char *vif,
+static int check(const struct applet_table *all, const struct flow_conns *lent,
+		 const struct invocation *self, const char *vif,
 		 unsigned *ret_diffs, struct nm_err *e)
 {
 	struct xs_handle *xs = lent->xs;
@@ -94,7 +95,7 @@ static int check(const struct flow_conns *lent, const struct invocation *self, c
 	snprintf(path, sizeof(path), "%s/script", r.backend);
 	if ((rc = xsw_read_opt(xs, path, script, sizeof(script), e)) < 0)
 		return rc;
-	if (!(a = applet_of_script(script)))
+	if (!(a = applet_of_script(all, script)))
 		return nm_fail(e, -EINVAL, "%s: its script \"%s\" is not a xen-netmodes mode", vif, script);
 	/* As libxl calls it: its backend and device; the rest of check's own environment. */
 	snprintf(xenbus, sizeof(xenbus), "XENBUS_PATH=backend/vif/%u/%u", r.domid, r.devid);
@@ -119,7 +120,8 @@ static int check(const struct flow_conns *lent, const struct invocation *self, c
 	return 0;
 }
 
-int check_main(const struct applet *self, const struct invocation *inv, deadline_t deadline)
+int check_main(const struct applet *self, const struct applet_table *all, const struct invocation *inv,
+	       deadline_t deadline)
 {
 	struct xs_handle *xs = NULL;
 	struct rt_conn *nl = NULL;
@@ -139,7 +141,7 @@ int check_main(const struct applet *self, const struct invocation *inv, deadline
 	if (!rc)
 		rc = rt_open(&nl, &e);
 	if (!rc)
-		rc = check(&(const struct flow_conns){ xs, nl, &nft }, inv, inv->command, &diffs, &e);
+		rc = check(all, &(const struct flow_conns){ xs, nl, &nft }, inv, inv->command, &diffs, &e);
 	if (nl)
 		rt_close(nl);
 	xsw_close(xs);

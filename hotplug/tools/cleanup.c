@@ -65,7 +65,8 @@ static int cleanup(struct xs_handle *xs, const char *backend, unsigned domid, un
 	return rm_node(xs, path, dry_run, e);
 }
 
-int cleanup_main(const struct applet *a, const struct invocation *inv, deadline_t deadline)
+int cleanup_main(const struct applet *a, const struct applet_table *all, const struct invocation *inv,
+		 deadline_t deadline)
 {
 	const char *name = a->name;
 	char backend[XS_PATH_LEN];
@@ -75,6 +76,8 @@ int cleanup_main(const struct applet *a, const struct invocation *inv, deadline_
 	struct hp_lock lock = { .fd = -1 };
 	struct nm_err e = { "" };
 	int rc = inv->rc;
+
+	(void)all;
 
 	(void)deadline;
 	log_init(name);

@@ -16,7 +16,7 @@
 #include "netmodes/rtnl/routes.h"
 #include "netmodes/rtnl/rtnl.h"
 #include "netmodes/modes/vif.h"
-#include "hotplug/applets.h"
+#include "hotplug/call/applet.h"
 #include "hotplug/xen/backends.h"
 #include "hotplug/tools/status.h"
 #include "hotplug/xen/xs.h"
@@ -193,6 +193,7 @@ static void print_json(const struct vif_view *v, bool first, FILE *out)
 }
 
 struct walk {
+	const struct applet_table *all;
 	struct xs_handle *xs;
 	struct rt_conn *sk;
 	struct nft_conn *nft;
@@ -209,7 +210,7 @@ static int show_vif(const char *be, unsigned domid, unsigned devid, void *arg)
 	char script[256];
 
 	node(w->xs, be, "script", script, sizeof(script));
-	if (!(v.mode = applet_of_script(script)))
+	if (!(v.mode = applet_of_script(w->all, script)))
 		return 0;
 	node(w->xs, be, "vifname", v.dev, sizeof(v.dev));
 	if (!v.dev[0])
@@ -226,14 +227,15 @@ static int show_vif(const char *be, unsigned domid, unsigned devid, void *arg)
 	return 0;
 }
 
-int status_main(const struct applet *self, const struct invocation *inv, deadline_t deadline)
+int status_main(const struct applet *self, const struct applet_table *all, const struct invocation *inv,
+		deadline_t deadline)
 {
 	bool json = inv->json;
 	struct xs_handle *xs = NULL;
 	struct rt_conn *sk = NULL;
 	struct nft_conn nft;
 	struct nm_err e = { "" };
-	struct walk w = { .nft = &nft, .json = json, .out = stdout };
+	struct walk w = { .all = all, .nft = &nft, .json = json, .out = stdout };
 
 	(void)self;
 	(void)deadline;

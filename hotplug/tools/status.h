@@ -2,7 +2,7 @@
 #ifndef HOTPLUG_STATUS_H
 #define HOTPLUG_STATUS_H
 
-#include "hotplug/applets.h"
+#include "hotplug/call/applet.h"
 
 /* inv->json: the same as JSON. Returns the exit status. */
 applet_main status_main;

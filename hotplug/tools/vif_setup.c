@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "netmodes/netaddr.h"
-#include "hotplug/dispatch.h"
+#include "hotplug/call/invocation.h"
 #include "hotplug/call/log.h"
 #include "hotplug/vif/request.h"
 #include "hotplug/vif/vif_flow.h"
@@ -35,7 +35,15 @@ static bool is_self(const char *path)
 	return realpath(path, a) && realpath("/proc/self/exe", b) && !strcmp(a, b);
 }
 
-int vif_setup_resolve(const char *script, const char *script_dir, bool (*is_ours)(const char *),
+static bool is_vif_mode(const struct applet_table *all, const char *name)
+{
+	const struct applet *a = applet_find(all, name);
+
+	return a && a->kind == APPLET_VIF;
+}
+
+int vif_setup_resolve(const char *script, const char *fallback, const char *script_dir,
+		      const struct applet_table *all,
 		      const char **ret_applet, char *ret_path, size_t n, struct nm_err *e)
 {
 	const char *base;
@@ -44,12 +52,12 @@ int vif_setup_resolve(const char *script, const char *script_dir, bool (*is_ours
 
 	*ret_applet = NULL;
 	if (!script || !*script)
-		script = "vif-bridge";
+		script = fallback;
 	base = strrchr(script, '/') ? strrchr(script, '/') + 1 : script;
 	if (script[0] != '/' && strchr(script, '/'))
 		return nm_fail(e, -EINVAL, "script \"%s\": expected a name or an absolute path",
 			       quote_value(script, q, sizeof(q)));
-	if (script[0] != '/' && is_ours(script)) {
+	if (script[0] != '/' && is_vif_mode(all, script)) {
 		*ret_applet = script;
 		return 0;
 	}
@@ -59,35 +67,30 @@ int vif_setup_resolve(const char *script, const char *script_dir, bool (*is_ours
 			       quote_value(script, q, sizeof(q)));
 	if ((rc = script_trusted(ret_path, e)) < 0)
 		return rc;
-	if (is_ours(base) && is_self(ret_path))
+	if (is_vif_mode(all, base) && is_self(ret_path))
 		*ret_applet = base;
 	return 0;
 }
 
-static bool is_vif_mode(const char *name)
-{
-	const struct applet *a = applet_find(name);
-
-	return a && a->kind == APPLET_VIF;
-}
-
-int vif_setup_main(const struct applet *a, const struct invocation *inv, deadline_t deadline)
+const struct applet *vif_setup_choose(const struct applet *a, const struct applet_table *all,
+				      const struct invocation *inv, int *ret_status)
 {
 	const char *mode;
 	char dir[PATH_MAX], path[PATH_MAX];
 	struct nm_err e = { "" };
 
+	*ret_status = 1;
 	script_dir_of(inv->argv[0], dir, sizeof(dir));
-	if (vif_setup_resolve(env_get(inv->envp, "script"), dir, is_vif_mode, &mode, path,
-			      sizeof(path), &e) < 0) {
+	if (vif_setup_resolve(env_get(inv->envp, "script"), a->default_script, dir, all,
+			      &mode, path, sizeof(path), &e) < 0) {
 		vif_flow_refused(a->name, e.msg, inv);
-		return 1;
+		return NULL;
 	}
 	if (mode)
-		return applet_run(applet_find(mode), inv, deadline);
+		return applet_find(all, mode);
 	inv->argv[0] = path;
 	execv(path, inv->argv);
 	log_init(a->name);
 	log_line(LOG_ERR, "cannot run %s: %s", path, strerror(errno));
-	return 1;
+	return NULL;
 }

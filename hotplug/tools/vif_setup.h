@@ -11,20 +11,24 @@
 #include <stddef.h>
 
 #include "netmodes/err.h"
-#include "hotplug/applets.h"
+#include "hotplug/call/applet.h"
 
 /* 0 when path is a regular executable file owned by root and not group/world writable. */
 int script_trusted(const char *path, struct nm_err *e);
 
 /*
- * Resolves script (NULL or "": vif-bridge). When it names one of our modes
- * (is_ours), *ret_applet gets that name; otherwise ret_path gets the file
+ * Resolves script (NULL or "": fallback). When it names one of our modes
+ * (a per-vif row of all), *ret_applet gets that name; otherwise ret_path gets the file
  * to execute, checked with script_trusted. Returns 0 or -errno with e set.
  */
-int vif_setup_resolve(const char *script, const char *script_dir, bool (*is_ours)(const char *),
+int vif_setup_resolve(const char *script, const char *fallback, const char *script_dir,
+		      const struct applet_table *all,
 		      const char **ret_applet, char *ret_path, size_t n, struct nm_err *e);
 
-/* udev's path: runs the mode (or the trusted script) $script names, vif-bridge by default. */
-applet_main vif_setup_main;
+/*
+ * udev's path: the mode $script names (a->default_script when none) makes
+ * the call; a trusted script of another name is run in its place (exec).
+ */
+applet_choose vif_setup_choose;
 
 #endif
