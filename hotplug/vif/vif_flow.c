@@ -165,7 +165,7 @@ static int plan_changes(struct call *c, vif_planner *planner)
 		 c->r.type == VIF_TYPE_TAP ? "-emu" : "");
 	if (!c->r.dry_run && (rc = claim_vif_lock(c, lock_name)) < 0)
 		return rc;
-	ctx = (struct mode_ctx){ .nl = c->nl, .nft = c->nft, .xs = c->xs, .env = c->env,
+	ctx = (struct mode_ctx){ .nl = c->nl, .nft = c->nft, .env = c->env,
 				 .dhcp = &c->dhcp };
 	if ((rc = planner(&c->r, &ctx, &c->plan, &c->out, &c->e)) < 0)
 		return rc;

@@ -162,3 +162,25 @@ int op_state_remove(struct plan *p, const char *dir, const char *name, const str
 {
 	return state_op(p, &remove_type, dir, name, s);
 }
+
+int network_state_load(const char *dir, const char *name, struct network_state *ret,
+		       struct nm_err *e)
+{
+	struct network_state ns = { 0 };
+	int rc = state_load(dir, name, &ns.st, e);
+
+	if (rc < 0 && rc != -ENOENT)
+		return rc;
+	ns.started = rc == 0;
+	if (!ns.started)
+		ns.st.n = 0;
+	*ret = ns;
+	return 0;
+}
+
+const char *network_state_get(const struct network_state *ns, const char *key, const char *def)
+{
+	const char *v = ns->started ? state_get(&ns->st, key) : NULL;
+
+	return v ? v : def;
+}

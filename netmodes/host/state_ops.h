@@ -29,6 +29,17 @@ const char *state_get(const struct state *s, const char *key);
 /* Adds or replaces; returns 0 or -E2BIG. */
 int state_set(struct state *s, const char *key, const char *value);
 
+/* What a started network-* recorded: its state file, loaded. */
+struct network_state {
+	bool started;
+	struct state st;
+};
+
+/* Loads NAME's state from dir; started false when there is none. Returns 0 or -errno with e set. */
+int network_state_load(const char *dir, const char *name, struct network_state *ret, struct nm_err *e);
+/* A recorded value, or def when absent or not started. */
+const char *network_state_get(const struct network_state *ns, const char *key, const char *def);
+
 /* Plan operations: write s (atomically) / remove the file; each undoes the other. */
 int op_state_save(struct plan *p, const char *dir, const char *name, const struct state *s);
 int op_state_remove(struct plan *p, const char *dir, const char *name, const struct state *s);

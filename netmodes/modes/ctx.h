@@ -13,14 +13,12 @@
 
 struct rt_conn;
 
-struct xs_handle;
 struct nft_conn;
 struct dhcp_settings;
 
 struct mode_ctx {
 	struct rt_conn *nl;	/* rtnetlink, one per thread */
 	struct nft_conn *nft;	/* nftables */
-	struct xs_handle *xs;	/* xenstore; NULL for the per-host calls */
 	const struct call_env *env;
 	const struct dhcp_settings *dhcp; /* vif-nat */
 	const char *sysfs;		  /* where sysfs is mounted; NULL: /sys */

@@ -34,16 +34,6 @@ struct network_request {
 	bool dry_run, json;
 };
 
-/* What a started network-* recorded: its state file, loaded. */
-struct network_state {
-	bool started;
-	struct state st;
-};
-
-/* Loads NAME's state from dir; started false when there is none. Returns 0 or -errno with e set. */
-int network_state_load(const char *dir, const char *name, struct network_state *ret, struct nm_err *e);
-/* A recorded value, or def when absent or not started. */
-const char *network_state_get(const struct network_state *ns, const char *key, const char *def);
 
 /*
  * The uplink: the given name, else the one start recorded in ns, else the

@@ -118,98 +118,6 @@ void nft_batch_elems(struct nft_batch *b, uint16_t type, uint16_t flags, struct 
 	msg_done(b);
 }
 
-/* Connections */
-
-void nft_conn_init(struct nft_conn *c)
-{
-	*c = (struct nft_conn)NFT_CONN_INIT;
-}
-
-/* Called with c->mu held. */
-static void close_socket(struct nft_conn *c)
-{
-	if (c->sock)
-		mnl_socket_close(c->sock);
-	c->sock = NULL;
-}
-
-void nft_conn_drop(struct nft_conn *c)
-{
-	pthread_mutex_lock(&c->mu);
-	close_socket(c);
-	pthread_mutex_unlock(&c->mu);
-}
-
-int nft_conn_release_fd(struct nft_conn *c)
-{
-	int fd = -1;
-
-	pthread_mutex_lock(&c->mu);
-	if (c->sock)
-		fd = mnl_socket_get_fd(c->sock);
-	pthread_mutex_unlock(&c->mu);
-	return fd;
-}
-
-void nft_conn_close(struct nft_conn *c)
-{
-	nft_conn_drop(c);
-	pthread_mutex_destroy(&c->mu);
-}
-
-/*
- * count consecutive sequence numbers of c's, unique across its batches and
- * GETs; returns the first. Each exchange checks the numbers of its own
- * replies only. Called with c->mu held.
- */
-static uint32_t take_seq(struct nft_conn *c, uint32_t count)
-{
-	uint32_t seq;
-
-	if (!c->seq_next)
-		c->seq_next = (uint32_t)time(NULL) << 8;
-	seq = c->seq_next;
-	c->seq_next += count;
-	return seq;
-}
-
-/*
- * An exchange that broke off (errno says why): fails with "WHAT: reason",
- * and closes the socket so its unread replies cannot reach the next one.
- * Called with c->mu held.
- */
-static int broken(struct nft_conn *c, struct nm_err *e, const char *what)
-{
-	int rc = nm_fail(e, nm_errno(), "%s: %s", what, strerror(errno));
-
-	close_socket(c);
-	return rc;
-}
-
-/* c's socket, opened on first use. Called with c->mu held. */
-static int open_socket(struct nft_conn *c, struct mnl_socket **ret, struct nm_err *e)
-{
-	int one = 1;
-
-	if (c->sock) {
-		*ret = c->sock;
-		return 0;
-	}
-	/* close-on-exec: hooks, the dhcpd init script and dhcpd never inherit it */
-	if (!(c->sock = mnl_socket_open2(NETLINK_NETFILTER, SOCK_CLOEXEC)))
-		return nm_fail(e, nm_errno(), "cannot open nftables netlink: %s", strerror(errno));
-	if (mnl_socket_bind(c->sock, 0, MNL_SOCKET_AUTOPID) < 0) {
-		int err = errno;
-		mnl_socket_close(c->sock);
-		c->sock = NULL;
-		return nm_fail(e, -err, "cannot bind nftables netlink: %s", strerror(err));
-	}
-	/* Optional: without it the kernel's reason text is missing, nothing else. */
-	(void)mnl_socket_setsockopt(c->sock, NETLINK_EXT_ACK, &one, sizeof(one));
-	*ret = c->sock;
-	return 0;
-}
-
 /* The kernel's extended-ACK reason, which follows the echoed request. */
 static const char *extack_text(const struct nlmsghdr *h)
 {
@@ -292,19 +200,19 @@ static int batch_talk(struct nft_conn *c, struct nft_batch *b, bool commit,
 	if (!(rbuf = malloc(MNL_SOCKET_BUFFER_SIZE)))
 		return nm_fail(e, -ENOMEM, "out of memory");
 	pthread_mutex_lock(&c->mu);
-	st.seq0 = take_seq(c, b->n);
+	st.seq0 = nft_conn_seq(c, b->n);
 	number_msgs(b, st.seq0);
-	if ((rc = open_socket(c, &nl, e)) < 0)
+	if ((rc = nft_conn_socket(c, &nl, e)) < 0)
 		goto out;
 	if (mnl_socket_sendto(nl, mnl_nlmsg_batch_head(b->b), mnl_nlmsg_batch_size(b->b)) < 0) {
-		rc = broken(c, e, "cannot send to nftables");
+		rc = nft_conn_broken(c, e, "cannot send to nftables");
 		goto out;
 	}
 	/* The kernel handles the batch inside sendto: every reply is already queued. */
 	while ((n = recv(mnl_socket_get_fd(nl), rbuf, MNL_SOCKET_BUFFER_SIZE, MSG_DONTWAIT)) > 0)
 		take_replies(&st, rbuf, (size_t)n);
 	if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) {
-		rc = broken(c, e, "cannot read nftables replies");
+		rc = nft_conn_broken(c, e, "cannot read nftables replies");
 		goto out;
 	}
 	rc = st.err;
@@ -347,19 +255,19 @@ static int get_locked(struct nft_conn *c, struct nlmsghdr *h, struct get_state *
 		      size_t len, struct nm_err *e)
 {
 	struct mnl_socket *nl = NULL;
-	uint32_t seq = h->nlmsg_seq = take_seq(c, 1), portid;
+	uint32_t seq = h->nlmsg_seq = nft_conn_seq(c, 1), portid;
 	ssize_t n;
 	int rc;
 
-	if ((rc = open_socket(c, &nl, e)) < 0)
+	if ((rc = nft_conn_socket(c, &nl, e)) < 0)
 		return rc;
 	portid = mnl_socket_get_portid(nl);
 	if (mnl_socket_sendto(nl, h, h->nlmsg_len) < 0)
-		return broken(c, e, "cannot query nftables");
+		return nft_conn_broken(c, e, "cannot query nftables");
 	/* The objects asked for, then the ACK (MNL_CB_STOP), or an error. */
 	do {
 		if ((n = mnl_socket_recvfrom(nl, buf, len)) < 0)
-			return broken(c, e, "cannot query nftables");
+			return nft_conn_broken(c, e, "cannot query nftables");
 		rc = mnl_cb_run(buf, (size_t)n, seq, portid, get_cb, st);
 	} while (rc > MNL_CB_STOP);
 	if (rc < 0) {

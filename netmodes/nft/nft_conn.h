@@ -14,6 +14,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "netmodes/err.h"
+
 struct mnl_socket;
 
 struct nft_conn {
@@ -42,5 +44,19 @@ int nft_conn_release_fd(struct nft_conn *c);
 
 /* Closes c for good: no exchange may use it afterwards. */
 void nft_conn_close(struct nft_conn *c);
+
+/* For nft_batch.c's exchanges, each made with c->mu held: */
+
+/* c's socket, opened on first use. Returns 0 or -errno with e set. */
+int nft_conn_socket(struct nft_conn *c, struct mnl_socket **ret, struct nm_err *e);
+
+/* count consecutive sequence numbers, unique across c's exchanges; returns the first. */
+uint32_t nft_conn_seq(struct nft_conn *c, uint32_t count);
+
+/*
+ * An exchange that broke off (errno says why): fails with "WHAT: reason",
+ * and closes the socket so its unread replies cannot reach the next one.
+ */
+int nft_conn_broken(struct nft_conn *c, struct nm_err *e, const char *what);
 
 #endif

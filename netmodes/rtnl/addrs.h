@@ -4,7 +4,7 @@
  * link by index (vif-route, vif-nat; see rt_op in rtnl.h); op_addr_on
  * moves a host's own address, attributes and all (labels, scope, flags,
  * lifetimes), onto a link found by name when it runs (network-bridge; see
- * obj_op in links.h); op_addr_flush clears a link. Constructors return 0
+ * link_objects.h); op_addr_flush clears a link. Constructors return 0
  * or -ENOMEM (op_addr_on also when the copy of a cannot be made).
  */
 #ifndef NETMODES_ADDRS_H

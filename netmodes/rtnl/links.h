@@ -6,7 +6,7 @@
  * new name), ifindex never changes. Old values come from the planning
  * snapshot, so undo restores exactly them. A link the plan itself creates
  * is given as index 0 (and a master as index 0 with its name): it is found
- * by name when the operation runs, which is also what obj_op below offers
+ * by name when the operation runs, which is also what link_objects.h offers
  * the objects that sit on a link (addrs.h, routes.h).
  * Constructors return 0 or -ENOMEM.
  */
@@ -77,41 +77,5 @@ int op_bridge_create(struct plan *p, struct rt_conn *sk, const char *name,
 /* Deletes the bridge name (undo recreates it with mac and mtu). */
 int op_bridge_delete(struct plan *p, struct rt_conn *sk, const char *name,
 		     const struct mac_addr *mac, unsigned mtu);
-
-/*
- * An address or a route (a libnl object, owned) put on or taken off the
- * link named dev, whose index is looked up when the operation runs: the
- * plan may create the link (network-bridge's bridge). kind says what the
- * object is; a delete whose link or object is gone already has nothing to do.
- */
-struct obj_kind {
-	struct op_type type; /* see OBJ_KIND */
-	/* Points obj at the link ifindex. Returns 0 or -errno with e set. */
-	int (*retarget)(struct nl_object *obj, int ifindex, struct nm_err *e);
-	/* The add (replacing) or the delete request for obj; a libnl code. */
-	int (*build)(struct nl_object *obj, bool add, struct nl_msg **msg);
-};
-
-#define OBJ_KIND(step, describe_fn, retarget_fn, build_fn)                                         \
-	{                                                                                          \
-		.type = { .name = (step), .apply = obj_apply, .undo = obj_undo,                    \
-			  .describe = (describe_fn), .release = obj_release },                     \
-		.retarget = (retarget_fn), .build = (build_fn),                                    \
-	}
-
-struct obj_op {
-	struct rt_conn *sk;
-	bool add;
-	char dev[IFNAMSIZ];
-	struct nl_object *obj; /* rtnl_addr or rtnl_route, owned */
-	const struct obj_kind *kind;
-};
-
-int obj_apply(struct op *op, struct nm_err *e);
-int obj_undo(struct op *op, struct nm_err *e);
-void obj_release(void *data);
-/* Appends an obj_op for a copy of obj (the caller keeps its own). 0 or -ENOMEM. */
-int obj_op(struct plan *p, struct rt_conn *sk, bool add, const char *dev, struct nl_object *obj,
-	   const struct obj_kind *kind);
 
 #endif

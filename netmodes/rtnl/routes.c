@@ -7,6 +7,7 @@
 
 #include <netlink/addr.h>
 
+#include "netmodes/rtnl/link_objects.h"
 #include "netmodes/rtnl/links.h"
 #include "netmodes/rtnl/rtnl.h"
 

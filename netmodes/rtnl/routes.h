@@ -4,7 +4,7 @@
  * vif by index (vif-route, vif-nat; see rt_op in rtnl.h); op_route_on
  * moves a host's own route, attributes and all (table, protocol, metric,
  * gateway), onto a link found by name when it runs (network-bridge; see
- * obj_op in links.h). Constructors return 0 or -ENOMEM (op_route_on also
+ * link_objects.h). Constructors return 0 or -ENOMEM (op_route_on also
  * when the copy of r cannot be made).
  */
 #ifndef NETMODES_ROUTES_H
