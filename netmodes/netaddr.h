@@ -3,7 +3,7 @@
  * layers, each with its printer and its strict parser. A parser returns 0,
  * or -EINVAL with a one-line reason in e that quotes the offending value,
  * and leaves its output untouched on failure: the values come from outside
- * (xenstore, the environment, argv) and back from the kernel (nft_port.c's
+ * (xenstore, the environment, argv) and back from the kernel (port_filter.c's
  * rule comments). The primitives they build on (is_digit, quote_value,
  * parse_uint) serve hotplug/parse.c's parsers too: one copy, down here.
  */

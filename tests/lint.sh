@@ -1,7 +1,9 @@
 #!/bin/bash
 # Static analysis over every C source: cppcheck (warning, performance,
 # portability) and clang-tidy (the checks in .clang-tidy), and comments that
-# name functions or variables the code no longer has. Any finding fails.
+# name functions or variables the code no longer has, and the layers.
+# Any finding fails.
+#   lint.sh [BUILD_DIR]
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 flags=(-std=c11 -iquote . -D_GNU_SOURCE -DXNM_FAULT_INJECTION -DXEN_SCRIPT_DIR='"/etc/xen/scripts"'
@@ -26,6 +28,10 @@ result cppcheck "$(cppcheck --quiet --enable=warning,performance,portability --s
 result clang-tidy "$(for f in "${srcs[@]}"; do
 	clang-tidy -quiet "$f" -- "${flags[@]}" 2>/dev/null
 done | grep -A3 -E 'warning:|error:')"
+# the layers (docs/HACKING.md): includes, and calls between the objects of
+# BUILD when given (make check's build)
+result "layers: nothing included or called up a layer, no cycle" \
+	"$(tests/tools/layers.py . ${1:+"$(realpath "$1")"} 2>&1)"
 result "comments name only what the code has" \
 	"$(tests/tools/comment_names.py hotplug/*.[ch] hotplug/*/*.[ch] netmodes/*.[ch] netmodes/*/*.[ch] 2>&1)"
 echo "lint: $passed passed, $failed failed"

@@ -68,7 +68,7 @@ for t in "$BUILD"/tests/unit/test_*; do
 done
 suite "$here/xenstored/selftest.sh" "$BUILD"
 suite "$here/docs_lint.sh"
-suite "$here/lint.sh"
+suite "$here/lint.sh" "$BUILD"
 suite "$here/install_test.sh" "$BUILD"
 for t in "$here"/integration/*_test.sh; do
 	suite "$t" "$BUILD"

@@ -36,7 +36,7 @@ void nft_conn_drop(struct nft_conn *c);
 /*
  * The socket's descriptor, -1 when none is open. Its last close may wait
  * for the kernel: the last close of any bound nftables socket (every one
- * open_socket makes) waits, holding nf_tables' commit lock, for the release
+ * nft_conn_socket makes) waits, holding nf_tables' commit lock, for the release
  * of every commit's deleted objects still pending (after an RCU grace
  * period: this call's, or another's just before). docs/PERFORMANCE.md.
  */

@@ -2,7 +2,7 @@
  * Strict bridges. On a bridge that network-bridge started with
  * antispoof=yes, a frame may enter only from the uplink or from a port the
  * port filter filters (an element of the `ports` set of "bridge
- * xen-netmodes", nft_port.h); from any other port (a veth or tap enslaved
+ * xen-netmodes", port_filter.h); from any other port (a veth or tap enslaved
  * by hand, a vif attached by another script) it is dropped. One base chain
  * per strict bridge, in the port filter's own table, because a rule can
  * look up only its own table's sets:

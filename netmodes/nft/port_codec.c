@@ -1,6 +1,6 @@
 /*
  * A port filter as set elements and record comments, and back (see
- * nft_port_codec.h). Reading accepts exactly what writing writes: a record
+ * port_codec.h). Reading accepts exactly what writing writes: a record
  * is sound when it reads as a value that writes back as the same text.
  */
 #include "netmodes/nft/port_codec.h"

@@ -1,6 +1,6 @@
 /*
  * How a port filter is written as elements of the anti-spoofing sets (see
- * nft_port.h), and read back: pure, no socket. A port is
+ * port_filter.h), and read back: pure, no socket. A port is
  *
  *   ports   { NAME comment "N records v2" }          N: the records below
  *   macs    { NAME . MAC }                           when it has addresses

@@ -1,4 +1,4 @@
-/* What a port's change would do, in nft(8) syntax, for --dry-run (see nft_port.h). */
+/* What a port's change would do, in nft(8) syntax, for --dry-run (see port_filter.h). */
 #include "netmodes/nft/port_describe.h"
 
 #include <stdio.h>

@@ -1,7 +1,7 @@
 /*
- * A port's anti-spoofing elements (see nft_port.h) in the kernel: read
+ * A port's anti-spoofing elements (see port_filter.h) in the kernel: read
  * back from its records, changed in one batch per call, and repaired when
- * someone damaged them by hand. What the elements are is nft_port_codec's.
+ * someone damaged them by hand. What the elements are is port_codec's.
  */
 #include "netmodes/nft/port_filter.h"
 

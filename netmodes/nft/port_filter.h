@@ -2,7 +2,7 @@
  * Anti-spoofing for guest ports, kept in the project's own nftables table
  * "xen-netmodes": in the bridge family for bridged vifs (frames, ARP
  * included), in the inet family for routed vifs (packets). The rules are
- * fixed (nft_port_rules.c); a port is only elements of the table's sets,
+ * fixed (port_rules.c); a port is only elements of the table's sets,
  * all keyed by its name:
  *
  *   ports   { "vif1.0" comment "3 records v2" }     the port is filtered

@@ -1,6 +1,6 @@
 /*
  * The fixed part of the anti-spoofing ruleset: the table, its sets and the
- * one base chain whose rules never change (see nft_port.h). Ports differ
+ * one base chain whose rules never change (see port_filter.h). Ports differ
  * only by the elements they own in the sets.
  */
 #ifndef NETMODES_NFT_PORT_RULES_H

@@ -11,6 +11,7 @@
 #include "hotplug/call/config.h"
 #include "hotplug/call/parse.h"
 #include "netmodes/netaddr.h"
+#include "netmodes/nft/port_describe.h"
 #include "netmodes/nft/port_filter.h"
 #include "netmodes/vlan_spec.h"
 

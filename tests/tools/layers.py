@@ -4,9 +4,11 @@ or sideways into another folder of the same layer, and every cycle of
 includes between files (a file and its header counted as one), and exits 1
 when there is any. Layers, lowest first (docs/HACKING.md, "Where code
 lives"): a file includes only its own folder's headers and those of lower
-layers."""
+layers. Given a build directory too (layers.py TOP BUILD), the same for
+calls: which object's undefined symbols another object defines (nm)."""
 import os
 import re
+import subprocess
 import sys
 
 LAYERS = [
@@ -31,6 +33,37 @@ def sources(top):
                     yield os.path.relpath(os.path.join(d, n), top)
 
 
+def calls(top, build, problems, edges):
+    """Adds the call edges between the objects under build to edges."""
+    defined, wanted = {}, {}
+    for root in ("hotplug", "netmodes"):
+        for d, _, names in os.walk(os.path.join(build, root)):
+            for n in names:
+                if not n.endswith(".o"):
+                    continue
+                obj = os.path.join(d, n)
+                src = os.path.relpath(obj, build)[:-2]
+                out = subprocess.run(["nm", obj], capture_output=True, text=True, check=True).stdout
+                for line in out.splitlines():
+                    parts = line.split()
+                    if len(parts) == 2 and parts[0] == "U":
+                        wanted.setdefault(src, set()).add(parts[1])
+                    elif len(parts) == 3 and parts[1] in "TDBR":
+                        defined[parts[2]] = src
+    for src, syms in wanted.items():
+        if not os.path.exists(os.path.join(top, src + ".c")):
+            continue  # an object of a source since moved
+        for sym in sorted(syms):
+            dst = defined.get(sym)
+            if not dst or dst == src or not os.path.exists(os.path.join(top, dst + ".c")):
+                continue
+            a, b = os.path.dirname(src), os.path.dirname(dst)
+            if a in RANK and b in RANK and b != a and RANK[b] >= RANK[a]:
+                problems.append(f"{src}.c calls {sym} of {dst}.c: "
+                                + ("up a layer" if RANK[b] > RANK[a] else "sideways"))
+            edges.setdefault(src, set()).add(dst)
+
+
 def main():
     top = sys.argv[1] if len(sys.argv) > 1 else "."
     problems = []
@@ -51,6 +84,8 @@ def main():
                     problems.append(f"{f} includes {inc}: {how}")
                 if inc[:-2] != module:
                     edges.setdefault(module, set()).add(inc[:-2])
+    if len(sys.argv) > 2:
+        calls(top, sys.argv[2], problems, edges)
     # cycles: Tarjan's strongly connected components
     index, low, stack, on, comps = {}, {}, [], set(), []
 

@@ -22,6 +22,7 @@
 #include <linux/netfilter/nf_tables.h>
 
 #include "netmodes/nft/port_codec.h"
+#include "netmodes/nft/port_filter.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 

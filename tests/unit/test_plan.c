@@ -18,6 +18,7 @@
 #include <netlink/route/link/veth.h>
 
 #include "netmodes/rtnl/links.h"
+#include "netmodes/nft/port_describe.h"
 #include "netmodes/nft/port_filter.h"
 #include "plan_helpers.h"
 

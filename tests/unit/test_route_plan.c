@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include "netmodes/modes/network.h"
+#include "netmodes/nft/port_describe.h"
 #include "netmodes/nft/port_filter.h"
 #include "plan_helpers.h"
 
