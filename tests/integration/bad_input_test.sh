@@ -37,6 +37,15 @@ for ((i = 0; i < 100; i++)); do
 done
 check "dom0 settled before the first case" settled
 
+# Every change the kernel announces in dom0 while the refused calls run
+# (links, addresses, routes, nftables): there must be none, not even one
+# undone before a snapshot. Neighbours are left out: traffic moves them.
+ip -n "$D0" monitor link address route >"$TMP/monitor.ip" 2>&1 &
+MONITORS=$!
+ip netns exec "$D0" nft monitor >"$TMP/monitor.nft" 2>&1 &
+MONITORS="$MONITORS $!"
+sleep 0.3 # subscribed before the first call
+
 # Everything a call could change, less the hotplug nodes it must write
 # (neighbours: the entries a call could set; traffic moves the others).
 snapshot() {
@@ -222,6 +231,12 @@ arg_case network-bridge "vlan_filtering" start vlan_filtering=maybe
 arg_case network-route "netdev" start netdev=../eth0
 arg_case network-nat "netdev" start netdev='eth0 eth1'
 arg_case network-nat "dhcp" start dhcp=bogus
+
+# shellcheck disable=SC2086
+kill_own $MONITORS
+wait $MONITORS 2>/dev/null || true
+check_eq "no refused call made the kernel announce a change in dom0" "" \
+	"$(cat "$TMP/monitor.ip" "$TMP/monitor.nft")"
 
 echo "# nodes the calls do not read change nothing"
 for kv in "frontend-id=abc" "handle=-1" $'frontend-id=7\nx'; do
