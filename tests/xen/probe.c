@@ -119,10 +119,15 @@ static void iface_mac(const char *ifname, uint8_t mac[6])
 	close(fd);
 }
 
-/* A packet socket on IFACE for PROTO's frames (ETH_P_ALL: every frame, as a tap). */
+/*
+ * A packet socket on IFACE for PROTO's frames (ETH_P_ALL: every frame, as a
+ * tap). Made for no protocol, then bound with it: a socket made for PROTO
+ * takes every interface's frames until bind, and a count started on a busy
+ * host would keep those (the frames of a filtered port's own device).
+ */
 static int raw_socket(const char *ifname, uint16_t proto, struct sockaddr_ll *sll)
 {
-	int fd = socket(AF_PACKET, SOCK_RAW, htons(proto));
+	int fd = socket(AF_PACKET, SOCK_RAW, 0);
 
 	if (fd < 0)
 		die("socket");
