@@ -1,7 +1,9 @@
 # VLANs on a VLAN-aware bridge, on the real host: network-bridge makes eth0
 # a VLAN-filtering bridge whose uplink trunks VLANs 10 and 20; guests are
 # ports with exactly their VLANs (from the bridge's suffix, as xl 4.17
-# passes it, and from the backend's vlan node, as libxl 4.19 writes it);
+# passes it, and from the backend's vlan node, as libxl 4.19 writes it from
+# xl's vlan= key: on Debian 13's Xen 4.20 that key itself, on 12's 4.17 a
+# stand-in wrapper);
 # isolation and anti-spoofing proven with packets counted where they would
 # arrive; status and check; destroy and stop leave dom0 as it was.
 #
@@ -50,25 +52,45 @@ ip addr add 10.99.0.1/24 dev xnmctl
 ip link set xnmctl up
 
 # libxl 4.19 writes xl's vlan= into the backend's vlan node before it runs
-# the script; Debian's xl 4.17 cannot. This wrapper, named by script=, is
-# the stand-in: it writes the node where and as libxl would, then runs the
-# real vif-bridge, which reads it like any other backend node.
-cat >"$S/vif-bridge-vlan-node" <<'W'
+# the script; Debian 12's xl 4.17 cannot. There, this wrapper, named by
+# script=, is the stand-in: it writes the node where and as libxl would,
+# then runs the real vif-bridge, which reads it like any other backend node.
+# On Debian 13's Xen 4.20 the vif spec carries xl's own vlan= key, no wrapper.
+xen_minor=$(xl info 2>/dev/null | sed -n 's/^xen_minor *: *//p')
+if [ "${xen_minor:-0}" -ge 19 ]; then
+	VLAN_BY="xl's vlan= key"
+else
+	VLAN_BY="the wrapper"
+	cat >"$S/vif-bridge-vlan-node" <<'W'
 #!/bin/sh
 [ "$1" = online ] && xenstore-write "$XENBUS_PATH/vlan" "$(cat /tmp/xnm-60-vlan/vlan-node)"
 exec /etc/xen/scripts/vif-bridge "$@"
 W
-chmod 0755 "$S/vif-bridge-vlan-node"
+	chmod 0755 "$S/vif-bridge-vlan-node"
+fi
+say "# 60-vlan: Xen 4.${xen_minor:-?}: the vlan node from $VLAN_BY"
+# with_vlan NODE: the vif spec's keys (one a line) that give its backend the
+# vlan node NODE and run vif-bridge
+with_vlan() {
+	if [ "$VLAN_BY" = "the wrapper" ]; then
+		echo "$1" >"$T/vlan-node"
+		echo "script=vif-bridge-vlan-node"
+	else
+		echo "vlan=$1"
+		echo "script=vif-bridge"
+	fi
+}
+# vlan_spec NODE: the same, as keys of a vif spec
+vlan_spec() { with_vlan "$1" | tr '\n' , | sed 's/,$//; s/,/, /g'; }
 
 C1=00:16:3e:00:60:01 C2=00:16:3e:00:60:02 C3=00:16:3e:00:60:03 C4=00:16:3e:00:60:04
 A1=00:16:3e:00:61:01 A2=00:16:3e:00:61:02 B=00:16:3e:00:62:03 TR=00:16:3e:00:63:04
 ctl() { echo "mac=$1, ip=$2, bridge=xnmctl, script=vif-bridge"; }
 # (create makes once more a try that xl itself died in: lib.sh)
-echo "10p/30-32/100+10x2u" >"$T/vlan-node"
 check "xl create a1: VLAN 10 from bridge=eth0.10" create a1 10.99.0.11/24 "" "$(ctl $C1 10.99.0.11)" \
 	"mac=$A1, ip=10.10.0.11, bridge=eth0.10, script=vif-bridge"
-check "xl create a2: vlan node 10p/30-32/100+10x2u (the wrapper)" create a2 10.99.0.12/24 "" \
-	"$(ctl $C2 10.99.0.12)" "mac=$A2, ip=10.10.0.12, bridge=eth0, script=vif-bridge-vlan-node"
+check "xl create a2: vlan node 10p/30-32/100+10x2u ($VLAN_BY)" create a2 10.99.0.12/24 "" \
+	"$(ctl $C2 10.99.0.12)" "mac=$A2, ip=10.10.0.12, bridge=eth0, $(vlan_spec 10p/30-32/100+10x2u)"
 check "xl create b: VLAN 20 from bridge=eth0.20, addresses in both subnets" create b 10.99.0.13/24 "" \
 	"$(ctl $C3 10.99.0.13)" "mac=$B, ip=10.10.0.23 10.20.0.23, bridge=eth0.20, script=vif-bridge"
 check "xl create t: a trunk of 10 and 20 from bridge=eth0:10:20" create t 10.99.0.14/24 "" \
@@ -80,7 +102,7 @@ da1=$(domid a1) da2=$(domid a2) db=$(domid b) dt=$(domid t)
 
 check_eq "a1's vif$da1.1: VLAN 10 only, PVID and untagged (VLAN 1 gone)" \
 	"10 PVID Egress Untagged" "$(port_vlans "vif$da1.1")"
-check_eq "a2's vlan node, as the wrapper wrote it" "10p/30-32/100+10x2u" \
+check_eq "a2's vlan node, as $VLAN_BY wrote it" "10p/30-32/100+10x2u" \
 	"$(xenstore-read "backend/vif/$da2/1/vlan" 2>&1)"
 check_eq "a2's vif$da2.1: exactly what the node asks" \
 	"10 PVID Egress Untagged;30;31;32;100 Egress Untagged;110 Egress Untagged;120 Egress Untagged" \
@@ -176,7 +198,7 @@ check_eq "a1's frame tagged 20 never reaches b" "A1V20=0" "$(echo "$seen_b" | gr
 # one, first and last, bracket each count.
 CX=00:16:3e:00:64:01 CT=00:16:3e:00:64:04
 check "xl network-attach a1: cx, a port like a2's without ip= (the control)" \
-	xl network-attach a1 "mac=$CX" bridge=eth0 script=vif-bridge-vlan-node
+	xl network-attach a1 "mac=$CX" bridge=eth0 $(with_vlan 10p/30-32/100+10x2u)
 check "xl network-attach t: ct, a trunk of 10 and 20 without ip= (the control)" \
 	xl network-attach t "mac=$CT" bridge=eth0:10:20 script=vif-bridge
 until_ok 10 vif_of "$da1" "$CX" >/dev/null
@@ -355,9 +377,8 @@ check_fails "xl create fails for VLANs on a bridge that does not filter them" \
 check "xl shows why and the fix" sh -c "grep -q 'script: .*bridge xnmctl does not filter VLANs: ip link set xnmctl type bridge vlan_filtering 1' '$T/bad1.xl' ||
 	{ tail -n 8 '$T/bad1.xl'; false; }"
 grep 'script: ' "$T/bad1.xl" | evidence 2 | sed 's/^XNM #   /XNM #   xl: /'
-echo "10p/20p" >"$T/vlan-node"
 check_fails "xl create fails for a bad vlan node (two PVIDs)" \
-	create bad2 10.99.0.32/24 "" "mac=00:16:3e:00:60:32, bridge=eth0, script=vif-bridge-vlan-node"
+	create bad2 10.99.0.32/24 "" "mac=00:16:3e:00:60:32, bridge=eth0, $(vlan_spec 10p/20p)"
 check "xl shows the reason" sh -c "grep -q 'script: .*backend node vlan: two PVIDs: 10 and 20' '$T/bad2.xl' ||
 	{ tail -n 8 '$T/bad2.xl'; false; }"
 grep 'script: ' "$T/bad2.xl" | evidence 2 | sed 's/^XNM #   /XNM #   xl: /'
