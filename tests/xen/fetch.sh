@@ -28,7 +28,7 @@ if [ "$XNM_XEN_RELEASE" = 13 ]; then
 		-o "Dir::State=$a" -o "Dir::State::Lists=$a/lists" -o Dir::State::status=/dev/null
 		-o "Dir::Cache=$a/cache" -o Debug::NoLocking=1
 		-o APT::Architecture=amd64 -o APT::Architectures=amd64)
-	[ -n "$(ls "$a/lists" | grep _Packages 2>/dev/null)" ] || apt-get "${apt_opts[@]}" update -q >/dev/null
+	compgen -G "$a/lists/*_Packages" >/dev/null || apt-get "${apt_opts[@]}" update -q >/dev/null
 fi
 acache() { apt-cache "${apt_opts[@]}" "$@"; }
 aget() { apt-get "${apt_opts[@]}" "$@"; }
@@ -50,9 +50,9 @@ fi
 
 # Xen's hypervisor, toolstack and their libraries, the shell scripts this
 # project replaces (xen-utils-common), the kernel, busybox and kmod.
-packages=(xen-hypervisor-$XEN_VER-amd64 xen-utils-$XEN_VER xen-utils-common
+packages=("xen-hypervisor-$XEN_VER-amd64" "xen-utils-$XEN_VER" xen-utils-common
 	libxencall1 libxendevicemodel1 libxenevtchn1 libxenforeignmemory1
-	libxengnttab1 libxenhypfs1 libxenmisc$XEN_VER libxenstore4 libxentoolcore1
+	libxengnttab1 libxenhypfs1 "libxenmisc$XEN_VER" libxenstore4 libxentoolcore1
 	libxentoollog1 libyajl2 "$kernel" busybox-static kmod)
 
 # Debian 13's dom0 userland: the programs images.sh puts there (on 12 they

@@ -218,8 +218,8 @@ new_root "$dom0"
 mkdir -p "$dom0"/{proc,sys,dev,tmp,run,root,var/log/xen,var/lib/xen,lib/modules/"$kver"}
 # As on Debian: /var/run is /run, so the locks locking.sh takes there are on the tmpfs.
 ln -sfn ../run "$dom0/var/run"
-xen_pkgs=(xen-utils-$XEN_VER xen-utils-common libxencall1 libxendevicemodel1 libxenevtchn1
-	libxenforeignmemory1 libxengnttab1 libxenhypfs1 libxenmisc$XEN_VER libxenstore4
+xen_pkgs=("xen-utils-$XEN_VER" xen-utils-common libxencall1 libxendevicemodel1 libxenevtchn1
+	libxenforeignmemory1 libxengnttab1 libxenhypfs1 "libxenmisc$XEN_VER" libxenstore4
 	libxentoolcore1 libxentoollog1 libyajl2 kmod)
 for p in "${xen_pkgs[@]}"; do
 	merge_usr "$dom0" "$pkgs/$p"

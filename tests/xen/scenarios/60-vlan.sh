@@ -23,6 +23,9 @@ port_vlans() {
 	} END { print out }'
 }
 
+# part NAME: where the scenario is, and its seconds so far (its phases' costs)
+t0=$(cut -d' ' -f1 /proc/uptime)
+part() { say "# $SCENARIO: $1 at $(awk -v t0="$t0" '{printf "%.0f", $1 - t0}' /proc/uptime) s"; }
 lan_setup 10.9.0.2/24
 ip link set eth0 up
 ip addr replace 10.9.0.1/24 dev eth0
@@ -87,6 +90,7 @@ C1=00:16:3e:00:60:01 C2=00:16:3e:00:60:02 C3=00:16:3e:00:60:03 C4=00:16:3e:00:60
 A1=00:16:3e:00:61:01 A2=00:16:3e:00:61:02 B=00:16:3e:00:62:03 TR=00:16:3e:00:63:04
 ctl() { echo "mac=$1, ip=$2, bridge=xnmctl, script=vif-bridge"; }
 # (create makes once more a try that xl itself died in: lib.sh)
+part creates
 check "xl create a1: VLAN 10 from bridge=eth0.10" create a1 10.99.0.11/24 "" "$(ctl $C1 10.99.0.11)" \
 	"mac=$A1, ip=10.10.0.11, bridge=eth0.10, script=vif-bridge"
 check "xl create a2: vlan node 10p/30-32/100+10x2u ($VLAN_BY)" create a2 10.99.0.12/24 "" \
@@ -98,6 +102,7 @@ check "xl create t: a trunk of 10 and 20 from bridge=eth0:10:20" create t 10.99.
 for g in a1:10.99.0.11 a2:10.99.0.12 b:10.99.0.13 t:10.99.0.14; do
 	check "${g%%:*} is up" up "${g#*:}" "${g%%:*}"
 done
+part "guests up"
 da1=$(domid a1) da2=$(domid a2) db=$(domid b) dt=$(domid t)
 
 check_eq "a1's vif$da1.1: VLAN 10 only, PVID and untagged (VLAN 1 gone)" \
@@ -133,6 +138,7 @@ check "t reaches the LAN host on both" gcall 10.99.0.14 'ping -c3 -W3 10.10.0.2 
 check_fails "b (VLAN 20) does not reach a1, in its own subnet" gcall 10.99.0.13 'ping -c1 -W2 10.10.0.11'
 check_fails "b does not reach a2" gcall 10.99.0.13 'ping -c1 -W2 10.10.0.12'
 
+part "first counts"
 # Frames counted where they would arrive. At a1 (VLAN 10): a2's sound
 # frame and t's (tagged 10, its own addresses) arrive; b's sound frame
 # (VLAN 20) and every spoofed one, tagged or not, never do.
@@ -196,6 +202,7 @@ check_eq "a1's frame tagged 20 never reaches b" "A1V20=0" "$(echo "$seen_b" | gr
 # uplink) and dom0: the bridge itself, a member of 10, 20, 30 and 100 for
 # the count. dom0's frames tagged 10 and 20 and the LAN host's untagged
 # one, first and last, bracket each count.
+part "controls and hostile tags"
 CX=00:16:3e:00:64:01 CT=00:16:3e:00:64:04
 check "xl network-attach a1: cx, a port like a2's without ip= (the control)" \
 	xl network-attach a1 "mac=$CX" bridge=eth0 $(with_vlan 10p/30-32/100+10x2u)
@@ -273,6 +280,7 @@ burst28() {
 	grep -q 'DOMA=[1-9] DOMZ=[1-9]' "$T/at-a2" && grep -q 'DOMA=[1-9] DOMZ=[1-9]' "$T/at-b" &&
 		grep -q 'DOMA=[1-9] DOMZ=[1-9]' "$T/at-lan" && grep -q 'LANA=[1-9] LANZ=[1-9]' "$T/at-dom0"
 }
+part burst
 burst28 || { say "# a receiver missed its bracket: once more"; burst28; }
 for v in 10 20 30 100; do bridge vlan del dev eth0 vid $v self; done
 for w in a2 b lan dom0; do say "# received by $w: $(cat "$T/at-$w")"; done
@@ -321,9 +329,11 @@ for m in "HA2V100:a2's frame tagged 100, a VLAN it carries untagged" "HTARP:t's 
 	"HTNA:t's NA from fe80::1 for fe80::1, tagged 10"; do
 	check "${m#*:} never arrives ($(got "${m%%:*}"))" reaches "${m%%:*}"
 done
+part detach
 check "xl network-detach a1 and t: the controls" sh -c "xl network-detach a1 $CX && xl network-detach t $CT"
 check "the controls' vifs are gone" until_ok 10 test ! -e "/sys/class/net/$vcx" -a ! -e "/sys/class/net/$vct"
 
+part "status and check"
 # status and check, against the kernel
 status=$("$XNM" status)
 check "status: a1's port, VLAN 10 PVID untagged" sh -c \
@@ -370,6 +380,7 @@ check_eq "t's port: 10 and 20 again" "10;20" "$(port_vlans "vif$dt.1")"
 check_eq "check: in place again" "vif$dt.1: in place" "$("$XNM" check "vif$dt.1" 2>&1)"
 check "t reaches b on eth1.20 again" gcall 10.99.0.14 'ping -c3 -W3 10.20.0.23'
 
+part refusals
 # Refusals as xl shows them, dom0 unchanged.
 pre=$(snapshot)
 check_fails "xl create fails for VLANs on a bridge that does not filter them" \
@@ -388,6 +399,7 @@ same_as_now() { [ "$1" == "$(snapshot)" ]; }
 until_ok 4 same_as_now "$pre"
 check_eq "the failed creates left dom0 as it was" "$pre" "$(snapshot)"
 
+part teardown
 # Destroy: each port took its VLANs with it; nothing else is left.
 check "xl destroy a1 a2 b t" sh -c "xl destroy a1 && xl destroy a2 && xl destroy b && xl destroy t"
 check_eq "only peth0 stays in eth0" peth0 "$(ls /sys/class/net/eth0/brif 2>&1)"
