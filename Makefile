@@ -200,22 +200,24 @@ valgrind: deps
 check-run: tests
 	$(Q)tests/run-all.sh $(BUILD)
 
-# The real-Xen suite alone: Debian's Xen 4.17, dom0 and guests under QEMU,
-# the project installed into dom0's image (tests/xen/run.sh; make check
-# runs it too). XNM_XEN_DEBUG=1 keeps dom0 up with a command server instead.
+# The real-Xen suite alone: Debian's Xen, dom0 and guests under QEMU, the
+# project installed into dom0's image (tests/xen/run.sh; make check runs it
+# too). XNM_XEN_RELEASE=12 (default: Debian 12, Xen 4.17) or 13 (Debian 13,
+# Xen 4.20), images in $(BUILD)/xen/RELEASE. XNM_XEN_DEBUG=1 keeps dom0 up
+# with a command server instead.
 check-xen: deps
-	$(Q)tests/xen/run.sh $(BUILD)/xen
+	$(Q)tests/xen/run.sh $(BUILD)/xen/$${XNM_XEN_RELEASE:-12}
 
 # The seed's lab on real Xen: two Xen hosts under QEMU, alice and bob, a
 # guest each, bridged over eth24, and a live migration (tests/xen/lab.sh).
 lab: deps
-	$(Q)tests/xen/lab.sh $(BUILD)/xen
+	$(Q)tests/xen/lab.sh $(BUILD)/xen/$${XNM_XEN_RELEASE:-12}
 
 # Figures on the real Xen host (tests/xen/scenarios/figures.sh): a benchmark,
 # so not part of make check. 20 guests at once need dom0 and the host larger
 # than the checks' (each xl create unpacks the guest's kernel in dom0).
 bench-xen: deps
-	$(Q)XNM_XEN_SCENARIOS=figures XNM_XEN_MEM=5120 XNM_XEN_DOM0_MEM=2048 tests/xen/run.sh $(BUILD)/xen
+	$(Q)XNM_XEN_SCENARIOS=figures XNM_XEN_MEM=5120 XNM_XEN_DOM0_MEM=2048 tests/xen/run.sh $(BUILD)/xen/$${XNM_XEN_RELEASE:-12}
 
 # The Debian package (debian/): dpkg-buildpackage in a copy of the tree (so
 # this one stays as it is), lintian on the result, the .deb left in $(BUILD).

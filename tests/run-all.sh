@@ -35,7 +35,7 @@ suite() {
 }
 
 # The real-Xen suite (every mode on a real Xen 4.17 host under QEMU, the
-# release build installed into its dom0, images cached in build/xen), then
+# release build installed into its dom0, images cached in build/xen/12), then
 # make lab (two such hosts and a migration between them, on the same
 # images), keep the cores busy for minutes with QEMU's emulation: they run
 # one after the other beside the other suites, niced so that their bursts of
@@ -50,11 +50,12 @@ xen_out=$(mktemp -d)
 . "$here/procs.sh"
 trap 'rm -f "$log"; rm -rf "$xen_out"; kill_own "${xen_pid:-}"' EXIT
 (
-	nice -n 10 "$here/xen/run.sh" "$release/xen" >"$xen_out/rig" 2>&1
+	export XNM_XEN_RELEASE=12
+	nice -n 10 "$here/xen/run.sh" "$release/xen/12" >"$xen_out/rig" 2>&1
 	echo $? >"$xen_out/rig.rc"
-	XNM_LAB_IMAGES=keep nice -n 10 "$here/xen/lab.sh" "$release/xen" >"$xen_out/lab" 2>&1
+	XNM_LAB_IMAGES=keep nice -n 10 "$here/xen/lab.sh" "$release/xen/12" >"$xen_out/lab" 2>&1
 	echo $? >"$xen_out/lab.rc"
-	nice -n 10 "$here/xen/lab_interrupt_test.sh" "$release/xen" >"$xen_out/lab-interrupt" 2>&1
+	nice -n 10 "$here/xen/lab_interrupt_test.sh" "$release/xen/12" >"$xen_out/lab-interrupt" 2>&1
 	echo $? >"$xen_out/lab-interrupt.rc"
 ) &
 xen_pid=$!

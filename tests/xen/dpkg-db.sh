@@ -59,10 +59,15 @@ stanza() {
 for p in "$@"; do
 	stanza "$(compgen -G "$debs/${p}_*.deb" | head -n 1)"
 done
-# The package's own dependencies not among them: this machine's packages
-# (the dom0 has their libraries from here).
+# The package's own dependencies not among them: as DEBS_DIR has them (a
+# Debian 13 dom0 holds trixie's libraries), else this machine's packages
+# (a Debian 12 dom0 has their libraries from here).
 for p in $(dpkg-deb -f "$deb" Depends | tr ',|' '\n\n' | sed 's/(.*//; s/:.*//; s/ //g' | sort -u); do
 	case $recorded in *" $p "*) continue ;; esac
+	if compgen -G "$debs/${p}_*.deb" >/dev/null; then
+		stanza "$(compgen -G "$debs/${p}_*.deb" | head -n 1)"
+		continue
+	fi
 	dpkg-query -s "$p" | grep -v '^Conffiles:\|^ /' >>"$db/status"
 	echo >>"$db/status"
 	dpkg-query -L "$p" >"$db/info/$(info_name "$p" "$(dpkg-query -W -f='${Multi-Arch}' "$p")" "$(dpkg-query -W -f='${Architecture}' "$p")").list"

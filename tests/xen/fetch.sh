@@ -2,29 +2,81 @@
 # Downloads the Debian packages the real-Xen rig is built from into
 # CACHE/debs (once) and unpacks each into CACHE/pkgs/NAME. Needs only the
 # Debian archive: apt-get download, dpkg-deb -x.
+#
+# XNM_XEN_RELEASE=12 (release.sh): this machine's own archive (Debian 12).
+# XNM_XEN_RELEASE=13: trixie, through an apt of the cache's own (its sources
+# list, lists, package cache and an empty status under CACHE/apt: the
+# machine's apt configuration is never touched); besides Xen, the kernel,
+# busybox and kmod, the dom0's userland and every library it needs, from
+# trixie's packages, unpacked together into CACHE/sysroot as a merged-/usr
+# trixie system would hold them (images.sh takes the dom0's programs and
+# libraries from there).
 set -euo pipefail
-CACHE=$(realpath -m "${1:?usage: fetch.sh CACHE_DIR}")
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/release.sh"
+CACHE=$(release_cache "${1:?usage: fetch.sh CACHE_DIR}")
 mkdir -p "$CACHE/debs" "$CACHE/pkgs"
+echo "$XNM_XEN_RELEASE" >"$CACHE/release"
 cd "$CACHE/debs"
 
-# The kernel: whatever linux-image-amd64 points at today (a 6.1 on Debian 12).
+apt_opts=()
+if [ "$XNM_XEN_RELEASE" = 13 ]; then
+	a=$CACHE/apt
+	mkdir -p "$a/lists/partial" "$a/cache/archives/partial"
+	echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian $XEN_SUITE main" >"$a/sources.list"
+	apt_opts=(-o "Dir::Etc::SourceList=$a/sources.list" -o Dir::Etc::SourceParts=/dev/null
+		-o "Dir::State=$a" -o "Dir::State::Lists=$a/lists" -o Dir::State::status=/dev/null
+		-o "Dir::Cache=$a/cache" -o Debug::NoLocking=1
+		-o APT::Architecture=amd64 -o APT::Architectures=amd64)
+	compgen -G "$a/lists/*_Packages" >/dev/null || apt-get "${apt_opts[@]}" update -q >/dev/null
+fi
+acache() { apt-cache "${apt_opts[@]}" "$@"; }
+aget() { apt-get "${apt_opts[@]}" "$@"; }
+
+# The kernel: whatever linux-image-amd64 points at today (a 6.1 on Debian
+# 12, a 6.12 on 13).
+kmajor=6.1
+[ "$XNM_XEN_RELEASE" = 13 ] && kmajor=6.12
 kver_pkg() {
-	apt-cache depends linux-image-amd64 2>/dev/null |
-		sed -n 's/^ *Depends: \(linux-image-6\.1\.[0-9-]*-amd64\)$/\1/p' | head -n 1
+	acache depends linux-image-amd64 2>/dev/null |
+		sed -n "s/^ *Depends: \(linux-image-${kmajor//./\\.}\.[0-9a-z+.-]*-amd64\)$/\1/p" | head -n 1
 }
 kernel=$(kver_pkg)
 if [ -z "$kernel" ]; then
-	apt-get update -q >/dev/null
+	aget update -q >/dev/null
 	kernel=$(kver_pkg)
 fi
-[ -n "$kernel" ] || { echo "fetch: no linux-image-6.1 in the archive" >&2; exit 1; }
+[ -n "$kernel" ] || { echo "fetch: no linux-image-$kmajor in the archive" >&2; exit 1; }
 
 # Xen's hypervisor, toolstack and their libraries, the shell scripts this
 # project replaces (xen-utils-common), the kernel, busybox and kmod.
-packages=(xen-hypervisor-4.17-amd64 xen-utils-4.17 xen-utils-common
+packages=("xen-hypervisor-$XEN_VER-amd64" "xen-utils-$XEN_VER" xen-utils-common
 	libxencall1 libxendevicemodel1 libxenevtchn1 libxenforeignmemory1
-	libxengnttab1 libxenhypfs1 libxenmisc4.17 libxenstore4 libxentoolcore1
+	libxengnttab1 libxenhypfs1 "libxenmisc$XEN_VER" libxenstore4 libxentoolcore1
 	libxentoollog1 libyajl2 "$kernel" busybox-static kmod)
+
+# Debian 13's dom0 userland: the programs images.sh puts there (on 12 they
+# come from this machine), the libraries the project's package depends on,
+# and everything they depend on (Depends and Pre-Depends), but for what no
+# file of the dom0 comes from (python, perl, debconf, systemd itself,
+# time zones).
+userland=(bash dash iproute2 nftables xenstore-utils dnsmasq-base udev util-linux grep
+	coreutils dpkg tar libc-bin libc6 libgcc-s1 libnl-3-200 libnl-route-3-200 libnftnl11
+	libmnl0 init-system-helpers)
+if [ "$XNM_XEN_RELEASE" = 13 ]; then
+	if [ ! -s "$CACHE/userland-packages" ]; then
+		acache depends --recurse --no-recommends --no-suggests --no-conflicts --no-breaks \
+			--no-replaces --no-enhances "xen-utils-$XEN_VER" "${userland[@]}" |
+			grep -v '^[ <]' | sort -u |
+			grep -vx 'python3.*\|libpython3.*\|perl-base\|libtext-.*-perl\|debconf\|cdebconf\|tzdata\|systemd\|systemd-standalone-sysusers\|opensysusers\|ucf\|libdebian-installer4\|libdebconfclient0\|libnewt0.52\|libslang2\|base-files\|base-passwd\|media-types\|sensible-utils\|passwd\|login.defs\|libpam-.*\|gawk\|original-awk\|mawk\|readline-common\|libreadline8t64\|libsigsegv2\|libmpfr6' \
+				>"$CACHE/userland-packages.tmp"
+		mv "$CACHE/userland-packages.tmp" "$CACHE/userland-packages"
+	fi
+	mapfile -t more <"$CACHE/userland-packages"
+	for p in "${more[@]}"; do
+		case " ${packages[*]} " in *" $p "*) ;; *) packages+=("$p") ;; esac
+	done
+fi
 
 need=()
 for p in "${packages[@]}"; do
@@ -32,9 +84,9 @@ for p in "${packages[@]}"; do
 done
 if [ ${#need[@]} -gt 0 ]; then
 	echo "fetch: downloading ${need[*]}"
-	apt-get download -q "${need[@]}" >/dev/null 2>&1 || {
-		apt-get update -q >/dev/null
-		apt-get download "${need[@]}"
+	aget download -q "${need[@]}" >/dev/null 2>&1 || {
+		aget update -q >/dev/null
+		aget download "${need[@]}"
 	}
 fi
 for p in "${packages[@]}"; do
@@ -42,3 +94,26 @@ for p in "${packages[@]}"; do
 	[ -d "$CACHE/pkgs/$p" ] || { dpkg-deb -x "$deb" "$CACHE/pkgs/$p.tmp" && mv "$CACHE/pkgs/$p.tmp" "$CACHE/pkgs/$p"; }
 done
 echo "$kernel" >"$CACHE/kernel-package"
+
+# merge_usr ROOT PKGDIR: PKGDIR's files into ROOT, a merged-/usr tree whose
+# /bin, /sbin, /lib and /lib64 are links into /usr (as trixie's are).
+merge_usr() {
+	local root=$1 pkg=$2 d
+	for d in "$pkg"/* "$pkg"/.[!.]*; do
+		[ -e "$d" ] || continue
+		case ${d##*/} in
+		bin | sbin | lib | lib64) mkdir -p "$root/usr/${d##*/}" && cp -a "$d/." "$root/usr/${d##*/}/" ;;
+		*) cp -a "$d" "$root/" ;;
+		esac
+	done
+}
+if [ "$XNM_XEN_RELEASE" = 13 ] && [ ! -e "$CACHE/sysroot/.done" ]; then
+	rm -rf "$CACHE/sysroot"
+	mkdir -p "$CACHE/sysroot/usr"/{bin,sbin,lib,lib64}
+	for d in bin sbin lib lib64; do ln -s "usr/$d" "$CACHE/sysroot/$d"; done
+	for p in "${packages[@]}"; do
+		case $p in linux-image-* | xen-hypervisor-*) continue ;; esac
+		merge_usr "$CACHE/sysroot" "$CACHE/pkgs/$p"
+	done
+	touch "$CACHE/sysroot/.done"
+fi

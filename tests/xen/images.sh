@@ -7,28 +7,46 @@
 # run, so they always hold the tree's current build.
 #
 #   images.sh CACHE   ->  CACHE/xen, CACHE/vmlinuz, CACHE/dom0.cpio.gz
+#
+# XNM_XEN_RELEASE=12|13 (release.sh): Debian 12's Xen 4.17 and 6.1 kernel,
+# the dom0's programs and libraries taken from this machine; or Debian 13's
+# Xen 4.20 and 6.12 kernel, every program and library of the dom0 and the
+# guests taken from trixie's packages (CACHE/sysroot, fetch.sh), the roots
+# merged-/usr as trixie's are, the kernel's .ko.xz modules unpacked. The
+# project's package and binaries are this machine's build in both.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
-CACHE=$(realpath -m "${1:?usage: images.sh CACHE_DIR}")
+. "$here/release.sh"
+CACHE=$(release_cache "${1:?usage: images.sh CACHE_DIR}")
 "$here/fetch.sh" "$CACHE"
 pkgs=$CACHE/pkgs
+sysroot=$CACHE/sysroot
 kpkg=$(cat "$CACHE/kernel-package")
 kver=${kpkg#linux-image-}
 kroot=$pkgs/$kpkg
+# trixie's kernel keeps its modules under /usr/lib/modules: depmod -b and
+# modprobe -d look under ROOT/lib/modules
+[ -e "$kroot/lib" ] || ln -s usr/lib "$kroot/lib"
 
-[ -s "$CACHE/xen" ] || gunzip -c "$pkgs"/xen-hypervisor-4.17-amd64/boot/xen-4.17-amd64.gz >"$CACHE/xen"
+[ -s "$CACHE/xen" ] || gunzip -c "$pkgs/xen-hypervisor-$XEN_VER-amd64/boot/xen-$XEN_VER-amd64.gz" >"$CACHE/xen"
 cp "$kroot/boot/vmlinuz-$kver" "$CACHE/vmlinuz"
 # The figures' guests boot the same kernel uncompressed (its ELF vmlinux,
 # the XZ payload of the bzImage): Xen's builder then unpacks nothing in xl,
 # which under the emulation failed ("unable to XZ decompress kernel") for
 # every other create when 20 ran at once. The checks' guests keep the
 # bzImage: with the vmlinux, one CI run saw a guest's init crash at boot.
+# Debian 13's bzImage holds a zstd payload, 12's an XZ one.
 if [ ! -s "$CACHE/vmlinux" ] || [ "$CACHE/vmlinuz" -nt "$CACHE/vmlinux" ]; then
-	xz_at=$(LC_ALL=C grep -abo $'\xfd7zXZ\x00' "$CACHE/vmlinuz" | LC_ALL=C sed -n '1s/:.*//p')
-	# xz stops at the stream's end, before the bzImage's: the rest is not read
-	{ xz -dc 2>/dev/null || true; } < <(tail -c +$((xz_at + 1)) "$CACHE/vmlinuz") >"$CACHE/vmlinux"
+	if [ "$XNM_XEN_RELEASE" = 13 ]; then
+		magic=$'\x28\xb5\x2f\xfd' unpack=zstd
+	else
+		magic=$'\xfd7zXZ\x00' unpack=xz
+	fi
+	at=$(LC_ALL=C grep -abo "$magic" "$CACHE/vmlinuz" | LC_ALL=C sed -n '1s/:.*//p')
+	# the unpacker stops at the stream's end, before the bzImage's: the rest is not read
+	{ $unpack -dc 2>/dev/null || true; } < <(tail -c +$((at + 1)) "$CACHE/vmlinuz") >"$CACHE/vmlinux"
 	[ "$(head -c 4 "$CACHE/vmlinux")" = $'\x7fELF' ] || { echo "images: no vmlinux in $CACHE/vmlinuz" >&2; exit 1; }
 fi
 
@@ -43,7 +61,12 @@ copy_modules() {
 		modprobe -d "$kroot" -S "$kver" --show-depends "$m" | awk '$1 == "insmod" {print $2}'
 	done | sort -u | while read -r f; do
 		mkdir -p "$root$(dirname "${f#"$kroot"}")"
-		cp "$f" "$root${f#"$kroot"}"
+		# Debian 13's are .ko.xz: unpacked here, so that neither busybox's
+		# modprobe nor kmod needs to (kmod 34 would dlopen liblzma)
+		case $f in
+		*.ko.xz) f=${f#"$kroot"} && xz -dc "$kroot$f" >"$root${f%.xz}" ;;
+		*) cp "$f" "$root${f#"$kroot"}" ;;
+		esac
 	done
 	cp "$kroot/lib/modules/$kver"/modules.{order,builtin,builtin.modinfo} "$root/lib/modules/$kver/"
 	depmod -b "$root" "$kver"
@@ -52,7 +75,8 @@ copy_modules() {
 # busybox ROOT: busybox and a link for every applet the root lacks.
 busybox() {
 	local root=$1 a
-	install -D -m 0755 "$pkgs/busybox-static/bin/busybox" "$root/bin/busybox"
+	# /bin/busybox on Debian 12, /usr/bin/busybox on 13
+	install -D -m 0755 "$(ls "$pkgs"/busybox-static/{bin,usr/bin}/busybox 2>/dev/null | head -n 1)" "$root/bin/busybox"
 	for a in $("$root/bin/busybox" --list-full); do
 		[ -e "$root/$a" ] || [ -L "$root/$a" ] || { mkdir -p "$root/$(dirname "$a")" && ln -s /bin/busybox "$root/$a"; }
 	done
@@ -89,6 +113,82 @@ host_files() {
 	done
 }
 
+# Debian 13: the same from trixie's packages (CACHE/sysroot), a link's
+# target copied in its place.
+if [ "$XNM_XEN_RELEASE" = 13 ]; then
+	host_files() {
+		local root=$1 p
+		shift
+		for p in "$@"; do
+			mkdir -p "$root$(dirname "$p")"
+			if [ -d "$sysroot$p" ]; then
+				cp -a --remove-destination "$sysroot$p/." "$root$p/"
+			else
+				cp -L --preserve=mode,timestamps --remove-destination "$sysroot$p" "$root$p"
+			fi
+		done
+	}
+	# with_libs ROOT: every library an ELF file in ROOT needs (its
+	# DT_NEEDED, and its loader), from ROOT itself or else from trixie's,
+	# until nothing is missing. Read with readelf: this machine's ldd cannot
+	# load trixie's libc.
+	with_libs() {
+		local root=$1 f lib dir changed=1
+		# (and the RUNPATHs of Xen's and systemd-udevd's programs)
+		local dirs="/usr/lib/x86_64-linux-gnu /usr/lib /usr/lib/xen-$XEN_VER/lib/x86_64-linux-gnu /usr/lib/x86_64-linux-gnu/systemd"
+		while [ $changed = 1 ]; do
+			changed=0
+			while read -r lib; do
+				case $lib in
+				/*) [ -e "$root$lib" ] || { host_files "$root" "$lib"; changed=1; } ;;
+				*)
+					for dir in $dirs; do [ -e "$root$dir/$lib" ] && continue 2; done
+					for dir in $dirs; do
+						[ -e "$sysroot$dir/$lib" ] || continue
+						host_files "$root" "$dir/$lib"
+						changed=1
+						continue 2
+					done
+					echo "images: no $lib in Debian $XNM_XEN_RELEASE's packages" >&2
+					return 1
+					;;
+				esac
+			done < <(find "$root" -type f -perm -u+x -o -type f -name '*.so*' | while read -r f; do
+				[[ $(head -c 4 "$f") == $'\x7fELF' ]] || continue
+				LC_ALL=C readelf -dl "$f" 2>/dev/null |
+					sed -n 's/.*(NEEDED).*\[\(.*\)\]$/\1/p; s/.*Requesting program interpreter: \(.*\)\]$/\1/p'
+			done | sort -u)
+		done
+	}
+fi
+
+# new_root DIR: an empty root; merged-/usr on Debian 13 (/bin, /sbin, /lib,
+# /lib64 links into /usr), as trixie's own.
+new_root() {
+	rm -rf "$1"
+	mkdir -p "$1"
+	if [ "$XNM_XEN_RELEASE" = 13 ]; then
+		mkdir -p "$1/usr"/{bin,sbin,lib,lib64}
+		for d in bin sbin lib lib64; do ln -s "usr/$d" "$1/$d"; done
+	fi
+}
+
+# merge_usr ROOT PKGDIR: an unpacked package's files into ROOT (on Debian
+# 13, its /bin, /sbin, /lib, /lib64 into ROOT/usr, never over ROOT's links).
+merge_usr() {
+	local root=$1 pkg=$2 d
+	for d in "$pkg"/* "$pkg"/.[!.]*; do
+		[ -e "$d" ] || continue
+		case ${d##*/} in
+		bin | sbin | lib | lib64)
+			[ -L "$root/${d##*/}" ] && { mkdir -p "$root/usr/${d##*/}" && cp -a "$d/." "$root/usr/${d##*/}/"; continue; }
+			cp -a "$d" "$root/"
+			;;
+		*) cp -a "$d" "$root/" ;;
+		esac
+	done
+}
+
 gzip_cpio() {
 	(cd "$1" && find . | cpio -o -H newc --quiet | gzip -1) >"$2"
 }
@@ -100,7 +200,7 @@ cc_static() {
 
 # --- the guests: busybox, netfront, the probe
 guest=$CACHE/guest-root
-rm -rf "$guest"
+new_root "$guest"
 mkdir -p "$guest"/{proc,sys,dev,tmp,lib/modules/"$kver"}
 busybox "$guest"
 copy_modules "$guest" xen-netfront 8021q
@@ -114,25 +214,27 @@ gzip_cpio "$guest" "$CACHE/guest.cpio.gz"
 
 # --- dom0
 dom0=$CACHE/dom0-root
-rm -rf "$dom0"
+new_root "$dom0"
 mkdir -p "$dom0"/{proc,sys,dev,tmp,run,root,var/log/xen,var/lib/xen,lib/modules/"$kver"}
 # As on Debian: /var/run is /run, so the locks locking.sh takes there are on the tmpfs.
 ln -sfn ../run "$dom0/var/run"
-for p in xen-utils-4.17 xen-utils-common libxencall1 libxendevicemodel1 libxenevtchn1 \
-	libxenforeignmemory1 libxengnttab1 libxenhypfs1 libxenmisc4.17 libxenstore4 \
-	libxentoolcore1 libxentoollog1 libyajl2 kmod; do
-	cp -a "$pkgs/$p/." "$dom0/"
+xen_pkgs=("xen-utils-$XEN_VER" xen-utils-common libxencall1 libxendevicemodel1 libxenevtchn1
+	libxenforeignmemory1 libxengnttab1 libxenhypfs1 "libxenmisc$XEN_VER" libxenstore4
+	libxentoolcore1 libxentoollog1 libyajl2 kmod)
+for p in "${xen_pkgs[@]}"; do
+	merge_usr "$dom0" "$pkgs/$p"
 done
 rm -rf "$dom0/usr/share/doc" "$dom0/usr/share/man" "$dom0/usr/lib/python3"*
 # what the guests and the dom0 need, by module name
 copy_modules "$dom0" xenfs xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xen-netback \
 	bridge veth dummy 8021q bonding tun virtio_net virtio_pci \
 	$(cd "$kroot/lib/modules/$kver/kernel" && find net/netfilter net/ipv4/netfilter \
-		net/ipv6/netfilter net/bridge -name '*.ko' -printf '%f\n' | sed 's/\.ko$//')
+		net/ipv6/netfilter net/bridge -name '*.ko*' -printf '%f\n' | sed 's/\.ko\(\.xz\)\{0,1\}$//')
 # loading dummy or bonding must not create dummy0 or bond0
 mkdir -p "$dom0/etc/modprobe.d"
 printf 'options dummy numdummies=0\noptions bonding max_bonds=0\n' >"$dom0/etc/modprobe.d/xnm.conf"
-# Debian's own userland, taken from the build machine: a real /bin/sh (the
+# Debian's own userland, taken from the build machine (on Debian 13 from
+# trixie's packages, host_files above): a real /bin/sh (the
 # scripts' dash) and bash, iproute2, nftables, xenstore-utils (Debian's
 # shell scripts call them), udev, dnsmasq, and libgcc_s (xl aborts at exit
 # without it).
@@ -167,9 +269,7 @@ env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s -C "$top" BUILD="$top/build" SAN
 deb=$(ls -t "$top"/build/xen-netmodes_*.deb | head -n 1)
 cp "$deb" "$dom0/var/lib/xnm/xen-netmodes.deb"
 # a database that records what the dom0 holds, for its dpkg (dpkg-db.sh)
-"$here/dpkg-db.sh" "$dom0" "$CACHE/debs" "$deb" xen-utils-4.17 xen-utils-common libxencall1 \
-	libxendevicemodel1 libxenevtchn1 libxenforeignmemory1 libxengnttab1 libxenhypfs1 libxenmisc4.17 \
-	libxenstore4 libxentoolcore1 libxentoollog1 libyajl2 kmod
+"$here/dpkg-db.sh" "$dom0" "$CACHE/debs" "$deb" "${xen_pkgs[@]}"
 # Debian's scripts as xen-utils-common ships them: what dpkg -r must give back
 (cd "$pkgs/xen-utils-common" && sha256sum etc/xen/scripts/{vif-bridge,vif-route,vif-nat,vif-setup} |
 	sed 's| etc/| /etc/|') >"$dom0/var/lib/xnm/debian-scripts.sha256"

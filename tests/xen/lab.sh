@@ -1,20 +1,22 @@
 #!/bin/bash
-# make lab: the seed's two-host lab on real Xen. Boots two Xen 4.17 hosts
+# make lab: the seed's two-host lab on real Xen. Boots two Xen hosts
 # under QEMU, alice and bob (the real-Xen rig's images, tests/xen/images.sh),
 # each with one NIC, eth24, the two joined by a pair of Unix datagram
 # sockets (the LAN: no packet leaves this machine). Alice tells the story
 # (tests/xen/lab/alice.sh) and runs bob's part on bob over the LAN
 # (tests/xen/lab/bob.sh); this script prints it as it comes.
 #
-#   lab.sh [CACHE_DIR]     (default build/xen; XNM_LAB_IMAGES=keep: the
+#   lab.sh [CACHE_DIR]     (default build/xen/RELEASE; XNM_LAB_IMAGES=keep: the
 #                           images as they are, when something just built them)
+# XNM_XEN_RELEASE=12|13: Debian 12's Xen 4.17 or 13's Xen 4.20 (release.sh).
 # Exits 0 only when every step held. Both QEMUs go when it ends, however it ends.
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/qemu-cpu.sh"
 . "$here/../procs.sh" # kill_own, own_child: never a reaped job's PID
-CACHE=$(realpath -m "${1:-$here/../../build/xen}")
+. "$here/release.sh"
+CACHE=$(release_cache "${1:-}") || { echo "lab: 0 passed, 1 failed (cache)"; exit 1; }
 if [ "${XNM_LAB_IMAGES:-}" != keep ] || [ ! -s "$CACHE/dom0.cpio.gz" ]; then
 	"$here/images.sh" "$CACHE" >/dev/null || { echo "lab: 0 passed, 1 failed (images)"; exit 1; }
 fi

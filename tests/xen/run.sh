@@ -1,10 +1,13 @@
 #!/bin/bash
 # The real-Xen suite: builds the images (tests/xen/images.sh), boots Debian's
-# Xen 4.17 with a Debian dom0 under QEMU (software emulation), lets the
+# Xen with a Debian dom0 under QEMU (software emulation), lets the
 # scenarios in tests/xen/scenarios run there under the real xl, xenstored
 # and netback, and reads their results from the serial console.
 #
-#   run.sh [CACHE_DIR]       (default build/xen)
+#   run.sh [CACHE_DIR]       (default build/xen/RELEASE)
+#
+# XNM_XEN_RELEASE=12 (the default: Debian 12, Xen 4.17, kernel 6.1) or 13
+# (Debian 13, Xen 4.20, kernel 6.12, trixie's userland): tests/xen/release.sh.
 #
 # dom0 has three pairs of NICs, each pair joined by datagram Unix sockets
 # (a wire): eth0-eth1 (eth0 the host's uplink, eth1 moved into a namespace
@@ -18,7 +21,9 @@ set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/qemu-cpu.sh"
 . "$here/../procs.sh" # kill_own, own_child: never a reaped job's PID
-CACHE=$(realpath -m "${1:-$here/../../build/xen}")
+. "$here/release.sh"
+CACHE=$(release_cache "${1:-}") || { echo "real-xen: 0 passed, 1 failed (cache)"; exit 1; }
+echo "# real-xen: Debian $XNM_XEN_RELEASE ($XEN_SUITE), Xen $XEN_VER"
 "$here/images.sh" "$CACHE" || { echo "real-xen: 0 passed, 1 failed (images)"; exit 1; }
 
 run=$(mktemp -d /tmp/xnm-xen.XXXXXX)

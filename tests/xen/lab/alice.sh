@@ -50,7 +50,7 @@ tsc_mode = 'native'
 CFG
 }
 
-step "two Xen hosts, alice and bob (Debian's Xen 4.17 and dom0 under QEMU), their eth24 on one LAN"
+step "two Xen hosts, alice and bob (Debian's Xen $(xl info 2>/dev/null | sed -n 's/^xen_version *: *//p') and dom0 under QEMU), their eth24 on one LAN"
 ip addr add "$ALICE/24" dev eth24
 ip link set eth24 up
 check "bob answers over the LAN" on_bob true

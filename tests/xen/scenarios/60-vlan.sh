@@ -1,7 +1,9 @@
 # VLANs on a VLAN-aware bridge, on the real host: network-bridge makes eth0
 # a VLAN-filtering bridge whose uplink trunks VLANs 10 and 20; guests are
 # ports with exactly their VLANs (from the bridge's suffix, as xl 4.17
-# passes it, and from the backend's vlan node, as libxl 4.19 writes it);
+# passes it, and from the backend's vlan node, as libxl 4.19 writes it from
+# xl's vlan= key: on Debian 13's Xen 4.20 that key itself, on 12's 4.17 a
+# stand-in wrapper);
 # isolation and anti-spoofing proven with packets counted where they would
 # arrive; status and check; destroy and stop leave dom0 as it was.
 #
@@ -21,6 +23,9 @@ port_vlans() {
 	} END { print out }'
 }
 
+# part NAME: where the scenario is, and its seconds so far (its phases' costs)
+t0=$(cut -d' ' -f1 /proc/uptime)
+part() { say "# $SCENARIO: $1 at $(awk -v t0="$t0" '{printf "%.0f", $1 - t0}' /proc/uptime) s"; }
 lan_setup 10.9.0.2/24
 ip link set eth0 up
 ip addr replace 10.9.0.1/24 dev eth0
@@ -50,25 +55,46 @@ ip addr add 10.99.0.1/24 dev xnmctl
 ip link set xnmctl up
 
 # libxl 4.19 writes xl's vlan= into the backend's vlan node before it runs
-# the script; Debian's xl 4.17 cannot. This wrapper, named by script=, is
-# the stand-in: it writes the node where and as libxl would, then runs the
-# real vif-bridge, which reads it like any other backend node.
-cat >"$S/vif-bridge-vlan-node" <<'W'
+# the script; Debian 12's xl 4.17 cannot. There, this wrapper, named by
+# script=, is the stand-in: it writes the node where and as libxl would,
+# then runs the real vif-bridge, which reads it like any other backend node.
+# On Debian 13's Xen 4.20 the vif spec carries xl's own vlan= key, no wrapper.
+xen_minor=$(xl info 2>/dev/null | sed -n 's/^xen_minor *: *//p')
+if [ "${xen_minor:-0}" -ge 19 ]; then
+	VLAN_BY="xl's vlan= key"
+else
+	VLAN_BY="the wrapper"
+	cat >"$S/vif-bridge-vlan-node" <<'W'
 #!/bin/sh
 [ "$1" = online ] && xenstore-write "$XENBUS_PATH/vlan" "$(cat /tmp/xnm-60-vlan/vlan-node)"
 exec /etc/xen/scripts/vif-bridge "$@"
 W
-chmod 0755 "$S/vif-bridge-vlan-node"
+	chmod 0755 "$S/vif-bridge-vlan-node"
+fi
+say "# 60-vlan: Xen 4.${xen_minor:-?}: the vlan node from $VLAN_BY"
+# with_vlan NODE: the vif spec's keys (one a line) that give its backend the
+# vlan node NODE and run vif-bridge
+with_vlan() {
+	if [ "$VLAN_BY" = "the wrapper" ]; then
+		echo "$1" >"$T/vlan-node"
+		echo "script=vif-bridge-vlan-node"
+	else
+		echo "vlan=$1"
+		echo "script=vif-bridge"
+	fi
+}
+# vlan_spec NODE: the same, as keys of a vif spec
+vlan_spec() { with_vlan "$1" | tr '\n' , | sed 's/,$//; s/,/, /g'; }
 
 C1=00:16:3e:00:60:01 C2=00:16:3e:00:60:02 C3=00:16:3e:00:60:03 C4=00:16:3e:00:60:04
 A1=00:16:3e:00:61:01 A2=00:16:3e:00:61:02 B=00:16:3e:00:62:03 TR=00:16:3e:00:63:04
 ctl() { echo "mac=$1, ip=$2, bridge=xnmctl, script=vif-bridge"; }
 # (create makes once more a try that xl itself died in: lib.sh)
-echo "10p/30-32/100+10x2u" >"$T/vlan-node"
+part creates
 check "xl create a1: VLAN 10 from bridge=eth0.10" create a1 10.99.0.11/24 "" "$(ctl $C1 10.99.0.11)" \
 	"mac=$A1, ip=10.10.0.11, bridge=eth0.10, script=vif-bridge"
-check "xl create a2: vlan node 10p/30-32/100+10x2u (the wrapper)" create a2 10.99.0.12/24 "" \
-	"$(ctl $C2 10.99.0.12)" "mac=$A2, ip=10.10.0.12, bridge=eth0, script=vif-bridge-vlan-node"
+check "xl create a2: vlan node 10p/30-32/100+10x2u ($VLAN_BY)" create a2 10.99.0.12/24 "" \
+	"$(ctl $C2 10.99.0.12)" "mac=$A2, ip=10.10.0.12, bridge=eth0, $(vlan_spec 10p/30-32/100+10x2u)"
 check "xl create b: VLAN 20 from bridge=eth0.20, addresses in both subnets" create b 10.99.0.13/24 "" \
 	"$(ctl $C3 10.99.0.13)" "mac=$B, ip=10.10.0.23 10.20.0.23, bridge=eth0.20, script=vif-bridge"
 check "xl create t: a trunk of 10 and 20 from bridge=eth0:10:20" create t 10.99.0.14/24 "" \
@@ -76,11 +102,12 @@ check "xl create t: a trunk of 10 and 20 from bridge=eth0:10:20" create t 10.99.
 for g in a1:10.99.0.11 a2:10.99.0.12 b:10.99.0.13 t:10.99.0.14; do
 	check "${g%%:*} is up" up "${g#*:}" "${g%%:*}"
 done
+part "guests up"
 da1=$(domid a1) da2=$(domid a2) db=$(domid b) dt=$(domid t)
 
 check_eq "a1's vif$da1.1: VLAN 10 only, PVID and untagged (VLAN 1 gone)" \
 	"10 PVID Egress Untagged" "$(port_vlans "vif$da1.1")"
-check_eq "a2's vlan node, as the wrapper wrote it" "10p/30-32/100+10x2u" \
+check_eq "a2's vlan node, as $VLAN_BY wrote it" "10p/30-32/100+10x2u" \
 	"$(xenstore-read "backend/vif/$da2/1/vlan" 2>&1)"
 check_eq "a2's vif$da2.1: exactly what the node asks" \
 	"10 PVID Egress Untagged;30;31;32;100 Egress Untagged;110 Egress Untagged;120 Egress Untagged" \
@@ -111,6 +138,7 @@ check "t reaches the LAN host on both" gcall 10.99.0.14 'ping -c3 -W3 10.10.0.2 
 check_fails "b (VLAN 20) does not reach a1, in its own subnet" gcall 10.99.0.13 'ping -c1 -W2 10.10.0.11'
 check_fails "b does not reach a2" gcall 10.99.0.13 'ping -c1 -W2 10.10.0.12'
 
+part "first counts"
 # Frames counted where they would arrive. At a1 (VLAN 10): a2's sound
 # frame and t's (tagged 10, its own addresses) arrive; b's sound frame
 # (VLAN 20) and every spoofed one, tagged or not, never do.
@@ -174,9 +202,10 @@ check_eq "a1's frame tagged 20 never reaches b" "A1V20=0" "$(echo "$seen_b" | gr
 # uplink) and dom0: the bridge itself, a member of 10, 20, 30 and 100 for
 # the count. dom0's frames tagged 10 and 20 and the LAN host's untagged
 # one, first and last, bracket each count.
+part "controls and hostile tags"
 CX=00:16:3e:00:64:01 CT=00:16:3e:00:64:04
 check "xl network-attach a1: cx, a port like a2's without ip= (the control)" \
-	xl network-attach a1 "mac=$CX" bridge=eth0 script=vif-bridge-vlan-node
+	xl network-attach a1 "mac=$CX" bridge=eth0 $(with_vlan 10p/30-32/100+10x2u)
 check "xl network-attach t: ct, a trunk of 10 and 20 without ip= (the control)" \
 	xl network-attach t "mac=$CT" bridge=eth0:10:20 script=vif-bridge
 until_ok 10 vif_of "$da1" "$CX" >/dev/null
@@ -251,6 +280,7 @@ burst28() {
 	grep -q 'DOMA=[1-9] DOMZ=[1-9]' "$T/at-a2" && grep -q 'DOMA=[1-9] DOMZ=[1-9]' "$T/at-b" &&
 		grep -q 'DOMA=[1-9] DOMZ=[1-9]' "$T/at-lan" && grep -q 'LANA=[1-9] LANZ=[1-9]' "$T/at-dom0"
 }
+part burst
 burst28 || { say "# a receiver missed its bracket: once more"; burst28; }
 for v in 10 20 30 100; do bridge vlan del dev eth0 vid $v self; done
 for w in a2 b lan dom0; do say "# received by $w: $(cat "$T/at-$w")"; done
@@ -299,9 +329,11 @@ for m in "HA2V100:a2's frame tagged 100, a VLAN it carries untagged" "HTARP:t's 
 	"HTNA:t's NA from fe80::1 for fe80::1, tagged 10"; do
 	check "${m#*:} never arrives ($(got "${m%%:*}"))" reaches "${m%%:*}"
 done
+part detach
 check "xl network-detach a1 and t: the controls" sh -c "xl network-detach a1 $CX && xl network-detach t $CT"
 check "the controls' vifs are gone" until_ok 10 test ! -e "/sys/class/net/$vcx" -a ! -e "/sys/class/net/$vct"
 
+part "status and check"
 # status and check, against the kernel
 status=$("$XNM" status)
 check "status: a1's port, VLAN 10 PVID untagged" sh -c \
@@ -348,6 +380,7 @@ check_eq "t's port: 10 and 20 again" "10;20" "$(port_vlans "vif$dt.1")"
 check_eq "check: in place again" "vif$dt.1: in place" "$("$XNM" check "vif$dt.1" 2>&1)"
 check "t reaches b on eth1.20 again" gcall 10.99.0.14 'ping -c3 -W3 10.20.0.23'
 
+part refusals
 # Refusals as xl shows them, dom0 unchanged.
 pre=$(snapshot)
 check_fails "xl create fails for VLANs on a bridge that does not filter them" \
@@ -355,9 +388,8 @@ check_fails "xl create fails for VLANs on a bridge that does not filter them" \
 check "xl shows why and the fix" sh -c "grep -q 'script: .*bridge xnmctl does not filter VLANs: ip link set xnmctl type bridge vlan_filtering 1' '$T/bad1.xl' ||
 	{ tail -n 8 '$T/bad1.xl'; false; }"
 grep 'script: ' "$T/bad1.xl" | evidence 2 | sed 's/^XNM #   /XNM #   xl: /'
-echo "10p/20p" >"$T/vlan-node"
 check_fails "xl create fails for a bad vlan node (two PVIDs)" \
-	create bad2 10.99.0.32/24 "" "mac=00:16:3e:00:60:32, bridge=eth0, script=vif-bridge-vlan-node"
+	create bad2 10.99.0.32/24 "" "mac=00:16:3e:00:60:32, bridge=eth0, $(vlan_spec 10p/20p)"
 check "xl shows the reason" sh -c "grep -q 'script: .*backend node vlan: two PVIDs: 10 and 20' '$T/bad2.xl' ||
 	{ tail -n 8 '$T/bad2.xl'; false; }"
 grep 'script: ' "$T/bad2.xl" | evidence 2 | sed 's/^XNM #   /XNM #   xl: /'
@@ -367,6 +399,7 @@ same_as_now() { [ "$1" == "$(snapshot)" ]; }
 until_ok 4 same_as_now "$pre"
 check_eq "the failed creates left dom0 as it was" "$pre" "$(snapshot)"
 
+part teardown
 # Destroy: each port took its VLANs with it; nothing else is left.
 check "xl destroy a1 a2 b t" sh -c "xl destroy a1 && xl destroy a2 && xl destroy b && xl destroy t"
 check_eq "only peth0 stays in eth0" peth0 "$(ls /sys/class/net/eth0/brif 2>&1)"
