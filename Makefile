@@ -3,7 +3,8 @@
 #   make            build build/xen-netmodes and build/bin/<applet> links
 #   make check      install what is missing, then unit, fixture and namespace tests
 #                   under AddressSanitizer and UndefinedBehaviorSanitizer
-#   make check-xen  the real-Xen suite alone (Xen 4.17 under QEMU; also in make check)
+#   make check-xen  the real-Xen suite alone (Xen 4.17 under QEMU; also in make check);
+#                   XNM_XEN_RELEASE=13: Debian 13's Xen 4.20 instead
 #   make bench-xen  figures of xl create on the real Xen host (not in make check)
 #   make demo       the lab on one machine: two guests on a bridge
 #   make lab        the lab on real Xen: two Xen hosts under QEMU, a live migration

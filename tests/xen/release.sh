@@ -16,7 +16,7 @@ case $XNM_XEN_RELEASE in
 esac
 export XNM_XEN_RELEASE
 
-# release_cache DIR: DIR, or build/xen-RELEASE; a cache holds one release's
+# release_cache DIR: DIR, or build/xen/RELEASE; a cache holds one release's
 # packages and images, never the other's.
 release_cache() {
 	local c
