@@ -57,7 +57,6 @@ static void overview(FILE *out)
 	      out);
 }
 
-
 /*
  * A per-vif call goes to xen-netmodesd when one is listening, and is made
  * here only when the daemon never took it; all of it by deadline.

@@ -35,16 +35,9 @@ static bool is_self(const char *path)
 	return realpath(path, a) && realpath("/proc/self/exe", b) && !strcmp(a, b);
 }
 
-static bool is_vif_mode(const struct applet_table *all, const char *name)
-{
-	const struct applet *a = applet_find(all, name);
-
-	return a && a->kind == APPLET_VIF;
-}
-
 int vif_setup_resolve(const char *script, const char *fallback, const char *script_dir,
 		      const struct applet_table *all,
-		      const char **ret_applet, char *ret_path, size_t n, struct nm_err *e)
+		      const struct applet **ret_applet, char *ret_path, size_t n, struct nm_err *e)
 {
 	const char *base;
 	char q[128];
@@ -57,25 +50,23 @@ int vif_setup_resolve(const char *script, const char *fallback, const char *scri
 	if (script[0] != '/' && strchr(script, '/'))
 		return nm_fail(e, -EINVAL, "script \"%s\": expected a name or an absolute path",
 			       quote_value(script, q, sizeof(q)));
-	if (script[0] != '/' && is_vif_mode(all, script)) {
-		*ret_applet = script;
+	if (script[0] != '/' && (*ret_applet = applet_of_script(all, script)))
 		return 0;
-	}
 	if ((size_t)(script[0] == '/' ? snprintf(ret_path, n, "%s", script)
 				      : snprintf(ret_path, n, "%s/%s", script_dir, script)) >= n)
 		return nm_fail(e, -ENAMETOOLONG, "script \"%s\": path too long",
 			       quote_value(script, q, sizeof(q)));
 	if ((rc = script_trusted(ret_path, e)) < 0)
 		return rc;
-	if (is_vif_mode(all, base) && is_self(ret_path))
-		*ret_applet = base;
+	if (is_self(ret_path))
+		*ret_applet = applet_of_script(all, base);
 	return 0;
 }
 
 const struct applet *vif_setup_choose(const struct applet *a, const struct applet_table *all,
 				      const struct invocation *inv, int *ret_status)
 {
-	const char *mode;
+	const struct applet *mode;
 	char dir[PATH_MAX], path[PATH_MAX];
 	struct nm_err e = { "" };
 
@@ -87,7 +78,7 @@ const struct applet *vif_setup_choose(const struct applet *a, const struct apple
 		return NULL;
 	}
 	if (mode)
-		return applet_find(all, mode);
+		return mode;
 	inv->argv[0] = path;
 	execv(path, inv->argv);
 	log_init(a->name);

@@ -18,12 +18,12 @@ int script_trusted(const char *path, struct nm_err *e);
 
 /*
  * Resolves script (NULL or "": fallback). When it names one of our modes
- * (a per-vif row of all), *ret_applet gets that name; otherwise ret_path gets the file
+ * (a per-vif row of all), *ret_applet gets that row; otherwise ret_path gets the file
  * to execute, checked with script_trusted. Returns 0 or -errno with e set.
  */
 int vif_setup_resolve(const char *script, const char *fallback, const char *script_dir,
 		      const struct applet_table *all,
-		      const char **ret_applet, char *ret_path, size_t n, struct nm_err *e);
+		      const struct applet **ret_applet, char *ret_path, size_t n, struct nm_err *e);
 
 /*
  * udev's path: the mode $script names (a->default_script when none) makes

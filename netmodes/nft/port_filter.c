@@ -423,27 +423,21 @@ int nft_port_table_delete(struct nft_conn *nft, enum port_kind kind, struct nm_e
 	return rc == -ENOENT ? 0 : rc;
 }
 
-static void count_port(const char *name, void *data)
-{
-	(void)name;
-	(*(size_t *)data)++;
-}
-
 /* Tries before a release gives up on a ruleset that changes under every look. */
 #define RELEASE_TRIES 50
 
 int nft_port_table_release(struct nft_conn *nft, enum port_kind kind, struct nm_err *e)
 {
 	for (unsigned i = 0; i < RELEASE_TRIES; i++) {
+		struct port_holders ports;
 		uint32_t gen;
-		size_t ports = 0;
 		int rc;
 
 		/* the generation first: a port added after it moves it on */
 		if ((rc = nft_gen_get(nft, &gen, e)) < 0 ||
-		    (rc = nft_port_each(nft, kind, count_port, &ports, e)) < 0)
+		    (rc = port_holders_list(nft, kind, &ports, e)) < 0)
 			return rc;
-		if (ports)
+		if (ports.n)
 			return 0;
 		rc = table_delete_at(nft, kind, gen, e);
 		if (rc != -ERESTART)
