@@ -3,11 +3,12 @@
 #   make            build build/xen-netmodes and build/bin/<applet> links
 #   make check      install what is missing, then unit, fixture and namespace tests
 #                   under AddressSanitizer and UndefinedBehaviorSanitizer
-#   make check-xen  the real-Xen suite alone (Xen 4.17 under QEMU; also in make check);
-#                   XNM_XEN_RELEASE=13: Debian 13's Xen 4.20 instead
+#   make check-xen  the real-Xen suite alone (Debian 13's Xen 4.20 under QEMU; also in
+#                   make check); XNM_XEN_RELEASE=12: Debian 12's Xen 4.17 instead
 #   make bench-xen  figures of xl create on the real Xen host (not in make check)
 #   make demo       the lab on one machine: two guests on a bridge
 #   make lab        the lab on real Xen: two Xen hosts under QEMU, a live migration
+#                   (Debian 13's; XNM_XEN_RELEASE=12: Debian 12's)
 #   make deb        the Debian package (debian/), checked by lintian, into build/
 #   make install    DESTDIR, PREFIX, XEN_SCRIPT_DIR as usual; SBINDIR, MANDIR, XEN_CONF_DIR,
 #                   UDEV_RULES_DIR, SYSTEMD_UNIT_DIR (xen-netmodesd.service), STATE_DIR
@@ -25,8 +26,8 @@ LIBEXECDIR ?= $(PREFIX)/lib/xen-netmodes
 SBINDIR ?= $(PREFIX)/sbin
 MANDIR ?= $(PREFIX)/share/man
 XEN_CONF_DIR ?= /etc/xen
-UDEV_RULES_DIR ?= /lib/udev/rules.d
-SYSTEMD_UNIT_DIR ?= /lib/systemd/system
+UDEV_RULES_DIR ?= /usr/lib/udev/rules.d
+SYSTEMD_UNIT_DIR ?= /usr/lib/systemd/system
 # where vif-nat keeps the dnsmasq files (the defaults' dnsmasq_hostsdir, _optsdir)
 STATE_DIR ?= /var/lib/xen-netmodes
 
@@ -203,22 +204,23 @@ check-run: tests
 
 # The real-Xen suite alone: Debian's Xen, dom0 and guests under QEMU, the
 # project installed into dom0's image (tests/xen/run.sh; make check runs it
-# too). XNM_XEN_RELEASE=12 (default: Debian 12, Xen 4.17) or 13 (Debian 13,
-# Xen 4.20), images in $(BUILD)/xen/RELEASE. XNM_XEN_DEBUG=1 keeps dom0 up
+# too). XNM_XEN_RELEASE=13 (default: Debian 13, Xen 4.20) or 12 (Debian 12,
+# Xen 4.17), images in $(BUILD)/xen/RELEASE. XNM_XEN_DEBUG=1 keeps dom0 up
 # with a command server instead.
 check-xen: deps
-	$(Q)tests/xen/run.sh $(BUILD)/xen/$${XNM_XEN_RELEASE:-12}
+	$(Q)tests/xen/run.sh $(BUILD)/xen/$${XNM_XEN_RELEASE:-13}
 
 # The seed's lab on real Xen: two Xen hosts under QEMU, alice and bob, a
 # guest each, bridged over eth24, and a live migration (tests/xen/lab.sh).
+# Debian 13 hosts unless XNM_XEN_RELEASE=12.
 lab: deps
-	$(Q)tests/xen/lab.sh $(BUILD)/xen/$${XNM_XEN_RELEASE:-12}
+	$(Q)tests/xen/lab.sh $(BUILD)/xen/$${XNM_XEN_RELEASE:-13}
 
 # Figures on the real Xen host (tests/xen/scenarios/figures.sh): a benchmark,
 # so not part of make check. 20 guests at once need dom0 and the host larger
 # than the checks' (each xl create unpacks the guest's kernel in dom0).
 bench-xen: deps
-	$(Q)XNM_XEN_SCENARIOS=figures XNM_XEN_MEM=5120 XNM_XEN_DOM0_MEM=2048 tests/xen/run.sh $(BUILD)/xen/$${XNM_XEN_RELEASE:-12}
+	$(Q)XNM_XEN_SCENARIOS=figures XNM_XEN_MEM=5120 XNM_XEN_DOM0_MEM=2048 tests/xen/run.sh $(BUILD)/xen/$${XNM_XEN_RELEASE:-13}
 
 # The Debian package (debian/): dpkg-buildpackage in a copy of the tree (so
 # this one stays as it is), lintian on the result, the .deb left in $(BUILD).

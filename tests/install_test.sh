@@ -56,7 +56,7 @@ check_eq "xen-netmodes itself in sbin (status, check)" /usr/lib/xen-netmodes/xen
 check "man pages installed" test -f "$DEST/usr/share/man/man8/vif-route.8"
 check "the defaults file installed" cmp "$ROOT/conf/xen-netmodes.conf" "$DEST/etc/xen/xen-netmodes.conf"
 check "the udev rules installed" grep -q "RUN+=\"/etc/xen/scripts/vif-setup online type_if=vif\"" \
-	"$DEST/lib/udev/rules.d/80-xen-netmodes.rules"
+	"$DEST/usr/lib/udev/rules.d/80-xen-netmodes.rules"
 check "the shell script was kept aside" grep -q '^#!/bin/sh' "$DEST/etc/xen/scripts/vif-bridge.orig"
 check "the defaults' dnsmasq directories created" \
 	test -d "$DEST/var/lib/xen-netmodes/dnsmasq-hosts" -a -d "$DEST/var/lib/xen-netmodes/dnsmasq-opts"
@@ -66,7 +66,7 @@ check "the defaults' dnsmasq directories created" \
 # xendomains; Debian 13: the package ships both units). Every service the
 # unit is ordered against or pulls in must be one of these; 05-package
 # checks the same on the real Debian 12 dom0.
-UNIT=$DEST/lib/systemd/system/xen-netmodesd.service
+UNIT=$DEST/usr/lib/systemd/system/xen-netmodesd.service
 check "the unit installed, LIBEXECDIR filled in" \
 	grep -qx 'ExecStart=/usr/lib/xen-netmodes/xen-netmodesd --foreground' "$UNIT"
 check_eq "the unit's services are those Debian's Xen has" "xen.service xendomains.service" \
@@ -85,7 +85,7 @@ check_fails "uninstall removes the links" test -L "$DEST/etc/xen/scripts/vif-rou
 check_fails "uninstall removes the binary" test -e "$DEST/usr/lib/xen-netmodes/xen-netmodes"
 check_fails "and its link in sbin" test -L "$DEST/usr/sbin/xen-netmodes"
 check_fails "uninstall removes the man pages" test -e "$DEST/usr/share/man/man8/vif-route.8"
-check_fails "uninstall removes the udev rules" test -e "$DEST/lib/udev/rules.d/80-xen-netmodes.rules"
+check_fails "uninstall removes the udev rules" test -e "$DEST/usr/lib/udev/rules.d/80-xen-netmodes.rules"
 check_fails "and the empty dnsmasq directories" test -e "$DEST/var/lib/xen-netmodes"
 echo '#!/bin/sh' >"$DEST/etc/xen/scripts/vif-route"
 mk DESTDIR="$DEST" PREFIX=/usr install-scripts >/dev/null

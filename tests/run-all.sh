@@ -34,13 +34,16 @@ suite() {
 	failed=$((failed + f))
 }
 
-# The real-Xen suite (every mode on a real Xen 4.17 host under QEMU, the
-# release build installed into its dom0, images cached in build/xen/12), then
-# make lab (two such hosts and a migration between them, on the same
-# images), keep the cores busy for minutes with QEMU's emulation: they run
-# one after the other beside the other suites, niced so that their bursts of
-# calls come first, and are counted at the end. The release build is made
-# first, so nothing builds it twice at once.
+# The real-Xen suites: every scenario on a Debian 13 host (Xen 4.20, kernel
+# 6.12: what a new Xen host runs), then a named subset on a Debian 12 one
+# (Xen 4.17, kernel 6.1: XEN12_SCENARIOS), each the release build's package
+# installed into its dom0, images cached in build/xen/RELEASE; then make lab
+# (two Debian 13 hosts and a migration between them, on the same images)
+# and its Ctrl-C. They keep the cores busy for minutes with QEMU's
+# emulation: they run one after the other beside the other suites, niced so
+# that their bursts of calls come first, and are counted at the end. The
+# release build is made first, so nothing builds it twice at once.
+XEN12_SCENARIOS="05-package 10-bridge 20-route 30-nat 40-udev-daemon 90-package-remove"
 release=$(realpath -m "${BUILD%/san}")
 # The rig's images hold the package (make deb): its build tools are installed
 # now, so no apt runs beside the suites.
@@ -49,17 +52,22 @@ env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s -C "$here/.." BUILD="$release" S
 xen_out=$(mktemp -d)
 . "$here/procs.sh"
 trap 'rm -f "$log"; rm -rf "$xen_out"; kill_own "${xen_pid:-}"' EXIT
+# xen_run NAME CMD...: CMD niced, its output and status kept as NAME's
+xen_run() {
+	local name=$1
+	shift
+	nice -n 10 "$@" >"$xen_out/$name" 2>&1
+	echo $? >"$xen_out/$name.rc"
+}
 (
-	export XNM_XEN_RELEASE=12
-	nice -n 10 "$here/xen/run.sh" "$release/xen/12" >"$xen_out/rig" 2>&1
-	echo $? >"$xen_out/rig.rc"
-	XNM_LAB_IMAGES=keep nice -n 10 "$here/xen/lab.sh" "$release/xen/12" >"$xen_out/lab" 2>&1
-	echo $? >"$xen_out/lab.rc"
-	nice -n 10 "$here/xen/lab_interrupt_test.sh" "$release/xen/12" >"$xen_out/lab-interrupt" 2>&1
-	echo $? >"$xen_out/lab-interrupt.rc"
+	XNM_XEN_RELEASE=13 xen_run rig-13 "$here/xen/run.sh" "$release/xen/13"
+	XNM_XEN_RELEASE=12 XNM_XEN_SCENARIOS=$XEN12_SCENARIOS xen_run rig-12 "$here/xen/run.sh" "$release/xen/12"
+	XNM_XEN_RELEASE=13 XNM_LAB_IMAGES=keep xen_run lab "$here/xen/lab.sh" "$release/xen/13"
+	XNM_XEN_RELEASE=13 xen_run lab-interrupt "$here/xen/lab_interrupt_test.sh" "$release/xen/13"
+	xen_run lintian "$here/xen/lintian.sh" "$(ls -t "$release"/xen-netmodes_*.deb | head -n 1)" 12 13
 ) &
 xen_pid=$!
-xen_suite() { # rig|lab|lab-interrupt (suite runs it in a subshell: the wait is made before)
+xen_suite() { # NAME (suite runs it in a subshell: the wait is made before)
 	cat "$xen_out/$1"
 	return "$(cat "$xen_out/$1.rc" 2>/dev/null || echo 1)"
 }
@@ -85,9 +93,9 @@ suite "$here/fuzz/run.sh" "$BUILD" 5
 suite make --no-print-directory -C "$here/.." BUILD="$release" SAN= valgrind
 wait "$xen_pid"
 xen_pid=
-suite xen_suite rig
-suite xen_suite lab
-suite xen_suite lab-interrupt
+for x in rig-13 rig-12 lab lab-interrupt lintian; do
+	suite xen_suite "$x"
+done
 
 echo
 echo "make check: $passed passed, $failed failed"

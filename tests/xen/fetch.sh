@@ -20,16 +20,7 @@ echo "$XNM_XEN_RELEASE" >"$CACHE/release"
 cd "$CACHE/debs"
 
 apt_opts=()
-if [ "$XNM_XEN_RELEASE" = 13 ]; then
-	a=$CACHE/apt
-	mkdir -p "$a/lists/partial" "$a/cache/archives/partial"
-	echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian $XEN_SUITE main" >"$a/sources.list"
-	apt_opts=(-o "Dir::Etc::SourceList=$a/sources.list" -o Dir::Etc::SourceParts=/dev/null
-		-o "Dir::State=$a" -o "Dir::State::Lists=$a/lists" -o Dir::State::status=/dev/null
-		-o "Dir::Cache=$a/cache" -o Debug::NoLocking=1
-		-o APT::Architecture=amd64 -o APT::Architectures=amd64)
-	compgen -G "$a/lists/*_Packages" >/dev/null || apt-get "${apt_opts[@]}" update -q >/dev/null
-fi
+[ "$XNM_XEN_RELEASE" = 13 ] && trixie_apt "$CACHE/apt"
 acache() { apt-cache "${apt_opts[@]}" "$@"; }
 aget() { apt-get "${apt_opts[@]}" "$@"; }
 

@@ -4,7 +4,7 @@
 #   lab_interrupt_test.sh [CACHE_DIR]   (the images make lab just used)
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-CACHE=${1:-$here/../../build/xen/${XNM_XEN_RELEASE:-12}}
+CACHE=${1:-$here/../../build/xen/${XNM_XEN_RELEASE:-13}}
 RESULTS_DIR=$(mktemp -d)
 log=$RESULTS_DIR/lab.log
 trap 'rm -rf "$RESULTS_DIR"' EXIT

@@ -36,10 +36,14 @@
  *   probe time LOG CMD [ARG...]      run CMD, append "MS CMD ARG..." (its wall
  *                                    time from fork to exit) to LOG; exit
  *                                    with its status (figures.sh's vif scripts)
- *   probe count IFACE SECONDS MARK...
+ *   probe count IFACE SECONDS MARK... [until=MARK]
  *                                    frames seen on IFACE that carry each
  *                                    MARK, as "MARK=N ..."; while it listens,
- *                                    /tmp/probe-count.IFACE exists
+ *                                    /tmp/probe-count.IFACE exists. With
+ *                                    until=MARK (also counted), the count
+ *                                    ends 2 s after the first frame carrying
+ *                                    it (the test's closing frame, sent once
+ *                                    its senders are done), SECONDS at most
  *   probe count IFACE@ETHERTYPE SECONDS MARK...
  *                                    only the frames of that ethertype (hex)
  *                                    IFACE's own stack receives: on a bridge
@@ -358,11 +362,16 @@ static void listening_file(char *path, size_t size, const char *ifname)
 
 #define MAX_MARKS 48
 
-/* probe count IFACE[@ETHERTYPE] SECONDS MARK...: one count per mark, on one line. */
+/* Frames in flight when the closing frame arrived (from other senders, on
+ * other paths) still count if they come within this. */
+#define CLOSING_GRACE_S 2
+
+/* probe count IFACE[@ETHERTYPE] SECONDS MARK... [until=MARK]: one count per
+ * mark, on one line. */
 static int cmd_count(char **a)
 {
 	struct sockaddr_ll sll, from;
-	int fd, seconds = atoi(a[1]), n[MAX_MARKS] = { 0 }, marks = 0;
+	int fd, seconds = atoi(a[1]), n[MAX_MARKS] = { 0 }, marks = 0, closing = -1;
 	const char *at = strchr(a[0], '@');
 	size_t ilen = at ? (size_t)(at - a[0]) : strlen(a[0]);
 	unsigned int proto = ETH_P_ALL;
@@ -377,8 +386,22 @@ static int cmd_count(char **a)
 		return fprintf(stderr, "probe count: bad interface %s\n", a[0]), 2;
 	snprintf(ifname, sizeof(ifname), "%.*s", (int)ilen, a[0]);
 	fd = raw_socket(ifname, (uint16_t)proto, &sll);
-	while (a[2 + marks] && marks < MAX_MARKS)
+	/* until=MARK names the closing mark, one of the marks or one more */
+	while (a[2 + marks] && marks < MAX_MARKS) {
+		if (!strncmp(a[2 + marks], "until=", 6)) {
+			if (closing >= 0 || !a[2 + marks][6])
+				return fprintf(stderr, "probe count: one until=MARK at most\n"), 2;
+			a[2 + marks] += 6;
+			for (closing = 0; strcmp(a[2 + closing], a[2 + marks]); closing++)
+				;
+			if (closing < marks) { /* already a mark: drop the repeat */
+				for (char **p = &a[2 + marks]; *p; p++)
+					p[0] = p[1];
+				continue;
+			}
+		}
 		marks++;
+	}
 	listening_file(listening, sizeof(listening), a[0]);
 	if (!(f = fopen(listening, "w")))
 		die(listening);
@@ -398,9 +421,15 @@ static int cmd_count(char **a)
 		/* what this host sends (an ICMP error quoting a frame) is not seen */
 		if (len > 0 && from.sll_pkttype == PACKET_OUTGOING)
 			continue;
-		for (int i = 0; len > 0 && i < marks; i++)
-			if (memmem(buf, (size_t)len, a[2 + i], strlen(a[2 + i])))
-				n[i]++;
+		for (int i = 0; len > 0 && i < marks; i++) {
+			if (!memmem(buf, (size_t)len, a[2 + i], strlen(a[2 + i])))
+				continue;
+			if (i == closing && !n[i] && now.tv_sec + CLOSING_GRACE_S < end.tv_sec) {
+				end = now;
+				end.tv_sec += CLOSING_GRACE_S;
+			}
+			n[i]++;
+		}
 	}
 	unlink(listening);
 	for (int i = 0; i < marks; i++)

@@ -1,11 +1,11 @@
 # The Debian release the real-Xen rig boots (sourced by fetch.sh, images.sh,
-# run.sh and lab.sh): XNM_XEN_RELEASE=12 (bookworm: Xen 4.17, kernel 6.1,
-# the dom0's userland from this build machine, itself a Debian 12) or 13
-# (trixie: Xen 4.20, kernel 6.12, every program and library of the dom0 and
-# the guests from trixie's packages). Each release has its own cache
+# run.sh and lab.sh): XNM_XEN_RELEASE=13 (the default, Debian's stable:
+# trixie, Xen 4.20, kernel 6.12, every program and library of the dom0 and
+# the guests from trixie's packages) or 12 (bookworm: Xen 4.17, kernel 6.1,
+# the dom0's userland from this build machine, itself a Debian 12). Each release has its own cache
 # directory (build/xen/12, build/xen/13: under build/xen, which the
 # Makefile's search for dependency files skips).
-XNM_XEN_RELEASE=${XNM_XEN_RELEASE:-12}
+XNM_XEN_RELEASE=${XNM_XEN_RELEASE:-13}
 case $XNM_XEN_RELEASE in
 12) XEN_SUITE=bookworm XEN_VER=4.17 ;;
 13) XEN_SUITE=trixie XEN_VER=4.20 ;;
@@ -26,6 +26,21 @@ release_cache() {
 		return 1
 	fi
 	echo "$c"
+}
+
+# trixie_apt DIR: apt_opts, the options that make apt-get and apt-cache
+# read trixie's archive through DIR alone (its sources list, lists, package
+# cache and an empty status); the machine's apt configuration is never
+# touched. Reads the lists the first time.
+trixie_apt() {
+	local a=$1
+	mkdir -p "$a/lists/partial" "$a/cache/archives/partial"
+	echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian trixie main" >"$a/sources.list"
+	apt_opts=(-o "Dir::Etc::SourceList=$a/sources.list" -o Dir::Etc::SourceParts=/dev/null
+		-o "Dir::State=$a" -o "Dir::State::Lists=$a/lists" -o Dir::State::status=/dev/null
+		-o "Dir::Cache=$a/cache" -o Debug::NoLocking=1
+		-o APT::Architecture=amd64 -o APT::Architectures=amd64)
+	compgen -G "$a/lists/*_Packages" >/dev/null || apt-get "${apt_opts[@]}" update -q >/dev/null
 }
 
 # Measured on 2026-12-06/07 (the 2-core build machine, QEMU TCG, the whole

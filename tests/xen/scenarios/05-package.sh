@@ -21,9 +21,11 @@ check "its man pages are installed, compressed" test -s /usr/share/man/man8/vif-
 # The daemon's unit is ordered after units this Debian has: xenstored comes
 # from xen-utils-common's /etc/init.d/xen, run as xen.service (made by
 # systemd-sysv-generator on Debian 12; shipped by the package on Debian 13).
-unit=$(ls /lib/systemd/system/xen-netmodesd.service /usr/lib/systemd/system/xen-netmodesd.service \
-	2>/dev/null | head -n 1)
-check "the package installed xen-netmodesd.service" test -n "$unit"
+unit=/usr/lib/systemd/system/xen-netmodesd.service
+check "the package installed $unit" test -s "$unit"
+check "and its udev rules in /usr/lib/udev/rules.d" test -s /usr/lib/udev/rules.d/80-xen-netmodes.rules
+check_fails "it owns nothing under /lib (an alias of /usr/lib on Debian 13)" \
+	sh -c "dpkg -L xen-netmodes | grep '^/lib'"
 units=$(sed -n 's/^\(After\|Before\|Wants\|Requires\)=//p' "$unit" | tr ' ' '\n' | grep '\.service$')
 check "it is ordered after xen.service" sh -c "echo '$units' | grep -qx xen.service"
 for u in $units; do

@@ -49,9 +49,11 @@ check "g1's vif is filtered (nftables elements name it)" test "$(nft_of "vif$d1.
 
 # What g2 receives of g1's frames, each kind with its mark: two sound
 # frames (IPv4 and ARP for g1's own address, and a DHCP discovery) must
-# arrive, every spoofed one must not.
+# arrive, every spoofed one must not. The count ends with the LAN host's
+# closing frame, sent once g1 is done.
+LM=$(in_lan cat /sys/class/net/eth1/address)
 count_at_g2() {
-	gcall 10.9.0.12 "probe count eth0 10 OKIP OKARP OKDISC SPIP SPMAC SPARP SPDHCP SPRA" >"$T/count" &
+	gcall 10.9.0.12 "probe count eth0 120 OKIP OKARP OKDISC SPIP SPMAC SPARP SPDHCP SPRA until=ENDZ" >"$T/count" &
 	local c=$!
 	gcall 10.9.0.12 "probe ready eth0 20"
 	gcall 10.9.0.11 "probe udp eth0 $G1 $G2 10.9.0.11 10.9.0.12 4000 4000 OKIP;
@@ -62,6 +64,7 @@ count_at_g2() {
 		probe garp eth0 10.9.0.1 SPARP;
 		probe udp eth0 $G1 ff:ff:ff:ff:ff:ff 10.9.0.11 255.255.255.255 67 68 SPDHCP;
 		probe ra eth0 SPRA" >/dev/null
+	in_lan probe udp eth1 "$LM" ff:ff:ff:ff:ff:ff 10.9.0.2 10.9.0.255 4000 4000 ENDZ
 	wait $c
 	cat "$T/count"
 }
@@ -94,7 +97,6 @@ check_eq "nothing of vif$d1.1 stays in nftables" 0 "$(nft_of "vif$d1.1")"
 # count, so a zero is never a receiver that was not listening.
 GC=00:16:3e:00:02:11
 LL1=fe80::216:3eff:fe00:11 LL2=fe80::216:3eff:fe00:12
-LM=$(in_lan cat /sys/class/net/eth1/address)
 check "xl network-attach g1: a vif without ip= (the control)" \
 	xl network-attach g1 "mac=$GC" bridge=eth0 script=vif-bridge
 until_ok 10 vif_of "$d1" "$GC" >/dev/null
@@ -138,9 +140,9 @@ MARKS28=(LANA LANZ OKV4 OKNA OKNS OKDAD {H,C}{8100,PRIO,88A8,QINQ,DBLQ,BPDU,LLDP
 # LLDP and EAPOL frames reach g2 only so
 ip link set eth0 type bridge group_fwd_mask 0x4008
 burst28() {
-	gcall 10.9.0.12 "probe count eth0 30 ${MARKS28[*]}" >"$T/at-g2" &
+	gcall 10.9.0.12 "probe count eth0 120 ${MARKS28[*]} until=LANZ" >"$T/at-g2" &
 	local g=$!
-	probe count eth0 30 "${MARKS28[@]}" >"$T/at-dom0" &
+	probe count eth0 120 "${MARKS28[@]}" until=LANZ >"$T/at-dom0" &
 	local d=$!
 	gcall 10.9.0.12 "probe ready eth0 20"
 	probe ready eth0 20

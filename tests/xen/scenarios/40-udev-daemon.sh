@@ -8,7 +8,7 @@
 ip link add xenbr0 type bridge
 ip addr add 10.9.1.1/24 dev xenbr0
 ip link set xenbr0 up
-RULES=$(ls /lib/udev/rules.d/*xen-netmodes.rules 2>/dev/null | head -n 1)
+RULES=$(ls /usr/lib/udev/rules.d/*xen-netmodes.rules 2>/dev/null | head -n 1)
 check "the package put its udev rules in place ($RULES)" test -s "$RULES"
 /lib/systemd/systemd-udevd --daemon
 check "systemd-udevd runs" until_ok 10 udevadm control --ping

@@ -142,9 +142,11 @@ part "first counts"
 # Frames counted where they would arrive. At a1 (VLAN 10): a2's sound
 # frame and t's (tagged 10, its own addresses) arrive; b's sound frame
 # (VLAN 20) and every spoofed one, tagged or not, never do.
-gcall 10.99.0.11 "probe count eth1 30 A2OK TOK BOK TSPIP TSPMAC A2SPIP" >"$T/count_a1" &
+# Each count ends with the LAN host's closing frame (VLAN 10 for a1, 20 for
+# b), sent once every sender is done.
+gcall 10.99.0.11 "probe count eth1 120 A2OK TOK BOK TSPIP TSPMAC A2SPIP until=ENDC" >"$T/count_a1" &
 c=$!
-gcall 10.99.0.13 "probe count eth1 30 TV20 A1V20" >"$T/count_b" &
+gcall 10.99.0.13 "probe count eth1 120 TV20 A1V20 until=ENDC" >"$T/count_b" &
 cb=$!
 gcall 10.99.0.11 "probe ready eth1 20"
 gcall 10.99.0.13 "probe ready eth1 20"
@@ -177,6 +179,10 @@ for p in a2:$s1 t:$s2 b:$s3 a1:$s4; do
 	rc=0
 	wait "${p#*:}" || rc=$?
 	check "${p%%:*} sent its frames" sh -c "cat '$T/send_${p%%:*}'; exit $rc"
+done
+for v in 10 20; do
+	in_lan probe udp eth1.$v "$(in_lan cat /sys/class/net/eth1/address)" ff:ff:ff:ff:ff:ff \
+		10.$v.0.2 10.$v.0.255 4000 4000 ENDC
 done
 wait $c $cb
 seen=$(cat "$T/count_a1") seen_b=$(cat "$T/count_b")
@@ -238,12 +244,12 @@ MARKS28=(DOMA DOMZ LANA LANZ A1OK A2T30 TOK10 TOK20 TONA HA2V100 HTARP HTDHC HTR
 burst28() {
 	local w c=
 	for w in a2:10.99.0.12 b:10.99.0.13; do
-		gcall "${w#*:}" "probe count eth1 30 ${MARKS28[*]}" >"$T/at-${w%%:*}" &
+		gcall "${w#*:}" "probe count eth1 120 ${MARKS28[*]} until=DOMZ" >"$T/at-${w%%:*}" &
 		c="$c $!"
 	done
-	in_lan probe count eth1 30 "${MARKS28[@]}" >"$T/at-lan" &
+	in_lan probe count eth1 120 "${MARKS28[@]}" until=DOMZ >"$T/at-lan" &
 	c="$c $!"
-	probe count eth0 30 "${MARKS28[@]}" >"$T/at-dom0" &
+	probe count eth0 120 "${MARKS28[@]}" until=LANZ >"$T/at-dom0" &
 	c="$c $!"
 	gcall 10.99.0.12 "probe ready eth1 20"
 	gcall 10.99.0.13 "probe ready eth1 20"

@@ -106,9 +106,9 @@ LM=$(in_lan cat /sys/class/net/eth1/address)
 # the LAN host, the LAN host's to s1, first and last): a count that missed
 # them was not listening throughout, and the burst is made once more.
 burst() {
-	in_lan probe count eth1 25 DOMA OKG SPIP NOIP HANDB HANDL DOMZ >"$T/at-lan" &
+	in_lan probe count eth1 120 DOMA OKG SPIP NOIP HANDB HANDL until=DOMZ >"$T/at-lan" &
 	local lan=$! f
-	gcall 10.9.0.71 "probe count eth0 25 UPLA HANDB HANDG UPLZ" >"$T/at-s1" &
+	gcall 10.9.0.71 "probe count eth0 120 UPLA HANDB HANDG until=UPLZ" >"$T/at-s1" &
 	local g=$!
 	probe ready eth1 20
 	gcall 10.9.0.71 "probe ready eth0 20"
