@@ -61,6 +61,8 @@ xen_run() {
 }
 (
 	XNM_XEN_RELEASE=13 xen_run rig-13 "$here/xen/run.sh" "$release/xen/13"
+	# the xenstore fixture against Debian 13's libxenstore, from the rig's root
+	xen_run xenstored-13 "$here/xenstored/selftest.sh" "$BUILD" "$release/xen/13/sysroot"
 	XNM_XEN_RELEASE=12 XNM_XEN_SCENARIOS=$XEN12_SCENARIOS xen_run rig-12 "$here/xen/run.sh" "$release/xen/12"
 	XNM_XEN_RELEASE=13 XNM_LAB_IMAGES=keep xen_run lab "$here/xen/lab.sh" "$release/xen/13"
 	XNM_XEN_RELEASE=13 xen_run lab-interrupt "$here/xen/lab_interrupt_test.sh" "$release/xen/13"
@@ -93,7 +95,7 @@ suite "$here/fuzz/run.sh" "$BUILD" 5
 suite make --no-print-directory -C "$here/.." BUILD="$release" SAN= valgrind
 wait "$xen_pid"
 xen_pid=
-for x in rig-13 rig-12 lab lab-interrupt lintian; do
+for x in rig-13 xenstored-13 rig-12 lab lab-interrupt lintian; do
 	suite xen_suite "$x"
 done
 

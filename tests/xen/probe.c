@@ -43,7 +43,9 @@
  *                                    until=MARK (also counted), the count
  *                                    ends 2 s after the first frame carrying
  *                                    it (the test's closing frame, sent once
- *                                    its senders are done), SECONDS at most
+ *                                    its senders are done), SECONDS at most.
+ *                                    TCP (the command channel) never counts;
+ *                                    PROBE_TRACE=1: each counted frame on stderr
  *   probe count IFACE@ETHERTYPE SECONDS MARK...
  *                                    only the frames of that ethertype (hex)
  *                                    IFACE's own stack receives: on a bridge
@@ -362,6 +364,14 @@ static void listening_file(char *path, size_t size, const char *ifname)
 
 #define MAX_MARKS 48
 
+/* An untagged IPv4 or IPv6 frame carrying TCP (no extension header). */
+static bool is_tcp(const uint8_t *f, size_t len)
+{
+	if (len >= 34 && f[12] == 0x08 && f[13] == 0x00)
+		return f[23] == 6;
+	return len >= 54 && f[12] == 0x86 && f[13] == 0xdd && f[20] == 6;
+}
+
 /* Frames in flight when the closing frame arrived (from other senders, on
  * other paths) still count if they come within this. */
 #define CLOSING_GRACE_S 2
@@ -421,9 +431,16 @@ static int cmd_count(char **a)
 		/* what this host sends (an ICMP error quoting a frame) is not seen */
 		if (len > 0 && from.sll_pkttype == PACKET_OUTGOING)
 			continue;
+		/* the command channel (probe serve/call, TCP) never counts: a
+		 * receiver's result line names every mark */
+		if (len > 0 && is_tcp(buf, (size_t)len))
+			continue;
 		for (int i = 0; len > 0 && i < marks; i++) {
 			if (!memmem(buf, (size_t)len, a[2 + i], strlen(a[2 + i])))
 				continue;
+			if (getenv("PROBE_TRACE"))
+				fprintf(stderr, "%s ifindex %d pkttype %d proto %04x len %zd\n", a[2 + i],
+					from.sll_ifindex, from.sll_pkttype, ntohs(from.sll_protocol), len);
 			if (i == closing && !n[i] && now.tv_sec + CLOSING_GRACE_S < end.tv_sec) {
 				end = now;
 				end.tv_sec += CLOSING_GRACE_S;

@@ -1,10 +1,26 @@
 #!/bin/bash
 # The xenstore fixture against Debian's unmodified xenstore-* tools (and so
 # libxenstore): the protocol operations the project and its tests rely on.
+#   selftest.sh BUILD_DIR [SYSROOT]
+# SYSROOT: the tools and libraries of another Debian release's root, run
+# with its own loader (the real-Xen rig's build/xen/13/sysroot: Debian 13's
+# libxenstore, which sends a request's header and payload in one write).
 set -euo pipefail
 
-BUILD=$(realpath "${1:?usage: selftest.sh BUILD_DIR}")
+BUILD=$(realpath "${1:?usage: selftest.sh BUILD_DIR [SYSROOT]}")
 TMP=$(mktemp -d /tmp/xs-selftest.XXXXXX)
+name="xenstored fixture"
+if [ -n "${2:-}" ]; then
+	root=$(realpath "$2")
+	mkdir "$TMP/bin"
+	for t in chmod exists list ls read rm watch write; do
+		printf '#!/bin/sh\nexec %s --library-path %s %s "$@"\n' "$root/usr/lib64/ld-linux-x86-64.so.2" \
+			"$root/usr/lib/x86_64-linux-gnu" "$root/usr/bin/xenstore-$t" >"$TMP/bin/xenstore-$t"
+		chmod +x "$TMP/bin/xenstore-$t"
+	done
+	export PATH=$TMP/bin:$PATH
+	name="$name (the libxenstore of $2)"
+fi
 export XENSTORED_PATH=$TMP/sock
 PASS=0
 FAIL=0
@@ -84,5 +100,5 @@ kill -USR1 $PID
 for _ in $(seq 100); do [ -s "$TMP/dump" ] && break; sleep 0.02; done
 result '/tool/alive = "yes"' "$(grep '^/tool/alive' "$TMP/dump")" "dump on SIGUSR1"
 
-echo "xenstored fixture: $PASS passed, $FAIL failed"
+echo "$name: $PASS passed, $FAIL failed"
 [ "$FAIL" -eq 0 ]
