@@ -43,7 +43,10 @@ suite() {
 # emulation: they run one after the other beside the other suites, niced so
 # that their bursts of calls come first, and are counted at the end. The
 # release build is made first, so nothing builds it twice at once.
-XEN12_SCENARIOS="05-package 10-bridge 20-route 30-nat 40-udev-daemon 90-package-remove"
+# On 12: what its kernel (6.1) and xl (4.17) could make differ: the
+# bridge filter (6.1 hands BPDUs and LLDP to the bridge past its hooks), NAT
+# with routing and DHCP, and the package against 4.17's scripts.
+XEN12_SCENARIOS="05-package 10-bridge 30-nat 90-package-remove"
 release=$(realpath -m "${BUILD%/san}")
 # The rig's images hold the package (make deb): its build tools are installed
 # now, so no apt runs beside the suites.
