@@ -31,7 +31,10 @@ done
 rm -f "$dir/conf.db" "$dir/.conf.db.~lock~" "$dir/db.sock"
 ovsdb-tool create "$dir/conf.db" "$schema"
 
-ovsdb-server "$dir/conf.db" --remote="punix:$dir/db.sock" --no-chdir --detach -vconsole:off \
+# The Manager rows' remotes too, as Debian's ovs-ctl starts it: a test adds
+# one with an inactivity probe, to see the server's echo requests answered.
+ovsdb-server "$dir/conf.db" --remote="punix:$dir/db.sock" \
+	--remote=db:Open_vSwitch,Open_vSwitch,manager_options --no-chdir --detach -vconsole:off \
 	--pidfile="$dir/ovsdb-server.pid" --log-file="$dir/ovsdb-server.log" \
 	--unixctl="$dir/ovsdb-server.ctl"
 vsctl() { ovs-vsctl --db="unix:$dir/db.sock" --timeout=10 "$@"; }

@@ -371,6 +371,42 @@ static void test_stale_replaced(void **state)
 	assert_int_equal(del_port("vif3.0", &e), 0);
 }
 
+/*
+ * The --dry-run line is ovs-vsctl's own syntax: run through the shell by
+ * ovs-vsctl, it makes the same rows the step makes.
+ */
+static void test_describe_feeds_back(void **state)
+{
+	static const char *const cols[] = { "get port vif2.0 tag", "get port vif2.0 trunks",
+					    "get port vif2.0 vlan_mode", "get interface vif2.0 type",
+					    "get interface vif2.0 external-ids" };
+	struct ovs_vlans trunks = { { 0 } };
+	struct ovs_port_spec s = spec_for("br0", "vif2.0");
+	char by_vsctl[5][256];
+	struct nm_err e = { "" };
+	struct plan p = { 0 };
+	char *text;
+
+	(void)state;
+	ovs_vlans_add(&trunks, 20);
+	ovs_vlans_add(&trunks, 4095);
+	s.tag = 10;
+	s.trunks = &trunks;
+	assert_int_equal(op_ovs_add_port(&p, sock, ovsdb_now_ms() + WORK_MS, &s), 0);
+	text = describe(&p);
+	text[strcspn(text, "\n")] = '\0';
+	assert_int_equal(strncmp(text, "ovs-vsctl ", 10), 0);
+	assert_int_equal(run(OVS_SCRIPTS "/vsctl.sh %s %s", dir, text + 10), 0);
+	free(text);
+	for (size_t i = 0; i < 5; i++)
+		snprintf(by_vsctl[i], sizeof(by_vsctl[i]), "%s", vsctl("%s", cols[i]));
+	assert_int_equal(plan_apply(&p, NULL, &e), 0);
+	plan_free(&p);
+	for (size_t i = 0; i < 5; i++)
+		assert_string_equal(vsctl("%s", cols[i]), by_vsctl[i]);
+	assert_int_equal(del_port("vif2.0", &e), 0);
+}
+
 /* No such bridge: the step fails with that, and the transaction changed nothing. */
 static void test_missing_bridge(void **state)
 {
@@ -547,6 +583,87 @@ static void test_no_server(void **state)
 	unlink(path);
 }
 
+/*
+ * The server's echo requests are answered while a call waits: on a remote
+ * with a 1 s inactivity probe, ovsdb-server sends one after 1 s of silence
+ * and drops a connection that has not answered 1 s later. A wait of 3 s
+ * ends by its deadline, the connection still up; notifications (a
+ * monitor's updates) arriving before a reply are skipped by the call.
+ */
+static void test_echo_and_notifications(void **state)
+{
+	struct nm_err e = { "" };
+	struct ovs_bridge_state b;
+	struct ovsdb *db;
+	char probe[96];
+	json_t *msg = NULL, *initial = NULL;
+
+	(void)state;
+	snprintf(probe, sizeof(probe), "%s/probe.sock", dir);
+	assert_int_equal(run(OVS_SCRIPTS "/vsctl.sh %s -- --id=@m create Manager "
+					 "target=\\\"punix:%s\\\" inactivity_probe=1000 "
+					 "-- add Open_vSwitch . manager_options @m >/dev/null",
+			     dir, probe),
+			 0);
+	for (int i = 0; i < 50 && access(probe, F_OK) != 0; i++)
+		usleep(20000);
+	assert_int_equal(ovsdb_open(probe, ovsdb_now_ms() + WORK_MS, &db, &e), 0);
+	assert_int_equal(ovsdb_call(db, "monitor",
+				    json_pack("[s, s, {s:{s:[s]}}]", OVS_DB_NAME, "bridges", "Bridge",
+					      "columns", "name"),
+				    ovsdb_now_ms() + WORK_MS, &initial, &e),
+			 0);
+	json_decref(initial);
+	assert_int_equal(ovsdb_recv(db, ovsdb_now_ms() + 3000, &msg, &e), -ETIMEDOUT);
+	assert_null(msg);
+	assert_int_equal(run(OVS_SCRIPTS "/vsctl.sh %s --no-wait add-br br9", dir), 0);
+	assert_int_equal(ovs_bridge_query(db, "br9", ovsdb_now_ms() + WORK_MS, &b, &e), 0);
+	assert_true(b.exists);
+	ovs_bridge_state_free(&b);
+	/* the update came before that reply, and was passed over */
+	assert_int_equal(ovsdb_recv(db, ovsdb_now_ms() + 200, &msg, &e), -ETIMEDOUT);
+	ovsdb_close(db);
+	assert_int_equal(run(OVS_SCRIPTS "/vsctl.sh %s --no-wait del-br br9 -- clear Open_vSwitch . "
+					 "manager_options",
+			     dir),
+			 0);
+}
+
+/* A JSON-RPC error, and an operation's error, in the words of ovsdb-server. */
+static void test_server_errors(void **state)
+{
+	struct ovs_port_spec s = spec_for("br0", "vif1.0");
+	struct nm_err e = { "" };
+	json_t *results = NULL;
+	struct ovsdb *db;
+	struct plan p;
+	size_t failed;
+
+	(void)state;
+	assert_int_equal(ovsdb_open(sock, ovsdb_now_ms() + WORK_MS, &db, &e), 0);
+	assert_int_equal(ovsdb_transact(db, "Nope", json_array(), ovsdb_now_ms() + WORK_MS, &results,
+					&failed, &e),
+			 -EIO);
+	assert_string_equal(e.msg, "ovsdb-server: unknown database: transact request specifies unknown "
+				   "database Nope");
+	assert_int_equal(failed, SIZE_MAX);
+	assert_int_equal(ovsdb_transact(db, OVS_DB_NAME,
+					json_pack("[{s:s}, {s:s, s:s}]", "op", "abort", "op", "select",
+						  "table", "Bridge"),
+					ovsdb_now_ms() + WORK_MS, &results, &failed, &e),
+			 -EIO);
+	assert_int_equal(failed, 0);
+	assert_string_equal(e.msg, "ovsdb-server: aborted: aborted by request");
+	ovsdb_close(db);
+
+	s.tag = 5000;
+	assert_int_equal(add_port(&p, &s, ovsdb_now_ms() + WORK_MS, &e), -EIO);
+	plan_free(&p);
+	assert_string_equal(e.msg, "add Open vSwitch port: ovsdb-server: constraint violation: 5000 is "
+				   "not in the valid range 0 to 4095 (inclusive)");
+	assert_no_port("vif1.0");
+}
+
 static pid_t pid_of(const char *daemon)
 {
 	char path[128];
@@ -623,12 +740,15 @@ int main(void)
 		cmocka_unit_test(test_add_plain),
 		cmocka_unit_test(test_add_tag_trunks),
 		cmocka_unit_test(test_stale_replaced),
+		cmocka_unit_test(test_describe_feeds_back),
 		cmocka_unit_test(test_missing_bridge),
 		cmocka_unit_test(test_device_error),
 		cmocka_unit_test(test_undo_exact),
 		cmocka_unit_test(test_del),
 		cmocka_unit_test(test_queries),
 		cmocka_unit_test(test_no_server),
+		cmocka_unit_test(test_echo_and_notifications),
+		cmocka_unit_test(test_server_errors),
 		cmocka_unit_test(test_deadline_vswitchd),
 		cmocka_unit_test(test_deadline_server),
 	};
