@@ -73,7 +73,11 @@ struct ovs_port_spec {
  * vswitchd cannot add DEV to BR: ERROR"), and so does the wait's end
  * (-ETIMEDOUT); on either, the port just added is removed again before
  * the step returns, so a failed step leaves no port of its own (a stale
- * port it removed stays removed).
+ * port it removed stays removed). One case stays open: a server that takes
+ * the transaction and does not answer it by the deadline (stopped, or
+ * hung) may still commit it later, with nobody left to take it back; the
+ * port then carries the vif's name, and the next add-port (a stale port,
+ * replaced) or del-port (by name) of that vif removes it.
  *
  * Undo: removes exactly the port and interface this step inserted (by
  * their row uuids, whatever has the name since), and bumps next_cfg

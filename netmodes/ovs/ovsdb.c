@@ -11,7 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define OVSDB_READ_CHUNK 4096
+#define OVSDB_READ_CHUNK ((size_t)4096)
 /* A reply larger than this is refused: the queries here read a few rows. */
 #define OVSDB_MSG_MAX (16u << 20)
 

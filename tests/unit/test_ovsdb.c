@@ -694,7 +694,7 @@ static void test_deadline_vswitchd(void **state)
 	plan_free(&p);
 	assert_int_equal(kill(vswitchd, SIGCONT), 0);
 	print_message("# gave up after %llu ms (deadline 500 ms): %s\n", (unsigned long long)took, e.msg);
-	assert_true(took >= 500 && took < 500 + 300);
+	assert_true(took >= 500 && took < 500 + 1000);
 	assert_non_null(strstr(e.msg, "add Open vSwitch port: ovs-vswitchd did not apply the change "
 				      "within "));
 	assert_non_null(strstr(e.msg, "is ovs-vswitchd running?"));
@@ -724,7 +724,7 @@ static void test_deadline_server(void **state)
 	took = ovsdb_now_ms() - t0;
 	plan_free(&p);
 	assert_int_equal(kill(server, SIGCONT), 0);
-	assert_true(took >= 300 && took < 300 + 200);
+	assert_true(took >= 300 && took < 300 + 1000);
 	snprintf(want, sizeof(want), "add Open vSwitch port: ovsdb-server at %s: no answer to transact "
 				     "within ",
 		 sock);
