@@ -10,7 +10,8 @@
  * empty, ovs-vswitchd takes a port that has a tag for an access port of
  * that VLAN and ignores its trunks (ovs-vswitchd.conf.db(5), Port
  * vlan_mode: "If tag contains a value, the port is an access port. The
- * trunks column should be empty."; it logs a warning); a port without a
+ * trunks column should be empty."; 3.1 logs "port DEV: ignoring trunks
+ * in favor of implicit vlan", which test_ovsdb checks); a port without a
  * tag is a trunk of its trunks, or of every VLAN when there are none.
  * Whether BR.TAG:TRUNK means that or "native VLAN plus trunks"
  * (vlan_mode native-untagged) is the mode's choice, not this layer's.

@@ -309,6 +309,11 @@ static void test_add_tag_trunks(void **state)
 	assert_false(ovs_vlans_has(&st.trunks, 10));
 	assert_string_equal(st.vlan_mode, "");
 	ovsdb_close(db);
+	/* OVS's reading of a tag and trunks with vlan_mode empty (ovs_port.h): an access port */
+	assert_int_equal(run("grep -q 'port vif2.0: ignoring trunks in favor of implicit vlan' "
+			     "%s/ovs-vswitchd.log",
+			     dir),
+			 0);
 
 	/* a tag alone, and trunks alone */
 	s.trunks = NULL;
