@@ -324,6 +324,7 @@ struct add_op {
 	int tag;
 	bool has_trunks;
 	struct ovs_vlans trunks;
+	char *vlan_mode; /* NULL: left empty */
 	char *ext[N_EXT]; /* NULL: not written */
 	/* what apply inserted, for undo */
 	char port_uuid[UUID_LEN], iface_uuid[UUID_LEN];
@@ -372,6 +373,8 @@ static json_t *op_insert_port(const struct add_op *o)
 	if (row && o->tag >= 0 && json_object_set_new(row, "tag", json_integer(o->tag)) < 0)
 		goto fail;
 	if (row && o->has_trunks && json_object_set_new(row, "trunks", trunks_json(&o->trunks)) < 0)
+		goto fail;
+	if (row && o->vlan_mode && json_object_set_new(row, "vlan_mode", json_string(o->vlan_mode)) < 0)
 		goto fail;
 	op = row ? json_pack("{s:s, s:s, s:s, s:O}", "op", "insert", "table", "Port", "uuid-name",
 			     "port", "row", row)
@@ -633,6 +636,10 @@ static void add_describe(const struct op *op, FILE *out)
 		fputs(" trunks=", out);
 		put_trunks(out, &o->trunks);
 	}
+	if (o->vlan_mode) {
+		fputs(" vlan_mode=", out);
+		put_value(out, o->vlan_mode);
+	}
 	for (size_t i = 0; i < N_EXT; i++) {
 		if (!o->ext[i])
 			continue;
@@ -654,6 +661,7 @@ static void add_release(void *data)
 	free(o->sock);
 	free(o->bridge);
 	free(o->dev);
+	free(o->vlan_mode);
 	for (size_t i = 0; i < N_EXT; i++)
 		free(o->ext[i]);
 	free(o);
@@ -691,6 +699,7 @@ int op_ovs_add_port(struct plan *p, const char *sock, uint64_t deadline_ms,
 	rc |= dup_or_null(&o->sock, sock);
 	rc |= dup_or_null(&o->bridge, spec->bridge);
 	rc |= dup_or_null(&o->dev, spec->dev);
+	rc |= dup_or_null(&o->vlan_mode, spec->vlan_mode);
 	for (size_t i = 0; i < N_EXT; i++)
 		rc |= dup_or_null(&o->ext[i], ext[i]);
 	if (rc) {

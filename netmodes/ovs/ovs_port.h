@@ -14,7 +14,8 @@
  * in favor of implicit vlan", which test_ovsdb checks); a port without a
  * tag is a trunk of its trunks, or of every VLAN when there are none.
  * Whether BR.TAG:TRUNK means that or "native VLAN plus trunks"
- * (vlan_mode native-untagged) is the mode's choice, not this layer's.
+ * (vlan_mode native-untagged) is the mode's choice, not this layer's: the
+ * spec's vlan_mode, when given, is written too.
  */
 #ifndef NETMODES_OVS_PORT_H
 #define NETMODES_OVS_PORT_H
@@ -58,12 +59,13 @@ struct ovs_port_spec {
 	const char *dev;	    /* the port's and its interface's name: the vif */
 	int tag;		    /* 0..4095; -1: none */
 	const struct ovs_vlans *trunks; /* NULL or empty: none */
+	const char *vlan_mode;	    /* NULL: empty (see above); else "native-untagged"... */
 	const char *vm_name, *vm_uuid, *attached_mac;
 };
 
 /*
  * Plan: ovs-vsctl --if-exists del-port DEV -- add-port BR DEV [tag=N]
- * [trunks=A,B] -- set interface DEV external-ids:xen-vm-name=...
+ * [trunks=A,B] [vlan_mode=M] -- set interface DEV external-ids:xen-vm-name=...
  *
  * Apply: one transact (bridge BR must exist, "no such Open vSwitch bridge
  * BR", -ENODEV, and nothing changed; any Port DEV removed from whatever

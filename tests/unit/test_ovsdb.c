@@ -218,6 +218,9 @@ static void test_describe(void **state)
 	s.tag = 0;
 	s.trunks = NULL;
 	assert_int_equal(op_ovs_add_port(&p, sock, 0, &s), 0);
+	s.trunks = &trunks;
+	s.vlan_mode = "native-untagged";
+	assert_int_equal(op_ovs_add_port(&p, sock, 0, &s), 0);
 	assert_int_equal(op_ovs_del_port(&p, sock, 0, "vif1.0"), 0);
 	text = describe(&p);
 	assert_string_equal(
@@ -230,6 +233,8 @@ static void test_describe(void **state)
 		"-- set interface vif1.0 external-ids:xen-vm-name=\"my \\\"vm\\\"\\u000a\" "
 		"external-ids:attached-mac=\"00:16:3e:5a:01:02\"\n"
 		"ovs-vsctl --if-exists del-port vif1.0 -- add-port ovsbr0 vif1.0 tag=0\n"
+		"ovs-vsctl --if-exists del-port vif1.0 -- add-port ovsbr0 vif1.0 tag=0 trunks=20,30 "
+		"vlan_mode=native-untagged\n"
 		"ovs-vsctl --if-exists del-port vif1.0\n");
 	free(text);
 	plan_free(&p);
@@ -315,6 +320,19 @@ static void test_add_tag_trunks(void **state)
 			     dir),
 			 0);
 
+	/* a native VLAN with trunks, when the mode says so */
+	s.vlan_mode = "native-untagged";
+	assert_int_equal(add_port(&p, &s, ovsdb_now_ms() + WORK_MS, &e), 0);
+	plan_free(&p);
+	assert_string_equal(vsctl("get port %s vlan_mode", "vif2.0"), "native-untagged");
+	assert_string_equal(vsctl("get port %s tag", "vif2.0"), "10");
+	assert_string_equal(vsctl("get port %s trunks", "vif2.0"), "[20, 30]");
+	assert_int_equal(ovsdb_open(sock, ovsdb_now_ms() + WORK_MS, &db, &e), 0);
+	assert_int_equal(ovs_port_query(db, "vif2.0", 0, &st, &e), 0);
+	assert_string_equal(st.vlan_mode, "native-untagged");
+	ovsdb_close(db);
+	s.vlan_mode = NULL;
+
 	/* a tag alone, and trunks alone */
 	s.trunks = NULL;
 	s.tag = 0;
@@ -397,6 +415,7 @@ static void test_describe_feeds_back(void **state)
 	ovs_vlans_add(&trunks, 4095);
 	s.tag = 10;
 	s.trunks = &trunks;
+	s.vlan_mode = "native-tagged";
 	assert_int_equal(op_ovs_add_port(&p, sock, ovsdb_now_ms() + WORK_MS, &s), 0);
 	text = describe(&p);
 	text[strcspn(text, "\n")] = '\0';
