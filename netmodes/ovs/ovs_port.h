@@ -11,7 +11,7 @@
  * that VLAN and ignores its trunks (ovs-vswitchd.conf.db(5), Port
  * vlan_mode: "If tag contains a value, the port is an access port. The
  * trunks column should be empty."; 3.1 logs "port DEV: ignoring trunks
- * in favor of implicit vlan", which test_ovsdb checks); a port without a
+ * in favor of implicit vlan", which the unit test checks); a port without a
  * tag is a trunk of its trunks, or of every VLAN when there are none.
  * Whether BR.TAG:TRUNK means that or "native VLAN plus trunks"
  * (vlan_mode native-untagged) is the mode's choice, not this layer's: the
