@@ -46,7 +46,7 @@ endif
 
 CC ?= cc
 PKG_CONFIG ?= pkg-config
-PKGS := libnl-3.0 libnl-route-3.0 libmnl libnftnl xenstore
+PKGS := libnl-3.0 libnl-route-3.0 libmnl libnftnl xenstore jansson
 
 CFLAGS ?= -O2 -g
 # project headers by their path from the top: #include "netmodes/rtnl/links.h"
@@ -57,13 +57,14 @@ SHARED_LDLIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -pthread
 LDLIBS += $(SHARED_LDLIBS)
 
 # Loading shared libraries costs a hotplug more than its work: the release
-# build links libnl, libnftnl and libxenstore statically (only the objects
-# it calls; a link's kind is read as a string, no libnl type module needed);
+# build links libnl, libnftnl, libxenstore and jansson (OVSDB's JSON)
+# statically (only the objects it calls; a link's kind is read as a string,
+# no libnl type module needed);
 # libc and libmnl stay shared. STATIC_DEPS=0 links them all shared. See
 # docs/PERFORMANCE.md.
 STATIC_DEPS ?= 1
 ifeq ($(STATIC_DEPS)$(SAN),1)
-LDLIBS := -Wl,-Bstatic -lnl-route-3 -lnl-3 -lnftnl -lxenstore -lxentoolcore -Wl,-Bdynamic \
+LDLIBS := -Wl,-Bstatic -lnl-route-3 -lnl-3 -lnftnl -lxenstore -lxentoolcore -ljansson -Wl,-Bdynamic \
 	-lmnl -lpthread
 endif
 

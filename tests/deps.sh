@@ -7,9 +7,10 @@ set -euo pipefail
 packages=(
 	"$@"
 	gcc make pkg-config
-	libnl-3-dev libnl-route-3-dev libmnl-dev libnftnl-dev libxen-dev libcmocka-dev
+	libnl-3-dev libnl-route-3-dev libmnl-dev libnftnl-dev libxen-dev libcmocka-dev libjansson-dev
 	nftables iproute2 xenstore-utils iputils-ping iputils-arping procps strace mandoc dnsmasq busybox udev python3 clang libclang-rt-14-dev clang-tidy cppcheck valgrind
 	qemu-system-x86 cpio kmod xz-utils
+	openvswitch-switch openvswitch-common
 )
 
 missing=()
@@ -25,8 +26,9 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 echo "deps: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
-# The tests start their own dnsmasq in a namespace: keep the package's
-# service from starting on the host while it installs.
+# The tests start their own dnsmasq (in a namespace) and ovsdb-server and
+# ovs-vswitchd (in a directory of their own): keep the packages'
+# services from starting on the host while they install.
 policy=/usr/sbin/policy-rc.d
 if [ ! -e "$policy" ]; then
 	printf '#!/bin/sh\nexit 101\n' >"$policy"

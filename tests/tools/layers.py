@@ -13,7 +13,7 @@ import sys
 
 LAYERS = [
     ["netmodes"],  # the core: plan, values, errors
-    ["netmodes/rtnl", "netmodes/nft", "netmodes/host"],  # kernel and host objects
+    ["netmodes/rtnl", "netmodes/nft", "netmodes/host", "netmodes/ovs"],  # kernel and host objects
     ["netmodes/modes"],  # the modes' planners
     ["hotplug/call"],  # what a call is made of: argv, env, deadline, config, log
     ["hotplug/xen"],  # xenstore
