@@ -111,7 +111,7 @@ static const struct port_family families[] = {
 	/*
 	 * Tags at a device's ingress: netback does no VLAN offload, so a
 	 * guest's tag comes in the frame's bytes, but __netif_receive_skb_core
-	 * moves the outer 802.1Q or 802.1ad tag into the skb (skb_vlan_untag)
+	 * moves the outer 802.1Q or 802.1ad tag into the skb (it untags)
 	 * before the ingress hook, as it does before a bridge's: the network
 	 * header and meta protocol are the inner ones, and nft's link-layer
 	 * reads (ether type, the TCI) see the outer tag rebuilt where it was.
@@ -119,12 +119,12 @@ static const struct port_family families[] = {
 	 * its ethertype the meta protocol, and falls to the last drop. Were a
 	 * tag ever left in the bytes, meta protocol would be 8021q and the
 	 * frame dropped too: never passed unjudged. Tested with tagged frames
-	 * by tests/unit/test_ovs_port_filter.c and ovs_filter_test.sh.
+	 * by the unit test and the namespace suite of these ports.
 	 *
 	 * A port of an Open vSwitch bridge: its frames go from the device's
-	 * rx_handler (the kernel datapath's vport) to whatever a controller's
+	 * receive handler (the kernel datapath's vport) to whatever a controller's
 	 * flows say, before any bridge or inet hook, so they are judged at the
-	 * ingress of the device itself, before the rx_handler. First among the
+	 * ingress of the device itself, before the receive handler. First among the
 	 * device's ingress chains: one at a lower priority could fwd a frame
 	 * away before it is judged.
 	 */
@@ -704,7 +704,7 @@ void port_rules_describe_upgrade(enum port_kind kind, FILE *out)
  * the port's batch with its elements.
  *
  * What the kernel does with it when its device goes (NETDEV_UNREGISTER,
- * net/netfilter/nft_chain_filter.c):
+ * in the netdev chain type's notifier):
  * - up to 6.12 (Debian 12's 6.1, Debian 13's 6.12): it deletes the chain
  *   and its rule itself (__nft_release_basechain, for a chain hooking its
  *   last device), outside any transaction: the port's elements stay;
@@ -713,7 +713,7 @@ void port_rules_describe_upgrade(enum port_kind kind, FILE *out)
  *   from it too, so it lists no device and hooks nothing ever again;
  * - from 6.16 (dynamic hook interface binding) the chain keeps the
  *   device's name and hooks the next device registered by that name, as
- *   this machine's 6.18 does (tests/unit/test_ovs_port_filter.c).
+ *   this machine's 6.18 does (the unit test of these ports shows which).
  * So an offline deletes the chain only if it is there, and an online
  * replaces a chain that is there: one that hooks no device of the port's
  * name is stale (port_filter.c reads which device it hooks). From 6.16 a

@@ -314,8 +314,8 @@ static int tool(int argc, char **argv)
 		fprintf(stderr, "usage: %s set DEV MAC IPS [VLANS] | clear DEV\n", argv[0]);
 		return 2;
 	}
-	if (set && ((rc = parse_prefix_list(argv[4], &l, &e)) < 0 ||
-		    (argc == 6 && (rc = vlan_list_parse(argv[5], &v, &e)) < 0))) {
+	if (set && (parse_prefix_list(argv[4], &l, &e) < 0 ||
+		    (argc == 6 && vlan_list_parse(argv[5], &v, &e) < 0))) {
 		fprintf(stderr, "%s\n", e.msg);
 		return 2;
 	}
