@@ -18,6 +18,7 @@
 #include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <net/if_arp.h>
 #include <netinet/icmp6.h>
 #include <netinet/in.h>
 #include <linux/netfilter.h>
@@ -453,16 +454,33 @@ static int test_build(struct nftnl_rule *r, const struct test *t)
 	return 0;
 }
 
-static int rule_build(struct nftnl_rule *r, const struct rule_def *d)
+/* Whether d reads the link-layer header. */
+static bool reads_ll(const struct rule_def *d)
+{
+	for (size_t i = 0; i < MAX_TESTS && d->t[i].kind != TK_END; i++)
+		if ((d->t[i].kind == TK_FIELD || d->t[i].kind == TK_IIF_FIELD) && d->t[i].base == LL)
+			return true;
+	return false;
+}
+
+static int rule_build(struct nftnl_rule *r, const struct rule_def *d, const struct port_family *pf)
 {
 	const struct chain_def *c = &chains[d->chain];
+	const uint16_t ether = ARPHRD_ETHER; /* host order, as nft(8) writes a meta iiftype */
 	const struct test deps[] = {
 		PROTO(U16(c->ethertype)),
 		L4(EQ, c->l4proto),
 	};
 	int rc = 0;
 
-	if (c->ethertype)
+	/*
+	 * In the netdev family, nft(8) reads a link-layer field only after a
+	 * meta iiftype ether, which it adds to such a rule itself: the rule
+	 * then lists as its text says, and that text makes the same rule.
+	 */
+	if (pf->per_device && reads_ll(d) && !(rc = nx_meta(r, NFT_META_IIFTYPE)))
+		rc = nx_cmp(r, EQ, &ether, sizeof(ether));
+	if (!rc && c->ethertype)
 		rc = test_build(r, &deps[0]);
 	if (!rc && c->l4proto)
 		rc = test_build(r, &deps[1]);
@@ -631,7 +649,7 @@ static int batch(struct nft_batch *b, enum port_kind kind, bool upgrade)
 		nftnl_rule_set_u32(r, NFTNL_RULE_FAMILY, pf->family);
 		nftnl_rule_set_str(r, NFTNL_RULE_TABLE, NFT_TABLE_NAME);
 		nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, chain_name(pf, rules[i].chain));
-		if (!(rc = rule_build(r, &rules[i])))
+		if (!(rc = rule_build(r, &rules[i], pf)))
 			nft_batch_rule(b, NFT_MSG_NEWRULE, NLM_F_CREATE | NLM_F_APPEND, r, "add rule");
 		nftnl_rule_free(r);
 	}

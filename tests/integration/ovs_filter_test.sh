@@ -119,6 +119,23 @@ check "vif1.0's filter applied (no tagged VLAN)" filter set vif1.0 $MAC1 "10.83.
 check_eq "the chains: the port's and the shared ones" \
 	"arp_check icmp6_check ingress-vif1.0 ip6_check ip_check port_check " "$(chains)"
 check_eq "one hook: the ingress of vif1.0" 'hook ingress device "vif1.0" ' "$(hooks)"
+# the --dry-run text is what was sent: replayed through nft -f in a fresh
+# namespace, it makes the same table. nft(8) 1.0.6 cannot read back a
+# lookup of a raw transport field nor of a VLAN id in a set of another
+# type (as vif_bridge_test.sh says): those rules are left out of both sides.
+raw_lookup='@th,[0-9]*,[0-9]* != @\|vlan id != @vlans'
+netns_add "xnm$ID-replay"
+ip -n "xnm$ID-replay" link add vif1.0 type veth peer name g1
+sed -n 's/^nft //p' "$TMP/plan" | grep -v -- "$raw_lookup" >"$TMP/plan.nft"
+check "the dry-run text replays through nft -f" ip netns exec "xnm$ID-replay" nft -f "$TMP/plan.nft"
+listing() {
+	ip netns exec "$1" nft list table netdev xen-netmodes | grep -v -- "$raw_lookup" |
+		sed 's/counter packets [0-9]* bytes [0-9]*/counter/'
+}
+check_eq "and makes the same table" "$(listing "$D0")" "$(listing "xnm$ID-replay")"
+check_eq "all but those 6 rules" 6 "$(grep -c -- "$raw_lookup" "$TMP/plan")"
+check_fails "which lists no raw payload: every rule reads as its text" \
+	bash -c "$(printf '%q ' ip netns exec "$D0" nft list table netdev xen-netmodes) | grep -q '@ll,'"
 check "applied again: nothing to do" bash -c "$(printf '%q ' ip netns exec "$D0" "$TOOL" set vif1.0 $MAC1 "10.83.0.11 fd83::11") | cmp -s - /dev/null"
 
 # what the bridge takes up (after its hooks) and what a port hands up
