@@ -624,7 +624,9 @@ int plan_port_filter(struct plan *p, struct nft_conn *nft, enum port_kind kind, 
 	if (rc < 0)
 		return rc;
 	if (!want)
-		return port_present(&s) && op_port_filter_clear(p, nft, &s) < 0 ? nm_fail(e, -ENOMEM, "out of memory") : 0;
+		return port_present(&s) && op_port_filter_clear(p, nft, &s) < 0
+			       ? nm_fail(e, -ENOMEM, "out of memory")
+			       : 0;
 	if (!mac && ips->n)
 		return nm_fail(e, -EINVAL, "backend node mac is missing or empty: cannot filter %s", dev);
 	if (mac)
