@@ -29,7 +29,7 @@ bool port_ifname_ok(const char *s)
 
 int nft_port_check(const struct port_filter *f, struct nm_err *e)
 {
-	if (f->kind != PORT_BRIDGED && f->kind != PORT_ROUTED)
+	if (f->kind != PORT_BRIDGED && f->kind != PORT_ROUTED && f->kind != PORT_OVS)
 		return nm_fail(e, -EINVAL, "unknown kind of port");
 	if (!port_ifname_ok(f->ifname))
 		return nm_fail(e, -EINVAL, "invalid interface name for anti-spoofing");

@@ -24,7 +24,7 @@ static void describe_elems(const struct port_filter *f, const char *verb, bool c
 	}
 }
 
-void nft_port_describe_clear(const struct port_state *s, FILE *out)
+static void describe_old_elems(const struct port_state *s, FILE *out)
 {
 	if (s->port && s->damaged)
 		fprintf(out, "# the anti-spoofing records of %s are damaged: every element keyed "
@@ -34,13 +34,23 @@ void nft_port_describe_clear(const struct port_state *s, FILE *out)
 		describe_elems(&s->filter, "delete", false, out);
 }
 
+/* In the order of the batch (port_filter.c): old elements, the port's chain, new elements. */
+void nft_port_describe_clear(const struct port_state *s, FILE *out)
+{
+	describe_old_elems(s, out);
+	if (s->filter.kind == PORT_OVS && s->chain)
+		port_chain_describe(PORT_OVS, s->filter.ifname, true, false, out);
+}
+
 void nft_port_describe_set(const struct port_filter *f, const struct port_state *s, FILE *out)
 {
 	if (!s->table)
 		port_rules_describe(f->kind, out);
 	else if (s->old_rules)
 		port_rules_describe_upgrade(f->kind, out);
-	nft_port_describe_clear(s, out);
+	describe_old_elems(s, out);
+	if (f->kind == PORT_OVS)
+		port_chain_describe(f->kind, f->ifname, s->chain, true, out);
 	describe_elems(f, "add", true, out);
 }
 

@@ -190,8 +190,67 @@ static int table_state(struct nft_conn *nft, enum port_kind kind, struct port_st
 	return 0;
 }
 
+/* The device a chain's hook names, read from the chain's reply: "" when none. */
+static int chain_dev_cb(const struct nlmsghdr *h, void *data)
+{
+	char *dev = data; /* IFNAMSIZ */
+	struct nftnl_chain *c = nftnl_chain_alloc();
+	const char *name = NULL;
+
+	if (!c || nftnl_chain_nlmsg_parse(h, c) < 0) {
+		if (c)
+			nftnl_chain_free(c);
+		return MNL_CB_ERROR;
+	}
+	if (nftnl_chain_is_set(c, NFTNL_CHAIN_DEV))
+		name = nftnl_chain_get_str(c, NFTNL_CHAIN_DEV);
+	else if (nftnl_chain_is_set(c, NFTNL_CHAIN_DEVICES)) {
+		/* a kernel that lists one device as a list of one */
+		const char *const *devs = nftnl_chain_get_array(c, NFTNL_CHAIN_DEVICES);
+		name = devs && devs[0] && !devs[1] ? devs[0] : NULL;
+	}
+	snprintf(dev, IFNAMSIZ, "%s", name ? name : "");
+	nftnl_chain_free(c);
+	return MNL_CB_OK;
+}
+
+/*
+ * PORT_OVS: whether the port's base chain exists, and whether it hooks the
+ * device of the port's name: one GET. A chain that names no device (6.13 to
+ * 6.15, after its device went) or another one is stale.
+ */
+static int chain_state(struct nft_conn *nft, const char *ifname, struct port_state *ret,
+		       struct nm_err *e)
+{
+	char buf[512], name[PORT_CHAIN_NAME_LEN], dev[IFNAMSIZ] = "";
+	struct nlmsghdr *h;
+	int rc;
+
+	memset(buf, 0, sizeof(buf)); /* the request's padding goes to the kernel too */
+	h = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETCHAIN, port_family_of(PORT_OVS)->family,
+				  NLM_F_ACK, 0);
+	mnl_attr_put_strz(h, NFTA_CHAIN_TABLE, NFT_TABLE_NAME);
+	mnl_attr_put_strz(h, NFTA_CHAIN_NAME, port_chain_name(ifname, name));
+	if ((rc = nft_get(nft, h, chain_dev_cb, dev, e)) < 0)
+		return rc;
+	ret->chain = rc > 0;
+	ret->chain_hooked = ret->chain && !strcmp(dev, ifname);
+	return 0;
+}
+
+static int port_query(struct nft_conn *nft, enum port_kind kind, const char *ifname,
+		      struct port_state *ret, struct nm_err *e);
+
 int nft_port_query(struct nft_conn *nft, enum port_kind kind, const char *ifname,
 		   struct port_state *ret, struct nm_err *e)
+{
+	int rc = port_query(nft, kind, ifname, ret, e);
+
+	return rc || kind != PORT_OVS || !ret->table ? rc : chain_state(nft, ifname, ret, e);
+}
+
+static int port_query(struct nft_conn *nft, enum port_kind kind, const char *ifname,
+		      struct port_state *ret, struct nm_err *e)
 {
 	struct port_elem key;
 	struct port_comments r;
@@ -257,6 +316,7 @@ bool nft_port_matches(const struct port_state *s, const struct port_filter *f)
 	const struct port_filter *g = &s->filter;
 
 	if (!s->port || s->damaged || s->old_rules || g->ips.n != f->ips.n ||
+	    (f->kind == PORT_OVS && !s->chain_hooked) ||
 	    (f->ips.n && (memcmp(&g->mac, &f->mac, sizeof(f->mac)) ||
 			  !vlan_set_equal(&g->vlans, &f->vlans))))
 		return false;
@@ -267,6 +327,12 @@ bool nft_port_matches(const struct port_state *s, const struct port_filter *f)
 }
 
 /* Changing a port */
+
+/* Whether anything of the port's is in place: its elements, or its own chain. */
+static bool port_present(const struct port_state *s)
+{
+	return s->port || s->chain;
+}
 
 /* One batch taking the port from s to f (clear when f is NULL). */
 static int send_port(struct nft_conn *nft, enum port_kind kind, const struct port_filter *f, const struct port_state *s,
@@ -293,6 +359,9 @@ static int send_port(struct nft_conn *nft, enum port_kind kind, const struct por
 		if (!rc)
 			rc = batch_elems(&b, kind, els, n_old, false);
 	}
+	/* a chain of the port's there is replaced: it may be stale (port_rules.c) */
+	if (!rc && kind == PORT_OVS && (s->chain || f))
+		rc = port_chain_batch(&b, kind, f ? f->ifname : s->filter.ifname, s->chain, f != NULL);
 	if (!rc && f) {
 		n_new = port_elems(f, els + n_old);
 		rc = batch_elems(&b, kind, els + n_old, n_new, true);
@@ -313,7 +382,7 @@ int nft_port_change(struct nft_conn *nft, enum port_kind kind, const char *ifnam
 	struct port_state *now;
 	int rc;
 
-	if (f ? nft_port_matches(s, f) : !s->port)
+	if (f ? nft_port_matches(s, f) : !port_present(s))
 		return 0;
 	rc = send_port(nft, kind, f, s, &failed, e);
 	if (!(rc == -EEXIST && failed && !strcmp(failed, "add table")) && !(rc == -ENOENT && s->table))
@@ -325,7 +394,7 @@ int nft_port_change(struct nft_conn *nft, enum port_kind kind, const char *ifnam
 	if (!(now = malloc(sizeof(*now))))
 		return nm_fail(e, -ENOMEM, "out of memory");
 	if ((rc = nft_port_query(nft, kind, ifname, now, e)) == 0 &&
-	    !(f ? nft_port_matches(now, f) : !now->port))
+	    !(f ? nft_port_matches(now, f) : !port_present(now)))
 		rc = send_port(nft, kind, f, now, &failed, e);
 	free(now);
 	return rc;
@@ -494,7 +563,8 @@ static int clear_undo(struct op *op, struct nm_err *e)
 {
 	struct port_filter_op *o = op->data;
 
-	return o->before.damaged ? 0 : nft_port_set(o->nft, &o->before.filter, e);
+	/* damaged records, or a port's chain alone, told no filter to put back */
+	return o->before.damaged || !o->before.port ? 0 : nft_port_set(o->nft, &o->before.filter, e);
 }
 
 static void clear_describe(const struct op *op, FILE *out)
@@ -554,7 +624,9 @@ int plan_port_filter(struct plan *p, struct nft_conn *nft, enum port_kind kind, 
 	if (rc < 0)
 		return rc;
 	if (!want)
-		return s.port && op_port_filter_clear(p, nft, &s) < 0 ? nm_fail(e, -ENOMEM, "out of memory") : 0;
+		return port_present(&s) && op_port_filter_clear(p, nft, &s) < 0
+			       ? nm_fail(e, -ENOMEM, "out of memory")
+			       : 0;
 	if (!mac && ips->n)
 		return nm_fail(e, -EINVAL, "backend node mac is missing or empty: cannot filter %s", dev);
 	if (mac)

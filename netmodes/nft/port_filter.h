@@ -17,6 +17,13 @@
  * they cannot disagree with them. A hotplug adds or removes a handful of
  * hash elements: its cost, and a packet's, do not grow with the number of
  * ports (no per-port chain whose jump the kernel would revalidate).
+ *
+ * A port of an Open vSwitch bridge (PORT_OVS) is the exception: its frames
+ * are judged at its own device's ingress, in the netdev family, where a
+ * base chain hooks one device; so it also has a base chain of its own,
+ * "ingress-vif1.0", whose one rule jumps to the shared rules. The chain
+ * is made, replaced and deleted in the same batch as the port's elements
+ * (port_rules.h says what each kernel does with it when the device goes).
  */
 #ifndef NETMODES_NFT_PORT_FILTER_H
 #define NETMODES_NFT_PORT_FILTER_H
@@ -33,7 +40,8 @@
 #include "netmodes/nft/port_types.h"
 
 /*
- * Read-only: two single-element GETs at most, never a dump. Damaged records
+ * Read-only: two single-element GETs at most, never a dump (PORT_OVS: and
+ * one GET of the port's chain, into chain and chain_hooked). Damaged records
  * (someone deleted or edited elements by hand) read as damaged, which a
  * change repairs. Returns 0, or a negative errno with e set.
  */

@@ -9,7 +9,7 @@
  * port forwards them all, so they cross prerouting, bridge_port.h); no 802.1ad
  * tag, an 802.1Q tag only of a VLAN the port carries tagged (the kernel
  * has moved the outer tag into the skb; nft rebuilds it for link-layer
- * reads), never a second one; ARP, IPv4 and IPv6 alone, each from the
+ * reads: at a device's ingress too, see PORT_OVS below), never a second one; ARP, IPv4 and IPv6 alone, each from the
  * port's addresses; neighbour discovery only about itself. See
  * docs/xen-netmodes.7 for the reasoning behind each rule.
  */
@@ -17,6 +17,8 @@
 
 #include <errno.h>
 #include <stddef.h>
+#include <stdio.h>
+#include <net/if_arp.h>
 #include <netinet/icmp6.h>
 #include <netinet/in.h>
 #include <linux/netfilter.h>
@@ -95,6 +97,8 @@ static const struct const_set_def const_sets[CONST_SETS] = {
 	[ICMP6_ND] = { "icmp6_nd", icmp6_nd, sizeof(icmp6_nd) },
 };
 
+#define OVS_PORT_PRIORITY (-500)
+
 /*
  * Where each kind of port is filtered: bridged frames, at the bridge's
  * filter priority; or routed packets, at nft's "raw" priority (the inet
@@ -102,13 +106,36 @@ static const struct const_set_def const_sets[CONST_SETS] = {
  */
 static const struct port_family families[] = {
 	[PORT_BRIDGED] = { NFPROTO_BRIDGE, "bridge", NF_BR_PRE_ROUTING, NF_BR_PRI_FILTER_BRIDGED,
-			   true },
-	[PORT_ROUTED] = { NFPROTO_INET, "inet", NF_INET_PRE_ROUTING, NF_IP_PRI_RAW, false },
+			   true, false, "prerouting" },
+	[PORT_ROUTED] = { NFPROTO_INET, "inet", NF_INET_PRE_ROUTING, NF_IP_PRI_RAW, false, false,
+			  "prerouting" },
+	/*
+	 * Tags at a device's ingress: netback does no VLAN offload, so a
+	 * guest's tag comes in the frame's bytes, but __netif_receive_skb_core
+	 * moves the outer 802.1Q or 802.1ad tag into the skb (it untags)
+	 * before the ingress hook, as it does before a bridge's: the network
+	 * header and meta protocol are the inner ones, and nft's link-layer
+	 * reads (ether type, the TCI) see the outer tag rebuilt where it was.
+	 * The bridged rules hold as they are; a second tag stays in the bytes,
+	 * its ethertype the meta protocol, and falls to the last drop. Were a
+	 * tag ever left in the bytes, meta protocol would be 8021q and the
+	 * frame dropped too: never passed unjudged. Tested with tagged frames
+	 * by the unit test and the namespace suite of these ports.
+	 *
+	 * A port of an Open vSwitch bridge: its frames go from the device's
+	 * receive handler (the kernel datapath's vport) to whatever a controller's
+	 * flows say, before any bridge or inet hook, so they are judged at the
+	 * ingress of the device itself, before the receive handler. First among the
+	 * device's ingress chains: one at a lower priority could fwd a frame
+	 * away before it is judged.
+	 */
+	[PORT_OVS] = { NFPROTO_NETDEV, "netdev", NF_NETDEV_INGRESS, OVS_PORT_PRIORITY, true, true,
+		       "ingress" },
 };
 
 const struct port_family *port_family_of(enum port_kind kind)
 {
-	return &families[kind == PORT_ROUTED ? PORT_ROUTED : PORT_BRIDGED];
+	return &families[kind == PORT_ROUTED || kind == PORT_OVS ? kind : PORT_BRIDGED];
 }
 
 /* Chains */
@@ -137,6 +164,23 @@ static const struct chain_def chains[CHAINS] = {
 	[CH_ICMP6] = { "icmp6_check", false, false, 0x86dd, IPPROTO_ICMPV6,
 		       "meta protocol ip6 meta l4proto ipv6-icmp " },
 };
+
+/*
+ * The entry chain, where a port's frames start: the hooked "prerouting" of
+ * a family with no chain per port; else the regular chain each port's own
+ * base chain jumps to.
+ */
+#define ENTRY_CHAIN "port_check"
+
+static const char *chain_name(const struct port_family *pf, enum chain_id id)
+{
+	return id == CH_PRE && pf->per_device ? ENTRY_CHAIN : chains[id].name;
+}
+
+static bool chain_hooked(const struct port_family *pf, const struct chain_def *d)
+{
+	return d->base && !pf->per_device;
+}
 
 /* The chain an up-to-date table has and an older one lacks. */
 const char *port_rules_marker_chain(void)
@@ -410,16 +454,33 @@ static int test_build(struct nftnl_rule *r, const struct test *t)
 	return 0;
 }
 
-static int rule_build(struct nftnl_rule *r, const struct rule_def *d)
+/* Whether d reads the link-layer header. */
+static bool reads_ll(const struct rule_def *d)
+{
+	for (size_t i = 0; i < MAX_TESTS && d->t[i].kind != TK_END; i++)
+		if ((d->t[i].kind == TK_FIELD || d->t[i].kind == TK_IIF_FIELD) && d->t[i].base == LL)
+			return true;
+	return false;
+}
+
+static int rule_build(struct nftnl_rule *r, const struct rule_def *d, const struct port_family *pf)
 {
 	const struct chain_def *c = &chains[d->chain];
+	const uint16_t ether = ARPHRD_ETHER; /* host order, as nft(8) writes a meta iiftype */
 	const struct test deps[] = {
 		PROTO(U16(c->ethertype)),
 		L4(EQ, c->l4proto),
 	};
 	int rc = 0;
 
-	if (c->ethertype)
+	/*
+	 * In the netdev family, nft(8) reads a link-layer field only after a
+	 * meta iiftype ether, which it adds to such a rule itself: the rule
+	 * then lists as its text says, and that text makes the same rule.
+	 */
+	if (pf->per_device && reads_ll(d) && !(rc = nx_meta(r, NFT_META_IIFTYPE)))
+		rc = nx_cmp(r, EQ, &ether, sizeof(ether));
+	if (!rc && c->ethertype)
 		rc = test_build(r, &deps[0]);
 	if (!rc && c->l4proto)
 		rc = test_build(r, &deps[1]);
@@ -522,8 +583,8 @@ static struct nftnl_chain *chain_obj(const struct port_family *pf, const struct 
 		return NULL;
 	nftnl_chain_set_u32(c, NFTNL_CHAIN_FAMILY, pf->family);
 	nftnl_chain_set_str(c, NFTNL_CHAIN_TABLE, NFT_TABLE_NAME);
-	nftnl_chain_set_str(c, NFTNL_CHAIN_NAME, d->name);
-	if (d->base) {
+	nftnl_chain_set_str(c, NFTNL_CHAIN_NAME, chain_name(pf, (enum chain_id)(d - chains)));
+	if (chain_hooked(pf, d)) {
 		nftnl_chain_set_str(c, NFTNL_CHAIN_TYPE, "filter");
 		nftnl_chain_set_u32(c, NFTNL_CHAIN_HOOKNUM, pf->hook);
 		nftnl_chain_set_s32(c, NFTNL_CHAIN_PRIO, pf->priority);
@@ -556,7 +617,7 @@ static int add_chains(struct nft_batch *b, const struct port_family *pf, bool fl
 			return -ENOMEM;
 		nftnl_rule_set_u32(r, NFTNL_RULE_FAMILY, pf->family);
 		nftnl_rule_set_str(r, NFTNL_RULE_TABLE, NFT_TABLE_NAME);
-		nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, chains[CH_PRE].name);
+		nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, chain_name(pf, CH_PRE));
 		nft_batch_rule(b, NFT_MSG_DELRULE, 0, r, "flush chain");
 		nftnl_rule_free(r);
 	}
@@ -587,8 +648,8 @@ static int batch(struct nft_batch *b, enum port_kind kind, bool upgrade)
 			return -ENOMEM;
 		nftnl_rule_set_u32(r, NFTNL_RULE_FAMILY, pf->family);
 		nftnl_rule_set_str(r, NFTNL_RULE_TABLE, NFT_TABLE_NAME);
-		nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, chains[rules[i].chain].name);
-		if (!(rc = rule_build(r, &rules[i])))
+		nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, chain_name(pf, rules[i].chain));
+		if (!(rc = rule_build(r, &rules[i], pf)))
 			nft_batch_rule(b, NFT_MSG_NEWRULE, NLM_F_CREATE | NLM_F_APPEND, r, "add rule");
 		nftnl_rule_free(r);
 	}
@@ -628,19 +689,20 @@ static void describe(enum port_kind kind, bool upgrade, FILE *out)
 	for (size_t i = 0; i < CHAINS; i++) {
 		if (!in_family(pf, chains[i].l2))
 			continue;
-		if (chains[i].base)
+		if (chain_hooked(pf, &chains[i]))
 			fprintf(out,
 				"nft add chain %s %s %s { type filter hook prerouting priority %d; policy accept; }\n",
 				pf->name, NFT_TABLE_NAME, chains[i].name, pf->priority);
 		else
-			fprintf(out, "nft add chain %s %s %s\n", pf->name, NFT_TABLE_NAME, chains[i].name);
+			fprintf(out, "nft add chain %s %s %s\n", pf->name, NFT_TABLE_NAME,
+				chain_name(pf, (enum chain_id)i));
 	}
 	if (upgrade)
-		fprintf(out, "nft flush chain %s %s %s\n", pf->name, NFT_TABLE_NAME, chains[CH_PRE].name);
+		fprintf(out, "nft flush chain %s %s %s\n", pf->name, NFT_TABLE_NAME, chain_name(pf, CH_PRE));
 	for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++)
 		if (in_family(pf, rules[i].l2))
 			fprintf(out, "nft add rule %s %s %s %s%s\n", pf->name, NFT_TABLE_NAME,
-				chains[rules[i].chain].name, chains[rules[i].chain].prefix, rules[i].text);
+				chain_name(pf, rules[i].chain), chains[rules[i].chain].prefix, rules[i].text);
 }
 
 void port_rules_describe(enum port_kind kind, FILE *out)
@@ -651,4 +713,103 @@ void port_rules_describe(enum port_kind kind, FILE *out)
 void port_rules_describe_upgrade(enum port_kind kind, FILE *out)
 {
 	describe(kind, true, out);
+}
+
+/*
+ * A port's own base chain (PORT_OVS). In the netdev family a base chain
+ * hooks one device: Debian 12's kernel (6.1) cannot update the devices of
+ * a chain hooking several, so each port has its own, made and deleted in
+ * the port's batch with its elements.
+ *
+ * What the kernel does with it when its device goes (NETDEV_UNREGISTER,
+ * in the netdev chain type's notifier):
+ * - up to 6.12 (Debian 12's 6.1, Debian 13's 6.12): it deletes the chain
+ *   and its rule itself (__nft_release_basechain, for a chain hooking its
+ *   last device), outside any transaction: the port's elements stay;
+ * - from 6.13 ("netfilter: nf_tables: Tolerate chains with no remaining
+ *   hooks"): the chain stays, with no hook; 6.13 to 6.15 drop the device
+ *   from it too, so it lists no device and hooks nothing ever again;
+ * - from 6.16 (dynamic hook interface binding) the chain keeps the
+ *   device's name and hooks the next device registered by that name, as
+ *   this machine's 6.18 does (the unit test of these ports shows which).
+ * So an offline deletes the chain only if it is there, and an online
+ * replaces a chain that is there: one that hooks no device of the port's
+ * name is stale (port_filter.c reads which device it hooks). From 6.16 a
+ * chain may also be made before its device exists; up to 6.15 that is
+ * ENOENT.
+ */
+char *port_chain_name(const char *ifname, char *buf)
+{
+	snprintf(buf, PORT_CHAIN_NAME_LEN, PORT_CHAIN_PREFIX "%.*s", IFNAMSIZ - 1, ifname);
+	return buf;
+}
+
+static struct nftnl_chain *port_chain_obj(const struct port_family *pf, const char *ifname,
+					  bool hooked)
+{
+	struct nftnl_chain *c = nftnl_chain_alloc();
+	char name[PORT_CHAIN_NAME_LEN];
+
+	if (!c)
+		return NULL;
+	nftnl_chain_set_u32(c, NFTNL_CHAIN_FAMILY, pf->family);
+	nftnl_chain_set_str(c, NFTNL_CHAIN_TABLE, NFT_TABLE_NAME);
+	nftnl_chain_set_str(c, NFTNL_CHAIN_NAME, port_chain_name(ifname, name));
+	if (hooked) {
+		nftnl_chain_set_str(c, NFTNL_CHAIN_TYPE, "filter");
+		nftnl_chain_set_u32(c, NFTNL_CHAIN_HOOKNUM, pf->hook);
+		nftnl_chain_set_s32(c, NFTNL_CHAIN_PRIO, pf->priority);
+		nftnl_chain_set_u32(c, NFTNL_CHAIN_POLICY, NF_ACCEPT);
+		nftnl_chain_set_str(c, NFTNL_CHAIN_DEV, ifname);
+	}
+	return c;
+}
+
+int port_chain_batch(struct nft_batch *b, enum port_kind kind, const char *ifname, bool del,
+		     bool add)
+{
+	const struct port_family *pf = port_family_of(kind);
+	struct nftnl_chain *c;
+	struct nftnl_rule *r;
+	char name[PORT_CHAIN_NAME_LEN];
+	int rc;
+
+	if (del) {
+		/* its rule goes with it */
+		if (!(c = port_chain_obj(pf, ifname, false)))
+			return -ENOMEM;
+		nft_batch_chain(b, NFT_MSG_DELCHAIN, 0, c, "delete chain");
+		nftnl_chain_free(c);
+	}
+	if (!add)
+		return 0;
+	if (!(c = port_chain_obj(pf, ifname, true)))
+		return -ENOMEM;
+	nft_batch_chain(b, NFT_MSG_NEWCHAIN, NLM_F_CREATE, c, "add chain");
+	nftnl_chain_free(c);
+	if (!(r = nftnl_rule_alloc()))
+		return -ENOMEM;
+	nftnl_rule_set_u32(r, NFTNL_RULE_FAMILY, pf->family);
+	nftnl_rule_set_str(r, NFTNL_RULE_TABLE, NFT_TABLE_NAME);
+	nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, port_chain_name(ifname, name));
+	if (!(rc = nx_verdict(r, NFT_JUMP, ENTRY_CHAIN)))
+		nft_batch_rule(b, NFT_MSG_NEWRULE, NLM_F_CREATE | NLM_F_APPEND, r, "add rule");
+	nftnl_rule_free(r);
+	return rc;
+}
+
+void port_chain_describe(enum port_kind kind, const char *ifname, bool del, bool add, FILE *out)
+{
+	const struct port_family *pf = port_family_of(kind);
+	char name[PORT_CHAIN_NAME_LEN];
+
+	port_chain_name(ifname, name);
+	if (del)
+		fprintf(out, "nft delete chain %s %s %s\n", pf->name, NFT_TABLE_NAME, name);
+	if (!add)
+		return;
+	fprintf(out,
+		"nft add chain %s %s %s { type filter hook %s device \"%s\" priority %d; policy accept; }\n",
+		pf->name, NFT_TABLE_NAME, name, pf->hook_name, ifname, pf->priority);
+	fprintf(out, "nft add rule %s %s %s jump %s\n", pf->name, NFT_TABLE_NAME, name, ENTRY_CHAIN);
 }

@@ -43,6 +43,13 @@ struct port_family {
 	uint32_t hook; /* where the base chain hooks: pre-routing, in each family's numbering */
 	int priority;
 	bool l2; /* frames reach this family's hooks: ARP, tags, link-layer destinations */
+	/*
+	 * A base chain per port, hooked on its device (netdev ingress), whose
+	 * one rule jumps to the shared entry chain; none per port otherwise,
+	 * the entry chain itself hooked.
+	 */
+	bool per_device;
+	const char *hook_name; /* the hook as nft(8) names it */
 };
 
 const struct port_family *port_family_of(enum port_kind kind);
@@ -59,6 +66,21 @@ int port_rules_upgrade_batch(struct nft_batch *b, enum port_kind kind);
 
 /* The chain whose absence from an existing table says its rules are older than these. */
 const char *port_rules_marker_chain(void);
+
+/* A port's own base chain (PORT_OVS): "ingress-" and its device's name. */
+#define PORT_CHAIN_PREFIX "ingress-"
+#define PORT_CHAIN_NAME_LEN (sizeof(PORT_CHAIN_PREFIX) + IFNAMSIZ)
+char *port_chain_name(const char *ifname, char *buf);
+
+/*
+ * Adds to b the removal of ifname's base chain (del) and its creation,
+ * hooked on the device named ifname, with its one rule (add); del first.
+ * Returns 0 or -ENOMEM.
+ */
+int port_chain_batch(struct nft_batch *b, enum port_kind kind, const char *ifname, bool del,
+		     bool add);
+/* The same in nft(8) syntax. */
+void port_chain_describe(enum port_kind kind, const char *ifname, bool del, bool add, FILE *out);
 
 /* Prints either in nft(8) syntax, one "nft ..." line per object or rule. */
 void port_rules_describe(enum port_kind kind, FILE *out);

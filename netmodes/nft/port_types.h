@@ -12,7 +12,13 @@
 
 #define NFT_TABLE_NAME "xen-netmodes"
 
-enum port_kind { PORT_BRIDGED, PORT_ROUTED };
+/*
+ * Where a kind of port is filtered: bridged frames at the bridge family's
+ * prerouting, routed packets at the inet family's; a port of an Open vSwitch
+ * bridge in the netdev family, at the ingress of its own device, by a base
+ * chain of its own that jumps to the shared rules (port_rules.h).
+ */
+enum port_kind { PORT_BRIDGED, PORT_ROUTED, PORT_OVS };
 
 struct port_filter {
 	enum port_kind kind;
@@ -36,6 +42,9 @@ struct port_state {
 	bool damaged;		  /* its records are incomplete (edited by hand, or written by an
 				     earlier version): filter unknown, every element of its name goes */
 	struct port_filter filter; /* its filter, read back from its records (when port) */
+	/* PORT_OVS alone: the port's own base chain (port_chain_name) */
+	bool chain;	  /* exists */
+	bool chain_hooked; /* exists and hooks the ingress of the device named ifname */
 };
 
 #endif
