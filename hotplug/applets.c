@@ -32,6 +32,14 @@ static const struct applet rows[] = {
 		   "Gives a guest a private address behind NAT, with DHCP.\n"
 		   VIF_BODY
 		   "\nSee vif-nat(8).\n" },
+	{ .name = "vif-openvswitch",
+	  .summary = "attach a guest's vif to an OVS bridge, with anti-spoofing",
+	  .kind = APPLET_VIF, .linked = true, .accept = INV_DAEMON, .plan = ovs_plan,
+	  .port = PORT_OVS, .mode = "openvswitch",
+	  .usage = VIF_USAGE("vif-openvswitch")
+		   "Attaches a guest's vif to an Open vSwitch bridge, with anti-spoofing.\n"
+		   VIF_BODY
+		   "\nSee vif-openvswitch(8).\n" },
 	{ .name = "network-bridge",
 	  .summary = "move the host's network onto a bridge",
 	  .kind = APPLET_NETWORK, .linked = true, .accept = INV_JSON,

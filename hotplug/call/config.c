@@ -7,6 +7,7 @@
 
 #include "netmodes/host/dhcp_host.h"
 #include "netmodes/netaddr.h"
+#include "netmodes/ovs/ovsdb.h"
 
 #define DEFAULT_HOSTSDIR "/var/lib/xen-netmodes/dnsmasq-hosts"
 #define DEFAULT_OPTSDIR "/var/lib/xen-netmodes/dnsmasq-opts"
@@ -73,6 +74,8 @@ int config_set(struct config *c, const char *key, const char *value, struct nm_e
 		c->noip_mac = !strcmp(value, "mac");
 		return 0;
 	}
+	if (!strcmp(key, "ovsdb_socket"))
+		return parse_path(value, key, c->ovsdb_socket, sizeof(c->ovsdb_socket), e);
 	return nm_fail(e, -EINVAL, "unknown key \"%s\"", quote_value(key, q, sizeof(q)));
 }
 
@@ -100,6 +103,7 @@ int config_load(const char *path, struct config *ret, struct nm_err *e)
 	(void)parse_prefix("10.0.0.0/8", &c.nat_range, NULL);
 	snprintf(c.dnsmasq_hostsdir, sizeof(c.dnsmasq_hostsdir), DEFAULT_HOSTSDIR);
 	snprintf(c.dnsmasq_optsdir, sizeof(c.dnsmasq_optsdir), DEFAULT_OPTSDIR);
+	snprintf(c.ovsdb_socket, sizeof(c.ovsdb_socket), OVSDB_DEFAULT_SOCK);
 	if (!path || !*path)
 		path = CONFIG_FILE;
 	if (!(f = fopen(path, "re"))) {
@@ -134,7 +138,7 @@ int config_load(const char *path, struct config *ret, struct nm_err *e)
 }
 
 int config_vif_defaults(const char *path, const char *param, struct dhcp_settings *ret,
-			bool *noip_mac, struct nm_err *e)
+			struct vif_request *r, struct nm_err *e)
 {
 	struct dhcp_settings d = { 0 };
 	struct config conf = { 0 };
@@ -153,6 +157,7 @@ int config_vif_defaults(const char *path, const char *param, struct dhcp_setting
 			return -EINVAL;
 	}
 	*ret = d;
-	*noip_mac = conf.noip_mac;
+	r->noip_mac = conf.noip_mac;
+	snprintf(r->ovsdb_sock, sizeof(r->ovsdb_sock), "%s", conf.ovsdb_socket);
 	return 0;
 }

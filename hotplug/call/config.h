@@ -12,6 +12,7 @@
 #include "netmodes/err.h"
 #include "netmodes/netaddr.h"
 #include "netmodes/modes/network.h"
+#include "netmodes/modes/vif.h"
 
 #define CONFIG_FILE "/etc/xen/xen-netmodes.conf"
 #define CONFIG_PATH_LEN 256
@@ -25,6 +26,7 @@ struct config {
 	char dhcpd_defaults[CONFIG_PATH_LEN];   /* dhcpd_defaults: likewise */
 	char dhcpd_init[CONFIG_PATH_LEN];	     /* dhcpd_init: likewise */
 	bool noip_mac; /* antispoof_without_ip = mac: a bridged vif without ip keeps its MAC */
+	char ovsdb_socket[VIF_SOCK_LEN]; /* ovsdb_socket: vif-openvswitch's ovsdb-server */
 };
 
 /*
@@ -43,10 +45,11 @@ struct dhcp_settings;
 
 /*
  * What a vif call takes from the defaults file (at path): the DHCP choices,
- * dhcp= (param, may be NULL) over network-nat's, and whether a bridged vif
- * without ip is held to its MAC. Returns 0 or -errno with e set.
+ * dhcp= (param, may be NULL) over network-nat's, and, into r, whether a
+ * bridged vif without ip is held to its MAC and vif-openvswitch's
+ * ovsdb-server socket. Returns 0 or -errno with e set.
  */
 int config_vif_defaults(const char *path, const char *param, struct dhcp_settings *ret,
-			bool *noip_mac, struct nm_err *e);
+			struct vif_request *r, struct nm_err *e);
 
 #endif

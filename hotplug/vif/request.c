@@ -296,6 +296,41 @@ static int read_backend(struct vif_request *r, struct xs_handle *xs, const struc
 	return 0;
 }
 
+/*
+ * vif-openvswitch's external_ids, as its script finds them: the backend's
+ * frontend-id, that domain's vm path, and the name and uuid under it. Any
+ * of them absent leaves its value "" (the key is then written empty, as
+ * the script writes an empty read).
+ */
+static int read_vm_ids(struct vif_request *r, struct xs_handle *xs, const struct node_list *l,
+		       struct nm_err *e)
+{
+	char fid[16], path[XS_PATH_LEN + 32], vm[XS_PATH_LEN];
+	unsigned long id;
+	char *end;
+	int rc;
+
+	if ((rc = read_node(r, xs, l, "frontend-id", fid, sizeof(fid), e)) < 0)
+		return rc;
+	if (!*fid)
+		return 0;
+	id = strtoul(fid, &end, 10);
+	if (*end || fid[0] < '0' || fid[0] > '9' || id > 0x7fff)
+		return nm_fail(e, -EINVAL, "backend node frontend-id: \"%s\" is not a domain id", fid);
+	snprintf(path, sizeof(path), "/local/domain/%lu/vm", id);
+	if ((rc = xsw_read_opt(xs, path, vm, sizeof(vm), e)) < 0)
+		return rc == -E2BIG ? nm_fail(e, rc, "%s: value too long or not text", path) : rc;
+	if (vm[0] != '/')
+		return 0;
+	snprintf(path, sizeof(path), "%s/name", vm);
+	if ((rc = xsw_read_opt(xs, path, r->vm_name, sizeof(r->vm_name), e)) < 0)
+		return rc == -E2BIG ? nm_fail(e, rc, "%s: value too long or not text", path) : rc;
+	snprintf(path, sizeof(path), "%s/uuid", vm);
+	if ((rc = xsw_read_opt(xs, path, r->vm_uuid, sizeof(r->vm_uuid), e)) < 0)
+		return rc == -E2BIG ? nm_fail(e, rc, "%s: value too long or not text", path) : rc;
+	return 0;
+}
+
 int request_read_xenstore(struct vif_request *r, struct xs_handle *xs,
 			  const struct vif_params *params, struct nm_err *e)
 {
@@ -305,6 +340,8 @@ int request_read_xenstore(struct vif_request *r, struct xs_handle *xs,
 	/* A backend that cannot be listed is read node by node, as before. */
 	l.names = xs_directory(xs, XBT_NULL, r->backend, &l.n);
 	rc = read_backend(r, xs, &l, params, e);
+	if (rc == 0 && r->want_vm_ids)
+		rc = read_vm_ids(r, xs, &l, e);
 
 	free(l.names);
 	return rc;

@@ -28,7 +28,8 @@ int request_from_invocation(struct vif_request *r, const struct invocation *inv,
 
 /*
  * Reads and validates the backend's nodes (frontend, mac, bridge, ip,
- * vifname, mtu, gatewaydev), which take precedence over params. Returns 0 or -errno
+ * vifname, mtu, gatewaydev), which take precedence over params, and, when
+ * r->want_vm_ids, the frontend's VM name and uuid. Returns 0 or -errno
  * with e set.
  */
 int request_read_xenstore(struct vif_request *r, struct xs_handle *xs,

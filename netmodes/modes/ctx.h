@@ -8,6 +8,7 @@
 #define NETMODES_CTX_H
 
 #include <netlink/socket.h>
+#include <stdint.h>
 
 #include "netmodes/callenv.h"
 
@@ -22,6 +23,8 @@ struct mode_ctx {
 	const struct call_env *env;
 	const struct dhcp_settings *dhcp; /* vif-nat */
 	const char *sysfs;		  /* where sysfs is mounted; NULL: /sys */
+	/* the call's deadline, ms on CLOCK_MONOTONIC (hotplug/call/deadline.h); 0: none */
+	uint64_t deadline_ms;
 };
 
 #endif

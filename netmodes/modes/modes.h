@@ -29,5 +29,6 @@ typedef int vif_planner(const struct vif_request *r, struct mode_ctx *c, struct 
 vif_planner bridge_plan;
 vif_planner route_plan;
 vif_planner nat_plan;
+vif_planner ovs_plan;
 
 #endif

@@ -11,6 +11,8 @@
 #include "netmodes/vlan_spec.h"
 
 #define XS_PATH_LEN 256
+/* a Unix socket's path, NUL included (sockaddr_un's sun_path) */
+#define VIF_SOCK_LEN 108
 
 enum vif_command { VIF_ONLINE, VIF_OFFLINE, VIF_ADD, VIF_REMOVE };
 enum vif_type { VIF_TYPE_VIF, VIF_TYPE_TAP };
@@ -42,6 +44,15 @@ struct vif_request {
 	/* the defaults file's antispoof_without_ip = mac: vif-bridge holds a vif
 	 * without ips to its own MAC (any address) instead of leaving it open */
 	bool noip_mac;
+	/* the defaults file's ovsdb_socket: vif-openvswitch's ovsdb-server */
+	char ovsdb_sock[VIF_SOCK_LEN];
+	/*
+	 * vif-openvswitch's external_ids, read as its script reads them: the
+	 * frontend domain's vm path's name and uuid ("" when absent).
+	 * want_vm_ids: the caller asks request_read_xenstore to read them.
+	 */
+	bool want_vm_ids;
+	char vm_name[256], vm_uuid[64];
 	unsigned mtu;		    /* 0 when not configured */
 	char frontend[XS_PATH_LEN]; /* "" when the backend names none */
 	char netdev[IFNAMSIZ];	    /* "" when not configured */
