@@ -16,7 +16,9 @@
 #include "netmodes/rtnl/routes.h"
 #include "netmodes/rtnl/rtnl.h"
 #include "netmodes/modes/vif.h"
+#include "netmodes/ovs/ovs_port.h"
 #include "hotplug/call/applet.h"
+#include "hotplug/call/config.h"
 #include "hotplug/xen/backends.h"
 #include "hotplug/tools/status.h"
 #include "hotplug/xen/xs.h"
@@ -35,7 +37,54 @@ struct vif_view {
 	bool filter_damaged;
 	char filter_mac[MAC_STR_LEN];
 	char filter_ips[1024];
+	/* PORT_OVS: its port in the Open_vSwitch database; ovs_err: why it could not be read */
+	bool ovs;
+	struct ovs_port_state port;
+	char ovs_err[ERR_MSG_LEN];
 };
+
+/* vif-openvswitch's database, opened for the first of its vifs and kept for the others. */
+struct ovs_reader {
+	const char *sock;
+	deadline_t deadline;
+	struct ovsdb *db;
+	struct nm_err e; /* set once opening failed: no second try */
+};
+
+static void ovs_view(struct ovs_reader *o, struct vif_view *v)
+{
+	v->ovs = true;
+	if (!o->db && !o->e.msg[0])
+		(void)ovsdb_open(o->sock, o->deadline, &o->db, &o->e);
+	if (!o->db) {
+		snprintf(v->ovs_err, sizeof(v->ovs_err), "%s", o->e.msg);
+		return;
+	}
+	struct nm_err e = { "" };
+	if (ovs_port_query(o->db, v->dev, o->deadline, &v->port, &e) < 0)
+		snprintf(v->ovs_err, sizeof(v->ovs_err), "%s", e.msg);
+}
+
+/* "20,30-32"; "" when none. */
+static void trunks_text(const struct ovs_vlans *t, char *buf, size_t n)
+{
+	size_t at = 0;
+
+	buf[0] = '\0';
+	for (unsigned v = 0; v < OVS_VLAN_COUNT && at < n; v++) {
+		unsigned w = v;
+		int k;
+		if (!ovs_vlans_has(t, v))
+			continue;
+		while (w + 1 < OVS_VLAN_COUNT && ovs_vlans_has(t, w + 1))
+			w++;
+		k = w == v ? snprintf(buf + at, n - at, "%s%u", at ? "," : "", v)
+			   : snprintf(buf + at, n - at, "%s%u-%u", at ? "," : "", v, w);
+		if (k > 0)
+			at += (size_t)k;
+		v = w;
+	}
+}
 
 static void node(struct xs_handle *xs, const char *be, const char *name, char *buf, size_t n)
 {
@@ -121,6 +170,34 @@ static void vlans_text(const struct vlan_set *s, char *buf, size_t n)
 		snprintf(buf, n, "none");
 }
 
+/* "  ovs: bridge ovsbr0, tag 10, trunks 20,30, vlan_mode native-untagged, ofport 3" */
+static void print_ovs_text(const struct vif_view *v, FILE *out)
+{
+	const struct ovs_port_state *s = &v->port;
+	char tr[1024];
+
+	if (v->ovs_err[0]) {
+		fprintf(out, "  ovs: unknown (%s)\n", v->ovs_err);
+		return;
+	}
+	if (!s->exists) {
+		fprintf(out, "  ovs: no port\n");
+		return;
+	}
+	fprintf(out, "  ovs: bridge %s", s->bridge[0] ? s->bridge : "-");
+	if (s->tag >= 0)
+		fprintf(out, ", tag %d", s->tag);
+	trunks_text(&s->trunks, tr, sizeof(tr));
+	if (tr[0])
+		fprintf(out, ", trunks %s", tr);
+	if (s->vlan_mode[0])
+		fprintf(out, ", vlan_mode %s", s->vlan_mode);
+	if (s->error[0])
+		fprintf(out, ", error %s\n", s->error);
+	else
+		fprintf(out, ", ofport %lld\n", (long long)s->ofport);
+}
+
 static void print_text(const struct vif_view *v, FILE *out)
 {
 	fprintf(out, "%s (domain %u, vif %u): %s mode, hotplug-status %s\n", v->dev, v->domid,
@@ -136,6 +213,8 @@ static void print_text(const struct vif_view *v, FILE *out)
 		vlans_text(&v->vlans, vl, sizeof(vl));
 		fprintf(out, "  vlans: %s\n", vl);
 	}
+	if (v->ovs)
+		print_ovs_text(v, out);
 	fprintf(out, "  configured: mac %s, ip %s\n", v->mac[0] ? v->mac : "-", v->ip[0] ? v->ip : "-");
 	fprintf(out, "  addresses: %s\n  routes: %s\n", v->addrs[0] ? v->addrs : "-",
 		v->routes[0] ? v->routes : "-");
@@ -180,6 +259,15 @@ static void print_json(const struct vif_view *v, bool first, FILE *out)
 		vlan_set_format(&v->vlans, vl, sizeof(vl));
 		fprintf(out, ", \"vlans\": \"%s\"", vl);
 	}
+	if (v->ovs && !v->ovs_err[0] && v->port.exists) {
+		char tr[1024];
+		trunks_text(&v->port.trunks, tr, sizeof(tr));
+		fprintf(out, ", \"ovs\": {\"bridge\": \"%s\", \"tag\": %d, \"trunks\": \"%s\", "
+			     "\"vlan_mode\": \"%s\", \"ofport\": %lld}",
+			v->port.bridge, v->port.tag, tr, v->port.vlan_mode, (long long)v->port.ofport);
+	} else if (v->ovs) {
+		fprintf(out, ", \"ovs\": null");
+	}
 	json_words("addresses", v->addrs, out);
 	json_words("routes", v->routes, out);
 	if (v->filtered)
@@ -200,6 +288,7 @@ struct walk {
 	bool json;
 	FILE *out;
 	unsigned shown;
+	struct ovs_reader ovs;
 };
 
 /* One backend, shown when its script is ours. */
@@ -219,6 +308,8 @@ static int show_vif(const char *be, unsigned domid, unsigned devid, void *arg)
 	node(w->xs, be, "ip", v.ip, sizeof(v.ip));
 	node(w->xs, be, "mac", v.mac, sizeof(v.mac));
 	kernel_view(w->sk, w->nft, &v);
+	if (v.mode->port == PORT_OVS)
+		ovs_view(&w->ovs, &v);
 	if (w->json)
 		print_json(&v, w->shown == 0, w->out);
 	else
@@ -236,9 +327,9 @@ int status_main(const struct applet *self, const struct applet_table *all, const
 	struct nft_conn nft;
 	struct nm_err e = { "" };
 	struct walk w = { .all = all, .nft = &nft, .json = json, .out = stdout };
+	struct config conf;
 
 	(void)self;
-	(void)deadline;
 	if (inv->rc < 0 || inv->command || inv->n_assign) {
 		fprintf(stderr, "usage: xen-netmodes status [--json]\n");
 		return 1;
@@ -249,6 +340,10 @@ int status_main(const struct applet *self, const struct applet_table *all, const
 		xsw_close(xs);
 		return 1;
 	}
+	/* a defaults file that cannot be read leaves the built-in socket */
+	if (config_load(inv->env.conf, &conf, &e) < 0)
+		snprintf(conf.ovsdb_socket, sizeof(conf.ovsdb_socket), "%s", OVSDB_DEFAULT_SOCK);
+	w.ovs = (struct ovs_reader){ .sock = conf.ovsdb_socket, .deadline = deadline };
 	nft_conn_init(&nft);
 	if (json)
 		printf("[");
@@ -259,6 +354,7 @@ int status_main(const struct applet *self, const struct applet_table *all, const
 		printf("]\n");
 	else if (w.shown == 0)
 		printf("no vif uses a xen-netmodes script\n");
+	ovsdb_close(w.ovs.db);
 	rt_close(sk);
 	xsw_close(xs);
 	nft_conn_close(&nft);

@@ -210,7 +210,8 @@ static int plan_up(const struct vif_request *r, struct mode_ctx *c, struct plan 
 
 /*
  * Offline tolerates a device already gone and needs no bridge: link down,
- * its filter gone, its own port (by name, on whatever bridge) removed.
+ * its filter gone, its claim given up, its own port (by name, on whatever
+ * bridge) removed.
  */
 static int plan_down(const struct vif_request *r, struct mode_ctx *c, struct plan *p,
 		     struct vif_outcome *out, struct nm_err *e)
@@ -228,8 +229,9 @@ static int plan_down(const struct vif_request *r, struct mode_ctx *c, struct pla
 		return nm_fail(e, rc, "out of memory");
 	if ((rc = plan_port_filter(p, c->nft, PORT_OVS, d.name, false, NULL, NULL, NULL, e)) < 0)
 		return rc;
-	if ((rc = op_ovs_del_port(p, r->ovsdb_sock, c->deadline_ms, d.name)) < 0 ||
-	    (rc = vifdev_plan_unclaim(r, c, &d, p)) < 0)
+	/* The removal last: it has no undo (ovs_port.h), so nothing after it may fail. */
+	if ((rc = vifdev_plan_unclaim(r, c, &d, p)) < 0 ||
+	    (rc = op_ovs_del_port(p, r->ovsdb_sock, c->deadline_ms, d.name)) < 0)
 		return nm_fail(e, rc, "out of memory");
 	return 0;
 }

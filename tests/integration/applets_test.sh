@@ -30,7 +30,7 @@ help_ok() {
 	case $name in xen-netmodes-cleanup|xen-netmodesd) return 0 ;; esac
 	grep -q -- "--dry-run" <<<"$out" && grep -q XEN_NETMODES_DRY_RUN <<<"$out"
 }
-for a in vif-bridge vif-route vif-nat network-bridge network-route network-nat vif-setup \
+for a in vif-bridge vif-route vif-nat vif-openvswitch network-bridge network-route network-nat vif-setup \
 	xen-netmodes-cleanup; do
 	check "$a --help: its usage and its page" help_ok "$a" "$a(8)" "$SCRIPTS/$a" --help
 	check "$a -h: the same" help_ok "$a" "$a(8)" "$SCRIPTS/$a" -h

@@ -271,7 +271,7 @@ cp "$deb" "$dom0/var/lib/xnm/xen-netmodes.deb"
 # a database that records what the dom0 holds, for its dpkg (dpkg-db.sh)
 "$here/dpkg-db.sh" "$dom0" "$CACHE/debs" "$deb" "${xen_pkgs[@]}"
 # Debian's scripts as xen-utils-common ships them: what dpkg -r must give back
-(cd "$pkgs/xen-utils-common" && sha256sum etc/xen/scripts/{vif-bridge,vif-route,vif-nat,vif-setup} |
+(cd "$pkgs/xen-utils-common" && sha256sum etc/xen/scripts/{vif-bridge,vif-route,vif-nat,vif-openvswitch,vif-setup} |
 	sed 's| etc/| /etc/|') >"$dom0/var/lib/xnm/debian-scripts.sha256"
 # the libraries the package's programs need, with everything else's
 mkdir -p "$dom0/var/lib/xnm/deb-tree"

@@ -4,10 +4,10 @@
 # install on a Debian Xen host does. Every later scenario runs on it.
 . /xnm/lib.sh
 
-NAMES="vif-bridge vif-route vif-nat network-bridge network-route network-nat vif-setup"
+NAMES="vif-bridge vif-route vif-nat vif-openvswitch network-bridge network-route network-nat vif-setup"
 check_eq "dpkg has xen-netmodes installed" "install ok installed" \
 	"$(dpkg-query -W -f '${Status}' xen-netmodes 2>&1)"
-check_eq "xen-netmodes diverts Debian's seven scripts" 7 \
+check_eq "xen-netmodes diverts Debian's eight scripts" 8 \
 	"$(dpkg-divert --list 'xen-netmodes' 2>&1 | grep -c "^diversion of /etc/xen/scripts/.* to .*\.distrib by xen-netmodes$")"
 for n in $NAMES; do
 	check "$n is the project's" test "$(readlink "$S/$n")" = "$L/xen-netmodes"

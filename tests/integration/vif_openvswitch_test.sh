@@ -1,0 +1,300 @@
+#!/bin/bash
+# vif-openvswitch against the real kernel, the real libxenstore and a real
+# Open vSwitch (tests/ovs/start.sh: ovsdb-server and ovs-vswitchd in dom0's
+# namespace). This machine's kernel has no openvswitch module: the bridge is
+# the userspace datapath's (datapath_type=netdev), which reads its ports with
+# packet sockets, before the netdev ingress hook: the filter's chain is shown
+# in place and counting, the frames it judges are not shown stopped (see
+# ovs_filter_test.sh, which proves the chain with a Linux bridge behind it).
+TEST_NAME="vif-openvswitch"
+. "$(dirname "$0")/lib.sh"
+if ! command -v ovs-vswitchd >/dev/null || ! command -v ovsdb-server >/dev/null; then
+	echo "# no openvswitch-switch installed: $TEST_NAME skipped"
+	summary "$TEST_NAME"
+	exit 0
+fi
+lab_start
+
+OVSTOOLS=$(realpath "$(dirname "$0")/../ovs")
+OVS=$TMP/ovs
+BR=ovsbr0
+MAC1=00:16:3e:00:01:01
+MAC2=00:16:3e:00:01:02
+BE1=$(be_path 1 0)
+BE2=$(be_path 2 0)
+VIF_SCRIPT=vif-openvswitch
+
+netns_add "$D0"
+ip netns exec "$D0" sysctl -qw net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0
+ip netns exec "$D0" "$OVSTOOLS/start.sh" "$OVS"
+# stopped on exit, whatever happens (pidfiles: start.sh detaches them)
+on_exit() {
+	local rc=$?
+	set +e
+	"$OVSTOOLS/stop.sh" "$OVS"
+	(exit "$rc")
+	cleanup
+}
+trap on_exit EXIT
+vsctl() { "$OVSTOOLS/vsctl.sh" "$OVS" "$@"; }
+appctl() { ovs-appctl -t "$OVS/ovs-vswitchd.ctl" "$@"; }
+vsctl add-br $BR -- set bridge $BR datapath_type=netdev
+vsctl add-br ovsbr1 -- set bridge ovsbr1 datapath_type=netdev
+eventually 100 ip -n "$D0" link show $BR >/dev/null
+ip -n "$D0" addr add 10.78.0.1/24 dev $BR
+ip -n "$D0" link set $BR up
+
+echo "ovsdb_socket = $OVS/db.sock" >"$TMP/ovs.conf"
+export XEN_NETMODES_CONF=$TMP/ovs.conf
+
+# xs_vm DOMID: the domain's vm path with its name and uuid, as libxl writes them.
+xs_vm() {
+	local uuid=00000000-0000-4000-8000-0000000000$(printf %02d "$1")
+	xenstore-write "/local/domain/$1/vm" "/vm/$uuid" "/vm/$uuid/name" "guest$1" "/vm/$uuid/uuid" "$uuid"
+}
+# ovs_state: every port and interface the database has, as ovs-vsctl lists them.
+ovs_state() {
+	local b
+	for b in $(vsctl list-br); do echo "$b: $(vsctl list-ports "$b" | tr '\n' ' ')"; done
+	vsctl --format=csv --columns=_uuid,name,tag,trunks,vlan_mode list port | sort
+	vsctl --format=csv --columns=_uuid,name,external_ids list interface | sort
+}
+# port COLUMN DEV: the port's column as ovs-vsctl prints it
+port() { vsctl get port "$2" "$1"; }
+ext() { vsctl get interface "$2" "external_ids:$1" 2>/dev/null | tr -d '"'; }
+chains() { # the netdev table's chains, one name a line
+	ip netns exec "$D0" nft list table netdev xen-netmodes 2>/dev/null | awk '$1 == "chain" {print $2}' |
+		sort | tr '\n' ' '
+}
+link_of() { ip -n "$D0" -o link show dev "$1" 2>/dev/null; }
+# host and switch: what a failed call must leave as it was
+all_state() {
+	host_state
+	ovs_state
+}
+
+make_guest 1 0 $MAC1 10.78.0.11/24
+make_guest 2 0 $MAC2 10.78.0.12/24
+G1=$(guest_ns 1)
+G2=$(guest_ns 2)
+xs_vif 1 0 $MAC1 bridge=$BR "ip=10.78.0.11"
+xs_vif 2 0 $MAC2 bridge=$BR
+xs_vm 1
+xs_vm 2
+
+echo "# dry-run changes nothing"
+before=$(all_state)
+xs_before=$(xs_state)
+dry=$(hotplug $VIF_SCRIPT 1 0 online --dry-run)
+check_eq "dry-run leaves links, addresses, nft and the switch as they were" "$before" "$(all_state)"
+check_eq "dry-run leaves xenstore as it was" "$xs_before" "$(xs_state)"
+check_eq "dry-run starts with the claim and the port's MAC" \
+	"# vif-openvswitch online vif1.0 (/local/domain/0/backend/vif/1/0)
+ip link set dev vif1.0 alias xen-netmodes:backend/vif/1/0
+ip link set dev vif1.0 address fe:ff:ff:ff:ff:ff" "$(head -n 3 <<<"$dry")"
+check "dry-run makes the port's own chain on its ingress" grep -q \
+	'^nft add chain netdev xen-netmodes ingress-vif1.0 .*hook ingress device "vif1.0"' <<<"$dry"
+check "dry-run prints the ovs-vsctl line of the port" grep -qx \
+	"ovs-vsctl --if-exists del-port vif1.0 -- add-port $BR vif1.0 -- set interface vif1.0 external-ids:xen-vm-name=guest1 external-ids:xen-vm-uuid=\"00000000-0000-4000-8000-000000000001\" external-ids:attached-mac=\"$MAC1\"" \
+	<<<"$dry"
+check_eq "dry-run ends with up, the frontend's mtu and status" \
+	"ip link set dev vif1.0 up
+xenstore-write /local/domain/1/device/vif/0/mtu 1500
+xenstore-write $BE1/hotplug-status connected" "$(tail -n 3 <<<"$dry")"
+check_eq "and the add-port comes before the link goes up" "ip link set dev vif1.0 up" \
+	"$(grep -A1 '^ovs-vsctl' <<<"$dry" | tail -n 1)"
+
+echo "# online"
+check "vif1.0 online" hotplug $VIF_SCRIPT 1 0 online
+check "vif2.0 online" hotplug $VIF_SCRIPT 2 0 online
+check_eq "hotplug-status connected (1)" connected "$(xs_read $BE1/hotplug-status)"
+check_eq "hotplug-status connected (2)" connected "$(xs_read $BE2/hotplug-status)"
+check_eq "vif1.0 and vif2.0 are ports of $BR" "vif1.0 vif2.0" "$(vsctl list-ports $BR | tr '\n' ' ' | sed 's/ $//')"
+check_eq "no tag, no trunks, no vlan_mode" "[] [] []" "$(port tag vif1.0) $(port trunks vif1.0) $(port vlan_mode vif1.0)"
+check_eq "external_ids: the VM's name, uuid and the vif's MAC" \
+	"guest1 00000000-0000-4000-8000-000000000001 $MAC1" \
+	"$(ext xen-vm-name vif1.0) $(ext xen-vm-uuid vif1.0) $(ext attached-mac vif1.0)"
+check "ovs-vswitchd gave it an OpenFlow port" test "$(vsctl get interface vif1.0 ofport)" -gt 0
+check_eq "and no error" "[]" "$(vsctl get interface vif1.0 error)"
+check "vif1.0 is up, with the port MAC" grep -q "state UP.*link/ether fe:ff:ff:ff:ff:ff" <<<"$(link_of vif1.0)"
+check_fails "and on no Linux bridge" grep -q " master " <<<"$(link_of vif1.0)"
+check_eq "frontend mtu written" 1500 "$(xs_read /local/domain/1/device/vif/0/mtu)"
+check_eq "vif1.0 (ip=) has its chain; vif2.0 (no ip) none" \
+	"arp_check icmp6_check ingress-vif1.0 ip6_check ip_check port_check " "$(chains)"
+check "vif1.0's elements: its MAC and address" grep -qxF '"vif1.0" . 10.78.0.11' \
+	<<<"$(port_elements netdev vif1.0)"
+check "log line written" grep -q "Successful vif-openvswitch online for vif1.0, bridge $BR." "$HOTPLUG_LOG"
+
+echo "# traffic through the userspace datapath"
+check "guest 1 pings guest 2" ping_ok "$G1" 10.78.0.12
+check "guest 2 pings guest 1" ping_ok "$G2" 10.78.0.11
+check "guest 1 pings dom0 on $BR's own port" ping_ok "$G1" 10.78.0.1
+fdb=$(appctl fdb/show $BR)
+check "$BR learned guest 1's MAC on vif1.0's port" grep -q "$(vsctl get interface vif1.0 ofport) .*$MAC1" <<<"$fdb"
+check "and guest 2's on vif2.0's" grep -q "$(vsctl get interface vif2.0 ofport) .*$MAC2" <<<"$fdb"
+in_ns "$G1" ip addr add 10.78.0.99/24 dev eth0
+ping_ok "$G1" -I 10.78.0.99 10.78.0.12 || true
+in_ns "$G1" ip addr del 10.78.0.99/24 dev eth0
+check "vif1.0's chain judged and counted the spoofed source (the userspace datapath had its copy first)" \
+	dropped netdev
+
+echo "# idempotence"
+state=$(all_state)
+check "online again" hotplug $VIF_SCRIPT 1 0 online
+check_eq "online again changes nothing, the port's row kept" "$state" "$(all_state)"
+check_eq "its plan: only hotplug-status" "xenstore-write $BE1/hotplug-status connected" \
+	"$(hotplug $VIF_SCRIPT 1 0 online --dry-run | grep -v '^#')"
+
+echo "# status and check"
+status=$(xnm_status)
+check "status: vif1.0, its mode and hotplug-status" grep -qx \
+	"vif1.0 (domain 1, vif 0): openvswitch mode, hotplug-status connected" <<<"$status"
+check "status: its port on $BR" grep -qx "  ovs: bridge $BR, ofport $(vsctl get interface vif1.0 ofport)" <<<"$status"
+check "status: its anti-spoofing" grep -qx "  anti-spoofing: mac $MAC1, ip 10.78.0.11/32" <<<"$status"
+check "status --json" grep -q "\"mode\": \"openvswitch\", .*\"ovs\": {\"bridge\": \"$BR\", \"tag\": -1, \"trunks\": \"\"" \
+	<<<"$(xnm_status --json)"
+check_eq "check: vif1.0 in place" "vif1.0: in place" "$(xnm_check vif1.0)"
+vsctl del-port vif1.0
+check_fails "with its port deleted, guest 1 reaches nobody: OVS was the path" ping_ok "$G1" 10.78.0.12
+rc=0
+diffs=$(xnm_check vif1.0) || rc=$?
+check_eq "check: a port deleted behind its back differs" 1 "$rc"
+check "check: names the add-port" grep -q "^vif1.0: differs: ovs-vsctl --if-exists del-port vif1.0 -- add-port $BR vif1.0 " <<<"$diffs"
+check "status: no port" grep -qx "  ovs: no port" <<<"$(xnm_status)"
+check "online puts it back" hotplug $VIF_SCRIPT 1 0 online
+check_eq "check: in place again" "vif1.0: in place" "$(xnm_check vif1.0)"
+check "guest 1 pings guest 2 again" ping_ok "$G1" 10.78.0.12
+
+echo "# VLANs: BR.TAG, BR:TRUNK, BR.TAG:TRUNK, the vlan node"
+MAC3=00:16:3e:00:01:03
+make_guest 3 0 $MAC3 10.78.3.13/24
+xs_vm 3
+vlan_case() { # DESC NODES... -- TAG TRUNKS VLAN_MODE TAGGED
+	local desc=$1 nodes=()
+	shift
+	while [ "$1" != -- ]; do nodes+=("$1"); shift; done
+	shift
+	xenstore-rm "$(be_path 3 0)" 2>/dev/null || true
+	xs_vif 3 0 $MAC3 "${nodes[@]}" ip=10.78.3.13
+	check "$desc: online" hotplug $VIF_SCRIPT 3 0 online
+	check_eq "$desc: on $BR, tag $1, trunks $2, vlan_mode $3" "$BR $1 $2 $3" \
+		"$(vsctl port-to-br vif3.0) $(port tag vif3.0) $(port trunks vif3.0) $(port vlan_mode vif3.0)"
+	check_eq "$desc: the filter lets the guest send tagged: $4" "$4" \
+		"$(port_elements netdev vif3.0 | sed -n 's/^"vif3.0" \. \([0-9-]*\)$/\1/p' | sort -n | tr '\n' ' ' | sed 's/ $//')"
+	check_eq "$desc: in place" "vif3.0: in place" "$(xnm_check vif3.0)"
+}
+vlan_case "$BR.10" bridge=$BR.10 -- 10 "[]" "[]" ""
+vlan_case "$BR:20:30" bridge=$BR:20:30 -- "[]" "[20, 30]" "[]" "20 30"
+vlan_case "$BR.10:20:30 (as vif-bridge reads it)" bridge=$BR.10:20:30 -- 10 "[20, 30]" native-untagged "20 30"
+check "status: the tag, trunks and mode" grep -qx \
+	"  ovs: bridge $BR, tag 10, trunks 20,30, vlan_mode native-untagged, ofport $(vsctl get interface vif3.0 ofport)" \
+	<<<"$(xnm_status)"
+vlan_case "vlan=10p/20-21" bridge=$BR vlan=10p/20-21 -- 10 "[20, 21]" native-untagged "20-21"
+vlan_case "vlan=30" bridge=$BR vlan=30 -- 30 "[]" "[]" ""
+vlan_case "back to none" bridge=$BR -- "[]" "[]" "[]" ""
+xenstore-write "$(be_path 3 0)/vlan" 10p/20u
+st=$(all_state)
+rc=0
+hotplug $VIF_SCRIPT 3 0 online >/dev/null 2>&1 || rc=$?
+check_eq "vlan=10p/20u (a second untagged VLAN): exit 1" 1 "$rc"
+check_eq "and hotplug-error says why" \
+	"VLAN 20 untagged: an Open vSwitch port carries one VLAN untagged, its tag" \
+	"$(xs_read "$(be_path 3 0)/hotplug-error")"
+check_eq "and changes nothing" "$st" "$(all_state)"
+xenstore-rm "$(be_path 3 0)/vlan"
+check "offline vif3.0" hotplug $VIF_SCRIPT 3 0 offline
+
+echo "# a stale port of the same name is replaced"
+MAC4=00:16:3e:00:01:04
+make_guest 4 0 $MAC4 10.78.0.14/24
+xs_vif 4 0 $MAC4 bridge=$BR
+xs_vm 4
+vsctl add-port ovsbr1 vif4.0 -- set port vif4.0 tag=99
+check "vif4.0 online over a stale port on ovsbr1" hotplug $VIF_SCRIPT 4 0 online
+check_eq "it is $BR's now, untagged; ovsbr1 has no port" "$BR [] |" \
+	"$(vsctl port-to-br vif4.0) $(port tag vif4.0) |$(vsctl list-ports ovsbr1 | tr -d '\n')"
+check "guest 4 pings guest 2" ping_ok "$(guest_ns 4)" 10.78.0.12
+
+echo "# failures: the host and the switch as they were"
+MAC5=00:16:3e:00:01:05
+make_guest 5 0 $MAC5 10.78.0.15/24
+xs_vif 5 0 $MAC5 bridge=nosuchbr ip=10.78.0.15
+xs_vm 5
+BE5=$(be_path 5 0)
+st=$(all_state)
+rc=0
+hotplug $VIF_SCRIPT 5 0 online >/dev/null 2>&1 || rc=$?
+check_eq "a missing bridge: exit 1" 1 "$rc"
+check_eq "hotplug-error names it" "no such Open vSwitch bridge nosuchbr" "$(xs_read $BE5/hotplug-error)"
+check_eq "hotplug-status error" error "$(xs_read $BE5/hotplug-status)"
+check_eq "and nothing changed" "$st" "$(all_state)"
+xenstore-rm $BE5/bridge
+rc=0
+hotplug $VIF_SCRIPT 5 0 online >/dev/null 2>&1 || rc=$?
+check_eq "no bridge at all: exit 1, a clear reason" "1 no Open vSwitch bridge was specified (bridge=)" \
+	"$rc $(xs_read $BE5/hotplug-error)"
+xenstore-write $BE5/bridge $BR
+echo "ovsdb_socket = $TMP/nothing.sock" >"$TMP/none.conf"
+rc=0
+hotplug $VIF_SCRIPT 5 0 online XEN_NETMODES_CONF="$TMP/none.conf" >/dev/null 2>&1 || rc=$?
+check_eq "no ovsdb-server at the socket: exit 1" 1 "$rc"
+check "hotplug-error says so" grep -q "^cannot reach ovsdb-server at $TMP/nothing.sock: " \
+	<<<"$(xs_read $BE5/hotplug-error)"
+check_eq "and nothing changed" "$st" "$(all_state)"
+echo "ovsdb_socket = db.sock" >"$TMP/bad.conf"
+rc=0
+hotplug $VIF_SCRIPT 5 0 online XEN_NETMODES_CONF="$TMP/bad.conf" >/dev/null 2>&1 || rc=$?
+check_eq "a relative ovsdb_socket: exit 1, file, line and value named" \
+	"1 $TMP/bad.conf:1: invalid ovsdb_socket \"db.sock\": expected an absolute path" \
+	"$rc $(xs_read $BE5/hotplug-error)"
+if grep -q XNM_FAULT_INJECTION_BUILD "$BUILD/xen-netmodes"; then
+	# every step failed in turn, the add-port's and the link up after it
+	# (whose rollback removes the port just added) included
+	ovs_call_state() {
+		vif_call_state
+		ovs_state
+	}
+	STEPS_BE=$BE5 steps_fail "vif-openvswitch online vif5.0" ovs_call_state 30 vif_call_failing \
+		$VIF_SCRIPT 5 0 online
+	check_eq "vif5.0 ends on $BR" $BR "$(vsctl port-to-br vif5.0)"
+	STEPS_BE=$BE5 steps_fail "vif-openvswitch offline vif5.0" ovs_call_state 30 vif_call_failing \
+		$VIF_SCRIPT 5 0 offline
+else
+	echo "# not a fault-injection build: the failing steps skipped"
+fi
+
+echo "# offline"
+check "vif1.0 offline" hotplug $VIF_SCRIPT 1 0 offline
+check_eq "its port is gone, the others stay" "vif2.0 vif4.0" "$(vsctl list-ports $BR | tr '\n' ' ' | sed 's/ $//')"
+check_fails "its interface row too" vsctl get interface vif1.0 name
+check_eq "its chain is gone" "arp_check icmp6_check ip6_check ip_check port_check " "$(chains)"
+check "vif1.0 is down" grep -q "state DOWN" <<<"$(link_of vif1.0)"
+state=$(all_state)
+check "offline twice succeeds" hotplug $VIF_SCRIPT 1 0 offline
+check_eq "and changes nothing" "$state" "$(all_state)"
+ip -n "$D0" link del vif2.0
+check "offline of a vif already gone" hotplug $VIF_SCRIPT 2 0 offline
+check_eq "its port is gone too" "vif4.0" "$(vsctl list-ports $BR | tr '\n' ' ' | sed 's/ $//')"
+
+echo "# ovsdb-server stopped"
+check "vif1.0 online" hotplug $VIF_SCRIPT 1 0 online
+pid=$(cat "$OVS/ovsdb-server.pid")
+kill "$pid"
+eventually 50 bash -c "! kill -0 $pid 2>/dev/null"
+st=$(host_state)
+rc=0
+hotplug $VIF_SCRIPT 4 0 online >/dev/null 2>&1 || rc=$?
+check_eq "online with ovsdb-server stopped: exit 1" 1 "$rc"
+check "hotplug-error says it cannot reach it" grep -q "^cannot reach ovsdb-server at $OVS/db.sock: " \
+	<<<"$(xs_read "$(be_path 4 0)/hotplug-error")"
+check_eq "and changes nothing" "$st" "$(host_state)"
+rc=0
+hotplug $VIF_SCRIPT 1 0 offline >/dev/null 2>&1 || rc=$?
+check_eq "offline with ovsdb-server stopped: exit 1" 1 "$rc"
+check "hotplug-error says it cannot reach it" grep -q "cannot reach ovsdb-server at $OVS/db.sock: " \
+	<<<"$(xs_read "$BE1/hotplug-error")"
+check_eq "and the rollback left the host as it was" "$st" "$(host_state)"
+check "status says why it cannot show the port" grep -q "^  ovs: unknown (cannot reach ovsdb-server" \
+	<<<"$(xnm_status)"
+
+finish
