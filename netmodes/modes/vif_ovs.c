@@ -162,7 +162,7 @@ static int plan_up(const struct vif_request *r, struct mode_ctx *c, struct plan 
 		   struct vif_outcome *out, struct nm_err *e)
 {
 	struct ovs_target t;
-	struct ovs_port_state ps;
+	struct ovs_port_state ps = { .tag = -1 };
 	struct ovs_port_spec spec;
 	struct vifdev d;
 	struct addr_set addrs = { 0 };
