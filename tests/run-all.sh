@@ -88,7 +88,7 @@ for t in "$here"/integration/*_test.sh; do
 	suite "$t" "$BUILD"
 done
 # The per-vif suites once more, every call made by xen-netmodesd.
-for t in vif_bridge vif_route vif_nat bad_input concurrency faults applets; do
+for t in vif_bridge vif_route vif_nat vif_openvswitch bad_input concurrency faults applets; do
 	XNM_DAEMON=1 suite "$here/integration/${t}_test.sh" "$BUILD"
 done
 suite "$here/demo.sh" "$BUILD"
