@@ -48,9 +48,11 @@ static int ovs_target_of(const struct vif_request *r, struct ovs_target *t, stru
 	t->tag = -1;
 	if (!name[0])
 		return nm_fail(e, -EINVAL, "no Open vSwitch bridge was specified (bridge=)");
-	if (strchr(name, '.'))
+	if (strchr(name, '.') && r->has_vlans)
 		return nm_fail(e, -EINVAL,
 			       "bridge %s: a VLAN suffix and the backend's vlan node both given", name);
+	if (strchr(name, '.'))
+		return nm_fail(e, -EINVAL, "invalid bridge %s: expected BRIDGE[.TAG][:TRUNK...]", name);
 	snprintf(t->bridge, sizeof(t->bridge), "%s", name);
 	if (r->has_mac)
 		mac_format(&r->mac, t->mac);

@@ -201,7 +201,20 @@ check_eq "and hotplug-error says why" \
 	"VLAN 20 untagged: an Open vSwitch port carries one VLAN untagged, its tag" \
 	"$(xs_read "$(be_path 3 0)/hotplug-error")"
 check_eq "and changes nothing" "$st" "$(all_state)"
+xenstore-write "$(be_path 3 0)/bridge" $BR.10
+rc=0
+hotplug $VIF_SCRIPT 3 0 online >/dev/null 2>&1 || rc=$?
+check_eq "a suffix and the vlan node both: exit 1, why" \
+	"1 bridge $BR.10: a VLAN suffix and the backend's vlan node both given" \
+	"$rc $(xs_read "$(be_path 3 0)/hotplug-error")"
 xenstore-rm "$(be_path 3 0)/vlan"
+xenstore-write "$(be_path 3 0)/bridge" my.bridge
+rc=0
+hotplug $VIF_SCRIPT 3 0 online >/dev/null 2>&1 || rc=$?
+check_eq "a '.' that is no VLAN suffix: exit 1, why" \
+	"1 invalid bridge my.bridge: expected BRIDGE[.TAG][:TRUNK...]" "$rc $(xs_read "$(be_path 3 0)/hotplug-error")"
+check_eq "and nothing changed" "$st" "$(all_state)"
+xenstore-write "$(be_path 3 0)/bridge" $BR
 check "offline vif3.0" hotplug $VIF_SCRIPT 3 0 offline
 
 echo "# a stale port of the same name is replaced"

@@ -222,13 +222,47 @@ static void test_config_noip(void **state)
 	unlink(path);
 }
 
+/* ovsdb_socket: an absolute path that fits a Unix socket's address. */
+static void test_config_ovsdb_socket(void **state)
+{
+	char path[] = "/tmp/xnm-conf.XXXXXX";
+	char longer[VIF_SOCK_LEN + 8];
+	int fd = mkstemp(path);
+	struct config c;
+	struct nm_err e = { "" };
+	char want[320];
+
+	(void)state;
+	assert_true(fd >= 0);
+	assert_int_equal(config_load("/nonexistent/xen-netmodes.conf", &c, &e), 0);
+	assert_string_equal(c.ovsdb_socket, "/var/run/openvswitch/db.sock");
+	assert_int_equal(config_load("conf/xen-netmodes.conf", &c, &e), 0);
+	assert_string_equal(c.ovsdb_socket, "/var/run/openvswitch/db.sock");
+	dprintf(fd, "ovsdb_socket = /run/ovs/db.sock\n");
+	assert_int_equal(config_load(path, &c, &e), 0);
+	assert_string_equal(c.ovsdb_socket, "/run/ovs/db.sock");
+	dprintf(fd, "ovsdb_socket = db.sock\n");
+	assert_int_equal(config_load(path, &c, &e), -EINVAL);
+	snprintf(want, sizeof(want), "%s:2: invalid ovsdb_socket \"db.sock\": expected an absolute path", path);
+	assert_string_equal(e.msg, want);
+	assert_int_equal(ftruncate(fd, 0), 0);
+	lseek(fd, 0, SEEK_SET);
+	memset(longer, 'a', sizeof(longer) - 1);
+	longer[0] = '/';
+	longer[sizeof(longer) - 1] = '\0';
+	dprintf(fd, "ovsdb_socket = %s\n", longer);
+	assert_int_equal(config_load(path, &c, &e), -EINVAL);
+	close(fd);
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_derived_addresses), cmocka_unit_test(test_address_overflow),
 		cmocka_unit_test(test_names_and_dnsmasq_line), cmocka_unit_test(test_isc_conf),
 		cmocka_unit_test(test_isc_defaults), cmocka_unit_test(test_config_file),
-		cmocka_unit_test(test_config_noip),
+		cmocka_unit_test(test_config_noip), cmocka_unit_test(test_config_ovsdb_socket),
 	};
 
 	return cmocka_run_group_tests_name("nat", tests, NULL, NULL);
