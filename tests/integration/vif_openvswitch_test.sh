@@ -228,6 +228,20 @@ check_eq "it is $BR's now, untagged; ovsbr1 has no port" "$BR [] |" \
 	"$(vsctl port-to-br vif4.0) $(port tag vif4.0) |$(vsctl list-ports ovsbr1 | tr -d '\n')"
 check "guest 4 pings guest 2" ping_ok "$(guest_ns 4)" 10.78.0.12
 
+echo "# VLAN traffic: BR.10:20:30's native VLAN is VLAN 10, untagged"
+xenstore-write "$(be_path 3 0)/bridge" $BR.10:20:30 "$(be_path 4 0)/bridge" $BR.10
+check "vif3.0 online on $BR.10:20:30" hotplug $VIF_SCRIPT 3 0 online
+check "vif4.0 online on $BR.10, an access port" hotplug $VIF_SCRIPT 4 0 online
+in_ns "$(guest_ns 4)" ip addr add 10.78.3.14/24 dev eth0
+in_ns "$G2" ip addr add 10.78.3.12/24 dev eth0
+check "guest 3 (native-untagged) reaches guest 4 (access, VLAN 10)" ping_ok "$(guest_ns 3)" 10.78.3.14
+check_fails "and not guest 2 (untagged, no VLAN)" ping_ok "$(guest_ns 3)" 10.78.3.12
+in_ns "$(guest_ns 4)" ip addr del 10.78.3.14/24 dev eth0
+in_ns "$G2" ip addr del 10.78.3.12/24 dev eth0
+xenstore-write "$(be_path 4 0)/bridge" $BR
+check "vif4.0 back untagged" hotplug $VIF_SCRIPT 4 0 online
+check "vif3.0 offline" hotplug $VIF_SCRIPT 3 0 offline
+
 echo "# failures: the host and the switch as they were"
 MAC5=00:16:3e:00:01:05
 make_guest 5 0 $MAC5 10.78.0.15/24
