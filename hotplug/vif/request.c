@@ -305,7 +305,7 @@ static int read_backend(struct vif_request *r, struct xs_handle *xs, const struc
 static int read_vm_ids(struct vif_request *r, struct xs_handle *xs, const struct node_list *l,
 		       struct nm_err *e)
 {
-	char fid[16], path[XS_PATH_LEN + 32], vm[XS_PATH_LEN];
+	char fid[16], path[XS_PATH_LEN + 32], vm[XS_PATH_LEN], q[64];
 	unsigned long id;
 	char *end;
 	int rc;
@@ -316,7 +316,8 @@ static int read_vm_ids(struct vif_request *r, struct xs_handle *xs, const struct
 		return 0;
 	id = strtoul(fid, &end, 10);
 	if (*end || fid[0] < '0' || fid[0] > '9' || id > 0x7fff)
-		return nm_fail(e, -EINVAL, "backend node frontend-id: \"%s\" is not a domain id", fid);
+		return nm_fail(e, -EINVAL, "backend node frontend-id: \"%s\" is not a domain id",
+			       quote_value(fid, q, sizeof(q)));
 	snprintf(path, sizeof(path), "/local/domain/%lu/vm", id);
 	if ((rc = xsw_read_opt(xs, path, vm, sizeof(vm), e)) < 0)
 		return rc == -E2BIG ? nm_fail(e, rc, "%s: value too long or not text", path) : rc;
