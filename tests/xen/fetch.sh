@@ -53,15 +53,18 @@ packages=("xen-hypervisor-$XEN_VER-amd64" "xen-utils-$XEN_VER" xen-utils-common
 # time zones).
 userland=(bash dash iproute2 nftables xenstore-utils dnsmasq-base udev util-linux grep
 	coreutils dpkg tar libc-bin libc6 libgcc-s1 libnl-3-200 libnl-route-3-200 libnftnl11
-	libmnl0 init-system-helpers)
+	libmnl0 init-system-helpers openvswitch-switch openvswitch-common)
 if [ "$XNM_XEN_RELEASE" = 13 ]; then
-	if [ ! -s "$CACHE/userland-packages" ]; then
+	# made again when the list asked for changed, and the sysroot with it
+	if [ ! -s "$CACHE/userland-packages" ] || [ "$(cat "$CACHE/userland-asked" 2>/dev/null)" != "${userland[*]}" ]; then
 		acache depends --recurse --no-recommends --no-suggests --no-conflicts --no-breaks \
 			--no-replaces --no-enhances "xen-utils-$XEN_VER" "${userland[@]}" |
 			grep -v '^[ <]' | sort -u |
 			grep -vx 'python3.*\|libpython3.*\|perl-base\|libtext-.*-perl\|debconf\|cdebconf\|tzdata\|systemd\|systemd-standalone-sysusers\|opensysusers\|ucf\|libdebian-installer4\|libdebconfclient0\|libnewt0.52\|libslang2\|base-files\|base-passwd\|media-types\|sensible-utils\|passwd\|login.defs\|libpam-.*\|gawk\|original-awk\|mawk\|readline-common\|libreadline8t64\|libsigsegv2\|libmpfr6' \
 				>"$CACHE/userland-packages.tmp"
 		mv "$CACHE/userland-packages.tmp" "$CACHE/userland-packages"
+		echo "${userland[*]}" >"$CACHE/userland-asked"
+		rm -f "$CACHE/sysroot/.done"
 	fi
 	mapfile -t more <"$CACHE/userland-packages"
 	for p in "${more[@]}"; do

@@ -227,7 +227,7 @@ done
 rm -rf "$dom0/usr/share/doc" "$dom0/usr/share/man" "$dom0/usr/lib/python3"*
 # what the guests and the dom0 need, by module name
 copy_modules "$dom0" xenfs xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xen-netback \
-	bridge veth dummy 8021q bonding tun virtio_net virtio_pci \
+	bridge veth dummy 8021q bonding tun virtio_net virtio_pci openvswitch \
 	$(cd "$kroot/lib/modules/$kver/kernel" && find net/netfilter net/ipv4/netfilter \
 		net/ipv6/netfilter net/bridge -name '*.ko*' -printf '%f\n' | sed 's/\.ko\(\.xz\)\{0,1\}$//')
 # loading dummy or bonding must not create dummy0 or bond0
@@ -243,6 +243,14 @@ host_files "$dom0" /bin/bash /bin/dash /bin/ip /sbin/bridge /usr/sbin/nft \
 	/usr/bin/xenstore-list /usr/bin/xenstore-ls /usr/bin/xenstore-watch /usr/bin/xenstore-chmod /usr/bin/xenstore \
 	/usr/sbin/dnsmasq /lib/systemd/systemd-udevd /bin/udevadm /lib/udev/rules.d/80-net-setup-link.rules \
 	/lib/x86_64-linux-gnu/libgcc_s.so.1 /usr/bin/flock /bin/grep /usr/bin/timeout
+# Open vSwitch: its database server and switch daemon (a scenario starts
+# them, with the openvswitch module of Debian's kernel), ovs-vsctl and
+# ovsdb-tool for the scenario's own setup and reading, the schema. The
+# switch is an alternative (/usr/sbin/ovs-vswitchd, a link its package's
+# postinst makes) of the plain build's own path.
+host_files "$dom0" /usr/sbin/ovsdb-server /usr/lib/openvswitch-switch/ovs-vswitchd /usr/bin/ovs-vsctl \
+	/usr/bin/ovsdb-tool /usr/share/openvswitch/vswitch.ovsschema
+ln -sf /usr/lib/openvswitch-switch/ovs-vswitchd "$dom0/usr/sbin/ovs-vswitchd"
 ln -sf dash "$dom0/bin/sh"
 # dpkg (and the GNU tar dpkg-deb runs), before busybox's applets take their names
 host_files "$dom0" /usr/bin/dpkg /usr/bin/dpkg-deb /usr/bin/dpkg-divert /usr/bin/dpkg-query \
