@@ -216,8 +216,9 @@ static int chain_dev_cb(const struct nlmsghdr *h, void *data)
 
 /*
  * PORT_OVS: whether the port's base chain exists, and whether it hooks the
- * device of the port's name: one GET. A chain that names no device (6.13 to
- * 6.15, after its device went) or another one is stale.
+ * device of the port's name: one GET. A chain that names no device
+ * (Debian 13's 6.12 and 6.13 to 6.15, after its device went) or another
+ * one is stale.
  */
 static int chain_state(struct nft_conn *nft, const char *ifname, struct port_state *ret,
 		       struct nm_err *e)

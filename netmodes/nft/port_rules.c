@@ -722,13 +722,13 @@ void port_rules_describe_upgrade(enum port_kind kind, FILE *out)
  * the port's batch with its elements.
  *
  * What the kernel does with it when its device goes (NETDEV_UNREGISTER,
- * in the netdev chain type's notifier):
- * - up to 6.12 (Debian 12's 6.1, Debian 13's 6.12): it deletes the chain
- *   and its rule itself (__nft_release_basechain, for a chain hooking its
- *   last device), outside any transaction: the port's elements stay;
- * - from 6.13 ("netfilter: nf_tables: Tolerate chains with no remaining
- *   hooks"): the chain stays, with no hook; 6.13 to 6.15 drop the device
- *   from it too, so it lists no device and hooks nothing ever again;
+ * in the netdev chain type's notifier), as seen in the real-Xen rig's dom0:
+ * - Debian 12's 6.1: it deletes the chain and its rule itself
+ *   (__nft_release_basechain, for a chain hooking its last device),
+ *   outside any transaction: the port's elements stay;
+ * - Debian 13's 6.12 (6.12.117, with "netfilter: nf_tables: Tolerate
+ *   chains with no remaining hooks", upstream from 6.13): the chain stays
+ *   with no device; it never hooks a new device of the same name;
  * - from 6.16 (dynamic hook interface binding) the chain keeps the
  *   device's name and hooks the next device registered by that name, as
  *   this machine's 6.18 does (the unit test of these ports shows which).
