@@ -13,9 +13,6 @@
 #include "netmodes/nft/port_filter.h"
 #include "netmodes/modes/vifdev.h"
 
-/* The numerically largest unicast MAC: a bridge never takes it as its own (STP). */
-static const struct mac_addr port_mac = { { 0xfe, 0xff, 0xff, 0xff, 0xff, 0xff } };
-
 /*
  * The bridge: from the request, else the host's first one. An old-style
  * xenbrN that does not exist becomes ethN when that is a bridge, so old
@@ -159,7 +156,8 @@ static bool port_in_place(const struct link_info *l, const struct link_info *br,
 			  const struct addr_set *addrs)
 {
 	return l->up && l->master == br->ifindex && l->mtu == mtu &&
-	       !memcmp(&l->mac, &port_mac, sizeof(port_mac)) && !addr_set_has_configured(addrs);
+	       !memcmp(&l->mac, &vifdev_port_mac, sizeof(vifdev_port_mac)) &&
+	       !addr_set_has_configured(addrs);
 }
 
 /*
@@ -208,8 +206,8 @@ static int plan_up(const struct vif_request *r, struct mode_ctx *c, struct plan 
 		rc = op_link_set_up(p, c->nl, idx, d.link.name, false);
 	if (!rc && d.rename)
 		rc = op_link_rename(p, c->nl, idx, d.link.name, d.name);
-	if (!rc && memcmp(&d.link.mac, &port_mac, sizeof(port_mac)))
-		rc = op_link_set_mac(p, c->nl, idx, d.name, &port_mac, &d.link.mac);
+	if (!rc && memcmp(&d.link.mac, &vifdev_port_mac, sizeof(vifdev_port_mac)))
+		rc = op_link_set_mac(p, c->nl, idx, d.name, &vifdev_port_mac, &d.link.mac);
 	if (!rc && addrs.n)
 		rc = op_addr_flush(p, c->nl, d.name, &addrs);
 	addr_set_free(&addrs);

@@ -16,9 +16,6 @@
 #include "netmodes/rtnl/addrs.h"
 #include "netmodes/rtnl/links.h"
 
-/* The numerically largest unicast MAC, as the script and vif-bridge give a port. */
-static const struct mac_addr port_mac = { { 0xfe, 0xff, 0xff, 0xff, 0xff, 0xff } };
-
 /* Where the vif goes: the bridge and the port's VLANs in OVS's terms. */
 struct ovs_target {
 	char bridge[IFNAMSIZ];
@@ -182,7 +179,7 @@ static int plan_up(const struct vif_request *r, struct mode_ctx *c, struct plan 
 	if ((rc = addr_set_query(c->nl, idx, &addrs, e)) < 0)
 		return rc;
 	in_place = !d.rename && d.link.up && d.link.mtu == mtu &&
-		   !memcmp(&d.link.mac, &port_mac, sizeof(port_mac)) &&
+		   !memcmp(&d.link.mac, &vifdev_port_mac, sizeof(vifdev_port_mac)) &&
 		   !addr_set_has_configured(&addrs) && port_matches(&ps, r, &t);
 
 	/* Claimed first: an undo of any later step gives the claim up last. */
@@ -191,8 +188,8 @@ static int plan_up(const struct vif_request *r, struct mode_ctx *c, struct plan 
 		rc = op_link_set_up(p, c->nl, idx, d.link.name, false);
 	if (!rc && d.rename)
 		rc = op_link_rename(p, c->nl, idx, d.link.name, d.name);
-	if (!rc && memcmp(&d.link.mac, &port_mac, sizeof(port_mac)))
-		rc = op_link_set_mac(p, c->nl, idx, d.name, &port_mac, &d.link.mac);
+	if (!rc && memcmp(&d.link.mac, &vifdev_port_mac, sizeof(vifdev_port_mac)))
+		rc = op_link_set_mac(p, c->nl, idx, d.name, &vifdev_port_mac, &d.link.mac);
 	if (!rc && addrs.n && !in_place)
 		rc = op_addr_flush(p, c->nl, d.name, &addrs);
 	addr_set_free(&addrs);

@@ -10,6 +10,8 @@
 #include "netmodes/host/sysctls.h"
 #include "netmodes/modes/vif_claim.h"
 
+const struct mac_addr vifdev_port_mac = { { 0xfe, 0xff, 0xff, 0xff, 0xff, 0xff } };
+
 static const char *sysfs_of(const struct mode_ctx *c)
 {
 	return c->sysfs ? c->sysfs : "/sys";

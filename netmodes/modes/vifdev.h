@@ -9,6 +9,13 @@
 #include "netmodes/modes/modes.h"
 #include "netmodes/nft/port_filter.h"
 
+/*
+ * The MAC a switch port gets (vif-bridge, vif-openvswitch, as Xen's scripts
+ * give it): the numerically largest unicast one, which a bridge never
+ * takes as its own (STP).
+ */
+extern const struct mac_addr vifdev_port_mac;
+
 struct vifdev {
 	bool exists;
 	struct link_info link;	/* valid when exists; link.name is the current name */

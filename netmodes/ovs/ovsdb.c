@@ -277,28 +277,34 @@ static int answer_echo(struct ovsdb *db, const json_t *msg, uint64_t deadline, s
 	return rc < 0 ? rc : 1;
 }
 
-int ovsdb_recv(struct ovsdb *db, uint64_t deadline_ms, json_t **ret_msg, struct nm_err *e)
+/* The next message that is not an echo request (those are answered on the way). */
+static int read_answering(struct ovsdb *db, uint64_t deadline, json_t **ret_msg, struct nm_err *e)
 {
-	uint64_t start = ovsdb_now_ms(), deadline = ovsdb_deadline(deadline_ms);
-
 	for (;;) {
 		json_t *msg;
 		int rc = read_msg(db, deadline, &msg, e);
 
-		if (rc == -ETIMEDOUT)
-			return nm_fail(e, rc, "ovsdb-server at %s: no message within %llu ms", db->path,
-				       (unsigned long long)(ovsdb_now_ms() - start));
 		if (rc < 0)
 			return rc;
-		if ((rc = answer_echo(db, msg, deadline, e)) != 0) {
-			json_decref(msg);
-			if (rc < 0)
-				return rc;
-			continue;
+		if ((rc = answer_echo(db, msg, deadline, e)) == 0) {
+			*ret_msg = msg;
+			return 0;
 		}
-		*ret_msg = msg;
-		return 0;
+		json_decref(msg);
+		if (rc < 0)
+			return rc;
 	}
+}
+
+int ovsdb_recv(struct ovsdb *db, uint64_t deadline_ms, json_t **ret_msg, struct nm_err *e)
+{
+	uint64_t start = ovsdb_now_ms();
+	int rc = read_answering(db, ovsdb_deadline(deadline_ms), ret_msg, e);
+
+	if (rc == -ETIMEDOUT)
+		return nm_fail(e, rc, "ovsdb-server at %s: no message within %llu ms", db->path,
+			       (unsigned long long)(ovsdb_now_ms() - start));
+	return rc;
 }
 
 /* "ovsdb-server: ERROR: DETAILS" from an error object (or string) into e. */
@@ -345,17 +351,11 @@ int ovsdb_call(struct ovsdb *db, const char *method, json_t *params, uint64_t de
 	for (;;) {
 		json_t *msg, *rid, *err, *result;
 
-		if ((rc = read_msg(db, deadline, &msg, e)) == -ETIMEDOUT)
+		if ((rc = read_answering(db, deadline, &msg, e)) == -ETIMEDOUT)
 			return nm_fail(e, rc, "ovsdb-server at %s: no answer to %s within %llu ms",
 				       db->path, method, (unsigned long long)(ovsdb_now_ms() - start));
 		if (rc < 0)
 			return rc;
-		if ((rc = answer_echo(db, msg, deadline, e)) != 0) {
-			json_decref(msg);
-			if (rc < 0)
-				return rc;
-			continue;
-		}
 		rid = json_object_get(msg, "id");
 		/* a notification (id null), or the answer to a request given up on */
 		if (json_object_get(msg, "method") || !json_is_integer(rid) ||
