@@ -19,73 +19,13 @@
 TEST_NAME="ovs-filter"
 . "$(dirname "$0")/lib.sh"
 
-HF=$(realpath "$(dirname "$0")/../tools/hostile_frames.py")
+# shellcheck source=lib/hostile_frames.sh
+. "$LIB/hostile_frames.sh" # receiver, heard, counts, marks, drops, the kinds
 TOOL=$BUILD/tests/unit/test_ovs_port_filter
 [ -x "$TOOL" ] || {
 	echo "$TOOL: not built (make SAN=1 BUILD=$BUILD tests)" >&2
 	exit 1
 }
-declare -A RX_PID COUNT
-RECEIVERS=()
-
-# receiver NAME NS ARGS...: a listener in NS, with UDP sockets on the ports
-# frames go to (no port unreachable quotes a marker back).
-receiver() {
-	local name=$1 ns=$2
-	shift 2
-	rm -f "$TMP/rx.$name"
-	ip netns exec "$ns" python3 "$HF" listen --udp-port 5998 --udp-port 68 --udp-port 546 \
-		--seconds 20 "$@" >"$TMP/rx.$name" 2>&1 &
-	RX_PID[$name]=$!
-	BACKGROUND+=("$!")
-}
-listening() {
-	local r
-	for r in "${RECEIVERS[@]}"; do
-		eventually 100 grep -qsx READY "$TMP/rx.$r" || return 1
-	done
-}
-# heard: each receiver has ended, having heard its --until frames; COUNT[RECEIVER/MARK].
-heard() {
-	local r line
-	COUNT=()
-	for r in "${RECEIVERS[@]}"; do
-		wait "${RX_PID[$r]}" || true
-		check "$WHAT reached $r" grep -qx DONE "$TMP/rx.$r"
-		while IFS= read -r line; do
-			case $line in XNM-*=*) COUNT[$r/${line%=*}]=${line##*=} ;; esac
-		done <"$TMP/rx.$r"
-	done
-}
-all_heard() {
-	local r
-	for r in "${RECEIVERS[@]}"; do grep -qsx DONE "$TMP/rx.$r" || return 1; done
-}
-counts() { # TAG KIND RECEIVER...
-	local mark="XNM-$1-${2^^}" r out=()
-	shift 2
-	for r in "$@"; do out+=("$r=${COUNT[$r/$mark]:-0}"); done
-	echo "${out[*]}"
-}
-expect() { # N RECEIVER...
-	local n=$1 r out=()
-	shift
-	for r in "$@"; do out+=("$r=$n"); done
-	echo "${out[*]}"
-}
-marks() { # TAG KIND...
-	local tag=$1 k out=()
-	shift
-	for k in "$@"; do out+=("XNM-$tag-${k^^}"); done
-	local IFS=,
-	echo "${out[*]}"
-}
-# drops: what the netdev table's drop rules counted, all chains.
-drops() {
-	ip netns exec "$D0" nft list table netdev xen-netmodes | grep -w drop | grep -o 'packets [0-9]*' |
-		awk '{s += $2} END {print s + 0}'
-}
-
 BR=xenbr0
 LAN=xnm$ID-lan
 MAC1=00:16:3e:83:00:11 # filtered
@@ -192,7 +132,7 @@ burst() {
 	open_paths end
 	RECEIVERS=(dom0 lan)
 	receivers "$(marks C end)"
-	before=$(drops)
+	before=$(drops netdev)
 	# shellcheck disable=SC2086 # kinds: words
 	f F $hostile $sound --report >"$TMP/sent"
 	# shellcheck disable=SC2086
@@ -212,25 +152,12 @@ burst() {
 		check_eq "$name: sound $k from vif1.0 arrives once" "$(expect 1 $rx)" "$(counts F "$k" $rx)"
 	done
 	check "$name: the drop counters counted each of the $dropped hostile frames" \
-		test "$(($(drops) - before))" -ge "$dropped"
+		test "$(($(drops netdev) - before))" -ge "$dropped"
 }
-
-L2_HOSTILE="mac bpdu lldp eapol grp-ip4"
-TAGS_HOSTILE="vlan99 qinq99 qinq dot1q2 prio"
-ETHERTYPES_HOSTILE="et-88b5 et-9000 et-0842 ipx rarp llc"
-ARP_HOSTILE="arp-mac arp-ip inarp arp-htype arp-ptype arp-plen16 arp-hlen"
-ARP_SOUND="ok-arp ok-arp-reply ok-arp-probe"
-IP4_HOSTILE="ip4-src ip4-zero dhcp-server"
-IP4_SOUND="ok-udp4 ok-dhcp"
-IP6_HOSTILE="ip6-src dhcp6-server icmp139 icmp200 ll-udp ll-echo ip6-zero-udp ra redirect mld-query"
-IP6_SOUND="ok-udp6 ok-echo6"
-ND_HOSTILE="na-fe80-1 na-router na-tlla na-2opt na-optlen na-hbh na-frag na-any"
-ND_HOSTILE+=" ns-fe80-1 ns-slla ns-2opt ns-hbh ns-dad-foreign ns-dad-slla rs-slla rs-fe80-1 mld-fe80-1"
-ND_SOUND="ok-ns ok-dad ok-dad-nonce ok-na ok-na-ll ok-rs ok-rs-any ok-mld ok-mld-any ok-mld1 ok-mld-done ok-ns-global"
 
 echo "# the hostile matrix, untagged port"
 burst "untagged" "$L2_HOSTILE $TAGS_HOSTILE $ETHERTYPES_HOSTILE $ARP_HOSTILE $IP4_HOSTILE $IP6_HOSTILE $ND_HOSTILE" \
-	"$ARP_SOUND $IP4_SOUND $IP6_SOUND $ND_SOUND"
+	"$ARP_SOUND $IP4_SOUND $IP6_SOUND $ND_SOUND $ND_GLOBAL_SOUND"
 
 echo "# tags at ingress: VLAN 99 allowed tagged (a trunk port)"
 # netback does no VLAN offload: the tag comes in the frame's bytes, as from
@@ -338,12 +265,10 @@ if command -v ovs-vswitchd >/dev/null && command -v ovsdb-server >/dev/null; the
 	RECEIVERS=(olan)
 	WHAT="ovs: the probe" heard
 	olisten "$(marks F end)"
-	before=$(ip netns exec "$O0" nft list table netdev xen-netmodes | grep -w drop |
-		grep -o 'packets [0-9]*' | awk '{s += $2} END {print s + 0}')
+	before=$(drops netdev "$O0")
 	osend F mac ip4-src vlan99 ok-udp4 end >/dev/null
 	WHAT="ovs: the burst's last frame" heard
-	after=$(ip netns exec "$O0" nft list table netdev xen-netmodes | grep -w drop |
-		grep -o 'packets [0-9]*' | awk '{s += $2} END {print s + 0}')
+	after=$(drops netdev "$O0")
 	check "ovs: the ingress filter dropped and counted the 3 hostile frames" test $((after - before)) -ge 3
 	check_eq "ovs: sound ok-udp4 arrives once" "olan=1" "$(counts F ok-udp4 olan)"
 	check_eq "ovs, userspace datapath: the hostile frames reach the LAN all the same (the switch read them before ingress)" \
