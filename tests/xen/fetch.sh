@@ -89,18 +89,8 @@ for p in "${packages[@]}"; do
 done
 echo "$kernel" >"$CACHE/kernel-package"
 
-# merge_usr ROOT PKGDIR: PKGDIR's files into ROOT, a merged-/usr tree whose
-# /bin, /sbin, /lib and /lib64 are links into /usr (as trixie's are).
-merge_usr() {
-	local root=$1 pkg=$2 d
-	for d in "$pkg"/* "$pkg"/.[!.]*; do
-		[ -e "$d" ] || continue
-		case ${d##*/} in
-		bin | sbin | lib | lib64) mkdir -p "$root/usr/${d##*/}" && cp -a "$d/." "$root/usr/${d##*/}/" ;;
-		*) cp -a "$d" "$root/" ;;
-		esac
-	done
-}
+# the sysroot: merge_usr (release.sh) lays each package out as trixie's
+# merged /usr has it
 if [ "$XNM_XEN_RELEASE" = 13 ] && [ ! -e "$CACHE/sysroot/.done" ]; then
 	rm -rf "$CACHE/sysroot"
 	mkdir -p "$CACHE/sysroot/usr"/{bin,sbin,lib,lib64}

@@ -38,13 +38,7 @@ trixie_root() {
 	for deb in ./*.deb; do
 		p=$(mktemp -d)
 		dpkg-deb -x "$deb" "$p" || return 1
-		for d in "$p"/* "$p"/.[!.]*; do
-			[ -e "$d" ] || continue
-			case ${d##*/} in
-			bin | sbin | lib | lib64) cp -a "$d/." "$root/usr/${d##*/}/" ;;
-			*) cp -a "$d" "$root/" ;;
-			esac
-		done
+		merge_usr "$root" "$p"
 		rm -rf "$p"
 	done
 	cp "$root/usr/share/base-passwd/passwd.master" "$root/etc/passwd"

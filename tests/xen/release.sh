@@ -1,5 +1,5 @@
 # The Debian release the real-Xen rig boots (sourced by fetch.sh, images.sh,
-# run.sh and lab.sh): XNM_XEN_RELEASE=13 (the default, Debian's stable:
+# run.sh, lab.sh and lintian.sh): XNM_XEN_RELEASE=13 (the default, Debian's stable:
 # trixie, Xen 4.20, kernel 6.12, every program and library of the dom0 and
 # the guests from trixie's packages) or 12 (bookworm: Xen 4.17, kernel 6.1,
 # the dom0's userland from this build machine, itself a Debian 12). Each release has its own cache
@@ -41,6 +41,24 @@ trixie_apt() {
 		-o "Dir::Cache=$a/cache" -o Debug::NoLocking=1
 		-o APT::Architecture=amd64 -o APT::Architectures=amd64)
 	compgen -G "$a/lists/*_Packages" >/dev/null || apt-get "${apt_opts[@]}" update -q >/dev/null
+}
+
+# merge_usr ROOT PKGDIR: an unpacked package's files into ROOT. Where ROOT's
+# /bin, /sbin, /lib or /lib64 is a link into /usr (a merged-/usr tree, as
+# trixie's are), that directory's files go into ROOT/usr, never over the
+# link.
+merge_usr() {
+	local root=$1 pkg=$2 d
+	for d in "$pkg"/* "$pkg"/.[!.]*; do
+		[ -e "$d" ] || continue
+		case ${d##*/} in
+		bin | sbin | lib | lib64)
+			[ -L "$root/${d##*/}" ] && { mkdir -p "$root/usr/${d##*/}" && cp -a "$d/." "$root/usr/${d##*/}/"; continue; }
+			cp -a "$d" "$root/"
+			;;
+		*) cp -a "$d" "$root/" ;;
+		esac
+	done
 }
 
 # Measured on 2026-12-06/07 (the 2-core build machine, QEMU TCG, the whole
