@@ -15,8 +15,6 @@
  * tagged VLANs as network-bridge's vlans= ("10,20-30"). Prints the plan's
  * --dry-run text, then applies it; exits 0, or 1 with the reason.
  */
-#include <errno.h>
-#include <sched.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -29,8 +27,7 @@
 
 #include "netmodes/nft/port_filter.h"
 #include "netmodes/nft/port_rules.h"
-
-static struct nft_conn nft = NFT_CONN_INIT; /* the namespace's, opened on first use */
+#include "nft_netns.h"
 
 static const struct mac_addr mac = { { 0x00, 0x16, 0x3e, 0x32, 0x00, 0x01 } };
 
@@ -54,22 +51,13 @@ static int sh(const char *cmd)
 	return rc;
 }
 
+/* The group setup: the namespace (nft_netns.h), with vif5.0 and its guest's end in it. */
 static int setup(void **state)
 {
-	(void)state;
-	if (unshare(CLONE_NEWNET) < 0) {
-		fprintf(stderr, "unshare(CLONE_NEWNET): %s (run as root)\n", strerror(errno));
+	if (netns_setup(state) < 0)
 		return -1;
-	}
 	return sh("ip link add vif5.0 type veth peer name g5 && ip link set vif5.0 up && "
 		  "ip link set g5 up");
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	nft_conn_drop(&nft);
-	return 0;
 }
 
 /* A command's output (static storage; "" when it failed). */
@@ -86,20 +74,6 @@ static const char *output(const char *cmd)
 	buf[n] = '\0';
 	if (pclose(p) != 0)
 		buf[0] = '\0';
-	return buf;
-}
-
-/* The plan's --dry-run text (static storage). */
-static const char *describe(const struct plan *p)
-{
-	static char buf[32768];
-	FILE *f = fmemopen(buf, sizeof(buf), "w");
-
-	buf[0] = '\0';
-	if (!f)
-		return "fmemopen failed";
-	plan_describe(p, f);
-	fclose(f);
 	return buf;
 }
 
@@ -352,5 +326,5 @@ int main(int argc, char **argv)
 
 	if (argc > 1)
 		return tool(argc, argv);
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, setup, netns_teardown);
 }

@@ -5,7 +5,6 @@
  * kernel without meta ibrname (the build machines') it says so.
  */
 #include <errno.h>
-#include <sched.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -18,8 +17,7 @@
 #include "netmodes/nft/port_filter.h"
 #include "netmodes/nft/port_rules.h"
 #include "netmodes/nft/nft_strict.h"
-
-static struct nft_conn nft = NFT_CONN_INIT; /* the namespace's, opened on first use */
+#include "nft_netns.h"
 
 static const struct strict_bridge eth24 = { "eth24", "peth24" };
 
@@ -29,37 +27,6 @@ static const struct strict_bridge eth24 = { "eth24", "peth24" };
 #define RULE_LINE                                                                                  \
 	"nft add rule bridge xen-netmodes strict-eth24 meta ibrname \"eth24\" iifname != "         \
 	"\"peth24\" iifname != @ports counter drop\n"
-
-static int setup(void **state)
-{
-	(void)state;
-	if (unshare(CLONE_NEWNET) < 0) {
-		fprintf(stderr, "unshare(CLONE_NEWNET): %s (run as root)\n", strerror(errno));
-		return -1;
-	}
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	nft_conn_drop(&nft);
-	return 0;
-}
-
-/* The plan's --dry-run text (static storage). */
-static const char *describe(const struct plan *p)
-{
-	static char buf[16384];
-	FILE *f = fmemopen(buf, sizeof(buf), "w");
-
-	buf[0] = '\0';
-	if (!f)
-		return "fmemopen failed";
-	plan_describe(p, f);
-	fclose(f);
-	return buf;
-}
 
 static void test_describe(void **state)
 {
@@ -132,5 +99,5 @@ int main(void)
 		cmocka_unit_test(test_check_changes_nothing),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, netns_setup, netns_teardown);
 }

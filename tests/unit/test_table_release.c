@@ -7,7 +7,6 @@
  * read the table before a stop released it makes the table again.
  */
 #include <errno.h>
-#include <sched.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -19,28 +18,10 @@
 
 #include "netmodes/nft/nft_batch.h"
 #include "netmodes/nft/port_filter.h"
+#include "nft_netns.h"
 
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
-
-static struct nft_conn nft = NFT_CONN_INIT; /* the namespace's, opened on first use */
-
-static int setup(void **state)
-{
-	(void)state;
-	if (unshare(CLONE_NEWNET) < 0) {
-		fprintf(stderr, "unshare(CLONE_NEWNET): %s (run as root)\n", strerror(errno));
-		return -1;
-	}
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	nft_conn_drop(&nft);
-	return 0;
-}
 
 /* A routed vif's port, as vif-route online puts it: a filter that passes nothing. */
 static void port_add(const char *ifname)
@@ -139,5 +120,5 @@ int main(void)
 		cmocka_unit_test(test_online_after_a_release_makes_the_table),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, netns_setup, netns_teardown);
 }
