@@ -13,7 +13,7 @@ TEST_NAME="isolation"
 lab_start
 
 # shellcheck source=lib/hostile_frames.sh
-. "$LIB/hostile_frames.sh" # receiver, heard, counts, marks, drops, the kinds
+. "$LIB/hostile_frames.sh" # receiver, heard, counts, marks, drops, the kinds, bridged_lan
 
 # burst NS ARGS...: hostile_frames.py send from guest namespace NS.
 burst() {
@@ -117,17 +117,7 @@ LAN=xnm$ID-lan
 MAC1=00:16:3e:81:00:11 # filtered: the hostile guest
 MAC2=00:16:3e:81:00:12 # filtered: the other guest
 MAC3=00:16:3e:81:00:13 # no ip, no filter: the control
-make_dom0 $BR 10.81.0.1
-# Flood multicast to every port whatever MLD says (the control's query would
-# otherwise make the bridge a snooper).
-ip -n "$D0" link set $BR type bridge mcast_snooping 0
-ip -n "$D0" addr add fd81::1/64 dev $BR nodad
-netns_add "$LAN"
-ip -n "$D0" link add uplink0 type veth peer name eth0 netns "$LAN"
-ip -n "$D0" link set uplink0 master $BR up
-ip -n "$LAN" addr add 10.81.0.2/24 dev eth0
-ip -n "$LAN" addr add fd81::2/64 dev eth0 nodad
-ip -n "$LAN" link set eth0 up
+bridged_lan 81
 make_guest 1 0 $MAC1 10.81.0.11/24
 make_guest 2 0 $MAC2 10.81.0.12/24
 make_guest 3 0 $MAC3 10.81.0.13/24

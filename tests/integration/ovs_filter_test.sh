@@ -20,7 +20,7 @@ TEST_NAME="ovs-filter"
 . "$(dirname "$0")/lib.sh"
 
 # shellcheck source=lib/hostile_frames.sh
-. "$LIB/hostile_frames.sh" # receiver, heard, counts, marks, drops, the kinds
+. "$LIB/hostile_frames.sh" # receiver, heard, counts, marks, drops, the kinds, bridged_lan
 TOOL=$BUILD/tests/unit/test_ovs_port_filter
 [ -x "$TOOL" ] || {
 	echo "$TOOL: not built (make SAN=1 BUILD=$BUILD tests)" >&2
@@ -30,15 +30,7 @@ BR=xenbr0
 LAN=xnm$ID-lan
 MAC1=00:16:3e:83:00:11 # filtered
 MAC3=00:16:3e:83:00:13 # the control
-make_dom0 $BR 10.83.0.1
-ip -n "$D0" link set $BR type bridge mcast_snooping 0
-ip -n "$D0" addr add fd83::1/64 dev $BR nodad
-netns_add "$LAN"
-ip -n "$D0" link add uplink0 type veth peer name eth0 netns "$LAN"
-ip -n "$D0" link set uplink0 master $BR up
-ip -n "$LAN" addr add 10.83.0.2/24 dev eth0
-ip -n "$LAN" addr add fd83::2/64 dev eth0 nodad
-ip -n "$LAN" link set eth0 up
+bridged_lan 83
 make_guest 1 0 $MAC1 10.83.0.11/24
 make_guest 3 0 $MAC3 10.83.0.13/24
 for v in vif1.0 vif3.0; do ip -n "$D0" link set $v master $BR up; done

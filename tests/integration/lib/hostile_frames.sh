@@ -1,6 +1,6 @@
 # The hostile-frame suites' side of tests/tools/hostile_frames.py (HF): its
-# listeners and what they counted, the kinds of frame by family, and the
-# anti-spoofing table's drop counters. Sourced after lib.sh by
+# listeners and what they counted, the kinds of frame by family, the
+# anti-spoofing table's drop counters, and the bridged lab's dom0 and LAN. Sourced after lib.sh by
 # isolation_test.sh and ovs_filter_test.sh.
 #
 # Frames carry a marker, XNM-TAG-KIND: TAG says who sent them (F the
@@ -84,6 +84,22 @@ marks() {
 drops() {
 	ip netns exec "${2:-$D0}" nft list table "$1" xen-netmodes | grep -w drop | grep -o 'packets [0-9]*' |
 		awk '{s += $2} END {print s + 0}'
+}
+
+# bridged_lan N: dom0 (make_dom0) with its bridge BR at 10.N.0.1/24 and
+# fdN::1/64, flooding multicast to every port whatever MLD says (a control's
+# query would otherwise make the bridge a snooper), and the LAN host,
+# namespace LAN, at 10.N.0.2/24 and fdN::2/64 behind the bridge's uplink0.
+bridged_lan() {
+	make_dom0 "$BR" "10.$1.0.1"
+	ip -n "$D0" link set "$BR" type bridge mcast_snooping 0
+	ip -n "$D0" addr add "fd$1::1/64" dev "$BR" nodad
+	netns_add "$LAN"
+	ip -n "$D0" link add uplink0 type veth peer name eth0 netns "$LAN"
+	ip -n "$D0" link set uplink0 master "$BR" up
+	ip -n "$LAN" addr add "10.$1.0.2/24" dev eth0
+	ip -n "$LAN" addr add "fd$1::2/64" dev eth0 nodad
+	ip -n "$LAN" link set eth0 up
 }
 
 # Kinds by family (hostile_frames.py kinds lists them all), for the suites
