@@ -173,22 +173,6 @@ new_root() {
 	fi
 }
 
-# merge_usr ROOT PKGDIR: an unpacked package's files into ROOT (on Debian
-# 13, its /bin, /sbin, /lib, /lib64 into ROOT/usr, never over ROOT's links).
-merge_usr() {
-	local root=$1 pkg=$2 d
-	for d in "$pkg"/* "$pkg"/.[!.]*; do
-		[ -e "$d" ] || continue
-		case ${d##*/} in
-		bin | sbin | lib | lib64)
-			[ -L "$root/${d##*/}" ] && { mkdir -p "$root/usr/${d##*/}" && cp -a "$d/." "$root/usr/${d##*/}/"; continue; }
-			cp -a "$d" "$root/"
-			;;
-		*) cp -a "$d" "$root/" ;;
-		esac
-	done
-}
-
 gzip_cpio() {
 	(cd "$1" && find . | cpio -o -H newc --quiet | gzip -1) >"$2"
 }
