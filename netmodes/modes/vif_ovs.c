@@ -182,20 +182,7 @@ static int plan_up(const struct vif_request *r, struct mode_ctx *c, struct plan 
 		   !memcmp(&d.link.mac, &vifdev_port_mac, sizeof(vifdev_port_mac)) &&
 		   !addr_set_has_configured(&addrs) && port_matches(&ps, r, &t);
 
-	/* Claimed first: an undo of any later step gives the claim up last. */
-	rc = vifdev_plan_claim(r, c, &d, p);
-	if (!rc && !in_place && d.link.up)
-		rc = op_link_set_up(p, c->nl, idx, d.link.name, false);
-	if (!rc && d.rename)
-		rc = op_link_rename(p, c->nl, idx, d.link.name, d.name);
-	if (!rc && memcmp(&d.link.mac, &vifdev_port_mac, sizeof(vifdev_port_mac)))
-		rc = op_link_set_mac(p, c->nl, idx, d.name, &vifdev_port_mac, &d.link.mac);
-	if (!rc && addrs.n && !in_place)
-		rc = op_addr_flush(p, c->nl, d.name, &addrs);
-	addr_set_free(&addrs);
-	if (!rc)
-		rc = vifdev_plan_mtu(c, &d, mtu, p, out);
-	if (rc < 0)
+	if ((rc = vifdev_plan_port(r, c, &d, in_place, &addrs, mtu, p, out)) < 0)
 		return nm_fail(e, rc, "out of memory");
 	if ((rc = plan_filter(r, c, d.name, &t, p, e)) < 0 || in_place)
 		return rc;
