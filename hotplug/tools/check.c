@@ -74,9 +74,14 @@ static unsigned list_plan(const struct plan *p, const char *vif)
 	return diffs;
 }
 
-/* Plans the online libxl would run for the vif, through the path online takes, and lists it. */
+/*
+ * Plans the online libxl would run for the vif, through the path online
+ * takes, and lists it. A part of the vif's state its mode could not read
+ * (an ovsdb-server that does not answer) leaves the rest listed and fails
+ * the check, e saying which part and why.
+ */
 static int check(const struct applet_table *all, const struct flow_conns *lent,
-		 const struct invocation *self, const char *vif,
+		 const struct invocation *self, const char *vif, deadline_t deadline,
 		 unsigned *ret_diffs, struct nm_err *e)
 {
 	struct xs_handle *xs = lent->xs;
@@ -88,6 +93,7 @@ static int check(const struct applet_table *all, const struct flow_conns *lent,
 	char *argv[3] = { NULL, "online", NULL };
 	char *envp[3 + 256] = { xenbus, dev };
 	size_t n = 2;
+	bool unread;
 	int rc;
 
 	if ((rc = find_backend(xs, vif, &r, e)) < 0)
@@ -106,16 +112,22 @@ static int check(const struct applet_table *all, const struct flow_conns *lent,
 	argv[0] = (char *)a->name;
 	(void)invocation_parse(2, argv, envp, 0, &inv);
 	inv.dry_run = true;
-	rc = vif_flow_plan(a->name, a->plan, &inv, lent, &p, e);
-	if (rc == 0)
+	rc = vif_flow_plan(a->name, a->plan, &inv, deadline, lent, &p, e);
+	if (rc >= 0)
 		*ret_diffs += list_plan(&p, vif);
 	plan_free(&p);
 	if (rc < 0)
 		return rc;
+	unread = rc == 1;
 	snprintf(path, sizeof(path), "%s/hotplug-status", r.backend);
 	if (xsw_read_opt(xs, path, status, sizeof(status), NULL) < 0 || strcmp(status, "connected")) {
 		printf("%s: differs: hotplug-status is \"%s\", not \"connected\"\n", vif, status);
 		(*ret_diffs)++;
+	}
+	if (unread) {
+		struct nm_err why = *e;
+		fflush(stdout);
+		return nm_fail(e, -EIO, "%s: %s", vif, why.msg);
 	}
 	return 0;
 }
@@ -131,7 +143,6 @@ int check_main(const struct applet *self, const struct applet_table *all, const 
 	int rc;
 
 	(void)self;
-	(void)deadline;
 	if (inv->rc < 0 || !inv->command || inv->n_assign) {
 		fprintf(stderr, "usage: xen-netmodes check VIF\n");
 		return 1;
@@ -141,7 +152,8 @@ int check_main(const struct applet *self, const struct applet_table *all, const 
 	if (!rc)
 		rc = rt_open(&nl, &e);
 	if (!rc)
-		rc = check(all, &(const struct flow_conns){ xs, nl, &nft }, inv, inv->command, &diffs, &e);
+		rc = check(all, &(const struct flow_conns){ xs, nl, &nft }, inv, inv->command, deadline,
+			   &diffs, &e);
 	if (nl)
 		rt_close(nl);
 	xsw_close(xs);

@@ -32,6 +32,7 @@ struct call {
 	struct nm_err e;
 	const struct call_env *env; /* the invocation's */
 	bool dry_run_maybe; /* the invocation's: nothing is reported to xenstore for it */
+	bool checking; /* xen-netmodes check's plan (vif_flow_plan), not a call's */
 	deadline_t deadline; /* 0: none (a call the daemon's watch makes) */
 };
 
@@ -167,7 +168,10 @@ static int plan_changes(struct call *c, vif_planner *planner)
 	if (!c->r.dry_run && (rc = claim_vif_lock(c, lock_name)) < 0)
 		return rc;
 	ctx = (struct mode_ctx){ .nl = c->nl, .nft = c->nft, .env = c->env,
-				 .dhcp = &c->dhcp, .deadline_ms = c->deadline };
+				 .dhcp = &c->dhcp, .deadline_ms = c->deadline,
+				 .unread = !c->r.dry_run ? UNREAD_FAILS
+					   : c->checking ? UNREAD_AS_IN_PLACE
+							 : UNREAD_AS_MISSING };
 	if ((rc = planner(&c->r, &ctx, &c->plan, &c->out, &c->e)) < 0)
 		return rc;
 	if ((rc = plan_frontend_mtu(c)) < 0)
@@ -196,6 +200,24 @@ static int plan_call(struct call *c, vif_planner *planner)
 	return 0;
 }
 
+/*
+ * A dry run planned without a part of the live state (its mode could not
+ * read it) has printed every step it would take; it ends by saying that the
+ * real call would fail, and fails with the reason the real call gives, as
+ * a dry run does whose call would fail before any step.
+ */
+static int dry_run_unread(struct call *c)
+{
+	if (!c->out.unread[0])
+		return 0;
+	if (c->out.unread_what[0])
+		printf("# %s could not be read: the steps above take it for missing\n",
+		       c->out.unread_what);
+	printf("# the real call would fail: %s\n", c->out.unread);
+	fflush(stdout);
+	return nm_fail(&c->e, -EIO, "%s", c->out.unread);
+}
+
 static int run(struct call *c, vif_planner *planner, const struct invocation *inv)
 {
 	int rc = request_from_invocation(&c->r, inv, &c->params, &c->e);
@@ -212,7 +234,7 @@ static int run(struct call *c, vif_planner *planner, const struct invocation *in
 		if (c->out.left_alone[0])
 			printf("# %s\n", c->out.left_alone);
 		plan_describe(&c->plan, stdout);
-		return 0;
+		return dry_run_unread(c);
 	}
 	/*
 	 * An offline whose devices are all someone else's succeeds having done
@@ -295,9 +317,11 @@ int vif_flow_serve(const char *prog, vif_planner *planner, const struct invocati
 }
 
 int vif_flow_plan(const char *prog, vif_planner *planner, const struct invocation *inv,
-		  const struct flow_conns *lent, struct plan *ret, struct nm_err *e)
+		  deadline_t deadline, const struct flow_conns *lent, struct plan *ret,
+		  struct nm_err *e)
 {
-	struct call c = { .r.prog = prog, .lock.fd = -1, .env = &inv->env, .dry_run_maybe = true };
+	struct call c = { .r.prog = prog, .lock.fd = -1, .env = &inv->env, .deadline = deadline,
+			  .dry_run_maybe = true, .checking = true };
 	int rc;
 
 	call_conns(&c, lent);
@@ -309,8 +333,11 @@ int vif_flow_plan(const char *prog, vif_planner *planner, const struct invocatio
 	*ret = c.plan;
 	if (rc < 0)
 		*e = c.e;
+	else if (c.out.unread[0])
+		nm_set(e, "%s is unverifiable: %s",
+		       c.out.unread_what[0] ? c.out.unread_what : "a part of its state", c.out.unread);
 	call_close(&c, lent);
-	return rc < 0 ? rc : 0;
+	return rc < 0 ? rc : c.out.unread[0] ? 1 : 0;
 }
 
 int vif_flow_run(const char *prog, vif_planner *planner, const struct invocation *inv,

@@ -36,13 +36,18 @@ int vif_flow_serve(const char *prog, vif_planner *planner, const struct invocati
 
 /*
  * What the call inv describes (a dry run: nothing is changed, no lock
- * taken) would change, planned as the call itself plans it: the mode's
- * plan and the frontend's mtu, without the hooks and the report to
- * xenstore. The plan goes to ret, which the caller frees, also on failure.
- * Returns 0 or -errno with e set.
+ * taken) would change, planned as the call itself plans it, by deadline
+ * (0: none): the mode's plan and the frontend's mtu, without the hooks and
+ * the report to xenstore. xen-netmodes check's: a part of the live state
+ * its mode cannot read is taken for in place (UNREAD_AS_IN_PLACE), so the
+ * plan lists only what differs in the rest. The plan goes to ret, which
+ * the caller frees, also on failure. Returns 0; 1 when a part was not read,
+ * with e saying which and why ("the Open vSwitch port is unverifiable:
+ * REASON"); or -errno with e set.
  */
 int vif_flow_plan(const char *prog, vif_planner *planner, const struct invocation *inv,
-		  const struct flow_conns *lent, struct plan *ret, struct nm_err *e);
+		  deadline_t deadline, const struct flow_conns *lent, struct plan *ret,
+		  struct nm_err *e);
 
 /*
  * Reports a call refused before any mode ran (vif-setup's $script): logged,

@@ -17,6 +17,14 @@ struct vif_outcome {
 	 * alone (the plan is empty) and says why here, for the log.
 	 */
 	char left_alone[ERR_MSG_LEN];
+	/*
+	 * A plan made without a part of the live state (ctx.h, unread_policy):
+	 * what was not read ("the Open vSwitch port"; "" when the plan does
+	 * not depend on it, only a step does) and why, the reason the real call
+	 * would fail with. unread "": everything was read.
+	 */
+	char unread_what[64];
+	char unread[ERR_MSG_LEN];
 };
 
 /*

@@ -173,7 +173,7 @@ static int plan_up(const struct vif_request *r, struct mode_ctx *c, struct plan 
 	struct link_info br;
 	struct addr_set addrs = { 0 };
 	unsigned mtu;
-	bool vlans, filtered = false;
+	bool vlans, in_place, filtered = false;
 	unsigned def = 0;
 	int rc;
 
@@ -187,42 +187,19 @@ static int plan_up(const struct vif_request *r, struct mode_ctx *c, struct plan 
 	if ((rc = addr_set_query(c->nl, d.link.ifindex, &addrs, e)) < 0)
 		return rc;
 
-	int idx = d.link.ifindex;
-	/* Claimed first: an undo of any later step gives the claim up last. */
-	if ((rc = vifdev_plan_claim(r, c, &d, p)) < 0) {
-		addr_set_free(&addrs);
-		return nm_fail(e, rc, "out of memory");
-	}
-	if (!d.rename && port_in_place(&d.link, &br, mtu, &addrs)) {
-		addr_set_free(&addrs);
-		if ((rc = vifdev_plan_mtu(c, &d, mtu, p, out)) < 0)
-			return nm_fail(e, rc, "out of memory");
-		if ((rc = plan_filter(r, c, d.name, br.name, vlans, &filtered, p, e)) < 0 ||
-		    (rc = plan_group_fwd(c, &d, filtered, p, e)) < 0)
-			return rc;
-		return vlans ? plan_vlans(r, c, &d, &br, def, p, e) : 0;
-	}
-	if (d.link.up)
-		rc = op_link_set_up(p, c->nl, idx, d.link.name, false);
-	if (!rc && d.rename)
-		rc = op_link_rename(p, c->nl, idx, d.link.name, d.name);
-	if (!rc && memcmp(&d.link.mac, &vifdev_port_mac, sizeof(vifdev_port_mac)))
-		rc = op_link_set_mac(p, c->nl, idx, d.name, &vifdev_port_mac, &d.link.mac);
-	if (!rc && addrs.n)
-		rc = op_addr_flush(p, c->nl, d.name, &addrs);
-	addr_set_free(&addrs);
-	if (!rc)
-		rc = vifdev_plan_mtu(c, &d, mtu, p, out);
-	if (rc < 0)
+	in_place = !d.rename && port_in_place(&d.link, &br, mtu, &addrs);
+	if ((rc = vifdev_plan_port(r, c, &d, in_place, &addrs, mtu, p, out)) < 0)
 		return nm_fail(e, rc, "out of memory");
 	if ((rc = plan_filter(r, c, d.name, br.name, vlans, &filtered, p, e)) < 0)
 		return rc;
+	/* A port in place is on the bridge already (port_in_place). */
 	if (d.link.master != br.ifindex) {
 		char old[IFNAMSIZ] = "";
 		struct link_info m;
 		if (d.link.master && rt_link_get(c->nl, d.link.master, NULL, &m, NULL) == 0)
 			snprintf(old, sizeof(old), "%s", m.name);
-		rc = op_link_set_master(p, c->nl, idx, d.name, br.ifindex, br.name, d.link.master, old);
+		rc = op_link_set_master(p, c->nl, d.link.ifindex, d.name, br.ifindex, br.name,
+					d.link.master, old);
 	}
 	if (rc < 0)
 		return nm_fail(e, rc, "out of memory");
@@ -230,8 +207,10 @@ static int plan_up(const struct vif_request *r, struct mode_ctx *c, struct plan 
 		return rc;
 	if (vlans && (rc = plan_vlans(r, c, &d, &br, def, p, e)) < 0)
 		return rc;
-	rc = op_link_set_up(p, c->nl, idx, d.name, true);
-	return rc < 0 ? nm_fail(e, rc, "out of memory") : 0;
+	/* A port in place is not bounced: it is up already. */
+	if (!in_place && (rc = op_link_set_up(p, c->nl, d.link.ifindex, d.name, true)) < 0)
+		return nm_fail(e, rc, "out of memory");
+	return 0;
 }
 
 /*

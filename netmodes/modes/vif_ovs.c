@@ -98,26 +98,42 @@ static bool port_matches(const struct ovs_port_state *s, const struct vif_reques
 }
 
 /*
- * Reads the bridge (it must exist) and dev's port as the database has them.
- * The connection lives for the planning only: the steps open their own.
+ * Reads dev's port as the database has it, and whether bridge br exists
+ * (br NULL: not read; no port is read without it). The connection lives
+ * for the planning only: the steps open their own.
  */
-static int ovs_read(const struct vif_request *r, struct mode_ctx *c, const struct ovs_target *t,
-		    const char *dev, struct ovs_port_state *ret, struct nm_err *e)
+static int ovs_read(const struct vif_request *r, struct mode_ctx *c, const char *br,
+		    bool *br_exists, const char *dev, struct ovs_port_state *ret, struct nm_err *e)
 {
 	struct ovsdb *db = NULL;
-	struct ovs_bridge_state br = { 0 };
+	struct ovs_bridge_state bs = { 0 };
 	int rc;
 
 	if ((rc = ovsdb_open(r->ovsdb_sock, c->deadline_ms, &db, e)) < 0)
 		return rc;
-	rc = ovs_bridge_query(db, t->bridge, c->deadline_ms, &br, e);
-	if (rc == 0 && !br.exists)
-		rc = nm_fail(e, -ENODEV, "no such Open vSwitch bridge %s", t->bridge);
-	if (rc == 0)
+	if (br && (rc = ovs_bridge_query(db, br, c->deadline_ms, &bs, e)) == 0)
+		*br_exists = bs.exists;
+	if (rc == 0 && (!br || bs.exists))
 		rc = ovs_port_query(db, dev, c->deadline_ms, ret, e);
-	ovs_bridge_state_free(&br);
+	ovs_bridge_state_free(&bs);
 	ovsdb_close(db);
 	return rc;
+}
+
+/*
+ * A database that could not be read (rc, e): a real call stops there; a
+ * dry run or check plans on without it (ctx.h), the reason in out. Returns
+ * whether it plans on.
+ */
+static bool plan_on_unread(const struct mode_ctx *c, int rc, const char *what,
+			   struct vif_outcome *out, struct nm_err *e)
+{
+	if (c->unread == UNREAD_FAILS || rc == -ENOMEM)
+		return false;
+	snprintf(out->unread_what, sizeof(out->unread_what), "%s", what);
+	snprintf(out->unread, sizeof(out->unread), "%s", e->msg);
+	e->msg[0] = '\0';
+	return true;
 }
 
 /* The port filter, as vif-bridge's: the ips, or only the MAC (antispoof_without_ip = mac). */
@@ -166,12 +182,18 @@ static int plan_up(const struct vif_request *r, struct mode_ctx *c, struct plan 
 	struct vifdev d;
 	struct addr_set addrs = { 0 };
 	unsigned mtu;
-	bool in_place;
+	bool br_exists = false, port_ok, in_place;
 	int rc, idx;
 
-	if ((rc = ovs_target_of(r, &t, e)) < 0 || (rc = vifdev_find(r, c, &d, e)) < 0 ||
-	    (rc = ovs_read(r, c, &t, d.name, &ps, e)) < 0)
+	if ((rc = ovs_target_of(r, &t, e)) < 0 || (rc = vifdev_find(r, c, &d, e)) < 0)
 		return rc;
+	rc = ovs_read(r, c, t.bridge, &br_exists, d.name, &ps, e);
+	if (rc < 0 && !plan_on_unread(c, rc, "the Open vSwitch port", out, e))
+		return rc;
+	if (rc == 0 && !br_exists)
+		return nm_fail(e, -ENODEV, "no such Open vSwitch bridge %s", t.bridge);
+	/* Not read: missing for a dry run, which then lists the add-port; in place for check. */
+	port_ok = rc == 0 ? port_matches(&ps, r, &t) : c->unread == UNREAD_AS_IN_PLACE;
 	snprintf(out->dev, sizeof(out->dev), "%s", d.name);
 	snprintf(out->bridge, sizeof(out->bridge), "%s", t.bridge);
 	mtu = port_mtu(r, c, &t, &d);
@@ -180,27 +202,14 @@ static int plan_up(const struct vif_request *r, struct mode_ctx *c, struct plan 
 		return rc;
 	in_place = !d.rename && d.link.up && d.link.mtu == mtu &&
 		   !memcmp(&d.link.mac, &vifdev_port_mac, sizeof(vifdev_port_mac)) &&
-		   !addr_set_has_configured(&addrs) && port_matches(&ps, r, &t);
+		   !addr_set_has_configured(&addrs) && port_ok;
 
-	/* Claimed first: an undo of any later step gives the claim up last. */
-	rc = vifdev_plan_claim(r, c, &d, p);
-	if (!rc && !in_place && d.link.up)
-		rc = op_link_set_up(p, c->nl, idx, d.link.name, false);
-	if (!rc && d.rename)
-		rc = op_link_rename(p, c->nl, idx, d.link.name, d.name);
-	if (!rc && memcmp(&d.link.mac, &vifdev_port_mac, sizeof(vifdev_port_mac)))
-		rc = op_link_set_mac(p, c->nl, idx, d.name, &vifdev_port_mac, &d.link.mac);
-	if (!rc && addrs.n && !in_place)
-		rc = op_addr_flush(p, c->nl, d.name, &addrs);
-	addr_set_free(&addrs);
-	if (!rc)
-		rc = vifdev_plan_mtu(c, &d, mtu, p, out);
-	if (rc < 0)
+	if ((rc = vifdev_plan_port(r, c, &d, in_place, &addrs, mtu, p, out)) < 0)
 		return nm_fail(e, rc, "out of memory");
 	if ((rc = plan_filter(r, c, d.name, &t, p, e)) < 0 || in_place)
 		return rc;
 	spec = spec_of(r, &t, d.name);
-	if (!port_matches(&ps, r, &t))
+	if (!port_ok)
 		rc = op_ovs_add_port(p, r->ovsdb_sock, c->deadline_ms, &spec);
 	if (!rc)
 		rc = op_link_set_up(p, c->nl, idx, d.name, true);
@@ -210,7 +219,9 @@ static int plan_up(const struct vif_request *r, struct mode_ctx *c, struct plan 
 /*
  * Offline tolerates a device already gone and needs no bridge: link down,
  * its filter gone, its claim given up, its own port (by name, on whatever
- * bridge) removed.
+ * bridge) removed. A real call reads nothing from the database here (the
+ * del-port step connects when it runs); a dry run reads the port, to say
+ * whether that step would reach ovsdb-server.
  */
 static int plan_down(const struct vif_request *r, struct mode_ctx *c, struct plan *p,
 		     struct vif_outcome *out, struct nm_err *e)
@@ -223,6 +234,12 @@ static int plan_down(const struct vif_request *r, struct mode_ctx *c, struct pla
 		return rc < 0 ? rc : 0;
 	if (ovs_target_of(r, &t, NULL) == 0)
 		snprintf(out->bridge, sizeof(out->bridge), "%s", t.bridge);
+	if (c->unread != UNREAD_FAILS) {
+		struct ovs_port_state ps;
+		int read = ovs_read(r, c, NULL, NULL, d.name, &ps, e);
+		if (read < 0 && !plan_on_unread(c, read, "", out, e))
+			return read;
+	}
 	if (d.exists && d.link.up &&
 	    (rc = op_link_set_up(p, c->nl, d.link.ifindex, d.name, false)) < 0)
 		return nm_fail(e, rc, "out of memory");

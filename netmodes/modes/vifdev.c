@@ -148,6 +148,25 @@ int vifdev_plan_mtu(struct mode_ctx *c, const struct vifdev *d, unsigned mtu, st
 	return op_link_set_mtu(p, c->nl, d->link.ifindex, d->name, mtu, d->link.mtu);
 }
 
+int vifdev_plan_port(const struct vif_request *r, struct mode_ctx *c, const struct vifdev *d,
+		     bool in_place, struct addr_set *addrs, unsigned mtu, struct plan *p,
+		     struct vif_outcome *out)
+{
+	int idx = d->link.ifindex;
+	int rc = vifdev_plan_claim(r, c, d, p);
+
+	if (!rc && !in_place && d->link.up)
+		rc = op_link_set_up(p, c->nl, idx, d->link.name, false);
+	if (!rc && d->rename)
+		rc = op_link_rename(p, c->nl, idx, d->link.name, d->name);
+	if (!rc && memcmp(&d->link.mac, &vifdev_port_mac, sizeof(vifdev_port_mac)))
+		rc = op_link_set_mac(p, c->nl, idx, d->name, &vifdev_port_mac, &d->link.mac);
+	if (!rc && addrs->n && !in_place)
+		rc = op_addr_flush(p, c->nl, d->name, addrs);
+	addr_set_free(addrs);
+	return rc ? rc : vifdev_plan_mtu(c, d, mtu, p, out);
+}
+
 int vifdev_plan_rename(struct mode_ctx *c, const struct vifdev *d, struct plan *p)
 {
 	int rc = 0;

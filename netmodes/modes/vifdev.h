@@ -73,6 +73,21 @@ int vifdev_plan_release(const struct vif_request *r, struct mode_ctx *c, const s
 int vifdev_plan_mtu(struct mode_ctx *c, const struct vifdev *d, unsigned mtu, struct plan *p,
 		    struct vif_outcome *out);
 
+/*
+ * The steps that make d a switch's port (vif-bridge, vif-openvswitch), as
+ * Xen's scripts prepare one: d's claim (vifdev_plan_claim; first, so an
+ * undo of any later step gives it up last), link down (the kernel renames
+ * only links that are down, and the port comes up once it is filtered and
+ * on its switch), the rename to its vifname, the port MAC
+ * (vifdev_port_mac), its addresses flushed, the MTU (vifdev_plan_mtu).
+ * in_place: d is a port already up on its switch as asked, with no rename:
+ * it is neither taken down nor flushed. Takes addrs (d's addresses) over.
+ * Returns 0 or -ENOMEM.
+ */
+int vifdev_plan_port(const struct vif_request *r, struct mode_ctx *c, const struct vifdev *d,
+		     bool in_place, struct addr_set *addrs, unsigned mtu, struct plan *p,
+		     struct vif_outcome *out);
+
 /* Appends the rename of d when it needs one, taking the link down first if it is up. */
 int vifdev_plan_rename(struct mode_ctx *c, const struct vifdev *d, struct plan *p);
 

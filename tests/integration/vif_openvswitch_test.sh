@@ -72,6 +72,14 @@ all_state() {
 	host_state
 	ovs_state
 }
+# unread CALL...: a call made while ovsdb-server cannot be read; its exit
+# status in $rc, its output in $out, its errors in $err
+unread() {
+	rc=0
+	out=$("$@" 2>"$TMP/unread.err") || rc=$?
+	err=$(cat "$TMP/unread.err")
+}
+steps() { grep -v '^#' <<<"$1"; }
 
 make_guest 1 0 $MAC1 10.78.0.11/24
 make_guest 2 0 $MAC2 10.78.0.12/24
@@ -268,6 +276,43 @@ check_eq "no ovsdb-server at the socket: exit 1" 1 "$rc"
 check "hotplug-error says so" grep -q "^cannot reach ovsdb-server at $TMP/nothing.sock: " \
 	<<<"$(xs_read $BE5/hotplug-error)"
 check_eq "and nothing changed" "$st" "$(all_state)"
+
+echo "# no ovsdb-server at the socket: --dry-run and check say what they can, and why not the rest"
+NOSOCK="cannot reach ovsdb-server at $TMP/nothing.sock: No such file or directory"
+xs_before=$(xs_state)
+dry=$(hotplug $VIF_SCRIPT 5 0 online --dry-run)
+unread hotplug $VIF_SCRIPT 5 0 online --dry-run XEN_NETMODES_CONF="$TMP/none.conf"
+check_eq "dry-run: exit 1, as a dry run whose call would fail" 1 "$rc"
+check_eq "dry-run: every step the call would take, the add-port line included" "$(steps "$dry")" \
+	"$(steps "$out")"
+check "dry-run: the add-port line" grep -qx \
+	"ovs-vsctl --if-exists del-port vif5.0 -- add-port $BR vif5.0 -- set interface vif5.0 external-ids:xen-vm-name=guest5 external-ids:xen-vm-uuid=\"00000000-0000-4000-8000-000000000005\" external-ids:attached-mac=\"$MAC5\"" \
+	<<<"$out"
+check_eq "dry-run: then says the port was not read, and that the real call would fail, why" \
+	"xenstore-write $BE5/hotplug-status connected
+# the Open vSwitch port could not be read: the steps above take it for missing
+# the real call would fail: $NOSOCK" "$(tail -n 3 <<<"$out")"
+check_eq "dry-run: its error, as the real call's" "vif-openvswitch: vif-openvswitch online vif5.0: $NOSOCK" "$err"
+check_eq "dry-run: nothing changed" "$st" "$(all_state)"
+check_eq "dry-run: xenstore as it was (no hotplug-error)" "$xs_before" "$(xs_state)"
+unread in_dom0 XEN_NETMODES_CONF="$TMP/none.conf" "$BUILD/xen-netmodes" check vif1.0
+check_eq "check of a vif in place: exit 1, no difference listed" "1 " "$rc $out"
+check_eq "check: its port unverifiable, and why" \
+	"xen-netmodes check: vif1.0: the Open vSwitch port is unverifiable: $NOSOCK" "$err"
+ip -n "$D0" link set dev vif1.0 down
+ip netns exec "$D0" nft delete chain netdev xen-netmodes ingress-vif1.0
+unread in_dom0 XEN_NETMODES_CONF="$TMP/none.conf" "$BUILD/xen-netmodes" check vif1.0
+check_eq "check of a vif down, its chain deleted: exit 1" 1 "$rc"
+check "check: its link's difference" grep -qx "vif1.0: differs: ip link set dev vif1.0 up" <<<"$out"
+check "check: its filter's" grep -q "^vif1.0: differs: nft add chain netdev xen-netmodes ingress-vif1.0 " \
+	<<<"$out"
+check_fails "check: no add-port listed (the port's state is unknown)" grep -q "ovs-vsctl" <<<"$out"
+check_eq "check: and the port unverifiable" \
+	"xen-netmodes check: vif1.0: the Open vSwitch port is unverifiable: $NOSOCK" "$err"
+check_eq "check lists what it lists with the port read, in place" "$(xnm_check vif1.0)" "$out"
+check "online puts vif1.0 back" hotplug $VIF_SCRIPT 1 0 online
+check_eq "check: vif1.0 in place" "vif1.0: in place" "$(xnm_check vif1.0)"
+st=$(all_state)
 echo "ovsdb_socket = db.sock" >"$TMP/bad.conf"
 rc=0
 hotplug $VIF_SCRIPT 5 0 online XEN_NETMODES_CONF="$TMP/bad.conf" >/dev/null 2>&1 || rc=$?
@@ -306,10 +351,59 @@ check_eq "its port is gone too" "vif4.0" "$(vsctl list-ports $BR | tr '\n' ' ' |
 
 echo "# ovsdb-server stopped"
 check "vif1.0 online" hotplug $VIF_SCRIPT 1 0 online
+down_dry=$(hotplug $VIF_SCRIPT 1 0 offline --dry-run)
 pid=$(cat "$OVS/ovsdb-server.pid")
+st=$(host_state)
+xs_before=$(xs_state)
+if grep -q XNM_FAULT_INJECTION_BUILD "$BUILD/xen-netmodes"; then
+	# a test build takes the call's budget from the environment: 2 s, not 30
+	NOANSWER="ovsdb-server at $OVS/db.sock: no answer to transact within "
+	kill -STOP "$pid"
+	unread hotplug $VIF_SCRIPT 4 0 online --dry-run XEN_NETMODES_CALL_BUDGET_MS=2000
+	check_eq "ovsdb-server not answering: online --dry-run, exit 1" 1 "$rc"
+	check "online --dry-run: the add-port line" grep -q "^ovs-vsctl --if-exists del-port vif4.0 -- add-port $BR vif4.0 " \
+		<<<"$out"
+	check "online --dry-run: the real call would fail, why" grep -qx "# the real call would fail: ${NOANSWER}[0-9]* ms" \
+		<<<"$out"
+	unread hotplug $VIF_SCRIPT 1 0 offline --dry-run XEN_NETMODES_CALL_BUDGET_MS=2000
+	check_eq "offline --dry-run: exit 1" 1 "$rc"
+	check_eq "offline --dry-run: every step, del-port included" "$(steps "$down_dry")" "$(steps "$out")"
+	check "offline --dry-run: the real call would fail, why" grep -qx "# the real call would fail: ${NOANSWER}[0-9]* ms" \
+		<<<"$out"
+	unread in_dom0 XEN_NETMODES_CALL_BUDGET_MS=2000 "$BUILD/xen-netmodes" check vif1.0
+	check_eq "check: exit 1, nothing listed" "1 " "$rc $out"
+	check "check: the port unverifiable, why" grep -qx \
+		"xen-netmodes check: vif1.0: the Open vSwitch port is unverifiable: ${NOANSWER}[0-9]* ms" <<<"$err"
+	kill -CONT "$pid"
+	check_eq "and nothing changed" "$st" "$(host_state)"
+	check_eq "xenstore as it was" "$xs_before" "$(xs_state)"
+	check_eq "the switch answers again: vif1.0 in place" "vif1.0: in place" "$(xnm_check vif1.0)"
+else
+	echo "# not a test build (30 s budget): ovsdb-server not answering skipped"
+fi
 kill "$pid"
 eventually 50 bash -c "! kill -0 $pid 2>/dev/null"
-st=$(host_state)
+unread hotplug $VIF_SCRIPT 4 0 online --dry-run
+check_eq "online --dry-run with ovsdb-server stopped: exit 1" 1 "$rc"
+check "online --dry-run: the add-port line" grep -q "^ovs-vsctl --if-exists del-port vif4.0 -- add-port $BR vif4.0 " \
+	<<<"$out"
+check "online --dry-run: the real call would fail, why" grep -q "^# the real call would fail: cannot reach ovsdb-server at $OVS/db.sock: " \
+	<<<"$out"
+check "online --dry-run: its error" grep -q "^vif-openvswitch: vif-openvswitch online vif4.0: cannot reach ovsdb-server at $OVS/db.sock: " \
+	<<<"$err"
+unread hotplug $VIF_SCRIPT 1 0 offline --dry-run
+check_eq "offline --dry-run: exit 1" 1 "$rc"
+check_eq "offline --dry-run: every step, del-port included" "$(steps "$down_dry")" "$(steps "$out")"
+check_eq "offline --dry-run: ends saying the real call would fail, why" \
+	"ovs-vsctl --if-exists del-port vif1.0
+# the real call would fail: cannot reach ovsdb-server at $OVS/db.sock: " \
+	"$(tail -n 2 <<<"$out" | sed 's/\(db.sock: \).*/\1/')"
+unread xnm_check vif1.0
+check_eq "check: exit 1, nothing listed" "1 " "$rc $out"
+check "check: the port unverifiable, why" grep -q \
+	"^xen-netmodes check: vif1.0: the Open vSwitch port is unverifiable: cannot reach ovsdb-server at $OVS/db.sock: " <<<"$err"
+check_eq "dry-runs and check changed nothing" "$st" "$(host_state)"
+check_eq "nor xenstore" "$xs_before" "$(xs_state)"
 rc=0
 hotplug $VIF_SCRIPT 4 0 online >/dev/null 2>&1 || rc=$?
 check_eq "online with ovsdb-server stopped: exit 1" 1 "$rc"
