@@ -43,12 +43,7 @@ check "network-bridge status shows the VLANs" sh -c \
 vlans_started=$(bridge vlan show)
 
 # The LAN host on both VLANs, tagged, behind the uplink.
-in_lan ip link add link eth1 name eth1.10 type vlan id 10
-in_lan ip link add link eth1 name eth1.20 type vlan id 20
-in_lan ip addr add 10.10.0.2/24 dev eth1.10
-in_lan ip addr add 10.20.0.2/24 dev eth1.20
-in_lan ip link set eth1.10 up
-in_lan ip link set eth1.20 up
+lan_vlans 10:10.10.0.2/24 20:10.20.0.2/24
 
 ip link add xnmctl type bridge
 ip addr add 10.99.0.1/24 dev xnmctl
@@ -119,13 +114,11 @@ check_eq "the control vifs carry the default VLAN as ever" "1 PVID Egress Untagg
 check "a1's port is filtered" test "$(nft_of "vif$da1.1")" -gt 0
 check "t's port is filtered" test "$(nft_of "vif$dt.1")" -gt 0
 
-gcall 10.99.0.11 'ip link set eth1 up; ip addr add 10.10.0.11/24 dev eth1' >/dev/null
-gcall 10.99.0.12 'ip link set eth1 up; ip addr add 10.10.0.12/24 dev eth1' >/dev/null
-gcall 10.99.0.13 'ip link set eth1 up; ip addr add 10.10.0.23/24 dev eth1; ip addr add 10.20.0.23/24 dev eth1' >/dev/null
-check "t's VLAN subinterfaces eth1.10 and eth1.20" gcall 10.99.0.14 'modprobe 8021q; ip link set eth1 up &&
-	ip link add link eth1 name eth1.10 type vlan id 10 && ip link add link eth1 name eth1.20 type vlan id 20 &&
-	ip addr add 10.10.0.14/24 dev eth1.10 && ip addr add 10.20.0.14/24 dev eth1.20 &&
-	ip link set eth1.10 up && ip link set eth1.20 up'
+guest_addrs 10.99.0.11 eth1 10.10.0.11/24 >/dev/null
+guest_addrs 10.99.0.12 eth1 10.10.0.12/24 >/dev/null
+guest_addrs 10.99.0.13 eth1 10.10.0.23/24 10.20.0.23/24 >/dev/null
+check "t's VLAN subinterfaces eth1.10 and eth1.20" \
+	guest_trunk 10.99.0.14 eth1 10:10.10.0.14/24 20:10.20.0.14/24
 
 check "a1 reaches a2 on VLAN 10" gcall 10.99.0.11 'ping -c3 -W3 10.10.0.12'
 check "the LAN host reaches a1 on tagged VLAN 10" in_lan ping -c3 -W3 10.10.0.11

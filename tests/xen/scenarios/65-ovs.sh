@@ -21,12 +21,7 @@ chains() { nft list table netdev xen-netmodes 2>/dev/null | sed -n 's/^\tchain \
 iface_of() { vsctl get interface "$1" "$2" 2>&1; }
 
 lan_setup 10.11.0.2/24
-in_lan ip link add link eth1 name eth1.10 type vlan id 10
-in_lan ip link add link eth1 name eth1.20 type vlan id 20
-in_lan ip addr add 10.11.10.2/24 dev eth1.10
-in_lan ip addr add 10.11.20.2/24 dev eth1.20
-in_lan ip link set eth1.10 up
-in_lan ip link set eth1.20 up
+lan_vlans 10:10.11.10.2/24 20:10.11.20.2/24
 ip link set eth0 up
 # (its carrier and link-local address settled: the state compared at the end)
 until_ok 10 sh -c "ip link show eth0 | grep -q 'state UP' && ip -6 addr show dev eth0 scope link | grep -q fe80 &&
@@ -110,17 +105,15 @@ check "the chain hooks the vif's ingress" sh -c \
 	"nft list chain netdev xen-netmodes ingress-vif$dp1.1 | grep -q 'type filter hook ingress device \"vif$dp1.1\"'"
 check "the project's log shows xl's call of vif-openvswitch for p1's vif" \
 	sh -c "grep 'vif$dp1.1' '$HOTPLUG_LOG' | grep -q openvswitch"
-grep "vif$dp1.1" "$HOTPLUG_LOG" | evidence 2 | sed 's/^XNM #   /XNM #   log: /' 
+grep "vif$dp1.1" "$HOTPLUG_LOG" | evidence 2 | sed "s/^XNM #   /XNM #   log: /"
 check "status: p2's port on ovsbr0" sh -c "$L/xen-netmodes status | grep -A3 '^ovsweb ' |
 	grep -qx '  ovs: bridge ovsbr0, ofport $(iface_of ovsweb ofport)'"
 
-gcall 10.98.0.11 'ip link set eth1 up; ip addr add 10.11.0.11/24 dev eth1' >/dev/null
-gcall 10.98.0.12 'ip link set eth1 up; ip addr add 10.11.0.12/24 dev eth1' >/dev/null
-gcall 10.98.0.13 'ip link set eth1 up; ip addr add 10.11.10.13/24 dev eth1' >/dev/null
-check "p2's VLAN subinterfaces on the trunk, eth2.10 and eth2.20" gcall 10.98.0.12 'modprobe 8021q; ip link set eth2 up &&
-	ip link add link eth2 name eth2.10 type vlan id 10 && ip link add link eth2 name eth2.20 type vlan id 20 &&
-	ip addr add 10.11.10.14/24 dev eth2.10 && ip addr add 10.11.20.14/24 dev eth2.20 &&
-	ip link set eth2.10 up && ip link set eth2.20 up'
+guest_addrs 10.98.0.11 eth1 10.11.0.11/24 >/dev/null
+guest_addrs 10.98.0.12 eth1 10.11.0.12/24 >/dev/null
+guest_addrs 10.98.0.13 eth1 10.11.10.13/24 >/dev/null
+check "p2's VLAN subinterfaces on the trunk, eth2.10 and eth2.20" \
+	guest_trunk 10.98.0.12 eth2 10:10.11.10.14/24 20:10.11.20.14/24
 part pings
 check "p1 reaches p2 through ovsbr0" gcall 10.98.0.11 'ping -c3 -W3 10.11.0.12'
 check "p1 reaches dom0 (ovsbr0's address)" gcall 10.98.0.11 'ping -c3 -W3 10.11.0.1'

@@ -121,6 +121,24 @@ guest_if() {
 	done; exit 1"
 }
 
+# guest_addrs IP IFACE ADDR/LEN...: IFACE up in the guest at IP, with ADDRs.
+guest_addrs() {
+	local cmd="ip link set $2 up" a
+	for a in "${@:3}"; do cmd="$cmd; ip addr add $a dev $2"; done
+	gcall "$1" "$cmd"
+}
+
+# guest_trunk IP IFACE VID:ADDR/LEN...: IFACE up in the guest at IP, with a
+# VLAN subinterface IFACE.VID holding ADDR for each VID.
+guest_trunk() {
+	local cmd="modprobe 8021q; ip link set $2 up" v
+	for v in "${@:3}"; do
+		cmd="$cmd && ip link add link $2 name $2.${v%%:*} type vlan id ${v%%:*} &&
+			ip addr add ${v#*:} dev $2.${v%%:*} && ip link set $2.${v%%:*} up"
+	done
+	gcall "$1" "$cmd"
+}
+
 # up IP [NAME [--no-remake]]: the guest answers its command server within
 # two minutes (each call retries its connect for 20 s); else NAME's console
 # is the evidence. Under the emulation a guest's kernel now and then crashes
@@ -218,4 +236,14 @@ lan_setup() {
 	in_lan ip link set lo up
 	in_lan ip link set eth1 up
 	in_lan ip addr replace "$1" dev eth1
+}
+
+# lan_vlans VID:ADDR/LEN...: the LAN host on those VLANs, tagged (eth1.VID).
+lan_vlans() {
+	local v
+	for v in "$@"; do
+		in_lan ip link add link eth1 name "eth1.${v%%:*}" type vlan id "${v%%:*}"
+		in_lan ip addr add "${v#*:}" dev "eth1.${v%%:*}"
+		in_lan ip link set "eth1.${v%%:*}" up
+	done
 }
