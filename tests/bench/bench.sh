@@ -84,8 +84,9 @@ row() {
 # spawned DOMID FIRST SECOND: FIRST ROUNDS times, each followed by SECOND, spawned
 # straight from C inside dom0 (no ip netns exec, no shell around them), as the
 # backend of vifDOMID.0 with netdev=eth0; one "wall cpu rss" line per FIRST.
+SPAWN_ENV=() # more NAME=VALUE for the spawned calls' environment
 spawned() {
-	in_dom0 XENBUS_PATH="backend/vif/$1/0" vif="vif$1.0" netdev=eth0 type_if=vif \
+	in_dom0 "${SPAWN_ENV[@]}" XENBUS_PATH="backend/vif/$1/0" vif="vif$1.0" netdev=eth0 type_if=vif \
 		"$BUILD/bench/spawn" "$ROUNDS" $2 --then $3
 }
 
@@ -206,6 +207,74 @@ row "vif-bridge with ip online, client process through the daemon, median" "$m" 
 row "vif-bridge with ip online, client process through the daemon, p99" "$p" us
 stop_daemon
 
+# vif-openvswitch against a real Open vSwitch in dom0 (tests/ovs/start.sh:
+# ovsdb-server and ovs-vswitchd, the userspace datapath, every file in
+# $OVS), running only while its rows are measured, here and for Debian's
+# script below: ovs-vswitchd would weigh on every other row (see below).
+OVS=
+OVSTOOLS=$(realpath "$(dirname "$0")/../ovs")
+ovs_up() { # a fresh database, and bridge ovsbr0
+	OVS=$TMP/ovs
+	ip netns exec "$D0" "$OVSTOOLS/start.sh" "$OVS"
+	"$OVSTOOLS/vsctl.sh" "$OVS" add-br ovsbr0 -- set bridge ovsbr0 datapath_type=netdev
+	ip -n "$D0" link set ovsbr0 up
+}
+ovs_down() {
+	[ -z "$OVS" ] || "$OVSTOOLS/stop.sh" "$OVS"
+	OVS=
+}
+# both stopped however the bench ends (start.sh detaches them)
+bench_exit() {
+	local rc=$?
+	set +e
+	ovs_down
+	(exit "$rc")
+	cleanup
+}
+trap bench_exit EXIT
+HAS_OVS=
+if command -v ovs-vswitchd >/dev/null && command -v ovsdb-server >/dev/null; then
+	HAS_OVS=1
+	echo "# vif-openvswitch: ovsdb-server and ovs-vswitchd in dom0 (tests/ovs/start.sh, userspace datapath)"
+	ovs_up
+	echo "ovsdb_socket = $OVS/db.sock" >"$TMP/ovs.conf"
+	# vif-bridge's online once more, ovs-vswitchd now beside it: it runs its
+	# whole reconfiguration on any link change in dom0 (its if_notifier),
+	# whoever makes the change, so every mode pays it on an Open vSwitch host
+	read -r m _ < <(spawned 1 "$BUILD/xen-netmodes vif-bridge online" "$BUILD/xen-netmodes vif-bridge offline" |
+		cut -d' ' -f1 | stats)
+	bridge_beside_ovs=$m
+	row "vif-bridge with ip online, ovs-vswitchd running in dom0, median" "$m" us
+	# vif7.0, with ip (its filter is part of the call), on ovsbr0; the VM's
+	# name and uuid, which both scripts write into the interface's external_ids
+	vifs 7 7
+	uuid=00000000-0000-4000-8000-000000000007
+	xenstore-write /local/domain/0/backend/vif/7/0/bridge ovsbr0 /local/domain/7/vm "/vm/$uuid" \
+		"/vm/$uuid/name" guest7 "/vm/$uuid/uuid" "$uuid"
+	# The servers' CPU time (all their threads, /proc/PID/stat) over one_call's
+	# 2 ROUNDS + 2 onlines and as many offlines: their share of each call.
+	ovs_cpu() {
+		awk -v hz="$(getconf CLK_TCK)" '{ printf "%.0f\n", ($14 + $15) * 1e6 / hz }' "/proc/$(cat "$OVS/$1.pid")/stat"
+	}
+	s0=$(ovs_cpu ovsdb-server) v0=$(ovs_cpu ovs-vswitchd)
+	export XEN_NETMODES_CONF=$TMP/ovs.conf # in_dom0 passes it: the calls of this section find $OVS
+	one_call "vif-openvswitch with ip (anti-spoofing)" vif-openvswitch 7
+	unset XEN_NETMODES_CONF
+	for srv in ovsdb-server:"$s0" ovs-vswitchd:"$v0"; do
+		row "${srv%:*}'s CPU time per vif-openvswitch online and offline" \
+			"$(awk -v a="${srv#*:}" -v b="$(ovs_cpu "${srv%:*}")" -v n=$((2 * ROUNDS + 2)) \
+				'BEGIN { printf "%.0f", (b - a) / n }')" us
+	done
+	row "vif-openvswitch online / vif-bridge online, with ip, medians" \
+		"$(awk -v a="${OURS[vif-openvswitch]}" -v b="${OURS[vif-bridge]}" 'BEGIN { printf "%.2f", b ? a / b : 0 }')" ratio
+	row "vif-openvswitch online / vif-bridge online with ovs-vswitchd running, medians" \
+		"$(awk -v a="${OURS[vif-openvswitch]}" -v b="$bridge_beside_ovs" 'BEGIN { printf "%.2f", b ? a / b : 0 }')" ratio
+	check_eq "no port left on ovsbr0" "" "$("$OVSTOOLS/vsctl.sh" "$OVS" list-ports ovsbr0)"
+	ovs_down
+else
+	echo "# no openvswitch-switch installed: vif-openvswitch's rows left out"
+fi
+
 if [ -x /etc/xen/scripts/vif-bridge ] && [ "$SMOKE" != --smoke ]; then
 	echo "# Debian's shell scripts on the same rig (the same backends; Debian's vif-bridge does no anti-spoofing, Debian bug #894013)"
 	mkdir -p "$TMP/debian"
@@ -219,9 +288,17 @@ if [ -x /etc/xen/scripts/vif-bridge ] && [ "$SMOKE" != --smoke ]; then
 		BACKGROUND+=("$devlog") # killed (TERM: it removes /dev/log) however the bench ends
 		for _ in $(seq 50); do [ -S /dev/log ] && break; sleep 0.02; done
 	fi
-	for mode in vif-bridge:1 vif-route:3 vif-nat:4; do
+	modes=(vif-bridge:1 vif-route:3 vif-nat:4)
+	[ -n "$HAS_OVS" ] && [ -x /etc/xen/scripts/vif-openvswitch ] && modes+=(vif-openvswitch:7)
+	for mode in "${modes[@]}"; do
 		script=${mode%:*} d=${mode#*:}
+		if [ "$script" = vif-openvswitch ]; then
+			# the same backend as ours, its ovs-vsctl forks finding the database in $OVS_RUNDIR
+			ovs_up
+			SPAWN_ENV=(OVS_RUNDIR="$OVS")
+		fi
 		spawned "$d" "$TMP/debian/$script online" "$TMP/debian/$script offline" 2>/dev/null >"$TMP/deb"
+		SPAWN_ENV=()
 		read -r m p < <(cut -d' ' -f1 "$TMP/deb" | stats)
 		row "Debian's $script online, median" "$m" us
 		row "Debian's $script / ours" \
@@ -229,6 +306,7 @@ if [ -x /etc/xen/scripts/vif-bridge ] && [ "$SMOKE" != --smoke ]; then
 	done
 	[ -n "$devlog" ] && kill "$devlog" && wait "$devlog" 2>/dev/null
 fi
+ovs_down
 
 # probe: per-packet cost of the filter, guest to guest through two filtered
 # ports (a flood ping: N requests and N replies).
