@@ -6,8 +6,8 @@
 #
 #   run.sh [CACHE_DIR]       (default build/xen/RELEASE)
 #
-# XNM_XEN_RELEASE=12 (the default: Debian 12, Xen 4.17, kernel 6.1) or 13
-# (Debian 13, Xen 4.20, kernel 6.12, trixie's userland): tests/xen/release.sh.
+# XNM_XEN_RELEASE=13 (the default: Debian 13, Xen 4.20, kernel 6.12,
+# trixie's userland) or 12 (Debian 12, Xen 4.17, kernel 6.1): tests/xen/release.sh.
 #
 # dom0 has three pairs of NICs, each pair joined by datagram Unix sockets
 # (a wire): eth0-eth1 (eth0 the host's uplink, eth1 moved into a namespace
