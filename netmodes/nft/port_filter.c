@@ -312,12 +312,10 @@ static int dump_port_elems(struct nft_conn *nft, enum port_kind kind, const char
 	return rc < 0 ? rc : 0;
 }
 
-bool nft_port_matches(const struct port_state *s, const struct port_filter *f)
+/* Whether g and f are the same filter (of the same port). */
+static bool filter_equal(const struct port_filter *g, const struct port_filter *f)
 {
-	const struct port_filter *g = &s->filter;
-
-	if (!s->port || s->damaged || s->old_rules || g->ips.n != f->ips.n ||
-	    (f->kind == PORT_OVS && !s->chain_hooked) ||
+	if (g->ips.n != f->ips.n ||
 	    (f->ips.n && (memcmp(&g->mac, &f->mac, sizeof(f->mac)) ||
 			  !vlan_set_equal(&g->vlans, &f->vlans))))
 		return false;
@@ -325,6 +323,12 @@ bool nft_port_matches(const struct port_state *s, const struct port_filter *f)
 		if (!prefix_equal(&g->ips.p[i], &f->ips.p[i]))
 			return false;
 	return true;
+}
+
+bool nft_port_matches(const struct port_state *s, const struct port_filter *f)
+{
+	return s->port && !s->damaged && !s->old_rules &&
+	       !(f->kind == PORT_OVS && !s->chain_hooked) && filter_equal(&s->filter, f);
 }
 
 /* Changing a port */
@@ -381,6 +385,7 @@ int nft_port_change(struct nft_conn *nft, enum port_kind kind, const char *ifnam
 {
 	const char *failed = NULL;
 	struct port_state *now;
+	bool gone;
 	int rc;
 
 	if (f ? nft_port_matches(s, f) : !port_present(s))
@@ -388,15 +393,25 @@ int nft_port_change(struct nft_conn *nft, enum port_kind kind, const char *ifnam
 	rc = send_port(nft, kind, f, s, &failed, e);
 	if (!(rc == -EEXIST && failed && !strcmp(failed, "add table")) && !(rc == -ENOENT && s->table))
 		return rc;
+	/* an element the records name, deleted since s was read (by hand: the port's calls are serialised) */
+	gone = rc == -ENOENT && failed && !strcmp(failed, "delete element") && s->port && !s->damaged;
 	/*
 	 * Another call created the table since s was read, or released it (its
-	 * last holder gone): read again, once.
+	 * last holder gone), or an element went: read again, once.
 	 */
 	if (!(now = malloc(sizeof(*now))))
 		return nm_fail(e, -ENOMEM, "out of memory");
-	if ((rc = nft_port_query(nft, kind, ifname, now, e)) == 0 &&
-	    !(f ? nft_port_matches(now, f) : !port_present(now)))
-		rc = send_port(nft, kind, f, now, &failed, e);
+	if ((rc = nft_port_query(nft, kind, ifname, now, e)) == 0) {
+		/*
+		 * The same records again, which the kernel refused to delete: the
+		 * port is damaged whatever the read says, its elements found by
+		 * listing the sets.
+		 */
+		if (gone && now->port && !now->damaged && filter_equal(&now->filter, &s->filter))
+			now->damaged = true;
+		if (!(f ? nft_port_matches(now, f) : !port_present(now)))
+			rc = send_port(nft, kind, f, now, &failed, e);
+	}
 	free(now);
 	return rc;
 }

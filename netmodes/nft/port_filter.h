@@ -77,7 +77,9 @@ int nft_port_clear(struct nft_conn *nft, enum port_kind kind, const char *ifname
 /*
  * As nft_port_set (f) or nft_port_clear (f NULL), from state s already read
  * by nft_port_query: no second query unless another call created the table
- * meanwhile. Calls for one port are serialised by the caller.
+ * meanwhile, released it, or the kernel lacked an element s names (then,
+ * the same records read again, the port is taken for damaged). Calls for one
+ * port are serialised by the caller.
  */
 int nft_port_change(struct nft_conn *nft, enum port_kind kind, const char *ifname,
 		    const struct port_filter *f, const struct port_state *s, struct nm_err *e);

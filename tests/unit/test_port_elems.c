@@ -1,0 +1,126 @@
+/*
+ * A port whose records are whole but whose kernel lacks an element they
+ * name (deleted by hand), against this kernel in a namespace of the test's
+ * own: a change from a state read before the element went (the kernel
+ * refuses the batch's delete) reads the port again and lists the kernel's
+ * own elements, so it succeeds and leaves nothing of the old filter.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "netmodes/nft/port_filter.h"
+#include "nft_netns.h"
+
+#define DEV "vif7.0"
+
+static int sh(const char *cmd)
+{
+	int rc = system(cmd);
+
+	if (rc != 0)
+		fprintf(stderr, "failed: %s\n", cmd);
+	return rc;
+}
+
+/* A command's output (static storage; "" when it failed). */
+static const char *output(const char *cmd)
+{
+	static char buf[16384];
+	FILE *p = popen(cmd, "r");
+	size_t n = 0;
+
+	buf[0] = '\0';
+	if (!p)
+		return buf;
+	n = fread(buf, 1, sizeof(buf) - 1, p);
+	buf[n] = '\0';
+	if (pclose(p) != 0)
+		buf[0] = '\0';
+	return buf;
+}
+
+/* DEV's filter: its MAC, ips (as the backend's ip node) and tagged VLANs 20-21. */
+static struct port_filter filter(const char *ips)
+{
+	struct port_filter f = { .kind = PORT_BRIDGED, .ifname = DEV,
+				 .mac = { { 0x00, 0x16, 0x3e, 0x07, 0x00, 0x07 } } };
+	struct nm_err e = { "" };
+
+	assert_int_equal(parse_prefix_list(ips, &f.ips, &e), 0);
+	vlan_set_add(&f.vlans, 20, false);
+	vlan_set_add(&f.vlans, 21, false);
+	return f;
+}
+
+static struct port_state query(void)
+{
+	struct port_state s;
+	struct nm_err e = { "" };
+
+	assert_int_equal(nft_port_query(&nft, PORT_BRIDGED, DEV, &s, &e), 0);
+	return s;
+}
+
+/* Every element of the table keyed by DEV, one a line, sorted. */
+static const char *elements(void)
+{
+	return output("nft list table bridge xen-netmodes | grep -o '\"" DEV "\"[^,}]*' | "
+		      "sed 's/ *$//' | sort");
+}
+
+static const char *const IPS = "10.7.0.7 10.8.0.0/16 fd07::7 fd08::/64";
+
+/* A state read whole, then an element deleted: the offline succeeds all the same. */
+static void test_clear_after_an_element_went(void **state)
+{
+	struct port_filter f = filter(IPS);
+	struct nm_err e = { "" };
+	struct port_state s;
+
+	(void)state;
+	assert_int_equal(nft_port_set(&nft, &f, &e), 0);
+	s = query();
+	assert_true(s.port && !s.damaged);
+	assert_int_equal(sh("nft delete element bridge xen-netmodes addrs4 '{ \"" DEV "\" . 10.7.0.7 }'"), 0);
+	assert_int_equal(nft_port_change(&nft, PORT_BRIDGED, DEV, NULL, &s, &e), 0);
+	assert_false(query().port);
+	assert_string_equal(elements(), "");
+}
+
+/* The same, a changed filter: the new one in place, nothing of the old left. */
+static void test_change_after_an_element_went(void **state)
+{
+	struct port_filter f = filter(IPS), g = filter("10.9.0.9");
+	struct nm_err e = { "" };
+	struct port_state s;
+	char want[16384];
+
+	(void)state;
+	assert_int_equal(nft_port_set(&nft, &g, &e), 0);
+	snprintf(want, sizeof(want), "%s", elements());
+	assert_int_equal(nft_port_clear(&nft, PORT_BRIDGED, DEV, &e), 0);
+	assert_int_equal(nft_port_set(&nft, &f, &e), 0);
+	s = query();
+	assert_int_equal(sh("nft delete element bridge xen-netmodes nets6 '{ \"" DEV "\" . fd08::/64 }'"), 0);
+	assert_int_equal(nft_port_change(&nft, PORT_BRIDGED, DEV, &g, &s, &e), 0);
+	s = query();
+	assert_true(s.port && !s.damaged && nft_port_matches(&s, &g));
+	assert_string_equal(elements(), want);
+	assert_int_equal(nft_port_clear(&nft, PORT_BRIDGED, DEV, &e), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_clear_after_an_element_went),
+		cmocka_unit_test(test_change_after_an_element_went),
+	};
+
+	return cmocka_run_group_tests(tests, netns_setup, netns_teardown);
+}
