@@ -22,32 +22,6 @@
 
 #define DEV "vif7.0"
 
-static int sh(const char *cmd)
-{
-	int rc = system(cmd);
-
-	if (rc != 0)
-		fprintf(stderr, "failed: %s\n", cmd);
-	return rc;
-}
-
-/* A command's output (static storage; "" when it failed). */
-static const char *output(const char *cmd)
-{
-	static char buf[16384];
-	FILE *p = popen(cmd, "r");
-	size_t n = 0;
-
-	buf[0] = '\0';
-	if (!p)
-		return buf;
-	n = fread(buf, 1, sizeof(buf) - 1, p);
-	buf[n] = '\0';
-	if (pclose(p) != 0)
-		buf[0] = '\0';
-	return buf;
-}
-
 /* DEV's filter: its MAC, ips (as the backend's ip node) and tagged VLANs 20-21. */
 static struct port_filter filter(const char *ips)
 {
