@@ -35,6 +35,7 @@ struct vif_view {
 	char addrs[1024], routes[1024];
 	bool filtered;
 	bool filter_damaged;
+	char filter_missing[PORT_MISSING_LEN]; /* when damaged: the element missing, if the records say */
 	char filter_mac[MAC_STR_LEN];
 	char filter_ips[1024];
 	/* PORT_OVS: its port in the Open_vSwitch database; ovs_err: why it could not be read */
@@ -134,6 +135,7 @@ static void kernel_view(struct rt_conn *sk, struct nft_conn *nft, struct vif_vie
 		char mac[MAC_STR_LEN];
 		v->filtered = true;
 		v->filter_damaged = ps.damaged;
+		snprintf(v->filter_missing, sizeof(v->filter_missing), "%s", ps.missing);
 		if (ps.filter.ips.n)
 			snprintf(v->filter_mac, sizeof(v->filter_mac), "%s", mac_format(&ps.filter.mac, mac));
 		prefix_list_format(&ps.filter.ips, v->filter_ips, sizeof(v->filter_ips));
@@ -220,6 +222,9 @@ static void print_text(const struct vif_view *v, FILE *out)
 		v->routes[0] ? v->routes : "-");
 	if (!v->filtered)
 		fprintf(out, "  anti-spoofing: none\n");
+	else if (v->filter_damaged && v->filter_missing[0])
+		fprintf(out, "  anti-spoofing: element %s missing (the next online puts it back)\n",
+			v->filter_missing);
 	else if (v->filter_damaged)
 		fprintf(out, "  anti-spoofing: damaged records (the next online repairs them)\n");
 	else if (v->filter_mac[0])

@@ -48,11 +48,28 @@ int nft_port_check(const struct port_filter *f, struct nm_err *e)
 	return 0;
 }
 
+/*
+ * The first member of s from vid on, VLAN_MAX + 1 when none: a byte of the
+ * map at a time where it has none (a port's few runs among 4094 VLANs).
+ */
+static unsigned next_vlan(const struct vlan_set *s, unsigned vid)
+{
+	while (vid <= VLAN_MAX) {
+		if (!s->member[vid / 8])
+			vid = (vid / 8 + 1) * 8;
+		else if (vlan_set_has(s, vid))
+			return vid;
+		else
+			vid++;
+	}
+	return VLAN_MAX + 1;
+}
+
 void port_tagged_vlans(const struct vlan_set *port, struct vlan_set *ret)
 {
 	memset(ret, 0, sizeof(*ret));
-	for (unsigned vid = VLAN_MIN; vid <= VLAN_MAX; vid++)
-		if (vlan_set_has(port, vid) && !vlan_set_untagged(port, vid))
+	for (unsigned vid = next_vlan(port, VLAN_MIN); vid <= VLAN_MAX; vid = next_vlan(port, vid + 1))
+		if (!vlan_set_untagged(port, vid))
 			vlan_set_add(ret, vid, false);
 }
 
@@ -68,11 +85,8 @@ unsigned port_vlan_runs(const struct vlan_set *s)
 {
 	unsigned n = 0;
 
-	for (unsigned vid = VLAN_MIN; vid <= VLAN_MAX; vid++)
-		if (vlan_set_has(s, vid)) {
-			vid = run_end(s, vid);
-			n++;
-		}
+	for (unsigned vid = next_vlan(s, VLAN_MIN); vid <= VLAN_MAX; vid = next_vlan(s, run_end(s, vid) + 1))
+		n++;
 	return n;
 }
 
@@ -191,9 +205,8 @@ size_t port_elems(const struct port_filter *f, struct port_elem *out)
 		port_elem_record(&out[n++], f->ifname, nrec++, rec);
 		elem_prefix(&out[n++], f->ifname, &f->ips.p[i]);
 	}
-	for (unsigned vid = VLAN_MIN; f->ips.n && vid <= VLAN_MAX; vid++) {
-		if (!vlan_set_has(&f->vlans, vid))
-			continue;
+	for (unsigned vid = next_vlan(&f->vlans, VLAN_MIN); f->ips.n && vid <= VLAN_MAX;
+	     vid = next_vlan(&f->vlans, vid + 1)) {
 		unsigned end = run_end(&f->vlans, vid);
 		snprintf(rec, sizeof(rec), end > vid ? "vlan %u-%u" : "vlan %u", vid, end);
 		port_elem_record(&out[n++], f->ifname, nrec++, rec);
@@ -373,9 +386,8 @@ static int decode_vlans(const char *s, struct vlan_set *set)
 	if (strcmp(back, s) || first < VLAN_MIN || last > VLAN_MAX || last < first ||
 	    (last == first && s[end] == '-'))
 		return -EBADMSG;
-	for (unsigned vid = first - 1; vid <= VLAN_MAX; vid++)
-		if (vlan_set_has(set, vid))
-			return -EBADMSG;
+	if (next_vlan(set, first - 1) <= VLAN_MAX)
+		return -EBADMSG;
 	for (unsigned vid = first; vid <= last; vid++)
 		vlan_set_add(set, vid, false);
 	return 0;
@@ -384,6 +396,8 @@ static int decode_vlans(const char *s, struct vlan_set *set)
 int port_decode_records(const struct port_comments *records, unsigned nrec,
 			struct port_filter *f)
 {
+	bool vlans = false; /* a run read: no prefix may follow */
+
 	if (records->n != nrec || nrec > PORT_MAX_RECORDS)
 		return -EBADMSG;
 	f->ips.n = 0;
@@ -393,9 +407,10 @@ int port_decode_records(const struct port_comments *records, unsigned nrec,
 	for (unsigned i = 0; i < nrec; i++) {
 		const char *text = records->text[i];
 		bool vlan = !strncmp(text, "vlan ", 5);
+		vlans |= vlan && i;
 		if (i == 0 ? strncmp(text, "mac ", 4) || decode_mac(text + 4, &f->mac) < 0
 		    : vlan ? decode_vlans(text + 5, &f->vlans) < 0
-			   : strncmp(text, "ip ", 3) || port_vlan_runs(&f->vlans) ||
+			   : strncmp(text, "ip ", 3) || vlans ||
 				     f->ips.n >= MAX_PREFIXES ||
 				     decode_prefix(text + 3, &f->ips.p[f->ips.n++]) < 0)
 			return -EBADMSG;

@@ -26,7 +26,11 @@ static void describe_elems(const struct port_filter *f, const char *verb, bool c
 
 static void describe_old_elems(const struct port_state *s, FILE *out)
 {
-	if (s->port && s->damaged)
+	if (s->port && s->damaged && s->missing[0])
+		fprintf(out, "# the anti-spoofing element %s of %s is missing: every element keyed "
+			     "\"%s\" goes, found by listing the sets\n",
+			s->missing, s->filter.ifname, s->filter.ifname);
+	else if (s->port && s->damaged)
 		fprintf(out, "# the anti-spoofing records of %s are damaged: every element keyed "
 			     "\"%s\" goes, found by listing the sets\n",
 			s->filter.ifname, s->filter.ifname);

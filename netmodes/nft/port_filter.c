@@ -169,6 +169,51 @@ out:
 	return rc == -ENOMEM ? nm_fail(e, rc, "out of memory") : rc;
 }
 
+static void count_elem(struct nftnl_set_elem *el, void *data)
+{
+	(void)el;
+	(*(size_t *)data)++;
+}
+
+/*
+ * Whether the kernel has every element the port's records name, besides
+ * the ports element and the records themselves (read already): one GET per
+ * set, asking for all of its elements. The kernel answers them in order and
+ * stops at the first it lacks: that one marks s damaged, named in s->missing.
+ */
+static int verify_elems(struct nft_conn *nft, enum port_kind kind, struct port_state *s,
+			struct nm_err *e)
+{
+	struct port_elem *els = malloc(PORT_MAX_ELEMS * sizeof(*els)); /* port_elems fills each it writes */
+	size_t n;
+	int rc = 0;
+
+	if (!els)
+		return nm_fail(e, -ENOMEM, "out of memory");
+	n = port_elems(&s->filter, els);
+	for (int set = SET_PORTS + 1; set < SET_RECORDS && rc >= 0 && !s->damaged; set++) {
+		size_t want = 0, got = 0;
+		for (size_t i = 0; i < n; i++)
+			want += els[i].set == (enum port_set)set;
+		if (!want)
+			continue;
+		rc = get_set_elems(nft, kind, port_elems_obj(kind, (enum port_set)set, els, n, false), 0,
+				   count_elem, &got, e);
+		if (rc != 0)
+			continue;
+		s->damaged = true;
+		/* the one after the last the kernel answered */
+		for (size_t i = 0; i < n; i++)
+			if (els[i].set == (enum port_set)set && !got--) {
+				snprintf(s->missing, sizeof(s->missing), "%s { \"%s\" . %s }",
+					 port_sets[set].name, s->filter.ifname, els[i].text);
+				break;
+			}
+	}
+	free(els);
+	return rc < 0 ? rc : 0;
+}
+
 /*
  * Whether the table exists, and whether its rules are these (it has the
  * chain only they make): one GET when they are.
@@ -272,7 +317,8 @@ static int port_query(struct nft_conn *nft, enum port_kind kind, const char *ifn
 	bad = port_decode_count(&r, &nrec);
 	rc = bad ? bad : nrec ? read_records(nft, kind, ifname, nrec, &ret->filter, e) : 0;
 	if (!(ret->damaged = rc == -EBADMSG))
-		return rc;
+		/* the records whole: the elements they name, checked */
+		return rc || !nrec ? rc : verify_elems(nft, kind, ret, e);
 	/* an earlier version's port: maybe its table too */
 	return table_state(nft, kind, ret, e);
 }
@@ -312,12 +358,10 @@ static int dump_port_elems(struct nft_conn *nft, enum port_kind kind, const char
 	return rc < 0 ? rc : 0;
 }
 
-bool nft_port_matches(const struct port_state *s, const struct port_filter *f)
+/* Whether g and f are the same filter (of the same port). */
+static bool filter_equal(const struct port_filter *g, const struct port_filter *f)
 {
-	const struct port_filter *g = &s->filter;
-
-	if (!s->port || s->damaged || s->old_rules || g->ips.n != f->ips.n ||
-	    (f->kind == PORT_OVS && !s->chain_hooked) ||
+	if (g->ips.n != f->ips.n ||
 	    (f->ips.n && (memcmp(&g->mac, &f->mac, sizeof(f->mac)) ||
 			  !vlan_set_equal(&g->vlans, &f->vlans))))
 		return false;
@@ -325,6 +369,12 @@ bool nft_port_matches(const struct port_state *s, const struct port_filter *f)
 		if (!prefix_equal(&g->ips.p[i], &f->ips.p[i]))
 			return false;
 	return true;
+}
+
+bool nft_port_matches(const struct port_state *s, const struct port_filter *f)
+{
+	return s->port && !s->damaged && !s->old_rules &&
+	       !(f->kind == PORT_OVS && !s->chain_hooked) && filter_equal(&s->filter, f);
 }
 
 /* Changing a port */
@@ -381,6 +431,7 @@ int nft_port_change(struct nft_conn *nft, enum port_kind kind, const char *ifnam
 {
 	const char *failed = NULL;
 	struct port_state *now;
+	bool gone;
 	int rc;
 
 	if (f ? nft_port_matches(s, f) : !port_present(s))
@@ -388,15 +439,25 @@ int nft_port_change(struct nft_conn *nft, enum port_kind kind, const char *ifnam
 	rc = send_port(nft, kind, f, s, &failed, e);
 	if (!(rc == -EEXIST && failed && !strcmp(failed, "add table")) && !(rc == -ENOENT && s->table))
 		return rc;
+	/* an element the records name, deleted since s was read (by hand: the port's calls are serialised) */
+	gone = rc == -ENOENT && failed && !strcmp(failed, "delete element") && s->port && !s->damaged;
 	/*
 	 * Another call created the table since s was read, or released it (its
-	 * last holder gone): read again, once.
+	 * last holder gone), or an element went: read again, once.
 	 */
 	if (!(now = malloc(sizeof(*now))))
 		return nm_fail(e, -ENOMEM, "out of memory");
-	if ((rc = nft_port_query(nft, kind, ifname, now, e)) == 0 &&
-	    !(f ? nft_port_matches(now, f) : !port_present(now)))
-		rc = send_port(nft, kind, f, now, &failed, e);
+	if ((rc = nft_port_query(nft, kind, ifname, now, e)) == 0) {
+		/*
+		 * The same records again, which the kernel refused to delete: the
+		 * port is damaged whatever the read says, its elements found by
+		 * listing the sets.
+		 */
+		if (gone && now->port && !now->damaged && filter_equal(&now->filter, &s->filter))
+			now->damaged = true;
+		if (!(f ? nft_port_matches(now, f) : !port_present(now)))
+			rc = send_port(nft, kind, f, now, &failed, e);
+	}
 	free(now);
 	return rc;
 }
@@ -534,13 +595,19 @@ static int set_apply(struct op *op, struct nm_err *e)
 	return rc < 0 ? rc : nft_port_change(o->nft, o->f.kind, o->f.ifname, &o->f, &o->before, e);
 }
 
-/* Back to what was there: the replaced filter, or none. */
+/* Whether s says what filter was in place: its records whole (an element they name may be missing). */
+static bool filter_known(const struct port_state *s)
+{
+	return s->port && (!s->damaged || s->missing[0]);
+}
+
+/* Back to what was there: the replaced filter (whole), or none. */
 static int set_undo(struct op *op, struct nm_err *e)
 {
 	struct port_filter_op *o = op->data;
 
 	/* damaged records told nothing to restore: the new filter, which filters, stays */
-	if (o->before.port && o->before.damaged)
+	if (o->before.port && !filter_known(&o->before))
 		return 0;
 	return o->before.port ? nft_port_set(o->nft, &o->before.filter, e)
 			      : nft_port_clear(o->nft, o->f.kind, o->f.ifname, e);
@@ -565,7 +632,7 @@ static int clear_undo(struct op *op, struct nm_err *e)
 	struct port_filter_op *o = op->data;
 
 	/* damaged records, or a port's chain alone, told no filter to put back */
-	return o->before.damaged || !o->before.port ? 0 : nft_port_set(o->nft, &o->before.filter, e);
+	return filter_known(&o->before) ? nft_port_set(o->nft, &o->before.filter, e) : 0;
 }
 
 static void clear_describe(const struct op *op, FILE *out)

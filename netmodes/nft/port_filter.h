@@ -14,7 +14,9 @@
  *
  * The records say what the port owns, so removing it needs no listing of
  * any set, and they change in the same atomic batch as the elements, so
- * they cannot disagree with them. A hotplug adds or removes a handful of
+ * they cannot disagree with them; a hand edit can, which a query of a port
+ * in place sees (each element the records name asked for) and a change
+ * repairs, listing the sets that once. A hotplug adds or removes a handful of
  * hash elements: its cost, and a packet's, do not grow with the number of
  * ports (no per-port chain whose jump the kernel would revalidate).
  *
@@ -40,10 +42,13 @@
 #include "netmodes/nft/port_types.h"
 
 /*
- * Read-only: two single-element GETs at most, never a dump (PORT_OVS: and
- * one GET of the port's chain, into chain and chain_hooked). Damaged records
- * (someone deleted or edited elements by hand) read as damaged, which a
- * change repairs. Returns 0, or a negative errno with e set.
+ * Read-only, never a dump: a GET of the port's ports element; when it is
+ * there, one of its records and, the records whole, one per set holding
+ * other elements they name, each asking for all of them (PORT_OVS: and one
+ * GET of the port's chain, into chain and chain_hooked). A port absent
+ * costs the first GET alone. Damaged records, or an element they name that
+ * the kernel lacks (someone deleted or edited elements by hand), read as
+ * damaged, which a change repairs. Returns 0, or a negative errno with e set.
  */
 int nft_port_query(struct nft_conn *nft, enum port_kind kind, const char *ifname, struct port_state *ret,
 		   struct nm_err *e);
@@ -77,7 +82,9 @@ int nft_port_clear(struct nft_conn *nft, enum port_kind kind, const char *ifname
 /*
  * As nft_port_set (f) or nft_port_clear (f NULL), from state s already read
  * by nft_port_query: no second query unless another call created the table
- * meanwhile. Calls for one port are serialised by the caller.
+ * meanwhile, released it, or the kernel lacked an element s names (then,
+ * the same records read again, the port is taken for damaged). Calls for one
+ * port are serialised by the caller.
  */
 int nft_port_change(struct nft_conn *nft, enum port_kind kind, const char *ifname,
 		    const struct port_filter *f, const struct port_state *s, struct nm_err *e);

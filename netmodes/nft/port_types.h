@@ -34,14 +34,24 @@ struct port_filter {
 /* The VLANs of a port's set (vlan_spec.h) that it may send tagged: its members not untagged. */
 void port_tagged_vlans(const struct vlan_set *port, struct vlan_set *ret);
 
+/* The longest text of a missing element: a set, a name and a prefix. */
+#define PORT_MISSING_LEN 96
+
 /* What is in place for one port. */
 struct port_state {
 	bool table;		  /* the table exists */
 	bool old_rules;		  /* made by an earlier version: an online replaces its rules */
 	bool port;		  /* the port is filtered */
 	bool damaged;		  /* its records are incomplete (edited by hand, or written by an
-				     earlier version): filter unknown, every element of its name goes */
+				     earlier version): filter unknown; or an element they name is
+				     missing (missing says which): every element of its name goes */
 	struct port_filter filter; /* its filter, read back from its records (when port) */
+	/*
+	 * When damaged with its records whole (filter read back): the first
+	 * element they name that the kernel lacks, in nft(8) syntax,
+	 * 'addrs4 { "vif1.0" . 10.0.0.1 }'; "" otherwise.
+	 */
+	char missing[PORT_MISSING_LEN];
 	/* PORT_OVS alone: the port's own base chain (port_chain_name) */
 	bool chain;	  /* exists */
 	bool chain_hooked; /* exists and hooks the ingress of the device named ifname */

@@ -240,6 +240,38 @@ in_ns "$D0" nft delete element bridge xen-netmodes addrs6 '{ "vif1.0" . fd77::11
 check "online after two of its elements were deleted" hotplug vif-bridge 1 0 online
 check_eq "all its elements are back" "$(sort <<<"$VIF1_ELEMENTS")" "$(port_elements bridge vif1.0 | sort)"
 
+echo "# one element deleted by hand, its records whole: check, status, online and offline see it"
+in_ns "$G1" ip neigh flush dev eth0
+check "control: guest 1 reaches guest 2" ping_ok "$G1" 10.77.0.12
+in_ns "$D0" nft delete element bridge xen-netmodes addrs4 '{ "vif1.0" . 10.77.0.11 }'
+check_fails "without its address's element, guest 1's IPv4 is dropped" ping_ok "$G1" 10.77.0.12
+rc=0
+diffs=$(xnm_check vif1.0) || rc=$?
+check_eq "check: a missing element exits 1" 1 "$rc"
+check "check: names the missing element" grep -qxF \
+	'vif1.0: differs: # the anti-spoofing element addrs4 { "vif1.0" . 10.77.0.11 } of vif1.0 is missing: every element keyed "vif1.0" goes, found by listing the sets' \
+	<<<"$diffs"
+check "check: and lists the element online adds" grep -qxF \
+	'vif1.0: differs: nft add element bridge xen-netmodes addrs4 { "vif1.0" . 10.77.0.11 }' <<<"$diffs"
+check "status: names it" grep -qxF \
+	'  anti-spoofing: element addrs4 { "vif1.0" . 10.77.0.11 } missing (the next online puts it back)' \
+	<<<"$(xnm_status)"
+check "online puts it back" hotplug vif-bridge 1 0 online
+check_eq "all its elements are there again" "$(sort <<<"$VIF1_ELEMENTS")" "$(port_elements bridge vif1.0 | sort)"
+check_eq "check: in place again" "vif1.0: in place" "$(xnm_check vif1.0)"
+in_ns "$G1" ip neigh flush dev eth0
+check "guest 1 reaches guest 2 again" ping_ok "$G1" 10.77.0.12
+in_ns "$D0" nft delete element bridge xen-netmodes macs '{ "vif1.0" . 00:16:3e:00:00:01 }'
+check "an online puts back its MAC's element too" hotplug vif-bridge 1 0 online
+check_eq "every element there" "$(sort <<<"$VIF1_ELEMENTS")" "$(port_elements bridge vif1.0 | sort)"
+in_ns "$D0" nft delete element bridge xen-netmodes addrs6 '{ "vif1.0" . fe80::216:3eff:fe00:1 }'
+check "offline with its link-local address's element deleted by hand" hotplug vif-bridge 1 0 offline
+check_eq "leaves none of its elements" "" "$(port_elements bridge vif1.0)"
+check_fails "nor its port" port_filtered bridge vif1.0
+check "offline again" hotplug vif-bridge 1 0 offline
+check "online after that" hotplug vif-bridge 1 0 online
+check_eq "its elements as before" "$(sort <<<"$VIF1_ELEMENTS")" "$(port_elements bridge vif1.0 | sort)"
+
 echo "# offline"
 check "vif1.0 offline" hotplug vif-bridge 1 0 offline
 check_fails "vif1.0 is out of the bridge" grep -q "master" <<<"$(link_field vif1.0)"

@@ -173,6 +173,35 @@ check "online puts it back" hotplug $VIF_SCRIPT 1 0 online
 check_eq "check: in place again" "vif1.0: in place" "$(xnm_check vif1.0)"
 check "guest 1 pings guest 2 again" ping_ok "$G1" 10.78.0.12
 
+echo "# one element deleted by hand, its records whole: check, online and offline see it"
+elems=$(port_elements netdev vif1.0 | sort)
+ip netns exec "$D0" nft delete element netdev xen-netmodes addrs4 '{ "vif1.0" . 10.78.0.11 }'
+rc=0
+diffs=$(xnm_check vif1.0) || rc=$?
+check_eq "check: a missing element exits 1" 1 "$rc"
+check "check: names the missing element" grep -qxF \
+	'vif1.0: differs: # the anti-spoofing element addrs4 { "vif1.0" . 10.78.0.11 } of vif1.0 is missing: every element keyed "vif1.0" goes, found by listing the sets' \
+	<<<"$diffs"
+check "check: and lists the element online adds" grep -qxF \
+	'vif1.0: differs: nft add element netdev xen-netmodes addrs4 { "vif1.0" . 10.78.0.11 }' <<<"$diffs"
+check "status: names it" grep -qxF \
+	'  anti-spoofing: element addrs4 { "vif1.0" . 10.78.0.11 } missing (the next online puts it back)' \
+	<<<"$(xnm_status)"
+check "online puts it back" hotplug $VIF_SCRIPT 1 0 online
+check_eq "all its elements are there again" "$elems" "$(port_elements netdev vif1.0 | sort)"
+check_eq "check: in place again" "vif1.0: in place" "$(xnm_check vif1.0)"
+in_ns "$G1" ip neigh flush dev eth0
+check "guest 1 pings guest 2 again" ping_ok "$G1" 10.78.0.12
+ip netns exec "$D0" nft delete element netdev xen-netmodes macs "{ \"vif1.0\" . $MAC1 }"
+check "offline with its MAC's element deleted by hand" hotplug $VIF_SCRIPT 1 0 offline
+check_eq "leaves none of its elements" "" "$(port_elements netdev vif1.0)"
+check_eq "nor its chain" "arp_check icmp6_check ip6_check ip_check port_check " "$(chains)"
+check "offline again" hotplug $VIF_SCRIPT 1 0 offline
+check "online after that" hotplug $VIF_SCRIPT 1 0 online
+check_eq "its elements as before" "$elems" "$(port_elements netdev vif1.0 | sort)"
+in_ns "$G1" ip neigh flush dev eth0
+check "guest 1 pings guest 2 once more" ping_ok "$G1" 10.78.0.12
+
 echo "# VLANs: BR.TAG, BR:TRUNK, BR.TAG:TRUNK, the vlan node"
 MAC3=00:16:3e:00:01:03
 make_guest 3 0 $MAC3 10.78.3.13/24
@@ -194,6 +223,15 @@ vlan_case() { # DESC NODES... -- TAG TRUNKS VLAN_MODE TAGGED
 vlan_case "$BR.10" bridge=$BR.10 -- 10 "[]" "[]" ""
 vlan_case "$BR:20:30" bridge=$BR:20:30 -- "[]" "[20, 30]" "[]" "20 30"
 vlan_case "$BR.10:20:30 (as vif-bridge reads it)" bridge=$BR.10:20:30 -- 10 "[20, 30]" native-untagged "20 30"
+ip netns exec "$D0" nft delete element netdev xen-netmodes vlans '{ "vif3.0" . 30 }'
+rc=0
+diffs=$(xnm_check vif3.0) || rc=$?
+check_eq "a tagged VLAN's element deleted by hand: check names it, exits 1" "1 yes" \
+	"$rc $(grep -qF '# the anti-spoofing element vlans { "vif3.0" . 30 } of vif3.0 is missing' <<<"$diffs" && echo yes)"
+check "online puts it back" hotplug $VIF_SCRIPT 3 0 online
+check_eq "VLANs 20 and 30 again" "20 30" \
+	"$(port_elements netdev vif3.0 | sed -n 's/^"vif3.0" \. \([0-9-]*\)$/\1/p' | sort -n | tr '\n' ' ' | sed 's/ $//')"
+check_eq "in place again" "vif3.0: in place" "$(xnm_check vif3.0)"
 check "status: the tag, trunks and mode" grep -qx \
 	"  ovs: bridge $BR, tag 10, trunks 20,30, vlan_mode native-untagged, ofport $(vsctl get interface vif3.0 ofport)" \
 	<<<"$(xnm_status)"

@@ -42,15 +42,6 @@ static unsigned kernel_version(void)
 	return major * 100 + minor;
 }
 
-static int sh(const char *cmd)
-{
-	int rc = system(cmd);
-
-	if (rc != 0)
-		fprintf(stderr, "failed: %s\n", cmd);
-	return rc;
-}
-
 /* The group setup: the namespace (nft_netns.h), with vif5.0 and its guest's end in it. */
 static int setup(void **state)
 {
@@ -58,23 +49,6 @@ static int setup(void **state)
 		return -1;
 	return sh("ip link add vif5.0 type veth peer name g5 && ip link set vif5.0 up && "
 		  "ip link set g5 up");
-}
-
-/* A command's output (static storage; "" when it failed). */
-static const char *output(const char *cmd)
-{
-	static char buf[16384];
-	FILE *p = popen(cmd, "r");
-	size_t n = 0;
-
-	buf[0] = '\0';
-	if (!p)
-		return buf;
-	n = fread(buf, 1, sizeof(buf) - 1, p);
-	buf[n] = '\0';
-	if (pclose(p) != 0)
-		buf[0] = '\0';
-	return buf;
 }
 
 /*
