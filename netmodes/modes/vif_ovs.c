@@ -209,7 +209,8 @@ static int plan_up(const struct vif_request *r, struct mode_ctx *c, struct plan 
 	if ((rc = plan_filter(r, c, d.name, &t, p, e)) < 0 || in_place)
 		return rc;
 	spec = spec_of(r, &t, d.name);
-	if (!port_ok)
+	/* a rollback's removal of the port may raise the link (links.h): down again after it */
+	if (!port_ok && !(rc = op_link_keep_down(p, c->nl, idx, d.name)))
 		rc = op_ovs_add_port(p, r->ovsdb_sock, c->deadline_ms, &spec);
 	if (!rc)
 		rc = op_link_set_up(p, c->nl, idx, d.name, true);

@@ -572,13 +572,16 @@ static int add_undo(struct op *op, struct nm_err *e)
 	struct add_op *o = op->data;
 	uint64_t deadline = undo_deadline(o->deadline);
 	struct ovsdb *db;
+	int64_t next_cfg = 0;
 	int rc;
 
 	if (!o->port_uuid[0])
 		return 0;
 	if ((rc = ovsdb_open(o->sock, deadline, &db, e)) < 0)
 		return rc;
-	rc = remove_rows(db, o->dev, o->port_uuid, o->iface_uuid, deadline, NULL, e);
+	/* applied before the rollback goes on: the steps before may be undone only after it */
+	if ((rc = remove_rows(db, o->dev, o->port_uuid, o->iface_uuid, deadline, &next_cfg, e)) == 0)
+		rc = wait_applied(db, next_cfg, deadline, e);
 	ovsdb_close(db);
 	if (rc == 0)
 		o->port_uuid[0] = o->iface_uuid[0] = '\0';

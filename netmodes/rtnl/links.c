@@ -326,6 +326,43 @@ int op_link_set_up(struct plan *p, struct rt_conn *sk, int ifindex, const char *
 	return plan_add(p, up ? &up_type : &down_type, o);
 }
 
+/*
+ * Takes the link down again if something raised it: applied after a step of
+ * another process's that may, and undone before it in a rollback. A link
+ * already gone is down enough.
+ */
+static int keep_down(struct op *op, struct nm_err *e)
+{
+	struct link_op *o = op->data;
+	struct link_info li;
+	int rc = rt_link_get(o->sk, o->ifindex, o->name, &li, NULL);
+
+	if (rc == -ENODEV || (rc == 0 && !li.up))
+		return 0;
+	return rc < 0 ? nm_fail(e, rc, "%s: cannot read its link", o->name) : link_apply(op, e);
+}
+
+/* It changes nothing the call asked for: a dry run has nothing to show. */
+static void keep_down_describe(const struct op *op, FILE *out)
+{
+	(void)op;
+	(void)out;
+}
+
+static const struct op_type keep_down_type = {
+	.name = "keep link down", .apply = keep_down, .undo = keep_down, .describe = keep_down_describe,
+};
+
+int op_link_keep_down(struct plan *p, struct rt_conn *sk, int ifindex, const char *name)
+{
+	struct link_op *o = link_op_new(sk, ifindex, name, CH_UP);
+
+	if (!o)
+		return -ENOMEM;
+	o->u.up = false;
+	return plan_add(p, &keep_down_type, o);
+}
+
 int op_link_set_arp(struct plan *p, struct rt_conn *sk, int ifindex, const char *name, bool on)
 {
 	struct link_op *o = link_op_new(sk, ifindex, name, CH_ARP);

@@ -59,6 +59,14 @@ int rt_first_bridge(struct rt_conn *sk, struct link_info *ret, struct nm_err *e)
 int op_link_rename(struct plan *p, struct rt_conn *sk, int ifindex, const char *from,
 		   const char *to);
 int op_link_set_up(struct plan *p, struct rt_conn *sk, int ifindex, const char *name, bool up);
+/*
+ * Down again if it is up, when applied and when undone, else nothing (and
+ * nothing in a dry run): for a link that another process may raise behind
+ * the call's back, as Open vSwitch's userspace datapath does when it takes
+ * a port out, writing the device's flags back from a cache that may still
+ * say up.
+ */
+int op_link_keep_down(struct plan *p, struct rt_conn *sk, int ifindex, const char *name);
 /* ARP on (clears IFF_NOARP) or off. */
 int op_link_set_arp(struct plan *p, struct rt_conn *sk, int ifindex, const char *name, bool on);
 int op_link_set_mac(struct plan *p, struct rt_conn *sk, int ifindex, const char *name,
