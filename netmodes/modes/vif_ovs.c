@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "netmodes/modes/modes.h"
@@ -218,6 +219,57 @@ static int plan_up(const struct vif_request *r, struct mode_ctx *c, struct plan 
 }
 
 /*
+ * Offline's last step: the port removed, then its link kept down (links.h:
+ * the removal may raise it), as one step, since the removal has no undo
+ * and nothing may fail in a step after it. Errors read as the removal's.
+ */
+static int removal_apply(struct op *op, struct nm_err *e)
+{
+	struct plan *sub = op->data;
+	int rc = 0;
+
+	for (size_t i = 0; i < sub->n && rc == 0; i++)
+		rc = sub->ops[i].type->apply(&sub->ops[i], e);
+	return rc;
+}
+
+static void removal_describe(const struct op *op, FILE *out)
+{
+	plan_describe(op->data, out);
+}
+
+static void removal_release(void *data)
+{
+	plan_free(data);
+	free(data);
+}
+
+static const struct op_type removal_type = {
+	.name = "remove Open vSwitch port",
+	.apply = removal_apply,
+	.describe = removal_describe,
+	.release = removal_release,
+};
+
+static int op_remove_port(struct plan *p, const struct vif_request *r, struct mode_ctx *c,
+			  const struct vifdev *d)
+{
+	struct plan *sub = calloc(1, sizeof(*sub));
+	int rc;
+
+	if (!sub)
+		return -ENOMEM;
+	rc = op_ovs_del_port(sub, r->ovsdb_sock, c->deadline_ms, d->name);
+	if (!rc && d->exists)
+		rc = op_link_keep_down(sub, c->nl, d->link.ifindex, d->name);
+	if (rc < 0) {
+		removal_release(sub);
+		return rc;
+	}
+	return plan_add(p, &removal_type, sub);
+}
+
+/*
  * Offline tolerates a device already gone and needs no bridge: link down,
  * its filter gone, its claim given up, its own port (by name, on whatever
  * bridge) removed. A real call reads nothing from the database here (the
@@ -247,8 +299,7 @@ static int plan_down(const struct vif_request *r, struct mode_ctx *c, struct pla
 	if ((rc = plan_port_filter(p, c->nft, PORT_OVS, d.name, false, NULL, NULL, NULL, e)) < 0)
 		return rc;
 	/* The removal last: it has no undo (ovs_port.h), so nothing after it may fail. */
-	if ((rc = vifdev_plan_unclaim(r, c, &d, p)) < 0 ||
-	    (rc = op_ovs_del_port(p, r->ovsdb_sock, c->deadline_ms, d.name)) < 0)
+	if ((rc = vifdev_plan_unclaim(r, c, &d, p)) < 0 || (rc = op_remove_port(p, r, c, &d)) < 0)
 		return nm_fail(e, rc, "out of memory");
 	return 0;
 }
