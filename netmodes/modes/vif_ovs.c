@@ -99,29 +99,6 @@ static bool port_matches(const struct ovs_port_state *s, const struct vif_reques
 }
 
 /*
- * Reads dev's port as the database has it, and whether bridge br exists
- * (br NULL: not read; no port is read without it). The connection lives
- * for the planning only: the steps open their own.
- */
-static int ovs_read(const struct vif_request *r, struct mode_ctx *c, const char *br,
-		    bool *br_exists, const char *dev, struct ovs_port_state *ret, struct nm_err *e)
-{
-	struct ovsdb *db = NULL;
-	struct ovs_bridge_state bs = { 0 };
-	int rc;
-
-	if ((rc = ovsdb_open(r->ovsdb_sock, c->deadline_ms, &db, e)) < 0)
-		return rc;
-	if (br && (rc = ovs_bridge_query(db, br, c->deadline_ms, &bs, e)) == 0)
-		*br_exists = bs.exists;
-	if (rc == 0 && (!br || bs.exists))
-		rc = ovs_port_query(db, dev, c->deadline_ms, ret, e);
-	ovs_bridge_state_free(&bs);
-	ovsdb_close(db);
-	return rc;
-}
-
-/*
  * A database that could not be read (rc, e): a real call stops there; a
  * dry run or check plans on without it (ctx.h), the reason in out. Returns
  * whether it plans on.
@@ -175,7 +152,7 @@ static unsigned port_mtu(const struct vif_request *r, struct mode_ctx *c, const 
  * before any frame can pass. The op_* constructors fail only with -ENOMEM.
  */
 static int plan_up(const struct vif_request *r, struct mode_ctx *c, struct plan *p,
-		   struct vif_outcome *out, struct nm_err *e)
+		   struct vif_outcome *out, struct ovs_port_read *sess, struct nm_err *e)
 {
 	struct ovs_target t;
 	struct ovs_port_state ps = { .tag = -1 };
@@ -188,7 +165,8 @@ static int plan_up(const struct vif_request *r, struct mode_ctx *c, struct plan 
 
 	if ((rc = ovs_target_of(r, &t, e)) < 0 || (rc = vifdev_find(r, c, &d, e)) < 0)
 		return rc;
-	rc = ovs_read(r, c, t.bridge, &br_exists, d.name, &ps, e);
+	/* the read's session kept for the add-port step (ovs_port.h) */
+	rc = ovs_port_read(r->ovsdb_sock, t.bridge, d.name, c->deadline_ms, &br_exists, &ps, sess, e);
 	if (rc < 0 && !plan_on_unread(c, rc, "the Open vSwitch port", out, e))
 		return rc;
 	if (rc == 0 && !br_exists)
@@ -212,7 +190,7 @@ static int plan_up(const struct vif_request *r, struct mode_ctx *c, struct plan 
 	spec = spec_of(r, &t, d.name);
 	/* a rollback's removal of the port may raise the link (links.h): down again after it */
 	if (!port_ok && !(rc = op_link_keep_down(p, c->nl, idx, d.name)))
-		rc = op_ovs_add_port(p, r->ovsdb_sock, c->deadline_ms, &spec);
+		rc = op_ovs_add_port_on(p, r->ovsdb_sock, c->deadline_ms, &spec, sess);
 	if (!rc)
 		rc = op_link_set_up(p, c->nl, idx, d.name, true);
 	return rc < 0 ? nm_fail(e, rc, "out of memory") : 0;
@@ -289,7 +267,8 @@ static int plan_down(const struct vif_request *r, struct mode_ctx *c, struct pla
 		snprintf(out->bridge, sizeof(out->bridge), "%s", t.bridge);
 	if (c->unread != UNREAD_FAILS) {
 		struct ovs_port_state ps;
-		int read = ovs_read(r, c, NULL, NULL, d.name, &ps, e);
+		int read = ovs_port_read(r->ovsdb_sock, NULL, d.name, c->deadline_ms, NULL, &ps,
+					 NULL, e);
 		if (read < 0 && !plan_on_unread(c, read, "", out, e))
 			return read;
 	}
@@ -307,5 +286,12 @@ static int plan_down(const struct vif_request *r, struct mode_ctx *c, struct pla
 int ovs_plan(const struct vif_request *r, struct mode_ctx *c, struct plan *p,
 	     struct vif_outcome *out, struct nm_err *e)
 {
-	return vif_command_is_up(r->cmd) ? plan_up(r, c, p, out, e) : plan_down(r, c, p, out, e);
+	struct ovs_port_read sess = { 0 };
+	int rc;
+
+	if (!vif_command_is_up(r->cmd))
+		return plan_down(r, c, p, out, e);
+	rc = plan_up(r, c, p, out, &sess, e);
+	ovs_port_read_release(&sess); /* when no add-port step took it */
+	return rc;
 }

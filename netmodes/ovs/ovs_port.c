@@ -197,8 +197,14 @@ static int next_cfg_of(json_t *results, size_t index, int64_t *ret, struct nm_er
  */
 static const char *const port_cols[] = { "_uuid", "interfaces" };
 
-static int read_port(struct ovsdb *db, const char *dev, uint64_t deadline, json_t **ret_rows,
-		     struct nm_err *e)
+struct cfg_watch;
+static int transact_watched(struct ovsdb *db, json_t *ops, struct cfg_watch *w, const char *dev,
+			    uint64_t deadline, json_t **ret_results, size_t *ret_failed,
+			    struct nm_err *e);
+
+/* w: the watch the connection carries, or NULL (see transact_watched) */
+static int read_port(struct ovsdb *db, const char *dev, struct cfg_watch *w, uint64_t deadline,
+		     json_t **ret_rows, struct nm_err *e)
 {
 	json_t *ops = json_array(), *results;
 	int rc;
@@ -208,7 +214,7 @@ static int read_port(struct ovsdb *db, const char *dev, uint64_t deadline, json_
 		json_decref(ops);
 		return -ENOMEM;
 	}
-	if ((rc = ovsdb_transact(db, OVS_DB_NAME, ops, deadline, &results, NULL, e)) < 0)
+	if ((rc = transact_watched(db, ops, w, dev, deadline, &results, NULL, e)) < 0)
 		return rc;
 	*ret_rows = json_incref(rows_of(results, 0));
 	json_decref(results);
@@ -315,6 +321,193 @@ static int wait_applied(struct ovsdb *db, int64_t next_cfg, uint64_t deadline, s
 	return 0;
 }
 
+/*
+ * The same wait, its monitor sent right behind the transaction it waits
+ * for, before that is answered (add-port): one round trip for both, the
+ * wait starting with the commit. A monitor_cond (ovsdb-server(7)) on
+ * cur_cfg and, when dev is given, on the ofport and error of the
+ * interfaces named dev: ovs-vswitchd writes those in the same transaction
+ * as cur_cfg, so they come in the same update, and no select is left to
+ * make once cur_cfg is reached. The replies and updates that come while
+ * another reply is awaited on the connection are taken in on the way
+ * (watch_take).
+ */
+#define WATCH_ID "xnm-watch"
+
+struct cfg_watch {
+	json_int_t id; /* the monitor request's */
+	bool sent, ready; /* ready: its reply, the initial contents, taken in */
+	int64_t cur;	  /* cur_cfg as last seen; -1: not yet */
+	json_t *ifaces;	  /* _uuid -> {"ofport": v, "error": v}: the interfaces named dev */
+};
+
+static int watch_send(struct ovsdb *db, struct cfg_watch *w, const char *dev, uint64_t deadline,
+		      struct nm_err *e)
+{
+	json_t *params = dev ? json_pack("[s, s, {s:[{s:[s]}], s:[{s:[s,s], s:[[s,s,s]]}]}]",
+					 OVS_DB_NAME, WATCH_ID, "Open_vSwitch", "columns", "cur_cfg",
+					 "Interface", "columns", "ofport", "error", "where", "name",
+					 "==", dev)
+			     : json_pack("[s, s, {s:[{s:[s]}]}]", OVS_DB_NAME, WATCH_ID,
+					 "Open_vSwitch", "columns", "cur_cfg");
+	int rc = ovsdb_send(db, "monitor_cond", params, deadline, &w->id, e);
+
+	w->sent = rc == 0;
+	return rc;
+}
+
+/* The row-update2's new values (initial, insert or modify: for a column of
+ * at most one value, a modify carries the new value). */
+static const json_t *update2_values(const json_t *row)
+{
+	static const char *const kinds[] = { "initial", "insert", "modify" };
+
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (json_object_get(row, kinds[i]))
+			return json_object_get(row, kinds[i]);
+	return NULL;
+}
+
+/* A <table-updates2> (the monitor's reply, or an update2's) taken in. */
+static int watch_updates(struct cfg_watch *w, const json_t *updates)
+{
+	const json_t *row;
+	const char *uuid;
+
+	json_object_foreach ((json_t *)json_object_get(updates, "Open_vSwitch"), uuid, row) {
+		const json_t *v = json_object_get(update2_values(row), "cur_cfg");
+		if (json_is_integer(v) && json_integer_value(v) > w->cur)
+			w->cur = json_integer_value(v);
+	}
+	json_object_foreach ((json_t *)json_object_get(updates, "Interface"), uuid, row) {
+		const json_t *vals = update2_values(row);
+		json_t *now = json_object_get(w->ifaces, uuid);
+		if (json_object_get(row, "delete")) {
+			json_object_del(w->ifaces, uuid);
+			continue;
+		}
+		if (!vals)
+			continue;
+		if (!now || !json_object_get(row, "modify")) {
+			if (json_object_set_new(w->ifaces, uuid, now = json_object()) < 0 || !now)
+				return -ENOMEM;
+		}
+		for (size_t i = 0; i < 2; i++) {
+			const char *col = i ? "error" : "ofport";
+			json_t *v = json_object_get(vals, col);
+			if (v && json_object_set(now, col, v) < 0)
+				return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+/*
+ * msg taken in when it is the watch's (its reply, or an update2 of it):
+ * 1, and msg released; 0: not the watch's, msg left to the caller; or
+ * -errno with e set (the monitor refused: e says why).
+ */
+static int watch_take(struct ovsdb *db, struct cfg_watch *w, json_t *msg, struct nm_err *e)
+{
+	const json_t *params = json_object_get(msg, "params");
+	json_t *initial;
+	int rc;
+
+	if (!w || !w->sent)
+		return 0;
+	if (ovsdb_is_reply(msg, w->id)) {
+		rc = ovsdb_reply_result(db, msg, &initial, e);
+		if (rc == 0) {
+			rc = watch_updates(w, initial);
+			json_decref(initial);
+			w->ready = true;
+		}
+	} else if (!strcmp(str_of(json_object_get(msg, "method")), "update2") &&
+		   !strcmp(str_of(json_array_get(params, 0)), WATCH_ID)) {
+		rc = watch_updates(w, json_array_get(params, 1));
+	} else {
+		return 0;
+	}
+	json_decref(msg);
+	return rc < 0 ? rc : 1;
+}
+
+/* The reply to request id (the caller's reference), the watch's messages taken in meanwhile. */
+static int await_reply(struct ovsdb *db, json_int_t id, const char *method, struct cfg_watch *w,
+		       uint64_t deadline, json_t **ret_msg, struct nm_err *e)
+{
+	uint64_t start = ovsdb_now_ms();
+
+	for (;;) {
+		json_t *msg;
+		int rc = ovsdb_recv(db, deadline, &msg, e);
+		if (rc == -ETIMEDOUT)
+			return nm_fail(e, rc, "ovsdb-server at %s: no answer to %s within %llu ms",
+				       ovsdb_path(db), method,
+				       (unsigned long long)(ovsdb_now_ms() - start));
+		if (rc < 0)
+			return rc;
+		if (ovsdb_is_reply(msg, id)) {
+			*ret_msg = msg;
+			return 0;
+		}
+		if ((rc = watch_take(db, w, msg, e)) < 0)
+			return rc;
+		if (rc == 0)
+			json_decref(msg); /* anything else: skipped, as ovsdb_call does */
+	}
+}
+
+/*
+ * A transact (ops stolen) on the connection the watch w listens on, as
+ * ovsdb_transact makes it; w NULL: ovsdb_transact. When w has not sent
+ * its monitor yet, it is sent right after the transact (dev: see
+ * watch_send).
+ */
+static int transact_watched(struct ovsdb *db, json_t *ops, struct cfg_watch *w, const char *dev,
+			    uint64_t deadline, json_t **ret_results, size_t *ret_failed,
+			    struct nm_err *e)
+{
+	json_t *msg, *results;
+	json_int_t id;
+	int rc;
+
+	if (!w)
+		return ovsdb_transact(db, OVS_DB_NAME, ops, deadline, ret_results, ret_failed, e);
+	if (ret_failed)
+		*ret_failed = SIZE_MAX;
+	if ((rc = ovsdb_send(db, "transact", ovsdb_transact_params(OVS_DB_NAME, ops), deadline, &id,
+			     e)) < 0 ||
+	    (!w->sent && (rc = watch_send(db, w, dev, deadline, e)) < 0) ||
+	    (rc = await_reply(db, id, "transact", w, deadline, &msg, e)) < 0)
+		return rc;
+	rc = ovsdb_reply_result(db, msg, &results, e);
+	json_decref(msg);
+	return rc < 0 ? rc : ovsdb_transact_result(db, results, ret_results, ret_failed, e);
+}
+
+/* Waits, by the watch, until ovs-vswitchd has applied next_cfg (see wait_applied). */
+static int watch_applied(struct ovsdb *db, struct cfg_watch *w, int64_t next_cfg, uint64_t deadline,
+			 struct nm_err *e)
+{
+	uint64_t start = ovsdb_now_ms();
+
+	while (!w->ready || w->cur < next_cfg) {
+		json_t *msg;
+		int rc = ovsdb_recv(db, deadline, &msg, e);
+		if (rc == -ETIMEDOUT)
+			return nm_fail(e, rc, "ovs-vswitchd did not apply the change within %llu ms "
+					      "(cur_cfg %lld, next_cfg %lld): is ovs-vswitchd running?",
+				       (unsigned long long)(ovsdb_now_ms() - start), (long long)w->cur,
+				       (long long)next_cfg);
+		if (rc < 0 || (rc = watch_take(db, w, msg, e)) < 0)
+			return rc;
+		if (rc == 0)
+			json_decref(msg);
+	}
+	return 0;
+}
+
 /* --- add-port --- */
 
 struct add_op {
@@ -326,6 +519,9 @@ struct add_op {
 	struct ovs_vlans trunks;
 	char *vlan_mode; /* NULL: left empty */
 	char *ext[N_EXT]; /* NULL: not written */
+	/* from the plan's read (ovs_port_read), for the first try; NULL: none */
+	struct ovsdb *db;
+	json_t *guard;
 	/* what apply inserted, for undo */
 	char port_uuid[UUID_LEN], iface_uuid[UUID_LEN];
 };
@@ -481,34 +677,23 @@ static void take_back(struct ovsdb *db, struct add_op *o, struct nm_err *e)
 		o->port_uuid[0] = o->iface_uuid[0] = '\0';
 }
 
-/* The interface's ofport and error, now that ovs-vswitchd has applied it. */
-static int check_iface(struct ovsdb *db, const struct add_op *o, uint64_t deadline, struct nm_err *e)
+/* The interface's ofport and error, now that ovs-vswitchd has applied it, as the watch has them. */
+static int check_iface(const struct cfg_watch *w, const struct add_op *o, struct nm_err *e)
 {
-	static const char *const cols[] = { "ofport", "error" };
-	json_t *ops = json_array(), *results, *row;
-	const json_t *ofport, *err;
-	int rc;
+	const json_t *row = json_object_get(w->ifaces, o->iface_uuid);
+	const json_t *ofport = set_at(json_object_get(row, "ofport"), 0);
+	const json_t *err = set_at(json_object_get(row, "error"), 0);
 
-	if (json_array_append_new(ops, op_select("Interface", where_eq("_uuid", uuid_atom(o->iface_uuid)),
-						 cols, 2)) < 0) {
-		json_decref(ops);
-		return -ENOMEM;
-	}
-	if ((rc = ovsdb_transact(db, OVS_DB_NAME, ops, deadline, &results, NULL, e)) < 0)
-		return rc;
-	row = json_array_get(rows_of(results, 0), 0);
-	ofport = set_at(json_object_get(row, "ofport"), 0);
-	err = set_at(json_object_get(row, "error"), 0);
 	if (!row)
-		rc = nm_fail(e, -ENOENT, "interface %s was removed while ovs-vswitchd applied it", o->dev);
-	else if (json_is_string(err) && *json_string_value(err))
-		rc = nm_fail(e, -EIO, "ovs-vswitchd cannot add %s to %s: %s", o->dev, o->bridge,
-			     json_string_value(err));
-	else if (json_is_integer(ofport) && json_integer_value(ofport) == OVS_OFPORT_FAILED)
-		rc = nm_fail(e, -EIO, "ovs-vswitchd cannot add %s to %s: it has no OpenFlow port",
-			     o->dev, o->bridge);
-	json_decref(results);
-	return rc;
+		return nm_fail(e, -ENOENT, "interface %s was removed while ovs-vswitchd applied it",
+			       o->dev);
+	if (json_is_string(err) && *json_string_value(err))
+		return nm_fail(e, -EIO, "ovs-vswitchd cannot add %s to %s: %s", o->dev, o->bridge,
+			       json_string_value(err));
+	if (json_is_integer(ofport) && json_integer_value(ofport) == OVS_OFPORT_FAILED)
+		return nm_fail(e, -EIO, "ovs-vswitchd cannot add %s to %s: it has no OpenFlow port",
+			       o->dev, o->bridge);
+	return 0;
 }
 
 static void copy_uuid(char *dst, const json_t *result)
@@ -516,30 +701,43 @@ static void copy_uuid(char *dst, const json_t *result)
 	snprintf(dst, UUID_LEN, "%s", str_or_empty(uuid_str(json_object_get(result, "uuid"))));
 }
 
+/*
+ * One session: the plan's (ovs_port_read) when it left one, its Port rows
+ * the first try's guard; the transact and the watch's monitor sent
+ * together; the wait and the interface's outcome from the watch.
+ */
 static int add_apply(struct op *op, struct nm_err *e)
 {
 	struct add_op *o = op->data;
 	uint64_t deadline = ovsdb_deadline(o->deadline);
-	struct ovsdb *db = NULL;
-	json_t *results = NULL;
+	struct ovsdb *db = o->db;
+	struct cfg_watch w = { .cur = -1, .ifaces = json_object() };
+	json_t *results = NULL, *stale = o->guard;
 	int64_t next_cfg = 0;
 	size_t at_iface, at_port, at_cfg;
 	int rc, tries = 0;
 
-	if ((rc = ovsdb_open(o->sock, deadline, &db, e)) < 0)
-		return rc;
+	o->db = NULL;
+	o->guard = NULL;
+	if (!w.ifaces) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	if (!db && (rc = ovsdb_open(o->sock, deadline, &db, e)) < 0)
+		goto out;
 	for (;;) {
-		json_t *stale = NULL, *ops;
+		json_t *ops;
 		size_t failed;
-		if ((rc = read_port(db, o->dev, deadline, &stale, e)) < 0)
+		if (!stale && (rc = read_port(db, o->dev, &w, deadline, &stale, e)) < 0)
 			goto out;
 		ops = add_txn(o, stale, &at_iface, &at_port, &at_cfg);
 		json_decref(stale);
+		stale = NULL;
 		if (!ops) {
 			rc = -ENOMEM;
 			goto out;
 		}
-		rc = ovsdb_transact(db, OVS_DB_NAME, ops, deadline, &results, &failed, e);
+		rc = transact_watched(db, ops, &w, o->dev, deadline, &results, &failed, e);
 		if (rc == 0)
 			break;
 		if (failed == ADD_BRIDGE_EXISTS) {
@@ -558,11 +756,13 @@ static int add_apply(struct op *op, struct nm_err *e)
 	copy_uuid(o->iface_uuid, json_array_get(results, at_iface));
 	copy_uuid(o->port_uuid, json_array_get(results, at_port));
 	if ((rc = next_cfg_of(results, at_cfg, &next_cfg, e)) < 0 ||
-	    (rc = wait_applied(db, next_cfg, deadline, e)) < 0 ||
-	    (rc = check_iface(db, o, deadline, e)) < 0)
+	    (rc = watch_applied(db, &w, next_cfg, deadline, e)) < 0 ||
+	    (rc = check_iface(&w, o, e)) < 0)
 		take_back(db, o, e);
 out:
+	json_decref(stale);
 	json_decref(results);
+	json_decref(w.ifaces);
 	ovsdb_close(db);
 	return rc;
 }
@@ -667,6 +867,8 @@ static void add_release(void *data)
 	free(o->vlan_mode);
 	for (size_t i = 0; i < N_EXT; i++)
 		free(o->ext[i]);
+	ovsdb_close(o->db);
+	json_decref(o->guard);
 	free(o);
 }
 
@@ -688,12 +890,26 @@ static int dup_or_null(char **dst, const char *s)
 int op_ovs_add_port(struct plan *p, const char *sock, uint64_t deadline_ms,
 		    const struct ovs_port_spec *spec)
 {
+	return op_ovs_add_port_on(p, sock, deadline_ms, spec, NULL);
+}
+
+int op_ovs_add_port_on(struct plan *p, const char *sock, uint64_t deadline_ms,
+		       const struct ovs_port_spec *spec, struct ovs_port_read *read)
+{
 	const char *ext[N_EXT] = { spec->vm_name, spec->vm_uuid, spec->attached_mac };
 	struct add_op *o = calloc(1, sizeof(*o));
 	int rc = 0;
 
-	if (!o)
+	if (!o) {
+		ovs_port_read_release(read);
 		return -ENOMEM;
+	}
+	if (read) {
+		o->db = read->db;
+		o->guard = read->guard;
+		read->db = NULL;
+		read->guard = NULL;
+	}
 	o->deadline = deadline_ms;
 	o->tag = spec->tag;
 	o->has_trunks = spec->trunks && !ovs_vlans_empty(spec->trunks);
@@ -738,7 +954,7 @@ static int del_apply(struct op *op, struct nm_err *e)
 		json_t *stale = NULL, *ops, *results;
 		size_t failed, at_cfg = 0;
 		bool ok;
-		if ((rc = read_port(db, o->dev, deadline, &stale, e)) < 0)
+		if ((rc = read_port(db, o->dev, NULL, deadline, &stale, e)) < 0)
 			goto out;
 		if (json_array_size(stale) == 0) {
 			json_decref(stale);
@@ -880,8 +1096,37 @@ static void copy_ext(char *dst, size_t n, const json_t *map, const char *key)
 	snprintf(dst, n, "%s", str_of(map_get(map, key)));
 }
 
-int ovs_port_query(struct ovsdb *db, const char *dev, uint64_t deadline_ms,
-		   struct ovs_port_state *ret, struct nm_err *e)
+/* Port dev's rows reduced to the guard's columns (op_guard_port): the add-port's stale rows. */
+static json_t *guard_of(const json_t *rows)
+{
+	json_t *guard = json_array(), *row;
+	size_t i;
+
+	json_array_foreach ((json_t *)rows, i, row) {
+		json_t *g = json_object();
+		for (size_t c = 0; g && c < 2; c++) {
+			json_t *v = json_object_get(row, port_cols[c]);
+			if (v && json_object_set(g, port_cols[c], v) < 0) {
+				json_decref(g);
+				g = NULL;
+			}
+		}
+		if (json_array_append_new(guard, g) < 0) {
+			json_decref(guard);
+			return NULL;
+		}
+	}
+	return guard;
+}
+
+/*
+ * ovs_port_query, and with it (in the same transaction) whether bridge br
+ * exists (br NULL: not asked) and Port dev's rows as the add-port's guard
+ * (ret_guard NULL: not kept).
+ */
+static int port_query(struct ovsdb *db, const char *br, const char *dev, uint64_t deadline_ms,
+		      struct ovs_port_state *ret, bool *ret_br_exists, json_t **ret_guard,
+		      struct nm_err *e)
 {
 	static const char *const pcols[] = { "_uuid", "tag", "trunks", "vlan_mode", "interfaces" },
 				 *const icols[] = { "_uuid", "ofport", "error", "external_ids" },
@@ -932,7 +1177,51 @@ int ovs_port_query(struct ovsdb *db, const char *dev, uint64_t deadline_ms,
 		copy_ext(s.vm_uuid, sizeof(s.vm_uuid), ext, ext_keys[1]);
 		copy_ext(s.attached_mac, sizeof(s.attached_mac), ext, ext_keys[2]);
 	}
+	if (br) {
+		*ret_br_exists = false;
+		json_array_foreach (rows_of(results, 2), i, row)
+			if (!strcmp(str_of(json_object_get(row, "name")), br))
+				*ret_br_exists = true;
+	}
+	if (ret_guard && !(*ret_guard = guard_of(rows_of(results, 0)))) {
+		json_decref(results);
+		return -ENOMEM;
+	}
 	json_decref(results);
 	*ret = s;
 	return 0;
+}
+
+int ovs_port_query(struct ovsdb *db, const char *dev, uint64_t deadline_ms,
+		   struct ovs_port_state *ret, struct nm_err *e)
+{
+	return port_query(db, NULL, dev, deadline_ms, ret, NULL, NULL, e);
+}
+
+int ovs_port_read(const char *sock, const char *br, const char *dev, uint64_t deadline_ms,
+		  bool *ret_br_exists, struct ovs_port_state *ret, struct ovs_port_read *ret_read,
+		  struct nm_err *e)
+{
+	struct ovs_port_read r = { 0 };
+	int rc;
+
+	if ((rc = ovsdb_open(sock, deadline_ms, &r.db, e)) < 0)
+		return rc;
+	rc = port_query(r.db, br, dev, deadline_ms, ret, ret_br_exists, ret_read ? &r.guard : NULL, e);
+	if (rc < 0 || !ret_read) {
+		ovs_port_read_release(&r);
+		return rc;
+	}
+	*ret_read = r;
+	return 0;
+}
+
+void ovs_port_read_release(struct ovs_port_read *r)
+{
+	if (!r)
+		return;
+	ovsdb_close(r->db);
+	json_decref(r->guard);
+	r->db = NULL;
+	r->guard = NULL;
 }

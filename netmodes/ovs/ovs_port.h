@@ -71,8 +71,9 @@ struct ovs_port_spec {
  * BR", -ENODEV, and nothing changed; any Port DEV removed from whatever
  * bridge holds it, with its interfaces; Interface and Port DEV inserted and
  * added to BR's ports; next_cfg bumped), then a wait by deadline_ms (see
- * ovsdb.h) until ovs-vswitchd has applied it (cur_cfg), then DEV's
- * interface read: an error there, or ofport -1, fails the step ("ovs-
+ * ovsdb.h) until ovs-vswitchd has applied it (cur_cfg; a monitor sent
+ * with the transact, which brings the interface's ofport and error in the
+ * same update): an error there, or ofport -1, fails the step ("ovs-
  * vswitchd cannot add DEV to BR: ERROR"), and so does the wait's end
  * (-ETIMEDOUT); on either, the port just added is removed again before
  * the step returns, so a failed step leaves no port of its own (a stale
@@ -92,6 +93,32 @@ struct ovs_port_spec {
  */
 int op_ovs_add_port(struct plan *p, const char *sock, uint64_t deadline_ms,
 		    const struct ovs_port_spec *spec);
+
+/*
+ * What a plan's read (ovs_port_read) leaves its add-port step: the
+ * connection, and Port DEV's rows as read, which the step's transaction
+ * then takes for its guard instead of reading them again. One session and
+ * three round trips per online: the read; the transact with its wait's
+ * monitor; the wait's end.
+ */
+struct ovs_port_read {
+	struct ovsdb *db;
+	json_t *guard;
+};
+
+/* Closes r's connection and drops its rows; r may be NULL. */
+void ovs_port_read_release(struct ovs_port_read *r);
+
+/*
+ * op_ovs_add_port on the session a plan's read left (read NULL, or its
+ * members NULL: the step connects and reads when it runs, as
+ * op_ovs_add_port's). The step takes read over, on failure too: read's
+ * members are NULL after the call. When the port changed between that read
+ * and the step, the step reads it again and retries, as op_ovs_add_port's.
+ * Fails only with -ENOMEM.
+ */
+int op_ovs_add_port_on(struct plan *p, const char *sock, uint64_t deadline_ms,
+		       const struct ovs_port_spec *spec, struct ovs_port_read *read);
 
 /*
  * Plan: ovs-vsctl --if-exists del-port DEV
@@ -143,5 +170,16 @@ void ovs_bridge_state_free(struct ovs_bridge_state *s);
  */
 int ovs_port_query(struct ovsdb *db, const char *dev, uint64_t deadline_ms,
 		   struct ovs_port_state *ret, struct nm_err *e);
+
+/*
+ * A plan's read, in one transaction on a connection of its own to sock:
+ * ovs_port_query's, and whether bridge br exists (*ret_br_exists). When
+ * ret_read is not NULL, the connection stays open in it with Port dev's
+ * rows, for op_ovs_add_port_on (or ovs_port_read_release); else it is
+ * closed. Returns 0, or -errno with e set (nothing kept then).
+ */
+int ovs_port_read(const char *sock, const char *br, const char *dev, uint64_t deadline_ms,
+		  bool *ret_br_exists, struct ovs_port_state *ret, struct ovs_port_read *ret_read,
+		  struct nm_err *e);
 
 #endif

@@ -330,10 +330,9 @@ static void error_reason(const json_t *err, struct nm_err *e)
 	}
 }
 
-int ovsdb_call(struct ovsdb *db, const char *method, json_t *params, uint64_t deadline_ms,
-	       json_t **ret_result, struct nm_err *e)
+int ovsdb_send(struct ovsdb *db, const char *method, json_t *params, uint64_t deadline_ms,
+	       json_int_t *ret_id, struct nm_err *e)
 {
-	uint64_t start = ovsdb_now_ms(), deadline = ovsdb_deadline(deadline_ms);
 	json_int_t id = db->next_id++;
 	json_t *req;
 	int rc;
@@ -344,63 +343,85 @@ int ovsdb_call(struct ovsdb *db, const char *method, json_t *params, uint64_t de
 	json_decref(params);
 	if (!req)
 		return -ENOMEM;
-	rc = send_msg(db, req, deadline, e);
+	rc = send_msg(db, req, ovsdb_deadline(deadline_ms), e);
 	json_decref(req);
-	if (rc < 0)
+	if (rc == 0)
+		*ret_id = id;
+	return rc;
+}
+
+bool ovsdb_is_reply(const json_t *msg, json_int_t id)
+{
+	const json_t *rid = json_object_get(msg, "id");
+
+	/* not a notification (id null), nor the answer to another request */
+	return !json_object_get(msg, "method") && json_is_integer(rid) && json_integer_value(rid) == id;
+}
+
+int ovsdb_reply_result(const struct ovsdb *db, const json_t *msg, json_t **ret_result,
+		       struct nm_err *e)
+{
+	const json_t *err = json_object_get(msg, "error"), *result = json_object_get(msg, "result");
+
+	if (err && !json_is_null(err)) {
+		error_reason(err, e);
+		return -EIO;
+	}
+	if (!result)
+		return nm_fail(e, -EPROTO, "ovsdb-server at %s: an answer with no result", db->path);
+	*ret_result = json_incref((json_t *)result);
+	return 0;
+}
+
+int ovsdb_call(struct ovsdb *db, const char *method, json_t *params, uint64_t deadline_ms,
+	       json_t **ret_result, struct nm_err *e)
+{
+	uint64_t start = ovsdb_now_ms(), deadline = ovsdb_deadline(deadline_ms);
+	json_int_t id;
+	int rc;
+
+	if ((rc = ovsdb_send(db, method, params, deadline, &id, e)) < 0)
 		return rc;
 	for (;;) {
-		json_t *msg, *rid, *err, *result;
+		json_t *msg;
+		bool ours;
 
 		if ((rc = read_answering(db, deadline, &msg, e)) == -ETIMEDOUT)
 			return nm_fail(e, rc, "ovsdb-server at %s: no answer to %s within %llu ms",
 				       db->path, method, (unsigned long long)(ovsdb_now_ms() - start));
 		if (rc < 0)
 			return rc;
-		rid = json_object_get(msg, "id");
-		/* a notification (id null), or the answer to a request given up on */
-		if (json_object_get(msg, "method") || !json_is_integer(rid) ||
-		    json_integer_value(rid) != id) {
-			json_decref(msg);
-			continue;
-		}
-		err = json_object_get(msg, "error");
-		result = json_object_get(msg, "result");
-		if (err && !json_is_null(err)) {
-			error_reason(err, e);
-			json_decref(msg);
-			return -EIO;
-		}
-		if (!result) {
-			json_decref(msg);
-			return nm_fail(e, -EPROTO, "ovsdb-server at %s: an answer with no result",
-				       db->path);
-		}
-		*ret_result = json_incref(result);
+		/* else a notification, or the answer to a request given up on: skipped */
+		ours = ovsdb_is_reply(msg, id);
+		if (ours)
+			rc = ovsdb_reply_result(db, msg, ret_result, e);
 		json_decref(msg);
-		return 0;
+		if (ours)
+			return rc;
 	}
 }
 
-int ovsdb_transact(struct ovsdb *db, const char *db_name, json_t *ops, uint64_t deadline_ms,
-		   json_t **ret_results, size_t *ret_failed, struct nm_err *e)
+json_t *ovsdb_transact_params(const char *db_name, json_t *ops)
 {
-	json_t *params, *results, *r;
+	json_t *params = ops ? json_array() : NULL;
+
+	if (!params || json_array_append_new(params, json_string(db_name)) < 0 ||
+	    json_array_extend(params, ops) < 0) {
+		json_decref(params);
+		params = NULL;
+	}
+	json_decref(ops);
+	return params;
+}
+
+int ovsdb_transact_result(const struct ovsdb *db, json_t *results, json_t **ret_results,
+			  size_t *ret_failed, struct nm_err *e)
+{
+	json_t *r;
 	size_t i;
-	int rc;
 
 	if (ret_failed)
 		*ret_failed = SIZE_MAX;
-	if (!ops)
-		return -ENOMEM;
-	if (!(params = json_array()) || json_array_append_new(params, json_string(db_name)) < 0 ||
-	    json_array_extend(params, ops) < 0) {
-		json_decref(params);
-		json_decref(ops);
-		return -ENOMEM;
-	}
-	json_decref(ops);
-	if ((rc = ovsdb_call(db, "transact", params, deadline_ms, &results, e)) < 0)
-		return rc;
 	if (!json_is_array(results)) {
 		json_decref(results);
 		return nm_fail(e, -EPROTO, "ovsdb-server at %s: a transact's result is not an array",
@@ -420,4 +441,18 @@ int ovsdb_transact(struct ovsdb *db, const char *db_name, json_t *ops, uint64_t 
 	}
 	*ret_results = results;
 	return 0;
+}
+
+int ovsdb_transact(struct ovsdb *db, const char *db_name, json_t *ops, uint64_t deadline_ms,
+		   json_t **ret_results, size_t *ret_failed, struct nm_err *e)
+{
+	json_t *results;
+	int rc;
+
+	if (ret_failed)
+		*ret_failed = SIZE_MAX;
+	if ((rc = ovsdb_call(db, "transact", ovsdb_transact_params(db_name, ops), deadline_ms,
+			     &results, e)) < 0)
+		return rc;
+	return ovsdb_transact_result(db, results, ret_results, ret_failed, e);
 }

@@ -22,6 +22,7 @@
 #define NETMODES_OVSDB_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -61,6 +62,36 @@ const char *ovsdb_path(const struct ovsdb *db);
  */
 int ovsdb_call(struct ovsdb *db, const char *method, json_t *params, uint64_t deadline_ms,
 	       json_t **ret_result, struct nm_err *e);
+
+/*
+ * The same in parts, for requests sent one after another before their
+ * replies are read (ovs_port.c's add-port: the transact and the monitor of
+ * its outcome, in one round trip).
+ *
+ * ovsdb_send sends the request METHOD with params (stolen, as above)
+ * without waiting: *ret_id is its id. Returns 0, -ENOMEM or a send's
+ * -errno with e set.
+ */
+int ovsdb_send(struct ovsdb *db, const char *method, json_t *params, uint64_t deadline_ms,
+	       json_int_t *ret_id, struct nm_err *e);
+
+/* Whether msg (from ovsdb_recv) is the reply to the request of this id. */
+bool ovsdb_is_reply(const json_t *msg, json_int_t id);
+
+/*
+ * The result of the reply msg: 0 with *ret_result (the caller's
+ * reference), -EIO when it carries an error (e: "ovsdb-server: ERROR"),
+ * -EPROTO when it has no result.
+ */
+int ovsdb_reply_result(const struct ovsdb *db, const json_t *msg, json_t **ret_result,
+		       struct nm_err *e);
+
+/* A transact's params: database db_name, then the operations ops (stolen). NULL: out of memory. */
+json_t *ovsdb_transact_params(const char *db_name, json_t *ops);
+
+/* A transact's result (stolen), checked as ovsdb_transact checks it (below). */
+int ovsdb_transact_result(const struct ovsdb *db, json_t *results, json_t **ret_results,
+			  size_t *ret_failed, struct nm_err *e);
 
 /*
  * A transact on database db_name with the operations ops (an array;

@@ -570,6 +570,82 @@ static void test_queries(void **state)
 
 /* --- ovsdb-server not there, and deadlines --- */
 
+/*
+ * The online's session: the plan's read (ovs_port_read) kept for the
+ * add-port step, its Port rows the step's guard. A stale port read then is
+ * replaced; one that changed since is read again; the interface's outcome
+ * comes from the wait's monitor (a device error too); a read no step takes
+ * is released.
+ */
+static void test_add_on_read(void **state)
+{
+	struct ovs_port_spec s = spec_for("br0", "vif8.0"), bad = spec_for("br0", "vif9.8");
+	struct ovs_port_state st;
+	struct ovs_port_read rd = { 0 };
+	struct nm_err e = { "" };
+	struct plan p = { 0 };
+	bool br = false;
+
+	(void)state;
+	assert_int_equal(run(OVS_SCRIPTS "/vsctl.sh %s add-port br0 vif8.0 tag=5", dir), 0);
+	assert_int_equal(ovs_port_read(sock, "br0", "vif8.0", ovsdb_now_ms() + WORK_MS, &br, &st,
+				       &rd, &e),
+			 0);
+	assert_true(br);
+	assert_true(st.exists);
+	assert_int_equal(st.tag, 5);
+	assert_non_null(rd.db);
+	assert_int_equal(op_ovs_add_port_on(&p, sock, ovsdb_now_ms() + WORK_MS, &s, &rd), 0);
+	assert_null(rd.db);
+	assert_null(rd.guard);
+	assert_int_equal(plan_apply(&p, NULL, &e), 0);
+	plan_free(&p);
+	assert_string_equal(vsctl("get port %s tag", "vif8.0"), "[]");
+	assert_true(vsctl_int("get interface %s ofport", "vif8.0") > 0);
+	assert_synced();
+
+	/* the port moved to br1 after the read: the guard fails, the step reads again */
+	assert_int_equal(ovs_port_read(sock, "br0", "vif8.0", ovsdb_now_ms() + WORK_MS, &br, &st,
+				       &rd, &e),
+			 0);
+	assert_int_equal(run(OVS_SCRIPTS "/vsctl.sh %s del-port vif8.0 -- add-port br1 vif8.0", dir),
+			 0);
+	memset(&p, 0, sizeof(p));
+	assert_int_equal(op_ovs_add_port_on(&p, sock, ovsdb_now_ms() + WORK_MS, &s, &rd), 0);
+	assert_int_equal(plan_apply(&p, NULL, &e), 0);
+	plan_free(&p);
+	assert_string_equal(vsctl("port-to-br %s", "vif8.0"), "br0");
+	assert_string_equal(vsctl("list-ports %s", "br1"), "");
+	assert_true(vsctl_int("get interface %s ofport", "vif8.0") > 0);
+	assert_synced();
+	assert_int_equal(del_port("vif8.0", &e), 0);
+
+	/* no such device: the monitor brings ovs-vswitchd's error, the port is taken back */
+	assert_int_equal(ovs_port_read(sock, "br0", "vif9.8", ovsdb_now_ms() + WORK_MS, &br, &st,
+				       &rd, &e),
+			 0);
+	assert_false(st.exists);
+	memset(&p, 0, sizeof(p));
+	assert_int_equal(op_ovs_add_port_on(&p, sock, ovsdb_now_ms() + WORK_MS, &bad, &rd), 0);
+	assert_int_equal(plan_apply(&p, NULL, &e), -EIO);
+	plan_free(&p);
+	assert_string_equal(e.msg, "add Open vSwitch port: ovs-vswitchd cannot add vif9.8 to br0: "
+				   "could not open network device vif9.8 (No such device)");
+	assert_no_port("vif9.8");
+
+	/* a bridge that does not exist; a read no step takes, released */
+	assert_int_equal(ovs_port_read(sock, "nobr", "vif8.0", ovsdb_now_ms() + WORK_MS, &br, &st,
+				       &rd, &e),
+			 0);
+	assert_false(br);
+	ovs_port_read_release(&rd);
+	assert_null(rd.db);
+	assert_int_equal(ovs_port_read(sock, NULL, "vif8.0", ovsdb_now_ms() + WORK_MS, NULL, &st,
+				       NULL, &e),
+			 0);
+	assert_false(st.exists);
+}
+
 static void test_no_server(void **state)
 {
 	struct ovs_port_spec s = spec_for("br0", "vif1.0");
@@ -770,6 +846,7 @@ int main(void)
 		cmocka_unit_test(test_undo_exact),
 		cmocka_unit_test(test_del),
 		cmocka_unit_test(test_queries),
+		cmocka_unit_test(test_add_on_read),
 		cmocka_unit_test(test_no_server),
 		cmocka_unit_test(test_echo_and_notifications),
 		cmocka_unit_test(test_server_errors),
