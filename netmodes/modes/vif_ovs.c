@@ -160,25 +160,37 @@ static int plan_up(const struct vif_request *r, struct mode_ctx *c, struct plan 
 	struct vifdev d;
 	struct addr_set addrs = { 0 };
 	unsigned mtu;
+	struct nm_err ae = { "" };
 	bool br_exists = false, port_ok, in_place;
-	int rc, idx;
+	int rc, rc_addrs, idx;
 
 	if ((rc = ovs_target_of(r, &t, e)) < 0 || (rc = vifdev_find(r, c, &d, e)) < 0)
 		return rc;
-	/* the read's session kept for the add-port step (ovs_port.h) */
-	rc = ovs_port_read(r->ovsdb_sock, t.bridge, d.name, c->deadline_ms, &br_exists, &ps, sess, e);
+	/*
+	 * The port's read sent, and the kernel's side read while ovsdb-server
+	 * answers; its session kept for the add-port step (ovs_port.h). The
+	 * read's failure is told before the kernel's, as when it came first.
+	 */
+	rc = ovs_port_read_start(r->ovsdb_sock, d.name, c->deadline_ms, sess, e);
+	mtu = port_mtu(r, c, &t, &d);
+	idx = d.link.ifindex;
+	rc_addrs = addr_set_query(c->nl, idx, &addrs, &ae);
+	if (rc == 0)
+		rc = ovs_port_read_end(sess, t.bridge, c->deadline_ms, &br_exists, &ps, true, e);
 	if (rc < 0 && !plan_on_unread(c, rc, "the Open vSwitch port", out, e))
-		return rc;
-	if (rc == 0 && !br_exists)
-		return nm_fail(e, -ENODEV, "no such Open vSwitch bridge %s", t.bridge);
+		goto fail;
+	if (rc == 0 && !br_exists) {
+		rc = nm_fail(e, -ENODEV, "no such Open vSwitch bridge %s", t.bridge);
+		goto fail;
+	}
 	/* Not read: missing for a dry run, which then lists the add-port; in place for check. */
 	port_ok = rc == 0 ? port_matches(&ps, r, &t) : c->unread == UNREAD_AS_IN_PLACE;
 	snprintf(out->dev, sizeof(out->dev), "%s", d.name);
 	snprintf(out->bridge, sizeof(out->bridge), "%s", t.bridge);
-	mtu = port_mtu(r, c, &t, &d);
-	idx = d.link.ifindex;
-	if ((rc = addr_set_query(c->nl, idx, &addrs, e)) < 0)
-		return rc;
+	if ((rc = rc_addrs) < 0) {
+		*e = ae;
+		goto fail;
+	}
 	in_place = !d.rename && d.link.up && d.link.mtu == mtu &&
 		   !memcmp(&d.link.mac, &vifdev_port_mac, sizeof(vifdev_port_mac)) &&
 		   !addr_set_has_configured(&addrs) && port_ok;
@@ -194,6 +206,9 @@ static int plan_up(const struct vif_request *r, struct mode_ctx *c, struct plan 
 	if (!rc)
 		rc = op_link_set_up(p, c->nl, idx, d.name, true);
 	return rc < 0 ? nm_fail(e, rc, "out of memory") : 0;
+fail:
+	addr_set_free(&addrs);
+	return rc;
 }
 
 /*

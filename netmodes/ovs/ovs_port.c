@@ -1124,28 +1124,33 @@ static json_t *guard_of(const json_t *rows)
  * exists (br NULL: not asked) and Port dev's rows as the add-port's guard
  * (ret_guard NULL: not kept).
  */
-static int port_query(struct ovsdb *db, const char *br, const char *dev, uint64_t deadline_ms,
-		      struct ovs_port_state *ret, bool *ret_br_exists, json_t **ret_guard,
-		      struct nm_err *e)
+/* The query's operations: Port dev, Interface dev, every Bridge's name and ports. NULL: out of memory. */
+static json_t *port_query_ops(const char *dev)
 {
 	static const char *const pcols[] = { "_uuid", "tag", "trunks", "vlan_mode", "interfaces" },
 				 *const icols[] = { "_uuid", "ofport", "error", "external_ids" },
 				 *const bcols[] = { "name", "ports" };
-	struct ovs_port_state s = { .tag = -1 };
-	json_t *ops = json_array(), *results, *port, *iface, *row;
-	const char *puuid, *iuuid;
-	size_t i;
-	int rc;
+	json_t *ops = json_array();
 
 	if (json_array_append_new(ops, op_select("Port", where_eq("name", json_string(dev)), pcols, 5)) < 0 ||
 	    json_array_append_new(ops, op_select("Interface", where_eq("name", json_string(dev)), icols,
 						 4)) < 0 ||
 	    json_array_append_new(ops, op_select("Bridge", json_array(), bcols, 2)) < 0) {
 		json_decref(ops);
-		return -ENOMEM;
+		return NULL;
 	}
-	if ((rc = ovsdb_transact(db, OVS_DB_NAME, ops, deadline_ms, &results, NULL, e)) < 0)
-		return rc;
+	return ops;
+}
+
+/* The query's results (stolen) read into ret, and br's existence and the guard when asked. */
+static int port_query_parse(json_t *results, const char *br, struct ovs_port_state *ret,
+			    bool *ret_br_exists, json_t **ret_guard)
+{
+	struct ovs_port_state s = { .tag = -1 };
+	json_t *port, *iface, *row;
+	const char *puuid, *iuuid;
+	size_t i;
+
 	port = json_array_get(rows_of(results, 0), 0);
 	iface = json_array_get(rows_of(results, 1), 0);
 	puuid = uuid_str(json_object_get(port, "_uuid"));
@@ -1195,25 +1200,59 @@ static int port_query(struct ovsdb *db, const char *br, const char *dev, uint64_
 int ovs_port_query(struct ovsdb *db, const char *dev, uint64_t deadline_ms,
 		   struct ovs_port_state *ret, struct nm_err *e)
 {
-	return port_query(db, NULL, dev, deadline_ms, ret, NULL, NULL, e);
+	json_t *results;
+	int rc = ovsdb_transact(db, OVS_DB_NAME, port_query_ops(dev), deadline_ms, &results, NULL, e);
+
+	return rc < 0 ? rc : port_query_parse(results, NULL, ret, NULL, NULL);
+}
+
+int ovs_port_read_start(const char *sock, const char *dev, uint64_t deadline_ms,
+			struct ovs_port_read *r, struct nm_err *e)
+{
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	if ((rc = ovsdb_open(sock, deadline_ms, &r->db, e)) < 0)
+		return rc;
+	if ((rc = ovsdb_send(r->db, "transact", ovsdb_transact_params(OVS_DB_NAME, port_query_ops(dev)),
+			     deadline_ms, &r->id, e)) < 0)
+		ovs_port_read_release(r);
+	return rc;
+}
+
+int ovs_port_read_end(struct ovs_port_read *r, const char *br, uint64_t deadline_ms,
+		      bool *ret_br_exists, struct ovs_port_state *ret, bool keep, struct nm_err *e)
+{
+	json_t *msg, *results;
+	int rc;
+
+	if (!r->db)
+		return nm_fail(e, -EINVAL, "no read under way");
+	if ((rc = await_reply(r->db, r->id, "transact", NULL, ovsdb_deadline(deadline_ms), &msg,
+			      e)) == 0) {
+		rc = ovsdb_reply_result(r->db, msg, &results, e);
+		json_decref(msg);
+	}
+	if (rc == 0)
+		rc = ovsdb_transact_result(r->db, results, &results, NULL, e);
+	if (rc == 0)
+		rc = port_query_parse(results, br, ret, ret_br_exists, keep ? &r->guard : NULL);
+	if (rc < 0 || !keep)
+		ovs_port_read_release(r);
+	return rc;
 }
 
 int ovs_port_read(const char *sock, const char *br, const char *dev, uint64_t deadline_ms,
 		  bool *ret_br_exists, struct ovs_port_state *ret, struct ovs_port_read *ret_read,
 		  struct nm_err *e)
 {
-	struct ovs_port_read r = { 0 };
-	int rc;
+	struct ovs_port_read r;
+	int rc = ovs_port_read_start(sock, dev, deadline_ms, &r, e);
 
-	if ((rc = ovsdb_open(sock, deadline_ms, &r.db, e)) < 0)
-		return rc;
-	rc = port_query(r.db, br, dev, deadline_ms, ret, ret_br_exists, ret_read ? &r.guard : NULL, e);
-	if (rc < 0 || !ret_read) {
-		ovs_port_read_release(&r);
-		return rc;
-	}
-	*ret_read = r;
-	return 0;
+	if (rc == 0 && (rc = ovs_port_read_end(&r, br, deadline_ms, ret_br_exists, ret,
+					       ret_read != NULL, e)) == 0 && ret_read)
+		*ret_read = r;
+	return rc;
 }
 
 void ovs_port_read_release(struct ovs_port_read *r)

@@ -104,6 +104,7 @@ int op_ovs_add_port(struct plan *p, const char *sock, uint64_t deadline_ms,
 struct ovs_port_read {
 	struct ovsdb *db;
 	json_t *guard;
+	json_int_t id; /* the read's request, until ovs_port_read_end */
 };
 
 /* Closes r's connection and drops its rows; r may be NULL. */
@@ -181,5 +182,17 @@ int ovs_port_query(struct ovsdb *db, const char *dev, uint64_t deadline_ms,
 int ovs_port_read(const char *sock, const char *br, const char *dev, uint64_t deadline_ms,
 		  bool *ret_br_exists, struct ovs_port_state *ret, struct ovs_port_read *ret_read,
 		  struct nm_err *e);
+
+/*
+ * The same in two halves, so the caller can do other work while
+ * ovsdb-server answers: _start connects and sends the read (0, or -errno
+ * with e set and nothing kept); _end takes its answer, as ovs_port_read
+ * does, keeping the session in r when keep (else, and on failure, r is
+ * released).
+ */
+int ovs_port_read_start(const char *sock, const char *dev, uint64_t deadline_ms,
+			struct ovs_port_read *r, struct nm_err *e);
+int ovs_port_read_end(struct ovs_port_read *r, const char *br, uint64_t deadline_ms,
+		      bool *ret_br_exists, struct ovs_port_state *ret, bool keep, struct nm_err *e);
 
 #endif
