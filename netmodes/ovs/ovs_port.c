@@ -262,22 +262,10 @@ static int add_removal(json_t *ops, json_t *rows)
 
 /* --- waiting for ovs-vswitchd --- */
 
-static void note_cur_cfg(const json_t *updates, int64_t *cur)
-{
-	const json_t *rows = json_object_get(updates, "Open_vSwitch"), *row;
-	const char *uuid;
-
-	json_object_foreach ((json_t *)rows, uuid, row) {
-		const json_t *v = json_object_get(json_object_get(row, "new"), "cur_cfg");
-		if (json_is_integer(v) && json_integer_value(v) > *cur)
-			*cur = json_integer_value(v);
-	}
-}
-
 /*
- * Waits until ovs-vswitchd has applied next_cfg: until Open_vSwitch's
- * cur_cfg, which ovs-vswitchd writes once it has reconfigured (the ports'
- * ofport and error written in the same transaction), reaches it.
+ * The wait until ovs-vswitchd has applied a change (next_cfg): until
+ * Open_vSwitch's cur_cfg, which ovs-vswitchd writes once it has
+ * reconfigured, reaches it.
  *
  * Why a monitor, not a select every few ms: ovsdb-server sends the change
  * of cur_cfg the moment ovs-vswitchd commits it, so the wait lasts exactly
@@ -285,52 +273,15 @@ static void note_cur_cfg(const json_t *updates, int64_t *cur)
  * loop of selects would add up to its period to every call and load the
  * server while it waits. The monitor's initial contents come with its
  * reply, so a change applied before the monitor started is seen too.
- */
-static int wait_applied(struct ovsdb *db, int64_t next_cfg, uint64_t deadline, struct nm_err *e)
-{
-	uint64_t start = ovsdb_now_ms();
-	char id[48];
-	json_t *initial;
-	int64_t cur = -1;
-	int rc;
-
-	snprintf(id, sizeof(id), "xnm-cfg-%lld", (long long)next_cfg);
-	rc = ovsdb_call(db, "monitor",
-			json_pack("[s, s, {s:{s:[s]}}]", OVS_DB_NAME, id, "Open_vSwitch", "columns",
-				  "cur_cfg"),
-			deadline, &initial, e);
-	if (rc < 0)
-		return rc;
-	note_cur_cfg(initial, &cur);
-	json_decref(initial);
-	while (cur < next_cfg) {
-		json_t *msg, *params;
-		if ((rc = ovsdb_recv(db, deadline, &msg, e)) == -ETIMEDOUT)
-			return nm_fail(e, rc, "ovs-vswitchd did not apply the change within %llu ms "
-					      "(cur_cfg %lld, next_cfg %lld): is ovs-vswitchd running?",
-				       (unsigned long long)(ovsdb_now_ms() - start), (long long)cur,
-				       (long long)next_cfg);
-		if (rc < 0)
-			return rc;
-		params = json_object_get(msg, "params");
-		if (!strcmp(str_of(json_object_get(msg, "method")), "update") &&
-		    !strcmp(str_of(json_array_get(params, 0)), id))
-			note_cur_cfg(json_array_get(params, 1), &cur);
-		json_decref(msg);
-	}
-	return 0;
-}
-
-/*
- * The same wait, its monitor sent right behind the transaction it waits
- * for, before that is answered (add-port): one round trip for both, the
- * wait starting with the commit. A monitor_cond (ovsdb-server(7)) on
- * cur_cfg and, when dev is given, on the ofport and error of the
- * interfaces named dev: ovs-vswitchd writes those in the same transaction
- * as cur_cfg, so they come in the same update, and no select is left to
- * make once cur_cfg is reached. The replies and updates that come while
- * another reply is awaited on the connection are taken in on the way
- * (watch_take).
+ *
+ * The monitor is sent right behind the transaction it waits for, before
+ * that is answered: one round trip for both, the wait starting with the
+ * commit. A monitor_cond (ovsdb-server(7)) on cur_cfg and, when dev is
+ * given (add-port), on the ofport and error of the interfaces named dev:
+ * ovs-vswitchd writes those in the same transaction as cur_cfg, so they
+ * come in the same update, and no select is left to make once cur_cfg is
+ * reached. The replies and updates that come while another reply is
+ * awaited on the connection are taken in on the way (watch_take).
  */
 #define WATCH_ID "xnm-watch"
 
@@ -338,7 +289,7 @@ struct cfg_watch {
 	json_int_t id; /* the monitor request's */
 	bool sent, ready; /* ready: its reply, the initial contents, taken in */
 	int64_t cur;	  /* cur_cfg as last seen; -1: not yet */
-	json_t *ifaces;	  /* _uuid -> {"ofport": v, "error": v}: the interfaces named dev */
+	json_t *ifaces;	  /* _uuid -> {"ofport", "error"} of those named dev; NULL: not watched */
 };
 
 static int watch_send(struct ovsdb *db, struct cfg_watch *w, const char *dev, uint64_t deadline,
@@ -379,6 +330,8 @@ static int watch_updates(struct cfg_watch *w, const json_t *updates)
 		if (json_is_integer(v) && json_integer_value(v) > w->cur)
 			w->cur = json_integer_value(v);
 	}
+	if (!w->ifaces) /* not asked for */
+		return 0;
 	json_object_foreach ((json_t *)json_object_get(updates, "Interface"), uuid, row) {
 		const json_t *vals = update2_values(row);
 		json_t *now = json_object_get(w->ifaces, uuid);
@@ -486,7 +439,7 @@ static int transact_watched(struct ovsdb *db, json_t *ops, struct cfg_watch *w, 
 	return rc < 0 ? rc : ovsdb_transact_result(db, results, ret_results, ret_failed, e);
 }
 
-/* Waits, by the watch, until ovs-vswitchd has applied next_cfg (see wait_applied). */
+/* Waits, by the watch, until ovs-vswitchd has applied next_cfg. */
 static int watch_applied(struct ovsdb *db, struct cfg_watch *w, int64_t next_cfg, uint64_t deadline,
 			 struct nm_err *e)
 {
@@ -629,10 +582,11 @@ static json_t *add_txn(const struct add_op *o, json_t *stale, size_t *ret_iface,
 /*
  * Removes the port and interface of these uuids (from whichever bridge
  * holds the port) and bumps next_cfg; with a next_cfg to wait for in
- * *ret_cfg when ret_cfg is not NULL.
+ * *ret_cfg when ret_cfg is not NULL, and w, when not NULL, the watch to
+ * wait with (its monitor sent with the transact: transact_watched).
  */
 static int remove_rows(struct ovsdb *db, const char *dev, const char *port, const char *iface,
-		       uint64_t deadline, int64_t *ret_cfg, struct nm_err *e)
+		       struct cfg_watch *w, uint64_t deadline, int64_t *ret_cfg, struct nm_err *e)
 {
 	json_t *ops = json_array(), *results;
 	size_t cfg_at = 0;
@@ -648,7 +602,7 @@ static int remove_rows(struct ovsdb *db, const char *dev, const char *port, cons
 		json_decref(ops);
 		return -ENOMEM;
 	}
-	if ((rc = ovsdb_transact(db, OVS_DB_NAME, ops, deadline, &results, NULL, e)) < 0)
+	if ((rc = transact_watched(db, ops, w, NULL, deadline, &results, NULL, e)) < 0)
 		return rc;
 	rc = ret_cfg ? next_cfg_of(results, cfg_at, ret_cfg, e) : 0;
 	json_decref(results);
@@ -669,8 +623,8 @@ static void take_back(struct ovsdb *db, struct add_op *o, struct nm_err *e)
 	struct nm_err ue = { "" };
 	size_t len = strlen(e->msg);
 
-	if (remove_rows(db, o->dev, o->port_uuid, o->iface_uuid, undo_deadline(o->deadline), NULL,
-			&ue) < 0)
+	if (remove_rows(db, o->dev, o->port_uuid, o->iface_uuid, NULL, undo_deadline(o->deadline),
+			NULL, &ue) < 0)
 		snprintf(e->msg + len, sizeof(e->msg) - len, "; removing the port failed too: %s",
 			 ue.msg);
 	else
@@ -728,7 +682,7 @@ static int add_apply(struct op *op, struct nm_err *e)
 	for (;;) {
 		json_t *ops;
 		size_t failed;
-		if (!stale && (rc = read_port(db, o->dev, &w, deadline, &stale, e)) < 0)
+		if (!stale && (rc = read_port(db, o->dev, w.sent ? &w : NULL, deadline, &stale, e)) < 0)
 			goto out;
 		ops = add_txn(o, stale, &at_iface, &at_port, &at_cfg);
 		json_decref(stale);
@@ -772,6 +726,7 @@ static int add_undo(struct op *op, struct nm_err *e)
 	struct add_op *o = op->data;
 	uint64_t deadline = undo_deadline(o->deadline);
 	struct ovsdb *db;
+	struct cfg_watch w = { .cur = -1 };
 	int64_t next_cfg = 0;
 	int rc;
 
@@ -780,8 +735,9 @@ static int add_undo(struct op *op, struct nm_err *e)
 	if ((rc = ovsdb_open(o->sock, deadline, &db, e)) < 0)
 		return rc;
 	/* applied before the rollback goes on: the steps before may be undone only after it */
-	if ((rc = remove_rows(db, o->dev, o->port_uuid, o->iface_uuid, deadline, &next_cfg, e)) == 0)
-		rc = wait_applied(db, next_cfg, deadline, e);
+	if ((rc = remove_rows(db, o->dev, o->port_uuid, o->iface_uuid, &w, deadline, &next_cfg,
+			      e)) == 0)
+		rc = watch_applied(db, &w, next_cfg, deadline, e);
 	ovsdb_close(db);
 	if (rc == 0)
 		o->port_uuid[0] = o->iface_uuid[0] = '\0';
@@ -945,6 +901,7 @@ static int del_apply(struct op *op, struct nm_err *e)
 	struct del_op *o = op->data;
 	uint64_t deadline = ovsdb_deadline(o->deadline);
 	struct ovsdb *db = NULL;
+	struct cfg_watch w = { .cur = -1 };
 	int64_t next_cfg = 0;
 	int rc, tries = 0;
 
@@ -954,7 +911,8 @@ static int del_apply(struct op *op, struct nm_err *e)
 		json_t *stale = NULL, *ops, *results;
 		size_t failed, at_cfg = 0;
 		bool ok;
-		if ((rc = read_port(db, o->dev, NULL, deadline, &stale, e)) < 0)
+		/* (once the watch listens, its updates are taken in meanwhile) */
+		if ((rc = read_port(db, o->dev, w.sent ? &w : NULL, deadline, &stale, e)) < 0)
 			goto out;
 		if (json_array_size(stale) == 0) {
 			json_decref(stale);
@@ -971,7 +929,7 @@ static int del_apply(struct op *op, struct nm_err *e)
 			rc = -ENOMEM;
 			goto out;
 		}
-		rc = ovsdb_transact(db, OVS_DB_NAME, ops, deadline, &results, &failed, e);
+		rc = transact_watched(db, ops, &w, NULL, deadline, &results, &failed, e);
 		if (rc == 0) {
 			rc = next_cfg_of(results, at_cfg, &next_cfg, e);
 			json_decref(results);
@@ -985,7 +943,7 @@ static int del_apply(struct op *op, struct nm_err *e)
 			goto out;
 		}
 	}
-	if (rc == 0 && (rc = wait_applied(db, next_cfg, deadline, e)) < 0) {
+	if (rc == 0 && (rc = watch_applied(db, &w, next_cfg, deadline, e)) < 0) {
 		size_t len = strlen(e->msg);
 		snprintf(e->msg + len, sizeof(e->msg) - len, " (port %s is out of the database)", o->dev);
 	}
