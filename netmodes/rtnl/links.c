@@ -334,7 +334,7 @@ int op_link_set_up(struct plan *p, struct rt_conn *sk, int ifindex, const char *
 static int keep_down(struct op *op, struct nm_err *e)
 {
 	struct link_op *o = op->data;
-	struct link_info li;
+	struct link_info li = { 0 };
 	int rc = rt_link_get(o->sk, o->ifindex, o->name, &li, NULL);
 
 	if (rc == -ENODEV || (rc == 0 && !li.up))
