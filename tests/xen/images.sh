@@ -257,12 +257,12 @@ for p in /usr/sbin/libvirtd /usr/bin/virsh /usr/lib/x86_64-linux-gnu/libvirt/con
 	mkdir -p "$dom0$(dirname "$p")"
 	cp -a --remove-destination "$lvroot$p" "$dom0$p"
 done
-# The emulated CPU matches none of libvirt's CPU models: every x86 model
+# The emulated CPU matches none of libvirt's CPU models: each x86 model
 # needs SEP or VME, and the hw_caps Xen reports here have neither (no VME
-# under QEMU's TCG, no SEP on its AMD-vendor CPU). libvirt 11's libxl driver refuses
-# to start ("Cannot find suitable CPU model for given data ... cannot create
-# capabilities for libxenlight"). One model more, for the host's decoding
-# only, of two features every x86 CPU has.
+# under QEMU's TCG, no SEP on its AMD-vendor CPU). libvirt 11's libxl
+# driver then refuses to start ("Cannot find suitable CPU model for given
+# data ... cannot create capabilities for libxenlight"). One model more,
+# for decoding the host's CPU only, of two features every x86 CPU has.
 cat >"$dom0/usr/share/libvirt/cpu_map/x86_xnm-emulated.xml" <<'MODEL'
 <cpus>
   <model name='xnm-emulated'>

@@ -191,7 +191,7 @@ check_fails "virsh create fails for a vif on a missing bridge" \
 	vcreate lvbad 10.9.1.31/24 10.9.1.1 "$(bridge_iface nosuchbr 00:16:3e:00:00:49 10.9.1.31 vif-bridge)"
 sed 's/^/virsh: /' "$T/lvbad.virsh" | evidence 3
 check "libvirt's libxl log has the project's reason (nosuchbr)" sh -c "grep -h 'nosuchbr' $LXLOG/*.log | grep -q script"
-grep -h nosuchbr "$LXLOG"/*.log | evidence 3 | sed 's/^XNM #   /XNM #   libxl log: /'
+grep -H nosuchbr "$LXLOG"/*.log | evidence 3 | sed 's/^XNM #   /XNM #   libxl log: /'
 check_eq "the failed create left dom0 as it was" "$pre" "$(until_ok 10 test -z "$(domid lvbad)"; snapshot)"
 
 # libvirtd restarted under a running guest: it finds lv1 again, and lv1's
