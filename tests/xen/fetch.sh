@@ -45,6 +45,13 @@ packages=("xen-hypervisor-$XEN_VER-amd64" "xen-utils-$XEN_VER" xen-utils-common
 	libxencall1 libxendevicemodel1 libxenevtchn1 libxenforeignmemory1
 	libxengnttab1 libxenhypfs1 "libxenmisc$XEN_VER" libxenstore4 libxentoolcore1
 	libxentoollog1 libyajl2 "$kernel" busybox-static kmod)
+# libvirt's libxl driver, its daemon and virsh (15-libvirt): images.sh
+# takes only libvirtd, the driver's module and virsh from these, and
+# libvirt0's libraries (on Debian 12 with libssh, which this machine
+# lacks; on 13 through the userland's list below, with what they need).
+libvirt=(libvirt-daemon libvirt-daemon-driver-xen libvirt-clients libvirt0)
+packages+=("${libvirt[@]}")
+[ "$XNM_XEN_RELEASE" = 12 ] && packages+=(libssh-4)
 
 # Debian 13's dom0 userland: the programs images.sh puts there (on 12 they
 # come from this machine), the libraries the project's package depends on,
@@ -53,17 +60,17 @@ packages=("xen-hypervisor-$XEN_VER-amd64" "xen-utils-$XEN_VER" xen-utils-common
 # time zones).
 userland=(bash dash iproute2 nftables xenstore-utils dnsmasq-base udev util-linux grep
 	coreutils dpkg tar libc-bin libc6 libgcc-s1 libnl-3-200 libnl-route-3-200 libnftnl11
-	libmnl0 init-system-helpers openvswitch-switch openvswitch-common)
+	libmnl0 init-system-helpers openvswitch-switch openvswitch-common libvirt0 libreadline8t64)
 if [ "$XNM_XEN_RELEASE" = 13 ]; then
 	# made again when the list asked for changed, and the sysroot with it
-	if [ ! -s "$CACHE/userland-packages" ] || [ "$(cat "$CACHE/userland-asked" 2>/dev/null)" != "${userland[*]}" ]; then
+	if [ ! -s "$CACHE/userland-packages" ] || [ "$(cat "$CACHE/userland-asked" 2>/dev/null)" != "${userland[*]} ${libvirt[*]}" ]; then
 		acache depends --recurse --no-recommends --no-suggests --no-conflicts --no-breaks \
 			--no-replaces --no-enhances "xen-utils-$XEN_VER" "${userland[@]}" |
 			grep -v '^[ <]' | sort -u |
-			grep -vx 'python3.*\|libpython3.*\|perl-base\|libtext-.*-perl\|debconf\|cdebconf\|tzdata\|systemd\|systemd-standalone-sysusers\|opensysusers\|ucf\|libdebian-installer4\|libdebconfclient0\|libnewt0.52\|libslang2\|base-files\|base-passwd\|media-types\|sensible-utils\|passwd\|login.defs\|libpam-.*\|gawk\|original-awk\|mawk\|readline-common\|libreadline8t64\|libsigsegv2\|libmpfr6' \
+			grep -vx 'python3.*\|libpython3.*\|perl-base\|libtext-.*-perl\|debconf\|cdebconf\|tzdata\|systemd\|systemd-standalone-sysusers\|opensysusers\|ucf\|libdebian-installer4\|libdebconfclient0\|libnewt0.52\|libslang2\|base-files\|base-passwd\|media-types\|sensible-utils\|passwd\|login.defs\|libpam-.*\|gawk\|original-awk\|mawk\|readline-common\|libsigsegv2\|libmpfr6' \
 				>"$CACHE/userland-packages.tmp"
 		mv "$CACHE/userland-packages.tmp" "$CACHE/userland-packages"
-		echo "${userland[*]}" >"$CACHE/userland-asked"
+		echo "${userland[*]} ${libvirt[*]}" >"$CACHE/userland-asked"
 		rm -f "$CACHE/sysroot/.done"
 	fi
 	mapfile -t more <"$CACHE/userland-packages"

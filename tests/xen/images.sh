@@ -235,6 +235,46 @@ host_files "$dom0" /bin/bash /bin/dash /bin/ip /sbin/bridge /usr/sbin/nft \
 host_files "$dom0" /usr/sbin/ovsdb-server /usr/lib/openvswitch-switch/ovs-vswitchd /usr/bin/ovs-vsctl \
 	/usr/bin/ovsdb-tool /usr/share/openvswitch/vswitch.ovsschema
 ln -sf /usr/lib/openvswitch-switch/ovs-vswitchd "$dom0/usr/sbin/ovs-vswitchd"
+# libvirt (15-libvirt): libvirtd with its libxl driver only (the module it
+# loads; it starts without its other drivers), virsh, the CPU map the
+# driver reads the host's CPU with. Debian's libvirt-daemon,
+# libvirt-daemon-driver-xen, libvirt-clients, libvirt0 (on 13 the sysroot
+# holds them; on 12 they are unpacked together here, with libssh, and
+# libvirt0's libraries and libssh's copied as this machine has neither).
+lvroot=$sysroot
+if [ "$XNM_XEN_RELEASE" = 12 ]; then
+	lvroot=$CACHE/libvirt-root
+	rm -rf "$lvroot"
+	mkdir -p "$lvroot"
+	for p in libvirt-daemon libvirt-daemon-driver-xen libvirt-clients libvirt0 libssh-4; do
+		merge_usr "$lvroot" "$pkgs/$p"
+	done
+	mkdir -p "$dom0/usr/lib/x86_64-linux-gnu"
+	cp -a "$lvroot"/usr/lib/x86_64-linux-gnu/lib{virt,virt-lxc,virt-qemu,ssh}.so.* "$dom0/usr/lib/x86_64-linux-gnu/"
+fi
+for p in /usr/sbin/libvirtd /usr/bin/virsh /usr/lib/x86_64-linux-gnu/libvirt/connection-driver/libvirt_driver_libxl.so \
+	/usr/share/libvirt/cpu_map; do
+	mkdir -p "$dom0$(dirname "$p")"
+	cp -a --remove-destination "$lvroot$p" "$dom0$p"
+done
+# The emulated CPU matches none of libvirt's CPU models: each x86 model
+# needs SEP or VME, and the hw_caps Xen reports here have neither (no VME
+# under QEMU's TCG, no SEP on its AMD-vendor CPU). libvirt 11's libxl
+# driver then refuses to start ("Cannot find suitable CPU model for given
+# data ... cannot create capabilities for libxenlight"). One model more,
+# for decoding the host's CPU only, of two features every x86 CPU has.
+cat >"$dom0/usr/share/libvirt/cpu_map/x86_xnm-emulated.xml" <<'MODEL'
+<cpus>
+  <model name='xnm-emulated'>
+    <decode host='on' guest='off'/>
+    <feature name='fpu'/>
+    <feature name='pse'/>
+  </model>
+</cpus>
+MODEL
+sed -i "s|^\( *\)<include filename='x86_486.xml'/>|&\n\1<include filename='x86_xnm-emulated.xml'/>|" \
+	"$dom0/usr/share/libvirt/cpu_map/index.xml"
+grep -q x86_xnm-emulated "$dom0/usr/share/libvirt/cpu_map/index.xml"
 ln -sf dash "$dom0/bin/sh"
 # dpkg (and the GNU tar dpkg-deb runs), before busybox's applets take their names
 host_files "$dom0" /usr/bin/dpkg /usr/bin/dpkg-deb /usr/bin/dpkg-divert /usr/bin/dpkg-query \
