@@ -98,8 +98,10 @@ ip link set xenbr0-nic master xenbr0 up
 ip addr add 10.9.1.1/24 dev xenbr0
 ip link set xenbr0 up
 check "dom0 reaches the LAN host over eth0" until_ok 10 ping -c1 -W1 10.9.0.2
-# (eth0's carrier and link-local address settled: the state compared at the end)
-until_ok 10 sh -c "! ip -6 addr | grep -q tentative"
+# (eth0's and xenbr0's carriers and link-local addresses settled: the state
+# compared at the end; a bridge gets its carrier once its port forwards)
+until_ok 10 sh -c "ip link show xenbr0 | grep -q 'state UP' && ip link show eth0 | grep -q 'state UP' &&
+	ip -6 addr show dev xenbr0 scope link | grep -q fe80 && ! ip -6 addr | grep -q tentative"
 before=$(snapshot)
 
 # libvirtd by hand, as no init system starts it here: its UNIX socket
