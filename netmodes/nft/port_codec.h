@@ -23,7 +23,6 @@
 #include <libnftnl/set.h>
 
 #include "netmodes/netaddr.h"
-#include "netmodes/nft/port_drops.h"
 #include "netmodes/nft/port_types.h"
 #include "netmodes/nft/port_rules.h"
 
@@ -53,7 +52,7 @@ struct port_elem *port_elem_new(struct port_elem *el, enum port_set set, const c
 /* el as ifname's record number i, saying what (no comment: ""). */
 void port_elem_record(struct port_elem *el, const char *ifname, uint32_t i, const char *what);
 
-/* el as ifname's drop count of kind k (port_drops.h), made at zero. */
+/* el as ifname's drop count of kind k (port_drops.h says how it counts), made at zero. */
 void port_elem_drops(struct port_elem *el, const char *ifname, enum port_drop_kind k);
 
 /* The elements f owns into out (PORT_MAX_ELEMS): its records first, the ports element last. */

@@ -11,12 +11,6 @@
 #include "netmodes/nft/port_codec.h"
 #include "netmodes/nft/port_filter.h"
 
-const char *const port_drop_names[DROP_KINDS] = {
-	[DROP_MAC] = "mac",   [DROP_IP4] = "ipv4", [DROP_IP6] = "ipv6",
-	[DROP_ARP] = "arp",   [DROP_DHCP] = "dhcp", [DROP_RA] = "ra",
-	[DROP_ND] = "nd",     [DROP_VLAN] = "vlan", [DROP_OTHER] = "other",
-};
-
 uint64_t port_drops_total(const struct port_drops *d)
 {
 	uint64_t n = 0;

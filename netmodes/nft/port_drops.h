@@ -30,29 +30,6 @@
 #include "netmodes/nft/nft_conn.h"
 #include "netmodes/nft/port_types.h"
 
-/* What a dropped frame was; its value + 1 is the kind's key in the drops set. */
-enum port_drop_kind {
-	DROP_MAC,   /* a source MAC not the port's (Ethernet or ARP sender) */
-	DROP_IP4,   /* an IPv4 source not the port's */
-	DROP_IP6,   /* an IPv6 source not the port's */
-	DROP_ARP,   /* an ARP claim for another's address, or ARP that is not Ethernet/IPv4 */
-	DROP_DHCP,  /* a DHCP or DHCPv6 server's message */
-	DROP_RA,    /* a router advertisement or redirect */
-	DROP_ND,    /* neighbour discovery about another's address or MAC, or malformed */
-	DROP_VLAN,  /* a VLAN tag the port may not send */
-	DROP_OTHER, /* anything else the rules do not understand (ethertypes, link-local groups, ICMPv6 types) */
-	DROP_KINDS
-};
-
-/* "mac", "ipv4", "ipv6", "arp", "dhcp", "ra", "nd", "vlan", "other" */
-extern const char *const port_drop_names[DROP_KINDS];
-
-/* The kernel log's prefix of a drop: PORT_DROP_LOG_PREFIX "mac: " then the kernel's IN=vif1.0 ... */
-#define PORT_DROP_LOG_PREFIX "xen-netmodes drop "
-
-/* How often a port's drops are logged at most, in seconds (the kernel's limit, per port). */
-#define PORT_DROP_LOG_INTERVAL 60
-
 struct port_drops {
 	bool present; /* the port has drops elements at all */
 	uint64_t packets[DROP_KINDS];

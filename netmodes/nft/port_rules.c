@@ -30,7 +30,6 @@
 #include <libnftnl/udata.h>
 
 #include "netmodes/nft/nft_expr.h"
-#include "netmodes/nft/port_drops.h"
 
 #define BYTEORDER_HOST_ENDIAN 1 /* nft's udata: the key is a string */
 /* Elements a dynamic set holds at most: the kernel's bound on what the rules add. */
@@ -76,6 +75,12 @@ const struct port_set_def port_sets[PORT_SETS] = {
 			CONCAT(T_IFNAME, T_MARK), IFNAMSIZ + MARK_LEN, { IFNAMSIZ, MARK_LEN }, false, true },
 	[SET_RECORDS] = { "records", "type ifname . mark", CONCAT(T_IFNAME, T_MARK),
 			  IFNAMSIZ + MARK_LEN, { IFNAMSIZ, MARK_LEN }, false, false },
+};
+
+const char *const port_drop_names[DROP_KINDS] = {
+	[DROP_MAC] = "mac",   [DROP_IP4] = "ipv4", [DROP_IP6] = "ipv6",
+	[DROP_ARP] = "arp",   [DROP_DHCP] = "dhcp", [DROP_RA] = "ra",
+	[DROP_ND] = "nd",     [DROP_VLAN] = "vlan", [DROP_OTHER] = "other",
 };
 
 /*

@@ -24,9 +24,9 @@ state_of() {
 	link=$(ip -n "$D0" -o link show "vif$d.0")
 	elems=$(port_elements bridge "vif$d.0" | wc -l)
 	status=$(xs_read "$(be_path "$d" 0)/hotplug-status")
-	# ports, macs, addrs4, the link-local address in addrs6, two records
+	# ports, macs, addrs4, the link-local address in addrs6, two records, nine drop counts
 	if grep -q "master xenbr$((d % 2)) state" <<<"$link" && grep -q ",UP" <<<"$link" &&
-		[ "$elems" -eq 6 ] && [ "$status" = connected ]; then
+		[ "$elems" -eq 15 ] && [ "$status" = connected ]; then
 		echo online
 	elif ! grep -q "master" <<<"$link" && ! grep -q ",UP" <<<"$link" && [ "$elems" -eq 0 ]; then
 		echo offline
@@ -79,7 +79,7 @@ for ((d = 1; d <= N; d++)); do got+=("$(state_of "$d")"); done
 check_eq "each vif in the state of its last command" "${want[*]}" "${got[*]}"
 leaked=$(for ((d = 3; d <= N; d += 3)); do port_elements bridge "vif$d.0"; done)
 check_eq "no element left for the vifs that went offline" "" "$leaked"
-check_eq "exactly the online vifs' elements in the table" "$((6 * (N - N / 3)))" \
+check_eq "exactly the online vifs' elements in the table" "$((15 * (N - N / 3)))" \
 	"$(ip netns exec "$D0" nft list table bridge xen-netmodes | grep -o '"vif[0-9]*\.0"' | wc -l)"
 check_fails "no call waited on a lock in vain" grep -qi "lock" "$TMP/calls.log"
 

@@ -11,6 +11,7 @@ LIB=$(dirname "${BASH_SOURCE[0]}")/lib
 . "$LIB/../../procs.sh" # kill_own: signals only what the suite started; pids_gone
 RESULTS_DIR=$TMP
 . "$LIB/../../lib/results.sh" # ok, check*: every suite's results
+. "$LIB/../../lib/nft_listing.sh" # no_droplog
 . "$LIB/finish.sh"    # finish: the suite's last word
 . "$LIB/wait.sh"      # eventually, settles
 . "$LIB/cleanup.sh"   # cleanup: everything a suite leaves, on exit

@@ -28,7 +28,8 @@ VIF1_ELEMENTS='"vif1.0" comment "3 records v2"
 "vif1.0" . fe80::216:3eff:fe00:1
 "vif1.0" . 0x00000000 comment "mac 00:16:3e:00:00:01"
 "vif1.0" . 0x00000001 comment "ip 10.77.0.11/32"
-"vif1.0" . 0x00000002 comment "ip fd77::11/128"'
+"vif1.0" . 0x00000002 comment "ip fd77::11/128"
+'"$(drop_elements vif1.0)"
 G2=$(guest_ns 2)
 
 link_field() { # NAME JQ-less field extraction from `ip -d -o link`
@@ -164,11 +165,11 @@ check "and from any other (only its MAC is held)" ping_ok "$G2" -I 10.77.0.98 10
 in_ns "$G2" ip addr del 10.77.0.98/24 dev eth0
 spoofed_mac_dropped "a spoofed source MAC from guest 2 is dropped" "$G2" $MAC2 "$G1" 10.77.0.11
 # the same tag and neighbour-discovery rules as any filtered port
-tags_before=$(chain_drops bridge prerouting) nd_before=$(chain_drops bridge icmp6_check)
+tags_before=$(chain_drops bridge drop_vlan) nd_before=$(chain_drops bridge drop_nd)
 in_ns "$G2" python3 "$(dirname "$0")/../tools/hostile_frames.py" send --iface eth0 --tag F \
 	--ip4 10.77.0.12 --to4 10.77.0.11 --gw-mac $MAC1 --other-mac $MAC1 vlan99 na-tlla
-check "a VLAN-tagged frame from it is dropped and counted" test "$(chain_drops bridge prerouting)" -gt "$tags_before"
-check "so is a neighbour advertisement naming another's MAC" test "$(chain_drops bridge icmp6_check)" -gt "$nd_before"
+check "a VLAN-tagged frame from it is dropped and counted" test "$(chain_drops bridge drop_vlan)" -gt "$tags_before"
+check "so is a neighbour advertisement naming another's MAC" test "$(chain_drops bridge drop_nd)" -gt "$nd_before"
 echo "antispoof_without_ip = maybe" >"$TMP/noip.conf"
 expect_conf_error() { # the defaults file's bad value: a clear error, the filter kept
 	local rc=0
@@ -189,12 +190,12 @@ echo "# guest isolation: what a hostile guest sends never reaches the others"
 check "guest 2 knows dom0" ping_ok "$G2" 10.77.0.1
 dom0_mac=$(ip -n "$D0" -o link show $BR | grep -o 'link/ether [0-9a-f:]*' | cut -d' ' -f2)
 sleep 1.1
-arp_drops_before=$(chain_drops bridge arp_check)
+arp_drops_before=$(chain_drops bridge drop_arp)
 in_ns "$G1" python3 "$SEND_PACKET" garp eth0 10.77.0.1
 sleep 0.2
 check "a gratuitous ARP for dom0's address does not reach guest 2" grep -q "lladdr $dom0_mac" \
 	<<<"$(in_ns "$G2" ip neigh show 10.77.0.1)"
-check "and is counted as dropped" test "$(chain_drops bridge arp_check)" -gt "$arp_drops_before"
+check "and is counted as dropped" test "$(chain_drops bridge drop_arp)" -gt "$arp_drops_before"
 # router advertisements: an unfiltered guest's reach guest 1, guest 1's reach no one
 in_ns "$D0" sysctl -qw net.ipv6.conf.$BR.accept_ra=0 # dom0 is not the subject here
 in_ns "$G1" sysctl -qw net.ipv6.conf.eth0.accept_ra=2
@@ -460,6 +461,7 @@ check_eq "a changed ip replaces the elements" '"vif9.0" comment "2 records v2"
 "vif9.0" . 00:16:3e:00:00:09
 "vif9.0" . 10.77.0.19
 "vif9.0" . fe80::216:3eff:fe00:9
+'"$(drop_elements vif9.0)"'
 "vif9.0" . 0x00000000 comment "mac 00:16:3e:00:00:09"
 "vif9.0" . 0x00000001 comment "ip 10.77.0.19/32"' "$(port_elements bridge vif9.0)"
 in_ns "$G2" ip neigh flush dev eth0
@@ -566,13 +568,30 @@ old_port() { # NAME MAC IP4: the table and one port as the version before the st
 }
 old_port vif1.0 $MAC1 10.77.0.11
 check "vif1.0 online over an earlier version's table and port" hotplug vif-bridge 1 0 online
-check "the table has these rules now" grep -q "ether type 8021ad counter" \
+check "the table has these rules now" grep -q "ether type 8021ad goto drop_vlan" \
 	<<<"$(in_ns "$D0" nft list chain bridge xen-netmodes prerouting)"
-check "and their chains" in_ns "$D0" nft list chain bridge xen-netmodes icmp6_check
+check "and their chains" in_ns "$D0" nft list chain bridge xen-netmodes drop_other
 check_eq "once: no earlier rule left" 1 \
 	"$(in_ns "$D0" nft list chain bridge xen-netmodes prerouting | grep -c "iifname != @ports accept")"
 check_eq "vif1.0's elements are this version's" "$(sort <<<"$VIF1_ELEMENTS")" "$(port_elements bridge vif1.0 | sort)"
 check "guest 1 passes" ping_ok "$G1" 10.77.0.1
+rules_now=$(in_ns "$D0" nft list table bridge xen-netmodes | grep -c 'drop$\|accept$\|jump\|goto')
+# As the version before the drop counts left it: rules in every protocol's
+# chain (a drop in each, no drop chain), its sets with their elements.
+in_ns "$D0" nft flush table bridge xen-netmodes
+for k in mac ipv4 ipv6 arp dhcp ra nd vlan other; do in_ns "$D0" nft delete chain bridge xen-netmodes "drop_$k"; done
+for c in prerouting arp_check ip_check ip6_check icmp6_check; do
+	in_ns "$D0" nft add rule bridge xen-netmodes "$c" iifname '"earlier"' counter drop
+done
+# a port's online reads the table's version only when the port is new (its ports element absent)
+in_ns "$D0" nft delete element bridge xen-netmodes ports '{ "vif1.0" }'
+check "vif1.0 online over the table of the version before the drop counts" hotplug vif-bridge 1 0 online
+check_eq "none of that version's rules is left" 0 \
+	"$(in_ns "$D0" nft list table bridge xen-netmodes | grep -c earlier)"
+check_eq "every chain's rules made once: as many as a new table's" "$rules_now" \
+	"$(in_ns "$D0" nft list table bridge xen-netmodes | grep -c 'drop$\|accept$\|jump\|goto')"
+check_eq "vif1.0's elements are this version's, its drop counts among them" "$(sort <<<"$VIF1_ELEMENTS")" \
+	"$(port_elements bridge vif1.0 | sort)"
 in_ns "$D0" nft delete table bridge xen-netmodes
 old_port vif1.0 $MAC1 10.77.0.11
 check "vif1.0 offline of an earlier version's port" hotplug vif-bridge 1 0 offline

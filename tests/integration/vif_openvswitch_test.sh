@@ -62,8 +62,8 @@ ovs_state() {
 # port COLUMN DEV: the port's column as ovs-vsctl prints it
 port() { vsctl get port "$2" "$1"; }
 ext() { vsctl get interface "$2" "external_ids:$1" 2>/dev/null | tr -d '"'; }
-chains() { # the netdev table's chains, one name a line
-	ip netns exec "$D0" nft list table netdev xen-netmodes 2>/dev/null | awk '$1 == "chain" {print $2}' |
+chains() { # the netdev table's chains but the drop kinds' (never a port's), one name a line
+	ip netns exec "$D0" nft list table netdev xen-netmodes 2>/dev/null | awk '$1 == "chain" && $2 !~ /^drop_/ {print $2}' |
 		sort | tr '\n' ' '
 }
 link_of() { ip -n "$D0" -o link show dev "$1" 2>/dev/null; }

@@ -322,7 +322,7 @@ ldconfig -r "$dom0"
 install -m 0755 "$here/dom0-init" "$dom0/init"
 install -d "$dom0/xnm"
 cp "$here"/scenarios/*.sh "$dom0/xnm/"
-cp "$top/tests/lib/results.sh" "$dom0/xnm/results.sh"
+cp "$top/tests/lib/results.sh" "$top/tests/lib/nft_listing.sh" "$dom0/xnm/"
 # make lab's two hosts: their scripts, the seed's guest and the xl.conf and
 # xend-config.sxp lines it uses.
 install -d "$dom0/xnm/lab"

@@ -76,6 +76,16 @@ for m in SPIP:"a foreign source IP" SPMAC:"a foreign source MAC" SPARP:"an ARP c
 	SPDHCP:"a DHCP offer" SPRA:"a router advertisement"; do
 	check_eq "${m#*:} from g1 never reaches g2" "${m%%:*}=0" "$(echo "$seen" | grep -o "${m%%:*}=[0-9]*")"
 done
+# Who is spoofing: each of those frames counted for g1's vif under its
+# kind, nothing for g2's; the kernel logged the first drop, naming the vif.
+drops=$(drops_of bridge "vif$d1.0")
+say "# vif$d1.0's drops: $drops; web0's: $(drops_of bridge web0)"
+for k in ipv4:SPIP mac:SPMAC arp:SPARP dhcp:SPDHCP ra:SPRA; do
+	check "g1's $(echo "${k#*:}" | tr 'A-Z' 'a-z') is counted as ${k%%:*} for vif$d1.0" \
+		sh -c "echo '$drops' | grep -q '${k%%:*}=[1-9]'"
+done
+check_eq "web0 dropped nothing" "mac=0 ipv4=0 ipv6=0 arp=0 dhcp=0 ra=0 nd=0 vlan=0 other=0" "$(drops_of bridge web0)"
+check "the kernel's log has vif$d1.0's drop" sh -c "dmesg | grep -q 'xen-netmodes drop [a-z0-9]*: IN=vif$d1.0 '"
 
 # Hot-plug: a second vif on g1, then its removal.
 check "xl network-attach g1 (a second vif)" \

@@ -199,12 +199,12 @@ check_eq "the failed create left dom0 as it was" "$pre" "$(until_ok 10 test -z "
 # libvirtd restarted under a running guest: it finds lv1 again, and lv1's
 # port and filter are as they were.
 part "restart"
-port=$(bridge link show dev lvweb1 2>&1) filt=$(nft list ruleset 2>&1 | grep '"lvweb1"')
+port=$(bridge link show dev lvweb1 2>&1) filt=$(nft_lines lvweb1)
 check "libvirtd stops" libvirtd_stop
 check "libvirtd starts again" libvirtd_start
 check_eq "virsh sees lv1 running" running "$(V domstate lv1 2>&1)"
 check_eq "lvweb1's port unchanged" "$port" "$(bridge link show dev lvweb1 2>&1)"
-check_eq "lvweb1's filter unchanged" "$filt" "$(nft list ruleset 2>&1 | grep '"lvweb1"')"
+check_eq "lvweb1's filter unchanged" "$filt" "$(nft_lines lvweb1)"
 check "lv1 still reaches lv2" gcall 10.9.1.11 'ping -c1 -W3 10.9.1.12'
 
 # A routed guest: type='ethernet', vif-route, network-route on eth0.

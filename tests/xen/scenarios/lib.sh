@@ -22,6 +22,7 @@ export PATH=/xnm/bin:$PATH
 # as "XNM " lines the rig's runner picks out of the serial console
 RESULTS_PREFIX="XNM " RESULTS_NAME="$SCENARIO: " RESULTS_DIR=$T
 . /xnm/results.sh
+. /xnm/nft_listing.sh # no_droplog
 
 finish() {
 	say "# $SCENARIO: $PASS passed, $FAIL failed"
@@ -223,8 +224,25 @@ snapshot_once() {
 	fi
 }
 
-# nft_of DEV: every element of the project's tables that names DEV.
-nft_of() { nft list ruleset 2>/dev/null | grep -c "\"$1\"" || true; }
+# nft_of DEV: every element of the project's tables that names DEV, but the
+# drop log's limiter (the kernel's own).
+nft_of() { nft list ruleset 2>/dev/null | no_droplog | grep -c "\"$1\"" || true; }
+# drops_of FAMILY DEV: DEV's drop counts by kind (netmodes/nft/port_drops.h),
+# "mac=N ipv4=N ipv6=N arp=N dhcp=N ra=N nd=N vlan=N other=N".
+drops_of() {
+	local kinds=(mac ipv4 ipv6 arp dhcp ra nd vlan other) n=() k
+	for k in 0 1 2 3 4 5 6 7 8; do n[k]=0; done
+	while read -r key count; do
+		n[$((key - 1))]=$count
+	done < <(nft list set "$1" xen-netmodes drops 2>/dev/null |
+		grep -o "\"$2\" \. 0x[0-9a-f]* counter packets [0-9]*" | awk '{print $3, $6}')
+	for k in 0 1 2 3 4 5 6 7 8; do printf '%s=%s ' "${kinds[k]}" "${n[k]}"; done | sed 's/ $//'
+}
+
+# nft_lines DEV: those elements' lines, without their drop counts' counters.
+nft_lines() {
+	nft list ruleset 2>&1 | no_droplog | grep "\"$1\"" | sed 's/ counter packets [0-9]* bytes [0-9]*//g'
+}
 
 # in_lan CMD...: runs CMD on the LAN host (a namespace behind eth1).
 in_lan() { ip netns exec lan "$@"; }
