@@ -7,6 +7,7 @@
 #include "netmodes/netaddr.h"
 #include "hotplug/call/config.h"
 #include "hotplug/call/log.h"
+#include "hotplug/call/watch_opts.h"
 
 static bool one_of(const char *s, const char *const *words)
 {
@@ -119,6 +120,40 @@ static void note(struct invocation *inv, int rc, const struct nm_err *e)
 	}
 }
 
+/*
+ * argv[*i] is option name, alone ("--count 3": the value is the next word,
+ * which *i then points at) or with its value ("--count=3"): the value, ""
+ * when it has none. NULL: argv[*i] is another word.
+ */
+static const char *option_value(int argc, char **argv, int *i, const char *name)
+{
+	size_t n = strlen(name);
+
+	if (strncmp(argv[*i], name, n))
+		return NULL;
+	if (argv[*i][n] == '=')
+		return argv[*i] + n + 1;
+	if (argv[*i][n])
+		return NULL;
+	return *i + 1 < argc ? argv[++*i] : "";
+}
+
+/* status's --watch, --interval and --count; false: a is none of them. */
+static bool watch_option(int argc, char **argv, int *i, struct invocation *inv, struct nm_err *e)
+{
+	const char *v;
+
+	if (!strcmp(argv[*i], "--watch"))
+		inv->watch = true;
+	else if ((v = option_value(argc, argv, i, "--interval")))
+		note(inv, parse_watch_interval(v, &inv->interval_ms, e), e);
+	else if ((v = option_value(argc, argv, i, "--count")))
+		note(inv, parse_watch_count(v, &inv->count, e), e);
+	else
+		return false;
+	return true;
+}
+
 int invocation_parse(int argc, char **argv, char **envp, unsigned accept, struct invocation *ret)
 {
 	const struct knobs k = knobs_of(envp);
@@ -141,6 +176,8 @@ int invocation_parse(int argc, char **argv, char **envp, unsigned accept, struct
 			inv.dry_run = true;
 		else if ((accept & INV_JSON) && !strcmp(a, "--json"))
 			inv.json = true;
+		else if ((accept & INV_WATCH) && watch_option(argc, argv, &i, &inv, &e))
+			continue;
 		else if (strchr(a, '=')) {
 			if (inv.n_assign < INV_MAX_ASSIGN)
 				inv.assign[inv.n_assign++] = a;
