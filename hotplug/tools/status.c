@@ -24,6 +24,7 @@
 #include "hotplug/call/watch_opts.h"
 #include "hotplug/tools/drops_table.h"
 #include "hotplug/tools/drops_text.h"
+#include "hotplug/tools/json_out.h"
 #include "hotplug/xen/backends.h"
 #include "hotplug/tools/status.h"
 #include "hotplug/tools/status_watch.h"
@@ -267,7 +268,8 @@ static void json_words(const char *label, const char *words, FILE *out)
 	snprintf(copy, sizeof(copy), "%s", words);
 	fprintf(out, ", \"%s\": [", label);
 	for (tok = strtok_r(copy, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
-		fprintf(out, "%s\"%s\"", sep, tok);
+		fputs(sep, out);
+		json_put_string(out, tok);
 		sep = ", ";
 	}
 	fprintf(out, "]");
@@ -275,15 +277,21 @@ static void json_words(const char *label, const char *words, FILE *out)
 
 static void print_json(const struct vif_view *v, bool first, FILE *out)
 {
-	fprintf(out, "%s{\"vif\": \"%s\", \"domid\": %u, \"devid\": %u, \"mode\": \"%s\", "
-		     "\"hotplug_status\": \"%s\", \"mac\": \"%s\"",
-		first ? "" : ", ", v->dev, v->domid, v->devid, v->mode->mode, v->status, v->mac);
+	fprintf(out, "%s{\"vif\": ", first ? "" : ", ");
+	json_put_string(out, v->dev);
+	fprintf(out, ", \"domid\": %u, \"devid\": %u, \"mode\": \"%s\", \"hotplug_status\": ", v->domid,
+		v->devid, v->mode->mode);
+	json_put_string(out, v->status);
+	fprintf(out, ", \"mac\": ");
+	json_put_string(out, v->mac);
 	json_words("ip", v->ip, out);
 	fprintf(out, ", \"link\": ");
-	if (v->exists)
-		fprintf(out, "{\"up\": %s, \"mtu\": %u, \"bridge\": \"%s\"}", v->link.up ? "true" : "false",
-			v->link.mtu, v->master);
-	else
+	if (v->exists) {
+		fprintf(out, "{\"up\": %s, \"mtu\": %u, \"bridge\": ", v->link.up ? "true" : "false",
+			v->link.mtu);
+		json_put_string(out, v->master);
+		fputc('}', out);
+	} else
 		fprintf(out, "null");
 	if (v->vlan_port) {
 		char vl[1024];
@@ -293,9 +301,11 @@ static void print_json(const struct vif_view *v, bool first, FILE *out)
 	if (v->ovs && !v->ovs_err[0] && v->port.exists) {
 		char tr[1024];
 		trunks_text(&v->port.trunks, tr, sizeof(tr));
-		fprintf(out, ", \"ovs\": {\"bridge\": \"%s\", \"tag\": %d, \"trunks\": \"%s\", "
-			     "\"vlan_mode\": \"%s\", \"ofport\": %lld}",
-			v->port.bridge, v->port.tag, tr, v->port.vlan_mode, (long long)v->port.ofport);
+		fprintf(out, ", \"ovs\": {\"bridge\": ");
+		json_put_string(out, v->port.bridge);
+		fprintf(out, ", \"tag\": %d, \"trunks\": \"%s\", \"vlan_mode\": ", v->port.tag, tr);
+		json_put_string(out, v->port.vlan_mode);
+		fprintf(out, ", \"ofport\": %lld}", (long long)v->port.ofport);
 	} else if (v->ovs) {
 		fprintf(out, ", \"ovs\": null");
 	}
