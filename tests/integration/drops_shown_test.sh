@@ -3,7 +3,7 @@
 # kind and shown by xen-netmodes status (text and JSON), check and status
 # --watch (rates per second); a filtered guest that sent nothing shows 0, an
 # unfiltered one no counts at all; every bad option refused with its reason.
-TEST_NAME="drop-counts"
+TEST_NAME="drops_shown"
 . "$(dirname "$0")/lib.sh"
 lab_start
 
