@@ -53,7 +53,7 @@ check_fails "status: vif3.0 still has no counts" grep -q "dropped" <<<"$(vif_sta
 echo "# status --json"
 json=$(xnm_status --json)
 check "status --json is JSON" python3 -m json.tool <<<"$json"
-# drops VIF: a vif's drops object, packets by kind and the totals: "mac=3 ipv4=2 ... total=5/BYTES>0"
+# json_drops VIF: a vif's drops object, packets by kind and the totals: "mac=3 ipv4=2 ... total=5/BYTES>0"
 json_drops() {
 	python3 -c '
 import json, sys
@@ -66,7 +66,7 @@ kinds = ["mac", "ipv4", "ipv6", "arp", "dhcp", "ra", "nd", "vlan", "other"]
 assert list(d) == kinds + ["total"], list(d)
 assert d["total"]["packets"] == sum(d[k]["packets"] for k in kinds)
 assert d["total"]["bytes"] == sum(d[k]["bytes"] for k in kinds)
-print(" ".join(f"{k}={d[k]["packets"]}" for k in kinds + ["total"]), "bytes>0" if d["total"]["bytes"] else "bytes=0")
+print(" ".join("%s=%d" % (k, d[k]["packets"]) for k in kinds + ["total"]), "bytes>0" if d["total"]["bytes"] else "bytes=0")
 ' "$1" <<<"$json"
 }
 check_eq "status --json: vif1.0's drops, every kind and the total" \
