@@ -24,7 +24,7 @@
 #include "hotplug/call/watch_opts.h"
 #include "hotplug/tools/drops_table.h"
 #include "hotplug/tools/drops_text.h"
-#include "hotplug/tools/json_out.h"
+#include "netmodes/json_str.h"
 #include "hotplug/xen/backends.h"
 #include "hotplug/tools/status.h"
 #include "hotplug/tools/status_watch.h"

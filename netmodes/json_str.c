@@ -1,4 +1,4 @@
-#include "hotplug/tools/json_out.h"
+#include "netmodes/json_str.h"
 
 void json_put_string(FILE *out, const char *s)
 {
