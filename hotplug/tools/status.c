@@ -14,6 +14,7 @@
 #include "netmodes/rtnl/addrs.h"
 #include "netmodes/rtnl/bridge_vlan.h"
 #include "netmodes/rtnl/links.h"
+#include "netmodes/json_str.h"
 #include "netmodes/nft/port_filter.h"
 #include "netmodes/rtnl/routes.h"
 #include "netmodes/rtnl/rtnl.h"
@@ -24,7 +25,6 @@
 #include "hotplug/call/watch_opts.h"
 #include "hotplug/tools/drops_table.h"
 #include "hotplug/tools/drops_text.h"
-#include "netmodes/json_str.h"
 #include "hotplug/xen/backends.h"
 #include "hotplug/tools/status.h"
 #include "hotplug/tools/status_watch.h"
@@ -374,10 +374,9 @@ static int refused(const struct invocation *inv, struct nm_err *e)
 
 	if (inv->rc < 0)
 		return nm_fail(e, inv->rc, "%s", inv->err.msg);
-	if (inv->command)
-		return nm_fail(e, -EINVAL, "unexpected argument \"%s\"", quote_value(inv->command, q, sizeof(q)));
-	if (inv->n_assign)
-		return nm_fail(e, -EINVAL, "unexpected argument \"%s\"", quote_value(inv->assign[0], q, sizeof(q)));
+	if (inv->command || inv->n_assign)
+		return nm_fail(e, -EINVAL, "unexpected argument \"%s\"",
+			       quote_value(inv->command ? inv->command : inv->assign[0], q, sizeof(q)));
 	if ((inv->interval_ms || inv->count) && !inv->watch)
 		return nm_fail(e, -EINVAL, "--interval and --count go with --watch");
 	if (inv->watch && inv->json)
