@@ -101,11 +101,16 @@ static const struct applet rows[] = {
 		   "\nSee xen-netmodes-cleanup(8).\n" },
 	{ .name = "status",
 	  .summary = "every vif this project manages, as configured and as it is",
-	  .kind = APPLET_TOOL, .accept = INV_JSON, .main = status_main,
-	  .usage = "usage: xen-netmodes status [--json]\n"
+	  .kind = APPLET_TOOL, .accept = INV_JSON | INV_WATCH, .main = status_main,
+	  .usage = STATUS_USAGE
 		   "Every vif whose script is one of these modes: as xenstore configures it\n"
-		   "and as the kernel has it (link, bridge, addresses, routes, anti-spoofing).\n"
+		   "and as the kernel has it (link, bridge, addresses, routes, anti-spoofing,\n"
+		   "the frames its filter dropped, by kind).\n"
 		   "  --json                the same as a JSON array\n"
+		   "  --watch               every filtered vif's drops per second, by kind, and the\n"
+		   "                        totals, redrawn every interval until interrupted\n"
+		   "  --interval SECONDS    --watch's interval: 0.1 to 86400 (default 2)\n"
+		   "  --count N             --watch: stop after N refreshes\n"
 		   "  -h, --help            this text\n"
 		   "\nSee xen-netmodes(8).\n" },
 	{ .name = "check",
@@ -113,8 +118,8 @@ static const struct applet rows[] = {
 	  .kind = APPLET_TOOL, .main = check_main,
 	  .usage = "usage: xen-netmodes check VIF\n"
 		   "What differs between VIF (vifD.N, or a vifname) and its configuration: the\n"
-		   "changes an online would make now, one per line in --dry-run's syntax.\n"
-		   "Exits 0 when nothing differs.\n"
+		   "changes an online would make now, one per line in --dry-run's syntax;\n"
+		   "then the frames its filter dropped, by kind. Exits 0 when nothing differs.\n"
 		   "  -h, --help            this text\n"
 		   "\nSee xen-netmodes(8).\n" },
 };

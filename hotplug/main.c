@@ -40,6 +40,7 @@ static void overview(FILE *out)
 {
 	fputs("usage: xen-netmodes APPLET [ARGS...]   or run as APPLET itself (a link named so)\n"
 	      "       xen-netmodes status [--json]      every vif this project manages\n"
+	      "       xen-netmodes status --watch       its filters' drops per second\n"
 	      "       xen-netmodes check VIF            what differs from its configuration\n"
 	      "       APPLET --help                     the applet's own usage\n"
 	      "  -h, --help            this text\n\n",

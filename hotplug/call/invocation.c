@@ -7,6 +7,7 @@
 #include "netmodes/netaddr.h"
 #include "hotplug/call/config.h"
 #include "hotplug/call/log.h"
+#include "hotplug/call/watch_opts.h"
 
 static bool one_of(const char *s, const char *const *words)
 {
@@ -119,6 +120,42 @@ static void note(struct invocation *inv, int rc, const struct nm_err *e)
 	}
 }
 
+/*
+ * a is option name alone (its value the next word, next: NULL when none)
+ * or "name=VALUE": the value, "" when it has none, *took_next set when it
+ * is next. NULL: a is another word.
+ */
+static const char *option_value(const char *a, const char *next, const char *name, bool *took_next)
+{
+	size_t n = strlen(name);
+
+	if (strncmp(a, name, n))
+		return NULL;
+	if (a[n] == '=')
+		return a + n + 1;
+	if (a[n])
+		return NULL;
+	*took_next = next != NULL;
+	return next ? next : "";
+}
+
+/* status's --watch, --interval and --count; false: a is none of them. */
+static bool watch_option(const char *a, const char *next, bool *took_next, struct invocation *inv,
+			 struct nm_err *e)
+{
+	const char *v;
+
+	if (!strcmp(a, "--watch"))
+		inv->watch = true;
+	else if ((v = option_value(a, next, "--interval", took_next)))
+		note(inv, parse_watch_interval(v, &inv->interval_ms, e), e);
+	else if ((v = option_value(a, next, "--count", took_next)))
+		note(inv, parse_watch_count(v, &inv->count, e), e);
+	else
+		return false;
+	return true;
+}
+
 int invocation_parse(int argc, char **argv, char **envp, unsigned accept, struct invocation *ret)
 {
 	const struct knobs k = knobs_of(envp);
@@ -134,6 +171,7 @@ int invocation_parse(int argc, char **argv, char **envp, unsigned accept, struct
 
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
+		bool took = false;
 
 		if (!strcmp(a, "-h") || !strcmp(a, "--help"))
 			inv.help = true;
@@ -141,6 +179,9 @@ int invocation_parse(int argc, char **argv, char **envp, unsigned accept, struct
 			inv.dry_run = true;
 		else if ((accept & INV_JSON) && !strcmp(a, "--json"))
 			inv.json = true;
+		else if ((accept & INV_WATCH) &&
+			 watch_option(a, i + 1 < argc ? argv[i + 1] : NULL, &took, &inv, &e))
+			i += took;
 		else if (strchr(a, '=')) {
 			if (inv.n_assign < INV_MAX_ASSIGN)
 				inv.assign[inv.n_assign++] = a;

@@ -1,7 +1,8 @@
 /*
  * One call's argv and the switches of its environment, read once, here,
  * for every applet, the daemon's client and the daemon's workers alike:
- * the flags (--dry-run, --json, -h/--help), the command word, the VAR=VAL
+ * the flags (--dry-run, --json, -h/--help; status's --watch, --interval
+ * SECONDS and --count N, as "--interval=SECONDS" too), the command word, the VAR=VAL
  * arguments (kept as they are: each applet validates its own) and the
  * variables XEN_NETMODES_DRY_RUN and XEN_NETMODES_DAEMON, and the call's
  * environment (struct call_env) that the layers below are handed:
@@ -36,6 +37,7 @@ enum daemon_use { DAEMON_AUTO, DAEMON_NEVER, DAEMON_ALWAYS };
 enum inv_accept {
 	INV_JSON = 1,	/* --json (the network applets) */
 	INV_DAEMON = 2, /* XEN_NETMODES_DAEMON is read (the per-vif modes) */
+	INV_WATCH = 4,	/* --watch, --interval SECONDS, --count N (status; watch_opts.h) */
 };
 
 struct invocation {
@@ -43,6 +45,9 @@ struct invocation {
 	char **argv; /* argv[0] is the program's name */
 	char **envp; /* NULL-terminated "NAME=VALUE" */
 	bool help, dry_run, json;
+	bool watch;	      /* INV_WATCH: --watch */
+	unsigned interval_ms; /* INV_WATCH: --interval's, in ms; 0: not given */
+	unsigned count;	      /* INV_WATCH: --count's; 0: not given */
 	enum daemon_use daemon;
 	const char *command; /* the first word that is neither a flag nor VAR=VAL; NULL: none */
 	const char *assign[INV_MAX_ASSIGN]; /* the VAR=VAL arguments, in order */

@@ -3,7 +3,8 @@
  * the vif's configuration asks for is exactly what `online` would do now, so
  * check plans an online through the path online itself takes (as --dry-run
  * does, changing nothing) and lists that plan: one line per difference, in
- * the same syntax as --dry-run.
+ * the same syntax as --dry-run. Then, for a filtered vif, the frames its
+ * filter dropped, by kind (one request to the kernel).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -12,9 +13,11 @@
 
 
 #include "netmodes/nft/nft_conn.h"
+#include "netmodes/nft/port_drops.h"
 #include "netmodes/rtnl/rtnl.h"
 #include "hotplug/xen/backends.h"
 #include "hotplug/tools/check.h"
+#include "hotplug/tools/drops_text.h"
 #include "hotplug/call/parse.h"
 #include "hotplug/vif/vif_flow.h"
 #include "hotplug/xen/xs.h"
@@ -74,6 +77,31 @@ static unsigned list_plan(const struct plan *p, const char *vif)
 	return diffs;
 }
 
+/* The port check found: where its filter is and its device. */
+struct checked_port {
+	enum port_kind kind;
+	char dev[IFNAMSIZ];
+};
+
+/* "vif1.0: dropped: 12 (mac 10, ipv4 2)", when the port has drop counts. Returns 0 or -errno with e set. */
+static int show_drops(struct nft_conn *nft, const struct checked_port *port, const char *vif,
+		      struct nm_err *e)
+{
+	struct port_drops d;
+	char text[512];
+	int rc;
+
+	if ((rc = nft_port_drops(nft, port->kind, port->dev, &d, e)) < 0) {
+		struct nm_err why = *e;
+		return nm_fail(e, rc, "%s: its drop counts: %s", vif, why.msg);
+	}
+	if (d.present) {
+		drops_text(&d, text, sizeof(text));
+		printf("%s: dropped: %s\n", vif, text);
+	}
+	return 0;
+}
+
 /*
  * Plans the online libxl would run for the vif, through the path online
  * takes, and lists it. A part of the vif's state its mode could not read
@@ -82,7 +110,7 @@ static unsigned list_plan(const struct plan *p, const char *vif)
  */
 static int check(const struct applet_table *all, const struct flow_conns *lent,
 		 const struct invocation *self, const char *vif, deadline_t deadline,
-		 unsigned *ret_diffs, struct nm_err *e)
+		 unsigned *ret_diffs, struct checked_port *ret_port, struct nm_err *e)
 {
 	struct xs_handle *xs = lent->xs;
 	struct vif_request r = { 0 };
@@ -103,6 +131,8 @@ static int check(const struct applet_table *all, const struct flow_conns *lent,
 		return rc;
 	if (!(a = applet_of_script(all, script)))
 		return nm_fail(e, -EINVAL, "%s: its script \"%s\" is not a xen-netmodes mode", vif, script);
+	ret_port->kind = a->port;
+	backend_ifname(xs, r.backend, r.domid, r.devid, ret_port->dev, sizeof(ret_port->dev));
 	/* As libxl calls it: its backend and device; the rest of check's own environment. */
 	snprintf(xenbus, sizeof(xenbus), "XENBUS_PATH=backend/vif/%u/%u", r.domid, r.devid);
 	snprintf(dev, sizeof(dev), "vif=vif%u.%u", r.domid, r.devid);
@@ -140,6 +170,7 @@ int check_main(const struct applet *self, const struct applet_table *all, const 
 	struct nft_conn nft;
 	struct nm_err e = { "" };
 	unsigned diffs = 0;
+	struct checked_port port = { 0 };
 	int rc;
 
 	(void)self;
@@ -153,7 +184,12 @@ int check_main(const struct applet *self, const struct applet_table *all, const 
 		rc = rt_open(&nl, &e);
 	if (!rc)
 		rc = check(all, &(const struct flow_conns){ xs, nl, &nft }, inv, inv->command, deadline,
-			   &diffs, &e);
+			   &diffs, &port, &e);
+	if (!rc) {
+		if (!diffs)
+			printf("%s: in place\n", inv->command);
+		rc = show_drops(&nft, &port, inv->command, &e);
+	}
 	if (nl)
 		rt_close(nl);
 	xsw_close(xs);
@@ -162,7 +198,5 @@ int check_main(const struct applet *self, const struct applet_table *all, const 
 		fprintf(stderr, "xen-netmodes check: %s\n", e.msg);
 		return 1;
 	}
-	if (!diffs)
-		printf("%s: in place\n", inv->command);
 	return diffs ? 1 : 0;
 }

@@ -1,6 +1,8 @@
 /*
  * xen-netmodes status [--json]: every vif whose backend names one of our
- * modes, as xenstore configures it and as the kernel has it. Read-only.
+ * modes, as xenstore configures it and as the kernel has it, its filter's
+ * drop counts with it (one dump per kind of port for them all); --watch:
+ * those counts as rates (status_watch.c). Read-only.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -12,6 +14,7 @@
 #include "netmodes/rtnl/addrs.h"
 #include "netmodes/rtnl/bridge_vlan.h"
 #include "netmodes/rtnl/links.h"
+#include "netmodes/json_str.h"
 #include "netmodes/nft/port_filter.h"
 #include "netmodes/rtnl/routes.h"
 #include "netmodes/rtnl/rtnl.h"
@@ -19,8 +22,12 @@
 #include "netmodes/ovs/ovs_port.h"
 #include "hotplug/call/applet.h"
 #include "hotplug/call/config.h"
+#include "hotplug/call/watch_opts.h"
+#include "hotplug/tools/drops_table.h"
+#include "hotplug/tools/drops_text.h"
 #include "hotplug/xen/backends.h"
 #include "hotplug/tools/status.h"
+#include "hotplug/tools/status_watch.h"
 #include "hotplug/xen/xs.h"
 
 struct vif_view {
@@ -38,6 +45,9 @@ struct vif_view {
 	char filter_missing[PORT_MISSING_LEN]; /* when damaged: the element missing, if the records say */
 	char filter_mac[MAC_STR_LEN];
 	char filter_ips[1024];
+	/* when filtered: its drop counts (NULL: none), or why its kind's could not be read ("") */
+	const struct drops_port *drops;
+	const char *drops_err;
 	/* PORT_OVS: its port in the Open_vSwitch database; ovs_err: why it could not be read */
 	bool ovs;
 	struct ovs_port_state port;
@@ -200,6 +210,21 @@ static void print_ovs_text(const struct vif_view *v, FILE *out)
 		fprintf(out, ", ofport %lld\n", (long long)s->ofport);
 }
 
+/* "  dropped: 12 (mac 10, ipv4 2)" */
+static void print_drops_text(const struct vif_view *v, FILE *out)
+{
+	char text[512];
+
+	if (v->drops) {
+		drops_text(&v->drops->d, text, sizeof(text));
+		fprintf(out, "  dropped: %s\n", text);
+	} else if (v->drops_err[0]) {
+		fprintf(out, "  dropped: unknown (%s)\n", v->drops_err);
+	} else {
+		fprintf(out, "  dropped: not counted (the next online adds its counters)\n");
+	}
+}
+
 static void print_text(const struct vif_view *v, FILE *out)
 {
 	fprintf(out, "%s (domain %u, vif %u): %s mode, hotplug-status %s\n", v->dev, v->domid,
@@ -231,6 +256,8 @@ static void print_text(const struct vif_view *v, FILE *out)
 		fprintf(out, "  anti-spoofing: mac %s, ip %s\n", v->filter_mac, v->filter_ips);
 	else
 		fprintf(out, "  anti-spoofing: sends nothing\n");
+	if (v->filtered)
+		print_drops_text(v, out);
 }
 
 static void json_words(const char *label, const char *words, FILE *out)
@@ -241,7 +268,8 @@ static void json_words(const char *label, const char *words, FILE *out)
 	snprintf(copy, sizeof(copy), "%s", words);
 	fprintf(out, ", \"%s\": [", label);
 	for (tok = strtok_r(copy, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
-		fprintf(out, "%s\"%s\"", sep, tok);
+		fputs(sep, out);
+		json_put_string(out, tok);
 		sep = ", ";
 	}
 	fprintf(out, "]");
@@ -249,15 +277,21 @@ static void json_words(const char *label, const char *words, FILE *out)
 
 static void print_json(const struct vif_view *v, bool first, FILE *out)
 {
-	fprintf(out, "%s{\"vif\": \"%s\", \"domid\": %u, \"devid\": %u, \"mode\": \"%s\", "
-		     "\"hotplug_status\": \"%s\", \"mac\": \"%s\"",
-		first ? "" : ", ", v->dev, v->domid, v->devid, v->mode->mode, v->status, v->mac);
+	fprintf(out, "%s{\"vif\": ", first ? "" : ", ");
+	json_put_string(out, v->dev);
+	fprintf(out, ", \"domid\": %u, \"devid\": %u, \"mode\": \"%s\", \"hotplug_status\": ", v->domid,
+		v->devid, v->mode->mode);
+	json_put_string(out, v->status);
+	fprintf(out, ", \"mac\": ");
+	json_put_string(out, v->mac);
 	json_words("ip", v->ip, out);
 	fprintf(out, ", \"link\": ");
-	if (v->exists)
-		fprintf(out, "{\"up\": %s, \"mtu\": %u, \"bridge\": \"%s\"}", v->link.up ? "true" : "false",
-			v->link.mtu, v->master);
-	else
+	if (v->exists) {
+		fprintf(out, "{\"up\": %s, \"mtu\": %u, \"bridge\": ", v->link.up ? "true" : "false",
+			v->link.mtu);
+		json_put_string(out, v->master);
+		fputc('}', out);
+	} else
 		fprintf(out, "null");
 	if (v->vlan_port) {
 		char vl[1024];
@@ -267,22 +301,29 @@ static void print_json(const struct vif_view *v, bool first, FILE *out)
 	if (v->ovs && !v->ovs_err[0] && v->port.exists) {
 		char tr[1024];
 		trunks_text(&v->port.trunks, tr, sizeof(tr));
-		fprintf(out, ", \"ovs\": {\"bridge\": \"%s\", \"tag\": %d, \"trunks\": \"%s\", "
-			     "\"vlan_mode\": \"%s\", \"ofport\": %lld}",
-			v->port.bridge, v->port.tag, tr, v->port.vlan_mode, (long long)v->port.ofport);
+		fprintf(out, ", \"ovs\": {\"bridge\": ");
+		json_put_string(out, v->port.bridge);
+		fprintf(out, ", \"tag\": %d, \"trunks\": \"%s\", \"vlan_mode\": ", v->port.tag, tr);
+		json_put_string(out, v->port.vlan_mode);
+		fprintf(out, ", \"ofport\": %lld}", (long long)v->port.ofport);
 	} else if (v->ovs) {
 		fprintf(out, ", \"ovs\": null");
 	}
 	json_words("addresses", v->addrs, out);
 	json_words("routes", v->routes, out);
-	if (v->filtered)
-	{
+	if (v->filtered) {
 		fprintf(out, ", \"antispoof\": {\"mac\": \"%s\"", v->filter_mac);
 		json_words("ip", v->filter_ips, out);
-		fprintf(out, "}}");
+		fprintf(out, "}");
+	} else {
+		fprintf(out, ", \"antispoof\": null");
 	}
+	fprintf(out, ", \"drops\": ");
+	if (v->drops)
+		drops_json(&v->drops->d, out);
 	else
-		fprintf(out, ", \"antispoof\": null}");
+		fprintf(out, "null");
+	fprintf(out, "}");
 }
 
 struct walk {
@@ -294,6 +335,7 @@ struct walk {
 	FILE *out;
 	unsigned shown;
 	struct ovs_reader ovs;
+	struct drops_table drops;
 };
 
 /* One backend, shown when its script is ours. */
@@ -306,13 +348,15 @@ static int show_vif(const char *be, unsigned domid, unsigned devid, void *arg)
 	node(w->xs, be, "script", script, sizeof(script));
 	if (!(v.mode = applet_of_script(w->all, script)))
 		return 0;
-	node(w->xs, be, "vifname", v.dev, sizeof(v.dev));
-	if (!v.dev[0])
-		snprintf(v.dev, sizeof(v.dev), "vif%u.%u", domid, devid);
+	backend_ifname(w->xs, be, domid, devid, v.dev, sizeof(v.dev));
 	node(w->xs, be, "hotplug-status", v.status, sizeof(v.status));
 	node(w->xs, be, "ip", v.ip, sizeof(v.ip));
 	node(w->xs, be, "mac", v.mac, sizeof(v.mac));
 	kernel_view(w->sk, w->nft, &v);
+	if (v.filtered) {
+		v.drops = drops_table_find(&w->drops, v.mode->port, v.dev);
+		v.drops_err = w->drops.err[v.mode->port];
+	}
 	if (v.mode->port == PORT_OVS)
 		ovs_view(&w->ovs, &v);
 	if (w->json)
@@ -320,6 +364,23 @@ static int show_vif(const char *be, unsigned domid, unsigned devid, void *arg)
 	else
 		print_text(&v, w->out);
 	w->shown++;
+	return 0;
+}
+
+/* What is wrong with the call's arguments, in e; 0 when nothing is. */
+static int refused(const struct invocation *inv, struct nm_err *e)
+{
+	char q[64];
+
+	if (inv->rc < 0)
+		return nm_fail(e, inv->rc, "%s", inv->err.msg);
+	if (inv->command || inv->n_assign)
+		return nm_fail(e, -EINVAL, "unexpected argument \"%s\"",
+			       quote_value(inv->command ? inv->command : inv->assign[0], q, sizeof(q)));
+	if ((inv->interval_ms || inv->count) && !inv->watch)
+		return nm_fail(e, -EINVAL, "--interval and --count go with --watch");
+	if (inv->watch && inv->json)
+		return nm_fail(e, -EINVAL, "--watch shows rates as text: it does not go with --json");
 	return 0;
 }
 
@@ -335,10 +396,13 @@ int status_main(const struct applet *self, const struct applet_table *all, const
 	struct config conf;
 
 	(void)self;
-	if (inv->rc < 0 || inv->command || inv->n_assign) {
-		fprintf(stderr, "usage: xen-netmodes status [--json]\n");
+	if (refused(inv, &e) < 0) {
+		fprintf(stderr, "xen-netmodes status: %s\n" STATUS_USAGE, e.msg);
 		return 1;
 	}
+	if (inv->watch)
+		return status_watch(inv->interval_ms ? inv->interval_ms : WATCH_INTERVAL_DEFAULT_MS, inv->count,
+				    stdout);
 
 	if (xsw_open(&xs, &e) < 0 || rt_open(&sk, &e) < 0) {
 		fprintf(stderr, "xen-netmodes status: %s\n", e.msg);
@@ -350,6 +414,8 @@ int status_main(const struct applet *self, const struct applet_table *all, const
 		snprintf(conf.ovsdb_socket, sizeof(conf.ovsdb_socket), "%s", OVSDB_DEFAULT_SOCK);
 	w.ovs = (struct ovs_reader){ .sock = conf.ovsdb_socket, .deadline = deadline };
 	nft_conn_init(&nft);
+	if (drops_table_read(&nft, &w.drops, &e) < 0)
+		fprintf(stderr, "xen-netmodes status: %s\n", e.msg);
 	if (json)
 		printf("[");
 	w.xs = xs;
@@ -360,6 +426,7 @@ int status_main(const struct applet *self, const struct applet_table *all, const
 	else if (w.shown == 0)
 		printf("no vif uses a xen-netmodes script\n");
 	ovsdb_close(w.ovs.db);
+	drops_table_free(&w.drops);
 	rt_close(sk);
 	xsw_close(xs);
 	nft_conn_close(&nft);

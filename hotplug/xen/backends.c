@@ -6,6 +6,7 @@
 #include <xenstore.h>
 
 #include "netmodes/modes/vif.h"
+#include "hotplug/xen/xs.h"
 
 int backends_each(struct xs_handle *xs,
 		  int (*fn)(const char *be, unsigned domid, unsigned devid, void *arg), void *arg)
@@ -28,4 +29,14 @@ int backends_each(struct xs_handle *xs,
 	}
 	free(doms);
 	return rc;
+}
+
+void backend_ifname(struct xs_handle *xs, const char *be, unsigned domid, unsigned devid, char *buf,
+		    size_t n)
+{
+	char path[XS_PATH_LEN + 32];
+
+	snprintf(path, sizeof(path), "%s/vifname", be);
+	if (xsw_read_opt(xs, path, buf, n, NULL) < 0 || !buf[0])
+		snprintf(buf, n, "vif%u.%u", domid, devid);
 }

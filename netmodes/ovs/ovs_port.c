@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "netmodes/json_str.h"
+
 /* A transaction that met a change made since its read is tried again, this often at most. */
 #define OVS_TXN_TRIES 5
 #define UUID_LEN 37
@@ -756,20 +758,10 @@ static void put_value(FILE *out, const char *s)
 	for (const char *c = s; *c && bare; c++)
 		bare = (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
 		       *c == '_' || *c == '-' || *c == '.';
-	if (bare) {
+	if (bare)
 		fputs(s, out);
-		return;
-	}
-	fputc('"', out);
-	for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
-		if (*c == '"' || *c == '\\')
-			fprintf(out, "\\%c", *c);
-		else if (*c < 0x20 || *c == 0x7f)
-			fprintf(out, "\\u%04x", *c);
-		else
-			fputc(*c, out);
-	}
-	fputc('"', out);
+	else
+		json_put_string(out, s);
 }
 
 static void put_trunks(FILE *out, const struct ovs_vlans *v)

@@ -32,7 +32,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	argv[argc] = NULL;
 	envp[envc] = NULL;
 	memset(&r, 0, sizeof(r));
-	(void)invocation_parse(argc, argv, envp, INV_DAEMON, &inv);
+	(void)invocation_parse(argc, argv, envp, INV_DAEMON | INV_WATCH, &inv);
 	(void)request_from_invocation(&r, &inv, &params, &e);
 	free(buf);
 	return 0;

@@ -99,7 +99,7 @@ check "status: its anti-spoofing" grep -qx "  anti-spoofing: mac $MAC1, ip 10.77
 check "status --json" grep -q '{"vif": "vif2.0", "domid": 2, "devid": 0, "mode": "bridge", "hotplug_status": "connected"' \
 	<<<"$(xnm_status --json)"
 
-check_eq "check: vif1.0 in place" "vif1.0: in place" "$(xnm_check vif1.0)"
+check_eq "check: vif1.0 in place" "vif1.0: in place" "$(xnm_verdict vif1.0)"
 ip -n "$D0" link set vif1.0 nomaster
 ip -n "$D0" link set vif1.0 mtu 1400
 rc=0
@@ -108,13 +108,13 @@ check_eq "check: a difference exits 1" 1 "$rc"
 check "check: names the missing enslave" grep -qx "vif1.0: differs: ip link set dev vif1.0 master $BR" <<<"$diffs"
 check "check: names the wrong MTU" grep -qx "vif1.0: differs: ip link set dev vif1.0 mtu 1500" <<<"$diffs"
 check "online puts it right" hotplug vif-bridge 1 0 online
-check_eq "check: in place again" "vif1.0: in place" "$(xnm_check vif1.0)"
+check_eq "check: in place again" "vif1.0: in place" "$(xnm_verdict vif1.0)"
 # check plans through online's own path: what online tells xenstore is checked too
 xenstore-write /local/domain/1/device/vif/0/mtu 9000
 check_eq "check: names the frontend's stale mtu" \
-	"vif1.0: differs: xenstore-write /local/domain/1/device/vif/0/mtu 1500" "$(xnm_check vif1.0)"
+	"vif1.0: differs: xenstore-write /local/domain/1/device/vif/0/mtu 1500" "$(xnm_verdict vif1.0)"
 check "online tells the frontend again" hotplug vif-bridge 1 0 online
-check_eq "check: in place once more" "vif1.0: in place" "$(xnm_check vif1.0)"
+check_eq "check: in place once more" "vif1.0: in place" "$(xnm_verdict vif1.0)"
 rc=0
 out=$(xnm_check vif9.9 2>&1) || rc=$?
 check_eq "check of a vif with no backend: exit 1" 1 "$rc"
@@ -158,7 +158,7 @@ check "vif2.0 is filtered now" port_filtered bridge vif2.0
 check "its elements: its MAC, every address of both families" grep -qxF '"vif2.0" . 0.0.0.0/0' \
 	<<<"$(port_elements bridge vif2.0)"
 check "status shows it" grep -qx "  anti-spoofing: mac $MAC2, ip 0.0.0.0/0 ::/0" <<<"$(xnm_status)"
-check_eq "check: in place" "vif2.0: in place" "$(XEN_NETMODES_CONF="$TMP/noip.conf" xnm_check vif2.0)"
+check_eq "check: in place" "vif2.0: in place" "$(XEN_NETMODES_CONF="$TMP/noip.conf" xnm_verdict vif2.0)"
 check "guest 2 pings guest 1 from its own address" ping_ok "$G2" 10.77.0.11
 in_ns "$G2" ip addr add 10.77.0.98/24 dev eth0
 check "and from any other (only its MAC is held)" ping_ok "$G2" -I 10.77.0.98 10.77.0.11
@@ -259,7 +259,7 @@ check "status: names it" grep -qxF \
 	<<<"$(xnm_status)"
 check "online puts it back" hotplug vif-bridge 1 0 online
 check_eq "all its elements are there again" "$(sort <<<"$VIF1_ELEMENTS")" "$(port_elements bridge vif1.0 | sort)"
-check_eq "check: in place again" "vif1.0: in place" "$(xnm_check vif1.0)"
+check_eq "check: in place again" "vif1.0: in place" "$(xnm_verdict vif1.0)"
 in_ns "$G1" ip neigh flush dev eth0
 check "guest 1 reaches guest 2 again" ping_ok "$G1" 10.77.0.12
 in_ns "$D0" nft delete element bridge xen-netmodes macs '{ "vif1.0" . 00:16:3e:00:00:01 }'

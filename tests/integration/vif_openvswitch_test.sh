@@ -161,7 +161,7 @@ check "status: its port on $BR" grep -qx "  ovs: bridge $BR, ofport $(vsctl get 
 check "status: its anti-spoofing" grep -qx "  anti-spoofing: mac $MAC1, ip 10.78.0.11/32" <<<"$status"
 check "status --json" grep -q "\"mode\": \"openvswitch\", .*\"ovs\": {\"bridge\": \"$BR\", \"tag\": -1, \"trunks\": \"\"" \
 	<<<"$(xnm_status --json)"
-check_eq "check: vif1.0 in place" "vif1.0: in place" "$(xnm_check vif1.0)"
+check_eq "check: vif1.0 in place" "vif1.0: in place" "$(xnm_verdict vif1.0)"
 vsctl del-port vif1.0
 check_fails "with its port deleted, guest 1 reaches nobody: OVS was the path" ping_ok "$G1" 10.78.0.12
 rc=0
@@ -170,7 +170,7 @@ check_eq "check: a port deleted behind its back differs" 1 "$rc"
 check "check: names the add-port" grep -q "^vif1.0: differs: ovs-vsctl --if-exists del-port vif1.0 -- add-port $BR vif1.0 " <<<"$diffs"
 check "status: no port" grep -qx "  ovs: no port" <<<"$(xnm_status)"
 check "online puts it back" hotplug $VIF_SCRIPT 1 0 online
-check_eq "check: in place again" "vif1.0: in place" "$(xnm_check vif1.0)"
+check_eq "check: in place again" "vif1.0: in place" "$(xnm_verdict vif1.0)"
 check "guest 1 pings guest 2 again" ping_ok "$G1" 10.78.0.12
 
 echo "# one element deleted by hand, its records whole: check, online and offline see it"
@@ -189,7 +189,7 @@ check "status: names it" grep -qxF \
 	<<<"$(xnm_status)"
 check "online puts it back" hotplug $VIF_SCRIPT 1 0 online
 check_eq "all its elements are there again" "$elems" "$(port_elements netdev vif1.0 | sort)"
-check_eq "check: in place again" "vif1.0: in place" "$(xnm_check vif1.0)"
+check_eq "check: in place again" "vif1.0: in place" "$(xnm_verdict vif1.0)"
 in_ns "$G1" ip neigh flush dev eth0
 check "guest 1 pings guest 2 again" ping_ok "$G1" 10.78.0.12
 ip netns exec "$D0" nft delete element netdev xen-netmodes macs "{ \"vif1.0\" . $MAC1 }"
@@ -218,7 +218,7 @@ vlan_case() { # DESC NODES... -- TAG TRUNKS VLAN_MODE TAGGED
 		"$(vsctl port-to-br vif3.0) $(port tag vif3.0) $(port trunks vif3.0) $(port vlan_mode vif3.0)"
 	check_eq "$desc: the filter lets the guest send tagged: $4" "$4" \
 		"$(port_elements netdev vif3.0 | sed -n 's/^"vif3.0" \. \([0-9-]*\)$/\1/p' | sort -n | tr '\n' ' ' | sed 's/ $//')"
-	check_eq "$desc: in place" "vif3.0: in place" "$(xnm_check vif3.0)"
+	check_eq "$desc: in place" "vif3.0: in place" "$(xnm_verdict vif3.0)"
 }
 vlan_case "$BR.10" bridge=$BR.10 -- 10 "[]" "[]" ""
 vlan_case "$BR:20:30" bridge=$BR:20:30 -- "[]" "[20, 30]" "[]" "20 30"
@@ -231,7 +231,7 @@ check_eq "a tagged VLAN's element deleted by hand: check names it, exits 1" "1 y
 check "online puts it back" hotplug $VIF_SCRIPT 3 0 online
 check_eq "VLANs 20 and 30 again" "20 30" \
 	"$(port_elements netdev vif3.0 | sed -n 's/^"vif3.0" \. \([0-9-]*\)$/\1/p' | sort -n | tr '\n' ' ' | sed 's/ $//')"
-check_eq "in place again" "vif3.0: in place" "$(xnm_check vif3.0)"
+check_eq "in place again" "vif3.0: in place" "$(xnm_verdict vif3.0)"
 check "status: the tag, trunks and mode" grep -qx \
 	"  ovs: bridge $BR, tag 10, trunks 20,30, vlan_mode native-untagged, ofport $(vsctl get interface vif3.0 ofport)" \
 	<<<"$(xnm_status)"
@@ -347,9 +347,9 @@ check "check: its filter's" grep -q "^vif1.0: differs: nft add chain netdev xen-
 check_fails "check: no add-port listed (the port's state is unknown)" grep -q "ovs-vsctl" <<<"$out"
 check_eq "check: and the port unverifiable" \
 	"xen-netmodes check: vif1.0: the Open vSwitch port is unverifiable: $NOSOCK" "$err"
-check_eq "check lists what it lists with the port read, in place" "$(xnm_check vif1.0)" "$out"
+check_eq "check lists what it lists with the port read, in place" "$(xnm_verdict vif1.0)" "$out"
 check "online puts vif1.0 back" hotplug $VIF_SCRIPT 1 0 online
-check_eq "check: vif1.0 in place" "vif1.0: in place" "$(xnm_check vif1.0)"
+check_eq "check: vif1.0 in place" "vif1.0: in place" "$(xnm_verdict vif1.0)"
 st=$(all_state)
 echo "ovsdb_socket = db.sock" >"$TMP/bad.conf"
 rc=0
@@ -415,7 +415,7 @@ if grep -q XNM_FAULT_INJECTION_BUILD "$BUILD/xen-netmodes"; then
 	kill -CONT "$pid"
 	check_eq "and nothing changed" "$st" "$(host_state)"
 	check_eq "xenstore as it was" "$xs_before" "$(xs_state)"
-	check_eq "the switch answers again: vif1.0 in place" "vif1.0: in place" "$(xnm_check vif1.0)"
+	check_eq "the switch answers again: vif1.0 in place" "vif1.0: in place" "$(xnm_verdict vif1.0)"
 else
 	echo "# not a test build (30 s budget): ovsdb-server not answering skipped"
 fi

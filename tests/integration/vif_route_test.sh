@@ -114,7 +114,7 @@ check "guest 1 still reaches the LAN" ping_ok "$G1" 192.168.50.2
 dhcp_replies_dropped "$G1" "$G2" 192.168.50.78
 
 echo "# idempotence and status"
-check_eq "check: vif1.0 in place" "vif1.0: in place" "$(xnm_check vif1.0)"
+check_eq "check: vif1.0 in place" "vif1.0: in place" "$(xnm_verdict vif1.0)"
 in_ns "$D0" sh -c 'echo 0 >/proc/sys/net/ipv4/conf/vif1.0/proxy_arp'
 check "check: proxy ARP off is a difference" grep -qx \
 	"vif1.0: differs: sysctl -w net/ipv4/conf/vif1.0/proxy_arp=1" <<<"$(xnm_check vif1.0 || true)"

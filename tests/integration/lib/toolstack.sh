@@ -85,3 +85,9 @@ xnm_status() {
 xnm_check() {
 	in_dom0 "$BUILD/xen-netmodes" check "$@"
 }
+
+# xnm_verdict VIF: check's differences and verdict, without a filtered
+# vif's drop counts after them ("VIF: dropped: ...").
+xnm_verdict() {
+	xnm_check "$@" | grep -v '^[^ ]*: dropped: ' || true
+}
