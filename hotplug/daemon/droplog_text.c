@@ -27,6 +27,22 @@ static bool decimal(const char *s, size_t len, unsigned long max, unsigned long 
 	return true;
 }
 
+/* s[0..len) as a 64-bit decimal number, digits only. */
+static bool decimal64(const char *s, size_t len, uint64_t *ret)
+{
+	uint64_t v = 0;
+
+	if (len == 0 || len > 19)
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+		v = v * 10 + (uint64_t)(s[i] - '0');
+	}
+	*ret = v;
+	return true;
+}
+
 static int hex_digit(char c)
 {
 	if (c >= '0' && c <= '9')
@@ -92,14 +108,27 @@ static bool drop_message(const char *msg, size_t len, struct drop_record *ret)
 
 bool drop_record_parse(const char *rec, size_t len, struct drop_record *ret)
 {
-	const char *comma = memchr(rec, ',', len), *semi = memchr(rec, ';', len), *msg, *nl;
+	const char *semi = memchr(rec, ';', len), *f[4], *msg, *nl;
 	unsigned long pri;
 	size_t plen = strlen(PORT_DROP_LOG_PREFIX), mlen;
 
 	memset(ret, 0, sizeof(*ret));
-	/* The header: priority first (facility * 8 + level), fields up to ';', all on one line. */
-	if (!comma || !semi || comma > semi || memchr(rec, '\n', (size_t)(semi - rec)) ||
-	    !decimal(rec, (size_t)(comma - rec), 1023, &pri) || pri >> 3 != KMSG_FAC_KERN)
+	/*
+	 * The header, up to ';' on one line: the priority (facility * 8 +
+	 * level), the sequence number, the time, the flags (and maybe more).
+	 */
+	if (!semi || memchr(rec, '\n', (size_t)(semi - rec)))
+		return false;
+	f[0] = rec;
+	for (int i = 1; i < 4; i++) {
+		const char *comma = memchr(f[i - 1], ',', (size_t)(semi - f[i - 1]));
+
+		if (!comma)
+			return false;
+		f[i] = comma + 1;
+	}
+	if (!decimal(f[0], (size_t)(f[1] - 1 - f[0]), 1023, &pri) || pri >> 3 != KMSG_FAC_KERN ||
+	    !decimal64(f[2], (size_t)(f[3] - 1 - f[2]), &ret->usec))
 		return false;
 	msg = semi + 1;
 	mlen = len - (size_t)(msg - rec);

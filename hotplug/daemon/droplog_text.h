@@ -9,11 +9,13 @@
 #include <net/if.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "netmodes/nft/port_drops.h"
 
 /* What the kernel's line says: which port dropped what. */
 struct drop_record {
+	uint64_t usec; /* when, in microseconds since boot (CLOCK_MONOTONIC's) */
 	enum port_drop_kind kind;
 	char ifname[IFNAMSIZ]; /* as the kernel names it (its \xNN escapes undone) */
 };

@@ -29,6 +29,7 @@ static void test_kernel_records(void **state)
 			  &r));
 	assert_int_equal(r.kind, DROP_MAC);
 	assert_string_equal(r.ifname, "vif1.0");
+	assert_true(r.usec == 56927342208u);
 	/* the inet family's: routed ports */
 	assert_true(parse("4,12,1000,-;xen-netmodes drop ipv4: IN=vif3.1 OUT=eth0 MAC=fe:ff:ff:ff:ff:ff "
 			  "SRC=10.0.0.9 DST=10.0.0.1\n",
@@ -45,8 +46,9 @@ static void test_kernel_records(void **state)
 		assert_int_equal(r.kind, (int)k);
 		assert_int_equal(strncmp(r.ifname, "web", 3), 0);
 	}
-	assert_true(parse("4,5,6,-;xen-netmodes drop other: IN=vif9.0", &r));
+	assert_true(parse("4,5,18446744073709551,-;xen-netmodes drop other: IN=vif9.0", &r));
 	assert_string_equal(r.ifname, "vif9.0");
+	assert_true(r.usec == 18446744073709551u);
 	/* escapes undone; the longest name a device may have */
 	assert_true(parse("4,5,6,-;xen-netmodes drop nd: IN=g\\xc3\\xa9st OUT=\n", &r));
 	assert_string_equal(r.ifname, "g\xc3\xa9st");
@@ -68,6 +70,10 @@ static void test_malformed_records(void **state)
 		"x,1,2,-;xen-netmodes drop mac: IN=vif1.0 OUT=",
 		"99999999999,1,2,-;xen-netmodes drop mac: IN=vif1.0 OUT=",
 		"4,1\n,2,-;xen-netmodes drop mac: IN=vif1.0 OUT=",     /* a header over two lines */
+		"4,1,2;xen-netmodes drop mac: IN=vif1.0 OUT=",	       /* no flags */
+		"4,1,,-;xen-netmodes drop mac: IN=vif1.0 OUT=",	       /* no time */
+		"4,1,x2,-;xen-netmodes drop mac: IN=vif1.0 OUT=",
+		"4,1,99999999999999999999,-;xen-netmodes drop mac: IN=vif1.0 OUT=",
 		"4,1,2,-;xen-netmodes drop mac IN=vif1.0 OUT=",	       /* no colon */
 		"4,1,2,-;xen-netmodes drop mac:IN=vif1.0 OUT=",
 		"4,1,2,-;xen-netmodes drop : IN=vif1.0 OUT=",
