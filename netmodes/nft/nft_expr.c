@@ -114,6 +114,56 @@ int nx_counter(struct nftnl_rule *r)
 	return add(r, nftnl_expr_alloc("counter"));
 }
 
+int nx_immediate(struct nftnl_rule *r, uint32_t reg, const void *data, uint32_t len)
+{
+	struct nftnl_expr *e = nftnl_expr_alloc("immediate");
+
+	if (e) {
+		nftnl_expr_set_u32(e, NFTNL_EXPR_IMM_DREG, reg);
+		nftnl_expr_set(e, NFTNL_EXPR_IMM_DATA, data, len);
+	}
+	return add(r, e);
+}
+
+int nx_dynset_update(struct nftnl_rule *r, const char *set, struct nftnl_expr *limit)
+{
+	struct nftnl_expr *e = nftnl_expr_alloc("dynset");
+
+	if (!e) {
+		if (limit)
+			nftnl_expr_free(limit);
+		return -ENOMEM;
+	}
+	nftnl_expr_set_u32(e, NFTNL_EXPR_DYNSET_SREG_KEY, NFT_REG_1);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_DYNSET_OP, NFT_DYNSET_OP_UPDATE);
+	nftnl_expr_set_str(e, NFTNL_EXPR_DYNSET_SET_NAME, set);
+	if (limit)
+		nftnl_expr_set(e, NFTNL_EXPR_DYNSET_EXPR, limit, 0);
+	return add(r, e);
+}
+
+struct nftnl_expr *nx_limit_expr(uint64_t seconds)
+{
+	struct nftnl_expr *e = nftnl_expr_alloc("limit");
+
+	if (e) {
+		nftnl_expr_set_u64(e, NFTNL_EXPR_LIMIT_RATE, 1);
+		nftnl_expr_set_u64(e, NFTNL_EXPR_LIMIT_UNIT, seconds);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_LIMIT_BURST, 1);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_LIMIT_TYPE, NFT_LIMIT_PKTS);
+	}
+	return e;
+}
+
+int nx_log(struct nftnl_rule *r, const char *prefix)
+{
+	struct nftnl_expr *e = nftnl_expr_alloc("log");
+
+	if (e)
+		nftnl_expr_set_str(e, NFTNL_EXPR_LOG_PREFIX, prefix);
+	return add(r, e);
+}
+
 int nx_ct(struct nftnl_rule *r, uint32_t key)
 {
 	struct nftnl_expr *e = nftnl_expr_alloc("ct");

@@ -29,6 +29,18 @@ int nx_lookup(struct nftnl_rule *r, const char *set, bool invert);
 /* verdict (NF_DROP, NFT_RETURN, NFT_JUMP with chain...) */
 int nx_verdict(struct nftnl_rule *r, int verdict, const char *chain);
 int nx_counter(struct nftnl_rule *r);
+/* immediate reg DATA (NFT_REG_2: the second field of a concatenation) */
+int nx_immediate(struct nftnl_rule *r, uint32_t reg, const void *data, uint32_t len);
+/*
+ * update @SET { reg 1 [and on] }: the element made when absent, its
+ * stateful expressions (the set's, or limit, which nx_limit_expr makes:
+ * owned by the rule afterwards) run.
+ */
+int nx_dynset_update(struct nftnl_rule *r, const char *set, struct nftnl_expr *limit);
+/* limit rate 1/SECONDS burst 1 packets, for nx_dynset_update; NULL when out of memory */
+struct nftnl_expr *nx_limit_expr(uint64_t seconds);
+/* log prefix PREFIX, to the kernel's log */
+int nx_log(struct nftnl_rule *r, const char *prefix);
 /* ct KEY => reg 1 */
 int nx_ct(struct nftnl_rule *r, uint32_t key);
 /* masquerade to the outgoing device's address */

@@ -186,6 +186,15 @@ void port_elem_record(struct port_elem *el, const char *ifname, uint32_t i, cons
 	snprintf(el->comment, sizeof(el->comment), "%s", what);
 }
 
+void port_elem_drops(struct port_elem *el, const char *ifname, enum port_drop_kind k)
+{
+	uint32_t key = (uint32_t)k + 1; /* a mark: host byte order, as the rules load it */
+
+	port_elem_new(el, SET_DROPS, ifname);
+	memcpy(el->key + IFNAMSIZ, &key, sizeof(key));
+	snprintf(el->text, sizeof(el->text), "0x%08x", key);
+}
+
 size_t port_elems(const struct port_filter *f, struct port_elem *out)
 {
 	char mac[MAC_STR_LEN], pfx[PREFIX_STR_LEN], rec[PORT_COMMENT_LEN];
@@ -215,9 +224,27 @@ size_t port_elems(const struct port_filter *f, struct port_elem *out)
 	}
 	if (f->ips.n && !has_link_local(f))
 		elem_link_local(&out[n++], f);
+	/* a port that may send nothing drops everything: counted too */
+	for (int k = 0; k < DROP_KINDS; k++)
+		port_elem_drops(&out[n++], f->ifname, (enum port_drop_kind)k);
 	port_elem_new(&out[n], SET_PORTS, f->ifname);
 	snprintf(out[n++].comment, sizeof(out[0].comment), "%u records v2", nrec);
 	return n;
+}
+
+bool port_keeps_drops(const struct port_state *s, const struct port_filter *f)
+{
+	return f && s->port && !s->damaged;
+}
+
+size_t port_elems_drop_set(struct port_elem *els, size_t n, enum port_set set)
+{
+	size_t kept = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (els[i].set != set)
+			els[kept++] = els[i];
+	return kept;
 }
 
 struct nftnl_set *port_set_obj(enum port_kind kind, enum port_set set)

@@ -23,6 +23,7 @@
 #include <libnftnl/set.h>
 
 #include "netmodes/netaddr.h"
+#include "netmodes/nft/port_drops.h"
 #include "netmodes/nft/port_types.h"
 #include "netmodes/nft/port_rules.h"
 
@@ -31,8 +32,8 @@
 #define PORT_COMMENT_LEN 64
 /* a port's records: its mac, its prefixes and its runs of tagged VLANs; none when it may send nothing */
 #define PORT_MAX_RECORDS (1 + MAX_PREFIXES + PORT_MAX_VLAN_RUNS)
-/* ports, macs, the link-local address, and one element per record but the mac's */
-#define PORT_MAX_ELEMS (3 + 2 * (MAX_PREFIXES + PORT_MAX_VLAN_RUNS) + 1)
+/* ports, macs, the link-local address, one element per record but the mac's, a count per drop kind */
+#define PORT_MAX_ELEMS (3 + 2 * (MAX_PREFIXES + PORT_MAX_VLAN_RUNS) + 1 + DROP_KINDS)
 
 struct port_elem {
 	enum port_set set;
@@ -52,8 +53,20 @@ struct port_elem *port_elem_new(struct port_elem *el, enum port_set set, const c
 /* el as ifname's record number i, saying what (no comment: ""). */
 void port_elem_record(struct port_elem *el, const char *ifname, uint32_t i, const char *what);
 
+/* el as ifname's drop count of kind k (port_drops.h), made at zero. */
+void port_elem_drops(struct port_elem *el, const char *ifname, enum port_drop_kind k);
+
 /* The elements f owns into out (PORT_MAX_ELEMS): its records first, the ports element last. */
 size_t port_elems(const struct port_filter *f, struct port_elem *out);
+
+/*
+ * Whether a change from s to f (NULL: a clear) leaves the port's drop
+ * counts as they are: a filter replacing one whose elements are whole.
+ */
+bool port_keeps_drops(const struct port_state *s, const struct port_filter *f);
+
+/* Removes set's elements from els[0..n), in order; returns how many are left. */
+size_t port_elems_drop_set(struct port_elem *els, size_t n, enum port_set set);
 
 /* The link-local address (fe80::/64 and the modified EUI-64 of mac, RFC 4291) a MAC makes. */
 void port_mac_link_local(const struct mac_addr *mac, struct prefix *ret);

@@ -43,11 +43,8 @@ static int batch_elems(struct nft_batch *b, enum port_kind kind, const struct po
 
 /* Reading elements back */
 
-/* Called with each element a GET returns. */
-typedef void elem_fn(struct nftnl_set_elem *el, void *data);
-
 struct elem_walk {
-	elem_fn *fn;
+	port_elem_fn *fn;
 	void *data;
 };
 
@@ -71,13 +68,8 @@ static int elems_cb(const struct nlmsghdr *h, void *data)
 	return MNL_CB_OK;
 }
 
-/*
- * One GETSETELEM on nft: for the elements s carries (flags 0), or every
- * element of its set (NLM_F_DUMP); each goes to fn. Frees s. Returns 1, 0
- * when the kernel said ENOENT, or -errno with e set.
- */
-static int get_set_elems(struct nft_conn *nft, enum port_kind kind, struct nftnl_set *s,
-			 uint16_t flags, elem_fn *fn, void *data, struct nm_err *e)
+int port_get_elems(struct nft_conn *nft, enum port_kind kind, struct nftnl_set *s, uint16_t flags,
+		   port_elem_fn *fn, void *data, struct nm_err *e)
 {
 	char *buf = calloc(1, MNL_SOCKET_BUFFER_SIZE);
 	struct elem_walk w = { fn, data };
@@ -127,7 +119,7 @@ int nft_port_each(struct nft_conn *nft, enum port_kind kind, void (*fn)(const ch
 		  void *data, struct nm_err *e)
 {
 	struct name_walk w = { fn, data };
-	int rc = get_set_elems(nft, kind, port_set_obj(kind, SET_PORTS), NLM_F_DUMP, take_name, &w, e);
+	int rc = port_get_elems(nft, kind, port_set_obj(kind, SET_PORTS), NLM_F_DUMP, take_name, &w, e);
 
 	return rc < 0 ? rc : 0;
 }
@@ -144,7 +136,7 @@ static int get_comments(struct nft_conn *nft, enum port_kind kind, const struct 
 			size_t n, struct port_comments *r, struct nm_err *e)
 {
 	r->n = 0;
-	return get_set_elems(nft, kind, port_elems_obj(kind, els[0].set, els, n, false), 0,
+	return port_get_elems(nft, kind, port_elems_obj(kind, els[0].set, els, n, false), 0,
 			     take_comment, r, e);
 }
 
@@ -197,7 +189,7 @@ static int verify_elems(struct nft_conn *nft, enum port_kind kind, struct port_s
 			want += els[i].set == (enum port_set)set;
 		if (!want)
 			continue;
-		rc = get_set_elems(nft, kind, port_elems_obj(kind, (enum port_set)set, els, n, false), 0,
+		rc = port_get_elems(nft, kind, port_elems_obj(kind, (enum port_set)set, els, n, false), 0,
 				   count_elem, &got, e);
 		if (rc != 0)
 			continue;
@@ -352,7 +344,7 @@ static int dump_port_elems(struct nft_conn *nft, enum port_kind kind, const char
 
 	for (int set = 0; set < PORT_SETS && rc >= 0; set++) {
 		d.set = (enum port_set)set;
-		rc = get_set_elems(nft, kind, port_set_obj(kind, d.set), NLM_F_DUMP, take_owned, &d, e);
+		rc = port_get_elems(nft, kind, port_set_obj(kind, d.set), NLM_F_DUMP, take_owned, &d, e);
 	}
 	*ret_n = d.n;
 	return rc < 0 ? rc : 0;
@@ -407,6 +399,8 @@ static int send_port(struct nft_conn *nft, enum port_kind kind, const struct por
 			rc = dump_port_elems(nft, kind, s->filter.ifname, els, PORT_MAX_ELEMS, &n_old, e);
 		else
 			n_old = port_elems(&s->filter, els);
+		if (!rc && port_keeps_drops(s, f))
+			n_old = port_elems_drop_set(els, n_old, SET_DROPS);
 		if (!rc)
 			rc = batch_elems(&b, kind, els, n_old, false);
 	}
@@ -415,6 +409,8 @@ static int send_port(struct nft_conn *nft, enum port_kind kind, const struct por
 		rc = port_chain_batch(&b, kind, f ? f->ifname : s->filter.ifname, s->chain, f != NULL);
 	if (!rc && f) {
 		n_new = port_elems(f, els + n_old);
+		if (port_keeps_drops(s, f))
+			n_new = port_elems_drop_set(els + n_old, n_new, SET_DROPS);
 		rc = batch_elems(&b, kind, els + n_old, n_new, true);
 	}
 	if (rc == -ENOMEM)

@@ -104,6 +104,20 @@ int nft_port_table_delete(struct nft_conn *nft, enum port_kind kind, struct nm_e
  */
 int nft_port_table_release(struct nft_conn *nft, enum port_kind kind, struct nm_err *e);
 
+/* Called with each element a GET returns. */
+struct nftnl_set;
+struct nftnl_set_elem;
+typedef void port_elem_fn(struct nftnl_set_elem *el, void *data);
+
+/*
+ * One GETSETELEM on nft: for the elements s carries (flags 0; the kernel
+ * answers them in order and stops at the first it lacks), or every element
+ * of its set (NLM_F_DUMP); each goes to fn. Frees s. Returns 1, 0 when the
+ * kernel said ENOENT, or -errno with e set.
+ */
+int port_get_elems(struct nft_conn *nft, enum port_kind kind, struct nftnl_set *s, uint16_t flags,
+		   port_elem_fn *fn, void *data, struct nm_err *e);
+
 /* Plan operations around the above: one batch each, so one step of the
  * plan, on the connection the planner was given (kept in the step). */
 

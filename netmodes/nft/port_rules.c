@@ -26,11 +26,16 @@
 #include <linux/netfilter_bridge.h>
 #include <linux/netfilter_ipv4.h>
 
+#include <libnftnl/expr.h>
 #include <libnftnl/udata.h>
 
 #include "netmodes/nft/nft_expr.h"
+#include "netmodes/nft/port_drops.h"
 
 #define BYTEORDER_HOST_ENDIAN 1 /* nft's udata: the key is a string */
+/* Elements a dynamic set holds at most: the kernel's bound on what the rules add. */
+#define DROP_SET_SIZE 65536
+#define DROP_SET_SIZE_TEXT "65536"
 
 /* nft's datatype ids, and how it packs a concatenation's */
 enum {
@@ -54,22 +59,32 @@ enum {
 #endif
 
 const struct port_set_def port_sets[PORT_SETS] = {
-	[SET_PORTS] = { "ports", "type ifname", T_IFNAME, IFNAMSIZ, { IFNAMSIZ, 0 }, false },
+	[SET_PORTS] = { "ports", "type ifname", T_IFNAME, IFNAMSIZ, { IFNAMSIZ, 0 }, false, false },
 	[SET_MACS] = { "macs", "type ifname . ether_addr", CONCAT(T_IFNAME, T_ETHERADDR),
-		       IFNAMSIZ + REG_ALIGN(ETH_ALEN), { IFNAMSIZ, ETH_ALEN }, false },
+		       IFNAMSIZ + REG_ALIGN(ETH_ALEN), { IFNAMSIZ, ETH_ALEN }, false, false },
 	[SET_IP4] = { "addrs4", "type ifname . ipv4_addr", CONCAT(T_IFNAME, T_IPADDR),
-		      IFNAMSIZ + IP4_LEN, { IFNAMSIZ, IP4_LEN }, false },
+		      IFNAMSIZ + IP4_LEN, { IFNAMSIZ, IP4_LEN }, false, false },
 	[SET_IP4NET] = { "nets4", "type ifname . ipv4_addr", CONCAT(T_IFNAME, T_IPADDR),
-			 IFNAMSIZ + IP4_LEN, { IFNAMSIZ, IP4_LEN }, true },
+			 IFNAMSIZ + IP4_LEN, { IFNAMSIZ, IP4_LEN }, true, false },
 	[SET_IP6] = { "addrs6", "type ifname . ipv6_addr", CONCAT(T_IFNAME, T_IP6ADDR),
-		      IFNAMSIZ + IP6_LEN, { IFNAMSIZ, IP6_LEN }, false },
+		      IFNAMSIZ + IP6_LEN, { IFNAMSIZ, IP6_LEN }, false, false },
 	[SET_IP6NET] = { "nets6", "type ifname . ipv6_addr", CONCAT(T_IFNAME, T_IP6ADDR),
-			 IFNAMSIZ + IP6_LEN, { IFNAMSIZ, IP6_LEN }, true },
+			 IFNAMSIZ + IP6_LEN, { IFNAMSIZ, IP6_LEN }, true, false },
 	[SET_VLANS] = { "vlans", "type ifname . inet_service", CONCAT(T_IFNAME, T_INET_SERVICE),
-			IFNAMSIZ + REG_ALIGN(VID_LEN), { IFNAMSIZ, VID_LEN }, true },
+			IFNAMSIZ + REG_ALIGN(VID_LEN), { IFNAMSIZ, VID_LEN }, true, false },
+	[SET_DROPS] = { "drops", "type ifname . mark; size " DROP_SET_SIZE_TEXT "; flags dynamic; counter;",
+			CONCAT(T_IFNAME, T_MARK), IFNAMSIZ + MARK_LEN, { IFNAMSIZ, MARK_LEN }, false, true },
 	[SET_RECORDS] = { "records", "type ifname . mark", CONCAT(T_IFNAME, T_MARK),
-			  IFNAMSIZ + MARK_LEN, { IFNAMSIZ, MARK_LEN }, false },
+			  IFNAMSIZ + MARK_LEN, { IFNAMSIZ, MARK_LEN }, false, false },
 };
+
+/*
+ * The drop log's limiter: an element per port that dropped, made by the
+ * rules, with its own rate limit, gone two intervals after its last drop.
+ */
+#define DROPLOG_SET "droplog"
+#define DROPLOG_TIMEOUT_MS (2000ULL * PORT_DROP_LOG_INTERVAL)
+_Static_assert(PORT_DROP_LOG_INTERVAL == 60, "the limit is written 1/minute");
 
 /*
  * Fixed sets of ICMPv6 types, filled when the table is made. ok: what a
@@ -140,7 +155,25 @@ const struct port_family *port_family_of(enum port_kind kind)
 
 /* Chains */
 
-enum chain_id { CH_PRE, CH_ARP, CH_IP, CH_IP6, CH_ICMP6, CHAINS };
+/* The drop chains in the order of enum port_drop_kind: CH_DROP_MAC + kind. */
+enum chain_id {
+	CH_PRE,
+	CH_ARP,
+	CH_IP,
+	CH_IP6,
+	CH_ICMP6,
+	CH_DROP_MAC,
+	CH_DROP_IP4,
+	CH_DROP_IP6,
+	CH_DROP_ARP,
+	CH_DROP_DHCP,
+	CH_DROP_RA,
+	CH_DROP_ND,
+	CH_DROP_VLAN,
+	CH_DROP_OTHER,
+	CHAINS
+};
+_Static_assert(CH_DROP_OTHER - CH_DROP_MAC == DROP_OTHER - DROP_MAC, "a drop chain per kind, in order");
 
 /*
  * A protocol's chain is jumped to on its protocol alone; each of its rules
@@ -163,6 +196,16 @@ static const struct chain_def chains[CHAINS] = {
 	[CH_IP6] = { "ip6_check", false, false, 0x86dd, 0, "meta protocol ip6 " },
 	[CH_ICMP6] = { "icmp6_check", false, false, 0x86dd, IPPROTO_ICMPV6,
 		       "meta protocol ip6 meta l4proto ipv6-icmp " },
+	/* where each drop rule goes: counted for its port, logged, dropped (port_drops.h) */
+	[CH_DROP_MAC] = { "drop_mac", false, false, 0, 0, "" },
+	[CH_DROP_IP4] = { "drop_ipv4", false, false, 0, 0, "" },
+	[CH_DROP_IP6] = { "drop_ipv6", false, false, 0, 0, "" },
+	[CH_DROP_ARP] = { "drop_arp", false, false, 0, 0, "" },
+	[CH_DROP_DHCP] = { "drop_dhcp", false, false, 0, 0, "" },
+	[CH_DROP_RA] = { "drop_ra", false, false, 0, 0, "" },
+	[CH_DROP_ND] = { "drop_nd", false, false, 0, 0, "" },
+	[CH_DROP_VLAN] = { "drop_vlan", false, false, 0, 0, "" },
+	[CH_DROP_OTHER] = { "drop_other", false, false, 0, 0, "" },
 };
 
 /*
@@ -185,7 +228,7 @@ static bool chain_hooked(const struct port_family *pf, const struct chain_def *d
 /* The chain an up-to-date table has and an older one lacks. */
 const char *port_rules_marker_chain(void)
 {
-	return chains[CH_ICMP6].name;
+	return chains[CH_DROP_OTHER].name;
 }
 
 /* Rules */
@@ -220,7 +263,7 @@ struct rule_def {
 	const char *text;
 	struct test t[MAX_TESTS];
 	enum verdict verdict;
-	enum chain_id target; /* JUMP's */
+	enum chain_id target; /* JUMP's, and DROP's: the drop chain of its kind, which it goes to */
 };
 
 #define UNPAREN(...) __VA_ARGS__
@@ -289,41 +332,44 @@ struct rule_def {
 static const struct rule_def rules[] = {
 	/* prerouting: whose frame, its source, its destination, its tags, then by protocol */
 	{ CH_PRE, false, "iifname != @ports accept", { IIF_PORTS(NEQ) }, ACCEPT, 0 },
-	{ CH_PRE, false, "iifname . ether saddr != @macs counter drop",
-	  { IIF_FIELD(ETH_SADDR, SET_MACS, NEQ) }, DROP, 0 },
-	{ CH_PRE, true, "ether daddr & ff:ff:ff:ff:ff:f0 == 01:80:c2:00:00:00 counter drop",
+	{ CH_PRE, false, "iifname . ether saddr != @macs goto drop_mac",
+	  { IIF_FIELD(ETH_SADDR, SET_MACS, NEQ) }, DROP, CH_DROP_MAC },
+	{ CH_PRE, true, "ether daddr & ff:ff:ff:ff:ff:f0 == 01:80:c2:00:00:00 goto drop_other",
 	  { MASKED(ETH_DADDR, EQ, (0xff, 0xff, 0xff, 0xff, 0xff, 0xf0), (0x01, 0x80, 0xc2, 0, 0, 0)) },
-	  DROP, 0 },
-	{ CH_PRE, true, "ether type 8021ad counter drop", { FIELD(ETH_TYPE, EQ, U16(0x88a8)) }, DROP, 0 },
-	{ CH_PRE, true, "ether type 8021q iifname . vlan id != @vlans counter drop",
+	  DROP, CH_DROP_OTHER },
+	{ CH_PRE, true, "ether type 8021ad goto drop_vlan", { FIELD(ETH_TYPE, EQ, U16(0x88a8)) }, DROP, CH_DROP_VLAN },
+	{ CH_PRE, true, "ether type 8021q iifname . vlan id != @vlans goto drop_vlan",
 	  { FIELD(ETH_TYPE, EQ, U16(0x8100)), IIF_FIELD_MASKED(VLAN_TCI, SET_VLANS, NEQ, (0x0f, 0xff)) },
-	  DROP, 0 },
+	  DROP, CH_DROP_VLAN },
 	{ CH_PRE, true, "meta protocol arp jump arp_check", { PROTO(U16(0x0806)) }, JUMP, CH_ARP },
 	{ CH_PRE, false, "meta protocol ip jump ip_check", { PROTO(U16(0x0800)) }, JUMP, CH_IP },
 	{ CH_PRE, false, "meta protocol ip6 jump ip6_check", { PROTO(U16(0x86dd)) }, JUMP, CH_IP6 },
-	/* any other ethertype, a second VLAN tag included */
-	{ CH_PRE, false, "counter drop", { END }, DROP, 0 },
+	/* a second tag, left in the frame's bytes */
+	{ CH_PRE, true, "meta protocol 8021q goto drop_vlan", { PROTO(U16(0x8100)) }, DROP, CH_DROP_VLAN },
+	{ CH_PRE, true, "meta protocol 8021ad goto drop_vlan", { PROTO(U16(0x88a8)) }, DROP, CH_DROP_VLAN },
+	/* any other ethertype */
+	{ CH_PRE, false, "goto drop_other", { END }, DROP, CH_DROP_OTHER },
 
 	/* ARP: Ethernet and IPv4 only, a request or a reply, of the port's own addresses */
-	{ CH_ARP, true, "arp htype != 1 counter drop", { FIELD(ARP_HTYPE, NEQ, U16(1)) }, DROP, 0 },
-	{ CH_ARP, true, "arp ptype != ip counter drop", { FIELD(ARP_PTYPE, NEQ, U16(0x0800)) }, DROP, 0 },
-	{ CH_ARP, true, "arp hlen != 6 counter drop", { FIELD(ARP_HLEN, NEQ, ETH_ALEN) }, DROP, 0 },
-	{ CH_ARP, true, "arp plen != 4 counter drop", { FIELD(ARP_PLEN, NEQ, IP4_LEN) }, DROP, 0 },
-	{ CH_ARP, true, "arp operation != request arp operation != reply counter drop",
-	  { FIELD(ARP_OP, NEQ, U16(1)), FIELD(ARP_OP, NEQ, U16(2)) }, DROP, 0 },
-	{ CH_ARP, true, "iifname . arp saddr ether != @macs counter drop",
-	  { IIF_FIELD(ARP_SHA, SET_MACS, NEQ) }, DROP, 0 },
+	{ CH_ARP, true, "arp htype != 1 goto drop_arp", { FIELD(ARP_HTYPE, NEQ, U16(1)) }, DROP, CH_DROP_ARP },
+	{ CH_ARP, true, "arp ptype != ip goto drop_arp", { FIELD(ARP_PTYPE, NEQ, U16(0x0800)) }, DROP, CH_DROP_ARP },
+	{ CH_ARP, true, "arp hlen != 6 goto drop_arp", { FIELD(ARP_HLEN, NEQ, ETH_ALEN) }, DROP, CH_DROP_ARP },
+	{ CH_ARP, true, "arp plen != 4 goto drop_arp", { FIELD(ARP_PLEN, NEQ, IP4_LEN) }, DROP, CH_DROP_ARP },
+	{ CH_ARP, true, "arp operation != request arp operation != reply goto drop_arp",
+	  { FIELD(ARP_OP, NEQ, U16(1)), FIELD(ARP_OP, NEQ, U16(2)) }, DROP, CH_DROP_ARP },
+	{ CH_ARP, true, "iifname . arp saddr ether != @macs goto drop_mac",
+	  { IIF_FIELD(ARP_SHA, SET_MACS, NEQ) }, DROP, CH_DROP_MAC },
 	/* a probe: the sender has no address yet */
 	{ CH_ARP, true, "arp saddr ip 0.0.0.0 accept", { FIELD(ARP_SPA_AT, EQ, 0, 0, 0, 0) }, ACCEPT, 0 },
 	{ CH_ARP, true, "iifname . arp saddr ip @addrs4 accept", { IIF_FIELD(ARP_SPA, SET_IP4, EQ) },
 	  ACCEPT, 0 },
 	{ CH_ARP, true, "iifname . arp saddr ip @nets4 accept", { IIF_FIELD(ARP_SPA, SET_IP4NET, EQ) },
 	  ACCEPT, 0 },
-	{ CH_ARP, true, "counter drop", { END }, DROP, 0 },
+	{ CH_ARP, true, "goto drop_arp", { END }, DROP, CH_DROP_ARP },
 
 	/* IPv4: a guest is never the DHCP server of the others */
-	{ CH_IP, false, "meta l4proto udp udp sport 67 counter drop",
-	  { L4(EQ, IPPROTO_UDP), FIELD(UDP_SPORT, EQ, U16(67)) }, DROP, 0 },
+	{ CH_IP, false, "meta l4proto udp udp sport 67 goto drop_dhcp",
+	  { L4(EQ, IPPROTO_UDP), FIELD(UDP_SPORT, EQ, U16(67)) }, DROP, CH_DROP_DHCP },
 	{ CH_IP, false, "ip saddr 0.0.0.0 ip daddr 255.255.255.255 udp sport 68 udp dport 67 accept",
 	  { FIELD(IP_SADDR_AT, EQ, 0, 0, 0, 0), FIELD(IP_DADDR_AT, EQ, 255, 255, 255, 255),
 	    L4(EQ, IPPROTO_UDP), FIELD(UDP_SPORT, EQ, U16(68)), FIELD(UDP_DPORT, EQ, U16(67)) },
@@ -332,82 +378,85 @@ static const struct rule_def rules[] = {
 	  ACCEPT, 0 },
 	{ CH_IP, false, "iifname . ip saddr @nets4 accept", { IIF_FIELD(IP_SADDR, SET_IP4NET, EQ) },
 	  ACCEPT, 0 },
-	{ CH_IP, false, "counter drop", { END }, DROP, 0 },
+	{ CH_IP, false, "goto drop_ipv4", { END }, DROP, CH_DROP_IP4 },
 
 	/* IPv6: nor a DHCPv6 server; ICMPv6 checked on its own; before an address, ND alone */
-	{ CH_IP6, false, "meta l4proto udp udp sport 547 counter drop",
-	  { L4(EQ, IPPROTO_UDP), FIELD(UDP_SPORT, EQ, U16(547)) }, DROP, 0 },
+	{ CH_IP6, false, "meta l4proto udp udp sport 547 goto drop_dhcp",
+	  { L4(EQ, IPPROTO_UDP), FIELD(UDP_SPORT, EQ, U16(547)) }, DROP, CH_DROP_DHCP },
 	{ CH_IP6, false, "meta l4proto ipv6-icmp jump icmp6_check", { L4(EQ, IPPROTO_ICMPV6) }, JUMP, CH_ICMP6 },
 	{ CH_IP6, false, "ip6 saddr :: meta l4proto ipv6-icmp accept",
 	  { FROM_ANY, L4(EQ, IPPROTO_ICMPV6) }, ACCEPT, 0 },
-	{ CH_IP6, false, "ip6 saddr fe80::/10 meta l4proto != ipv6-icmp counter drop",
-	  { FROM_LINK_LOCAL, L4(NEQ, IPPROTO_ICMPV6) }, DROP, 0 },
+	{ CH_IP6, false, "ip6 saddr fe80::/10 meta l4proto != ipv6-icmp goto drop_ipv6",
+	  { FROM_LINK_LOCAL, L4(NEQ, IPPROTO_ICMPV6) }, DROP, CH_DROP_IP6 },
 	{ CH_IP6, false, "iifname . ip6 saddr @addrs6 accept", { IIF_FIELD(IP6_SADDR, SET_IP6, EQ) },
 	  ACCEPT, 0 },
 	{ CH_IP6, false, "iifname . ip6 saddr @nets6 accept", { IIF_FIELD(IP6_SADDR, SET_IP6NET, EQ) },
 	  ACCEPT, 0 },
-	{ CH_IP6, false, "counter drop", { END }, DROP, 0 },
+	{ CH_IP6, false, "goto drop_ipv6", { END }, DROP, CH_DROP_IP6 },
 
 	/* ICMPv6: the types a guest may send, and neighbour discovery about itself alone */
-	{ CH_ICMP6, false, "icmpv6 type != @icmp6_ok counter drop",
-	  { FIELD_IN(ICMP6_TYPE, 1, ICMP6_OK, NEQ) }, DROP, 0 },
-	{ CH_ICMP6, false, "ip6 saddr fe80::/10 icmpv6 type != @icmp6_nd counter drop",
-	  { FROM_LINK_LOCAL, FIELD_IN(ICMP6_TYPE, 1, ICMP6_ND, NEQ) }, DROP, 0 },
-	{ CH_ICMP6, false, "ip6 saddr :: icmpv6 type != @icmp6_nd counter drop",
-	  { FROM_ANY, FIELD_IN(ICMP6_TYPE, 1, ICMP6_ND, NEQ) }, DROP, 0 },
-	{ CH_ICMP6, false, "ip6 saddr :: icmpv6 type nd-neighbor-advert counter drop",
-	  { FROM_ANY, TYPE(ND_NEIGHBOR_ADVERT) }, DROP, 0 },
+	{ CH_ICMP6, false, "icmpv6 type nd-router-advert goto drop_ra", { TYPE(ND_ROUTER_ADVERT) }, DROP,
+	  CH_DROP_RA },
+	{ CH_ICMP6, false, "icmpv6 type nd-redirect goto drop_ra", { TYPE(ND_REDIRECT) }, DROP, CH_DROP_RA },
+	{ CH_ICMP6, false, "icmpv6 type != @icmp6_ok goto drop_other",
+	  { FIELD_IN(ICMP6_TYPE, 1, ICMP6_OK, NEQ) }, DROP, CH_DROP_OTHER },
+	{ CH_ICMP6, false, "ip6 saddr fe80::/10 icmpv6 type != @icmp6_nd goto drop_ipv6",
+	  { FROM_LINK_LOCAL, FIELD_IN(ICMP6_TYPE, 1, ICMP6_ND, NEQ) }, DROP, CH_DROP_IP6 },
+	{ CH_ICMP6, false, "ip6 saddr :: icmpv6 type != @icmp6_nd goto drop_ipv6",
+	  { FROM_ANY, FIELD_IN(ICMP6_TYPE, 1, ICMP6_ND, NEQ) }, DROP, CH_DROP_IP6 },
+	{ CH_ICMP6, false, "ip6 saddr :: icmpv6 type nd-neighbor-advert goto drop_nd",
+	  { FROM_ANY, TYPE(ND_NEIGHBOR_ADVERT) }, DROP, CH_DROP_ND },
 	/* RS, RA, NS, NA, where option offsets are read: no extension header (RFC 6980) */
-	{ CH_ICMP6, false, "icmpv6 type 133-136 ip6 nexthdr != ipv6-icmp counter drop",
+	{ CH_ICMP6, false, "icmpv6 type 133-136 ip6 nexthdr != ipv6-icmp goto drop_nd",
 	  { FIELD(ICMP6_TYPE, GTE, ND_ROUTER_SOLICIT), FIELD(ICMP6_TYPE, LTE, ND_NEIGHBOR_ADVERT),
 	    FIELD(IP6_NEXTHDR, NEQ, IPPROTO_ICMPV6) },
-	  DROP, 0 },
+	  DROP, CH_DROP_ND },
 	/* NA: of its own address, with no option or its own MAC as the one */
 	{ CH_ICMP6, false,
 	  "icmpv6 type nd-neighbor-advert iifname . @th,64,128 != @addrs6 "
-	  "iifname . @th,64,128 != @nets6 counter drop",
+	  "iifname . @th,64,128 != @nets6 goto drop_nd",
 	  { TYPE(ND_NEIGHBOR_ADVERT), IIF_FIELD(ND_TARGET, SET_IP6, NEQ),
 	    IIF_FIELD(ND_TARGET, SET_IP6NET, NEQ) },
-	  DROP, 0 },
-	{ CH_ICMP6, false, "icmpv6 type nd-neighbor-advert ip6 length != 24 ip6 length != 32 counter drop",
-	  { TYPE(ND_NEIGHBOR_ADVERT), PLEN(NEQ, 24), PLEN(NEQ, 32) }, DROP, 0 },
-	{ CH_ICMP6, false, "icmpv6 type nd-neighbor-advert ip6 length 32 @th,192,16 != 0x201 counter drop",
-	  { TYPE(ND_NEIGHBOR_ADVERT), PLEN(EQ, 32), OPT(NEQ, ND_OPT_TARGET_LINKADDR) }, DROP, 0 },
+	  DROP, CH_DROP_ND },
+	{ CH_ICMP6, false, "icmpv6 type nd-neighbor-advert ip6 length != 24 ip6 length != 32 goto drop_nd",
+	  { TYPE(ND_NEIGHBOR_ADVERT), PLEN(NEQ, 24), PLEN(NEQ, 32) }, DROP, CH_DROP_ND },
+	{ CH_ICMP6, false, "icmpv6 type nd-neighbor-advert ip6 length 32 @th,192,16 != 0x201 goto drop_nd",
+	  { TYPE(ND_NEIGHBOR_ADVERT), PLEN(EQ, 32), OPT(NEQ, ND_OPT_TARGET_LINKADDR) }, DROP, CH_DROP_ND },
 	{ CH_ICMP6, false,
-	  "icmpv6 type nd-neighbor-advert ip6 length 32 iifname . @th,208,48 != @macs counter drop",
-	  { TYPE(ND_NEIGHBOR_ADVERT), PLEN(EQ, 32), IIF_FIELD(ND_OPT_MAC, SET_MACS, NEQ) }, DROP, 0 },
+	  "icmpv6 type nd-neighbor-advert ip6 length 32 iifname . @th,208,48 != @macs goto drop_nd",
+	  { TYPE(ND_NEIGHBOR_ADVERT), PLEN(EQ, 32), IIF_FIELD(ND_OPT_MAC, SET_MACS, NEQ) }, DROP, CH_DROP_ND },
 	/* NS: its own MAC as the one option; for duplicate address detection, of its own address */
 	{ CH_ICMP6, false,
 	  "icmpv6 type nd-neighbor-solicit ip6 saddr :: iifname . @th,64,128 != @addrs6 "
-	  "iifname . @th,64,128 != @nets6 counter drop",
+	  "iifname . @th,64,128 != @nets6 goto drop_nd",
 	  { TYPE(ND_NEIGHBOR_SOLICIT), FROM_ANY, IIF_FIELD(ND_TARGET, SET_IP6, NEQ),
 	    IIF_FIELD(ND_TARGET, SET_IP6NET, NEQ) },
-	  DROP, 0 },
-	{ CH_ICMP6, false, "icmpv6 type nd-neighbor-solicit ip6 length != 24 ip6 length != 32 counter drop",
-	  { TYPE(ND_NEIGHBOR_SOLICIT), PLEN(NEQ, 24), PLEN(NEQ, 32) }, DROP, 0 },
+	  DROP, CH_DROP_ND },
+	{ CH_ICMP6, false, "icmpv6 type nd-neighbor-solicit ip6 length != 24 ip6 length != 32 goto drop_nd",
+	  { TYPE(ND_NEIGHBOR_SOLICIT), PLEN(NEQ, 24), PLEN(NEQ, 32) }, DROP, CH_DROP_ND },
 	{ CH_ICMP6, false,
-	  "icmpv6 type nd-neighbor-solicit ip6 length 32 ip6 saddr :: @th,192,16 != 0xe01 counter drop",
-	  { TYPE(ND_NEIGHBOR_SOLICIT), PLEN(EQ, 32), FROM_ANY, OPT(NEQ, 14 /* nonce */) }, DROP, 0 },
+	  "icmpv6 type nd-neighbor-solicit ip6 length 32 ip6 saddr :: @th,192,16 != 0xe01 goto drop_nd",
+	  { TYPE(ND_NEIGHBOR_SOLICIT), PLEN(EQ, 32), FROM_ANY, OPT(NEQ, 14 /* nonce */) }, DROP, CH_DROP_ND },
 	{ CH_ICMP6, false,
-	  "icmpv6 type nd-neighbor-solicit ip6 length 32 ip6 saddr != :: @th,192,16 != 0x101 counter drop",
+	  "icmpv6 type nd-neighbor-solicit ip6 length 32 ip6 saddr != :: @th,192,16 != 0x101 goto drop_nd",
 	  { TYPE(ND_NEIGHBOR_SOLICIT), PLEN(EQ, 32), NOT_FROM_ANY, OPT(NEQ, ND_OPT_SOURCE_LINKADDR) },
-	  DROP, 0 },
+	  DROP, CH_DROP_ND },
 	{ CH_ICMP6, false,
 	  "icmpv6 type nd-neighbor-solicit ip6 length 32 ip6 saddr != :: iifname . @th,208,48 != @macs "
-	  "counter drop",
+	  "goto drop_nd",
 	  { TYPE(ND_NEIGHBOR_SOLICIT), PLEN(EQ, 32), NOT_FROM_ANY, IIF_FIELD(ND_OPT_MAC, SET_MACS, NEQ) },
-	  DROP, 0 },
+	  DROP, CH_DROP_ND },
 	/* RS: its own MAC as the one option, none from :: */
-	{ CH_ICMP6, false, "icmpv6 type nd-router-solicit ip6 length != 8 ip6 length != 16 counter drop",
-	  { TYPE(ND_ROUTER_SOLICIT), PLEN(NEQ, 8), PLEN(NEQ, 16) }, DROP, 0 },
-	{ CH_ICMP6, false, "icmpv6 type nd-router-solicit ip6 length 16 ip6 saddr :: counter drop",
-	  { TYPE(ND_ROUTER_SOLICIT), PLEN(EQ, 16), FROM_ANY }, DROP, 0 },
-	{ CH_ICMP6, false, "icmpv6 type nd-router-solicit ip6 length 16 @th,64,16 != 0x101 counter drop",
+	{ CH_ICMP6, false, "icmpv6 type nd-router-solicit ip6 length != 8 ip6 length != 16 goto drop_nd",
+	  { TYPE(ND_ROUTER_SOLICIT), PLEN(NEQ, 8), PLEN(NEQ, 16) }, DROP, CH_DROP_ND },
+	{ CH_ICMP6, false, "icmpv6 type nd-router-solicit ip6 length 16 ip6 saddr :: goto drop_nd",
+	  { TYPE(ND_ROUTER_SOLICIT), PLEN(EQ, 16), FROM_ANY }, DROP, CH_DROP_ND },
+	{ CH_ICMP6, false, "icmpv6 type nd-router-solicit ip6 length 16 @th,64,16 != 0x101 goto drop_nd",
 	  { TYPE(ND_ROUTER_SOLICIT), PLEN(EQ, 16), FIELD(RS_OPT_AT, NEQ, ND_OPT_SOURCE_LINKADDR, 1) },
-	  DROP, 0 },
+	  DROP, CH_DROP_ND },
 	{ CH_ICMP6, false,
-	  "icmpv6 type nd-router-solicit ip6 length 16 iifname . @th,80,48 != @macs counter drop",
-	  { TYPE(ND_ROUTER_SOLICIT), PLEN(EQ, 16), IIF_FIELD(RS_OPT_MAC, SET_MACS, NEQ) }, DROP, 0 },
+	  "icmpv6 type nd-router-solicit ip6 length 16 iifname . @th,80,48 != @macs goto drop_nd",
+	  { TYPE(ND_ROUTER_SOLICIT), PLEN(EQ, 16), IIF_FIELD(RS_OPT_MAC, SET_MACS, NEQ) }, DROP, CH_DROP_ND },
 };
 
 static bool has_mask(const struct test *t)
@@ -486,13 +535,65 @@ static int rule_build(struct nftnl_rule *r, const struct rule_def *d, const stru
 		rc = test_build(r, &deps[1]);
 	for (size_t i = 0; !rc && i < MAX_TESTS && d->t[i].kind != TK_END; i++)
 		rc = test_build(r, &d->t[i]);
-	if (!rc && d->verdict == DROP)
-		rc = nx_counter(r);
 	if (rc)
 		return rc;
 	if (d->verdict == JUMP)
 		return nx_verdict(r, NFT_JUMP, chains[d->target].name);
-	return nx_verdict(r, d->verdict == DROP ? NF_DROP : NF_ACCEPT, NULL);
+	if (d->verdict == DROP)
+		return nx_verdict(r, NFT_GOTO, chains[d->target].name);
+	return nx_verdict(r, NF_ACCEPT, NULL);
+}
+
+/*
+ * A drop chain's rules: the frame counted in its port's element of the
+ * kind, logged at most once an interval per port, dropped. Each is a rule
+ * of its own: an update that cannot add (the set full) or a limit over its
+ * rate ends its rule, never the drop.
+ */
+enum drop_rule { DR_COUNT, DR_LOG, DR_DROP, DROP_RULES };
+
+static int drop_rule_build(struct nftnl_rule *r, enum port_drop_kind k, enum drop_rule which)
+{
+	uint32_t key = (uint32_t)k + 1; /* a mark: host byte order */
+	char prefix[64];
+	int rc = 0;
+
+	switch (which) {
+	case DR_COUNT:
+		if (!(rc = nx_meta(r, NFT_META_IIFNAME)) && !(rc = nx_immediate(r, NFT_REG_2, &key, sizeof(key))))
+			rc = nx_dynset_update(r, port_sets[SET_DROPS].name, NULL);
+		return rc;
+	case DR_LOG:
+		snprintf(prefix, sizeof(prefix), PORT_DROP_LOG_PREFIX "%s: ", port_drop_names[k]);
+		if (!(rc = nx_meta(r, NFT_META_IIFNAME))) {
+			struct nftnl_expr *limit = nx_limit_expr(PORT_DROP_LOG_INTERVAL);
+			rc = limit ? nx_dynset_update(r, DROPLOG_SET, limit) : -ENOMEM;
+		}
+		return rc ? rc : nx_log(r, prefix);
+	case DR_DROP:
+	case DROP_RULES:
+		break;
+	}
+	return !(rc = nx_counter(r)) ? nx_verdict(r, NF_DROP, NULL) : rc;
+}
+
+static void drop_rule_describe(enum port_drop_kind k, enum drop_rule which, FILE *out)
+{
+	switch (which) {
+	case DR_COUNT:
+		fprintf(out, "update @%s { iifname . 0x%08x }", port_sets[SET_DROPS].name, (unsigned)k + 1);
+		return;
+	case DR_LOG:
+		fprintf(out,
+			"update @%s { iifname limit rate 1/minute burst 1 packets } log prefix \"" PORT_DROP_LOG_PREFIX
+			"%s: \"",
+			DROPLOG_SET, port_drop_names[k]);
+		return;
+	case DR_DROP:
+	case DROP_RULES:
+		break;
+	}
+	fprintf(out, "counter drop");
 }
 
 /* Objects */
@@ -519,6 +620,17 @@ static struct nftnl_set *port_set_new(const struct port_family *pf, const struct
 		return NULL;
 	nftnl_set_set_u32(s, NFTNL_SET_KEY_TYPE, d->key_type);
 	nftnl_set_set_u32(s, NFTNL_SET_KEY_LEN, d->key_len);
+	if (d->counted) {
+		struct nftnl_expr *counter = nftnl_expr_alloc("counter");
+		if (!counter) {
+			nftnl_set_free(s);
+			return NULL;
+		}
+		nftnl_set_set_u32(s, NFTNL_SET_FLAGS, NFT_SET_EVAL);
+		nftnl_set_set_u32(s, NFTNL_SET_DESC_SIZE, DROP_SET_SIZE);
+		nftnl_set_add_expr(s, counter);
+		return s;
+	}
 	if (d->field_len[1]) {
 		nftnl_set_set_u32(s, NFTNL_SET_FLAGS, d->interval ? NFT_SET_INTERVAL | NFT_SET_CONCAT : 0);
 		if (d->interval)
@@ -526,6 +638,29 @@ static struct nftnl_set *port_set_new(const struct port_family *pf, const struct
 		return s;
 	}
 	nftnl_set_set_u32(s, NFTNL_SET_FLAGS, 0);
+	if (!(ud = nftnl_udata_buf_alloc(64))) {
+		nftnl_set_free(s);
+		return NULL;
+	}
+	nftnl_udata_put_u32(ud, NFTNL_UDATA_SET_KEYBYTEORDER, BYTEORDER_HOST_ENDIAN);
+	nftnl_set_set_data(s, NFTNL_SET_USERDATA, nftnl_udata_buf_data(ud), nftnl_udata_buf_len(ud));
+	nftnl_udata_buf_free(ud);
+	return s;
+}
+
+/* The drop log's limiter: keyed by the port's name, its elements timing out. */
+static struct nftnl_set *droplog_set_new(const struct port_family *pf)
+{
+	struct nftnl_set *s = set_obj(pf, DROPLOG_SET, PORT_SETS + CONST_SETS + 1);
+	struct nftnl_udata_buf *ud;
+
+	if (!s)
+		return NULL;
+	nftnl_set_set_u32(s, NFTNL_SET_KEY_TYPE, T_IFNAME);
+	nftnl_set_set_u32(s, NFTNL_SET_KEY_LEN, IFNAMSIZ);
+	nftnl_set_set_u32(s, NFTNL_SET_FLAGS, NFT_SET_EVAL | NFT_SET_TIMEOUT);
+	nftnl_set_set_u64(s, NFTNL_SET_TIMEOUT, DROPLOG_TIMEOUT_MS);
+	nftnl_set_set_u32(s, NFTNL_SET_DESC_SIZE, DROP_SET_SIZE);
 	if (!(ud = nftnl_udata_buf_alloc(64))) {
 		nftnl_set_free(s);
 		return NULL;
@@ -610,18 +745,48 @@ static int add_chains(struct nft_batch *b, const struct port_family *pf, bool fl
 		nft_batch_chain(b, NFT_MSG_NEWCHAIN, NLM_F_CREATE, c, "add chain");
 		nftnl_chain_free(c);
 	}
-	if (flush) {
-		/* the only chain a table older than these rules had */
-		struct nftnl_rule *r = nftnl_rule_alloc();
-		if (!r)
+	/* an older table's rules, in whichever of these chains it had: all made again */
+	for (size_t i = 0; flush && i < CHAINS; i++) {
+		struct nftnl_rule *r;
+		if (!in_family(pf, chains[i].l2))
+			continue;
+		if (!(r = nftnl_rule_alloc()))
 			return -ENOMEM;
 		nftnl_rule_set_u32(r, NFTNL_RULE_FAMILY, pf->family);
 		nftnl_rule_set_str(r, NFTNL_RULE_TABLE, NFT_TABLE_NAME);
-		nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, chain_name(pf, CH_PRE));
+		nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, chain_name(pf, (enum chain_id)i));
 		nft_batch_rule(b, NFT_MSG_DELRULE, 0, r, "flush chain");
 		nftnl_rule_free(r);
 	}
 	return 0;
+}
+
+static struct nftnl_rule *rule_obj(const struct port_family *pf, enum chain_id chain)
+{
+	struct nftnl_rule *r = nftnl_rule_alloc();
+
+	if (r) {
+		nftnl_rule_set_u32(r, NFTNL_RULE_FAMILY, pf->family);
+		nftnl_rule_set_str(r, NFTNL_RULE_TABLE, NFT_TABLE_NAME);
+		nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, chain_name(pf, chain));
+	}
+	return r;
+}
+
+static int add_drop_chains_rules(struct nft_batch *b, const struct port_family *pf)
+{
+	int rc = 0;
+
+	for (int k = 0; !rc && k < DROP_KINDS; k++)
+		for (int w = 0; !rc && w < DROP_RULES; w++) {
+			struct nftnl_rule *r = rule_obj(pf, (enum chain_id)(CH_DROP_MAC + k));
+			if (!r)
+				return -ENOMEM;
+			if (!(rc = drop_rule_build(r, (enum port_drop_kind)k, (enum drop_rule)w)))
+				nft_batch_rule(b, NFT_MSG_NEWRULE, NLM_F_CREATE | NLM_F_APPEND, r, "add rule");
+			nftnl_rule_free(r);
+		}
+	return rc;
 }
 
 static int batch(struct nft_batch *b, enum port_kind kind, bool upgrade)
@@ -636,19 +801,25 @@ static int batch(struct nft_batch *b, enum port_kind kind, bool upgrade)
 		nft_batch_set(b, NFT_MSG_NEWSET, NLM_F_CREATE, s, "add set");
 		nftnl_set_free(s);
 	}
+	if (!rc) {
+		struct nftnl_set *s = droplog_set_new(pf);
+		if (!s)
+			return -ENOMEM;
+		nft_batch_set(b, NFT_MSG_NEWSET, NLM_F_CREATE, s, "add set");
+		nftnl_set_free(s);
+	}
 	for (size_t i = 0; !rc && i < CONST_SETS; i++)
 		rc = add_const_set(b, pf, &const_sets[i]);
 	if (!rc)
 		rc = add_chains(b, pf, upgrade);
+	if (!rc)
+		rc = add_drop_chains_rules(b, pf);
 	for (size_t i = 0; !rc && i < sizeof(rules) / sizeof(rules[0]); i++) {
 		struct nftnl_rule *r;
 		if (!in_family(pf, rules[i].l2))
 			continue;
-		if (!(r = nftnl_rule_alloc()))
+		if (!(r = rule_obj(pf, rules[i].chain)))
 			return -ENOMEM;
-		nftnl_rule_set_u32(r, NFTNL_RULE_FAMILY, pf->family);
-		nftnl_rule_set_str(r, NFTNL_RULE_TABLE, NFT_TABLE_NAME);
-		nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, chain_name(pf, rules[i].chain));
 		if (!(rc = rule_build(r, &rules[i], pf)))
 			nft_batch_rule(b, NFT_MSG_NEWRULE, NLM_F_CREATE | NLM_F_APPEND, r, "add rule");
 		nftnl_rule_free(r);
@@ -681,9 +852,13 @@ static void describe(enum port_kind kind, bool upgrade, FILE *out)
 
 	fprintf(out, "nft add table %s %s\n", pf->name, NFT_TABLE_NAME);
 	for (size_t i = 0; i < PORT_SETS; i++)
-		fprintf(out, "nft add set %s %s %s { %s;%s }\n", pf->name, NFT_TABLE_NAME,
-			port_sets[i].name, port_sets[i].type_text,
+		fprintf(out, "nft add set %s %s %s { %s%s%s }\n", pf->name, NFT_TABLE_NAME,
+			port_sets[i].name, port_sets[i].type_text, port_sets[i].counted ? "" : ";",
 			port_sets[i].interval ? " flags interval;" : "");
+	fprintf(out,
+		"nft add set %s %s %s { type ifname; size " DROP_SET_SIZE_TEXT
+		"; flags dynamic,timeout; timeout %llus; }\n",
+		pf->name, NFT_TABLE_NAME, DROPLOG_SET, DROPLOG_TIMEOUT_MS / 1000);
 	for (size_t i = 0; i < CONST_SETS; i++)
 		describe_const_set(pf, &const_sets[i], out);
 	for (size_t i = 0; i < CHAINS; i++) {
@@ -697,8 +872,16 @@ static void describe(enum port_kind kind, bool upgrade, FILE *out)
 			fprintf(out, "nft add chain %s %s %s\n", pf->name, NFT_TABLE_NAME,
 				chain_name(pf, (enum chain_id)i));
 	}
-	if (upgrade)
-		fprintf(out, "nft flush chain %s %s %s\n", pf->name, NFT_TABLE_NAME, chain_name(pf, CH_PRE));
+	for (size_t i = 0; upgrade && i < CHAINS; i++)
+		if (in_family(pf, chains[i].l2))
+			fprintf(out, "nft flush chain %s %s %s\n", pf->name, NFT_TABLE_NAME,
+				chain_name(pf, (enum chain_id)i));
+	for (int k = 0; k < DROP_KINDS; k++)
+		for (int w = 0; w < DROP_RULES; w++) {
+			fprintf(out, "nft add rule %s %s %s ", pf->name, NFT_TABLE_NAME, chains[CH_DROP_MAC + k].name);
+			drop_rule_describe((enum port_drop_kind)k, (enum drop_rule)w, out);
+			fputc('\n', out);
+		}
 	for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++)
 		if (in_family(pf, rules[i].l2))
 			fprintf(out, "nft add rule %s %s %s %s%s\n", pf->name, NFT_TABLE_NAME,

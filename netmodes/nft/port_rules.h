@@ -22,6 +22,7 @@ enum port_set {
 	SET_IP6,     /* addrs6 */
 	SET_IP6NET,  /* nets6 */
 	SET_VLANS,   /* ifname . vlan id, intervals: the VLANs it may send tagged */
+	SET_DROPS,   /* ifname . mark: a counter per kind of frame dropped (port_drops.h) */
 	SET_RECORDS, /* ifname . mark: what the port owns, one element per mac or prefix */
 	PORT_SETS
 };
@@ -33,6 +34,7 @@ struct port_set_def {
 	uint32_t key_len;      /* each field padded to 4 bytes */
 	uint8_t field_len[2];  /* the fields' own lengths; second 0 when not a concatenation */
 	bool interval;
+	bool counted; /* dynamic, each element with a counter the rules update */
 };
 
 extern const struct port_set_def port_sets[PORT_SETS];

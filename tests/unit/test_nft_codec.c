@@ -236,25 +236,29 @@ static void test_bridged_mac_ipv4_ipv6(void **state)
 	f.ips.p[f.ips.n++] = pfx("2001:db8::5", 128);
 	f.ips.p[f.ips.n++] = pfx("2001:db8:1::", 48);
 	/* ports, macs, a record for the mac and each prefix, each prefix, the link-local address */
-	assert_round_trip(&f, 2 + 1 + 2 * 4 + 1);
+	assert_round_trip(&f, 2 + 1 + 2 * 4 + 1 + DROP_KINDS);
 	/* the keys as the kernel holds them: the name zero padded, then the field */
 	port_elems(&f, els);
-	assert_int_equal(of_set(els, 12, SET_MACS, keys), 1);
+	assert_int_equal(of_set(els, 12 + DROP_KINDS, SET_MACS, keys), 1);
 	assert_memory_equal(keys[0]->key, "vif1.0\0\0\0\0\0\0\0\0\0\0\0\x16\x3e\x0a\x0b\x0c", 22);
 	assert_string_equal(keys[0]->text, "00:16:3e:0a:0b:0c");
-	assert_int_equal(of_set(els, 12, SET_IP4NET, keys), 1);
+	assert_int_equal(of_set(els, 12 + DROP_KINDS, SET_IP4NET, keys), 1);
 	assert_memory_equal(keys[0]->key + IFNAMSIZ, "\x0a\x01\x00\x00", 4);
 	assert_memory_equal(keys[0]->key_end + IFNAMSIZ, "\x0a\x01\x0f\xff", 4);
 	assert_string_equal(keys[0]->text, "10.1.0.0/20");
-	assert_int_equal(of_set(els, 12, SET_IP6, keys), 2);
+	assert_int_equal(of_set(els, 12 + DROP_KINDS, SET_IP6, keys), 2);
 	assert_string_equal(keys[0]->text, "2001:db8::5");
 	/* 00:16:3e:0a:0b:0c, its universal/local bit inverted, ff:fe in the middle */
 	assert_string_equal(keys[1]->text, "fe80::216:3eff:fe0a:b0c");
-	assert_int_equal(of_set(els, 12, SET_RECORDS, keys), 5);
+	assert_int_equal(of_set(els, 12 + DROP_KINDS, SET_RECORDS, keys), 5);
 	assert_string_equal(keys[0]->comment, "mac 00:16:3e:0a:0b:0c");
 	assert_string_equal(keys[2]->comment, "ip 10.1.0.0/20");
 	assert_string_equal(keys[4]->comment, "ip 2001:db8:1::/48");
-	assert_string_equal(els[11].comment, "5 records v2");
+	/* a count per kind of drop, "vif1.0" . 0x00000001 to 0x00000009 */
+	assert_int_equal(of_set(els, 12 + DROP_KINDS, SET_DROPS, keys), DROP_KINDS);
+	assert_memory_equal(keys[0]->key + IFNAMSIZ, &(uint32_t){ 1 }, 4);
+	assert_string_equal(keys[DROP_KINDS - 1]->text, "0x00000009");
+	assert_string_equal(els[11 + DROP_KINDS].comment, "5 records v2");
 }
 
 static void test_routed(void **state)
@@ -264,7 +268,7 @@ static void test_routed(void **state)
 	(void)state;
 	f.ips.p[f.ips.n++] = pfx("192.0.2.7", 32);
 	f.ips.p[f.ips.n++] = pfx("fd00::7", 128);
-	assert_round_trip(&f, 2 + 1 + 2 * 2 + 1);
+	assert_round_trip(&f, 2 + 1 + 2 * 2 + 1 + DROP_KINDS);
 }
 
 /* No addresses: the port is filtered and may send nothing; only its ports element. */
@@ -274,11 +278,11 @@ static void test_no_addresses(void **state)
 	struct port_elem els[PORT_MAX_ELEMS];
 
 	(void)state;
-	assert_round_trip(&f, 1);
-	assert_int_equal(port_elems(&f, els), 1);
-	assert_string_equal(els[0].comment, "0 records v2");
+	assert_round_trip(&f, 1 + DROP_KINDS);
+	assert_int_equal(port_elems(&f, els), 1 + DROP_KINDS);
+	assert_string_equal(els[DROP_KINDS].comment, "0 records v2");
 	f.kind = PORT_ROUTED;
-	assert_round_trip(&f, 1);
+	assert_round_trip(&f, 1 + DROP_KINDS);
 }
 
 static void test_most_addresses(void **state)
@@ -321,7 +325,7 @@ static void test_vlans(void **state)
 	assert_false(vlan_set_has(&f.vlans, 10));
 	assert_false(vlan_set_has(&f.vlans, 40));
 	/* ports, macs, link-local, 4 records, the address, 2 runs */
-	assert_round_trip(&f, 3 + 4 + 1 + 2);
+	assert_round_trip(&f, 3 + 4 + 1 + 2 + DROP_KINDS);
 	port_elems(&f, els);
 	assert_int_equal(of_set(els, 10, SET_VLANS, keys), 2);
 	/* network byte order, as the tag carries it */
@@ -347,7 +351,7 @@ static void test_link_local_listed(void **state)
 
 	(void)state;
 	f.ips.p[f.ips.n++] = pfx("fe80::216:3eff:fe0a:b0c", 128);
-	assert_round_trip(&f, 3 + 2);
+	assert_round_trip(&f, 3 + 2 + DROP_KINDS);
 }
 
 /* c with the comments given, as if read back. */
@@ -484,8 +488,8 @@ static void test_owned(void **state)
 	n = port_elems(&f, els);
 	n += port_elems(&g, els + n);
 	round_trip(PORT_BRIDGED, "vif1.0", els, n, d);
-	assert_int_equal(d->n, 6);
-	assert_int_equal(d->foreign, 6);
+	assert_int_equal(d->n, 6 + DROP_KINDS);
+	assert_int_equal(d->foreign, 6 + DROP_KINDS);
 	/* a key too short to hold a name is nobody's */
 	one_elem("vif1.0", 7, NULL, 0, "vif1.0", d);
 	assert_int_equal(d->n, 0);

@@ -102,7 +102,7 @@ static void test_add(void **state)
 	assert_non_null(strstr(text, "nft add chain netdev xen-netmodes port_check\n"));
 	assert_non_null(strstr(text, "nft add rule netdev xen-netmodes port_check iifname != @ports accept\n"));
 	assert_non_null(strstr(text, "nft add rule netdev xen-netmodes port_check ether type 8021q "
-				     "iifname . vlan id != @vlans counter drop\n"));
+				     "iifname . vlan id != @vlans goto drop_vlan\n"));
 	assert_null(strstr(text, "hook prerouting"));
 	assert_non_null(strstr(text, "nft add chain netdev xen-netmodes ingress-vif5.0 { type filter hook "
 				     "ingress device \"vif5.0\" priority -500; policy accept; }\n"

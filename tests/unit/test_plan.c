@@ -191,7 +191,7 @@ static void test_online_with_ip_filters_before_enslave(void **state)
 {
 	struct vif_request r = request(VIF_ONLINE, "vif1.0");
 	struct port_filter f = { .kind = PORT_BRIDGED, .ifname = "vif1.0" };
-	char expected[8192], *nft;
+	char expected[32768], *nft;
 	size_t len;
 	FILE *out;
 
