@@ -4,54 +4,28 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "netmodes/netaddr.h"
 #include "hotplug/call/parse.h"
 
 /* The kernel's facility: what a process writing to /dev/kmsg can never claim. */
 #define KMSG_FAC_KERN 0
 
-/* s[0..len) as a decimal number without sign or leading zeros, at most max. */
-static bool decimal(const char *s, size_t len, unsigned long max, unsigned long *ret)
+/* s[0..len) as a decimal number: digits only, no leading zero, at most max. */
+static bool decimal(const char *s, size_t len, uint64_t max, uint64_t *ret)
 {
-	unsigned long v = 0;
+	uint64_t v = 0;
 
-	if (len == 0 || len > 10 || (s[0] == '0' && len > 1))
+	if (len == 0 || len > 19 || (s[0] == '0' && len > 1)) /* 19 digits never overflow */
 		return false;
 	for (size_t i = 0; i < len; i++) {
-		if (s[i] < '0' || s[i] > '9')
+		if (!is_digit(s[i]))
 			return false;
-		v = v * 10 + (unsigned long)(s[i] - '0');
+		v = v * 10 + (uint64_t)(s[i] - '0');
 	}
 	if (v > max)
 		return false;
 	*ret = v;
 	return true;
-}
-
-/* s[0..len) as a 64-bit decimal number, digits only. */
-static bool decimal64(const char *s, size_t len, uint64_t *ret)
-{
-	uint64_t v = 0;
-
-	if (len == 0 || len > 19)
-		return false;
-	for (size_t i = 0; i < len; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return false;
-		v = v * 10 + (uint64_t)(s[i] - '0');
-	}
-	*ret = v;
-	return true;
-}
-
-static int hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
 }
 
 /*
@@ -69,8 +43,8 @@ static bool ifname_of(const char *s, size_t len, char ret[IFNAMSIZ])
 		if (c == '\\') {
 			int hi, lo;
 
-			if (i + 3 >= len || s[i + 1] != 'x' || (hi = hex_digit(s[i + 2])) < 0 ||
-			    (lo = hex_digit(s[i + 3])) < 0)
+			if (i + 3 >= len || s[i + 1] != 'x' || (hi = hex_value(s[i + 2])) < 0 ||
+			    (lo = hex_value(s[i + 3])) < 0)
 				return false;
 			c = (unsigned char)(hi << 4 | lo);
 			i += 3;
@@ -109,7 +83,7 @@ static bool drop_message(const char *msg, size_t len, struct drop_record *ret)
 bool drop_record_parse(const char *rec, size_t len, struct drop_record *ret)
 {
 	const char *semi = memchr(rec, ';', len), *f[4], *msg, *nl;
-	unsigned long pri;
+	uint64_t pri;
 	size_t plen = strlen(PORT_DROP_LOG_PREFIX), mlen;
 
 	memset(ret, 0, sizeof(*ret));
@@ -128,7 +102,7 @@ bool drop_record_parse(const char *rec, size_t len, struct drop_record *ret)
 		f[i] = comma + 1;
 	}
 	if (!decimal(f[0], (size_t)(f[1] - 1 - f[0]), 1023, &pri) || pri >> 3 != KMSG_FAC_KERN ||
-	    !decimal64(f[2], (size_t)(f[3] - 1 - f[2]), &ret->usec))
+	    !decimal(f[2], (size_t)(f[3] - 1 - f[2]), UINT64_MAX, &ret->usec))
 		return false;
 	msg = semi + 1;
 	mlen = len - (size_t)(msg - rec);
@@ -142,7 +116,7 @@ bool drop_record_parse(const char *rec, size_t len, struct drop_record *ret)
 bool drop_vif_name(const char *ifname, unsigned *domid, unsigned *devid)
 {
 	const char *dot;
-	unsigned long d, n;
+	uint64_t d, n;
 
 	if (strncmp(ifname, "vif", 3) || !(dot = strchr(ifname + 3, '.')) ||
 	    !decimal(ifname + 3, (size_t)(dot - ifname - 3), DOMID_MAX, &d) ||
