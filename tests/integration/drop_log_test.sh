@@ -6,7 +6,8 @@
 # vif's drops a line of their own, without a name when the domain has none
 # in xenstore; a port that is not the project's, none, though the kernel
 # logs it. /dev/kmsg is the host's: every check matches this suite's own
-# vifs (vif71.0, vif72.0, vif73.0), whatever else the host logs.
+# vifs (vif71.0 to vif74.0), whatever else the host logs. vif74.0 is
+# routed: its counts are the inet table's.
 TEST_NAME="drop_log"
 . "$(dirname "$0")/lib.sh"
 lab_start
@@ -32,10 +33,14 @@ make_guest 73 0 00:16:3e:00:71:73 10.71.0.73/24
 G71=$(guest_ns 71)
 G72=$(guest_ns 72)
 G73=$(guest_ns 73)
+make_guest 74 0 00:16:3e:00:71:74 10.71.4.74/32
+G74=$(guest_ns 74)
 xs_vif 71 0 00:16:3e:00:71:71 bridge=$BR ip=10.71.0.71
 xs_vif 72 0 00:16:3e:00:71:72 bridge=$BR ip=10.71.0.72
 xenstore-write /local/domain/71/name web
 xenstore-rm /local/domain/72/name # a domain xenstore names not
+VIF_SCRIPT=vif-route xs_vif 74 0 00:16:3e:00:71:74 ip=10.71.4.74
+xenstore-write /local/domain/74/name routed-one
 
 # spoof NS KIND [SECONDS]: frames from guest namespace NS its port drops as KIND (send_packet.py).
 spoof() {
@@ -96,6 +101,17 @@ check "a domain without a name is named by its id" \
 	<<<"$(daemon_lines vif72.0)"
 echo "# $(daemon_lines vif72.0)"
 
+echo "# a routed vif: its counts from the inet table"
+check "vif74.0 online (vif-route, dom0's address on $BR)" hotplug vif-route 74 0 online netdev=$BR \
+	XEN_NETMODES_DAEMON=yes
+spoof "$G74" ip4
+check "a line for vif74.0" eventually 50 has_lines vif74.0 1
+# the kind of its first drop: a guest's own early IPv6 may come before the spoofed datagram
+check "it names the guest, its domain and its vif, with counts" \
+	grep -Eq '^guest routed-one \(domain 74\) vif74\.0 started dropping frames: [a-z0-9]+ \(dropped so far: [a-z0-9]+ [1-9][0-9]*(, [a-z0-9]+ [1-9][0-9]*)*\)$' \
+	<<<"$(daemon_lines vif74.0)"
+echo "# $(daemon_lines vif74.0)"
+
 echo "# a port that is not the project's: the kernel's line alone"
 ip -n "$D0" link set vif73.0 master $BR up
 ip netns exec "$D0" nft -f - <<'NFT'
@@ -128,6 +144,7 @@ check "the daemon's standard error has them too, as syslog has" \
 
 check "vif71.0 offline" hotplug vif-bridge 71 0 offline XEN_NETMODES_DAEMON=yes
 check "vif72.0 offline" hotplug vif-bridge 72 0 offline XEN_NETMODES_DAEMON=yes
+check "vif74.0 offline" hotplug vif-route 74 0 offline netdev=$BR XEN_NETMODES_DAEMON=yes
 check "xen-netmodesd still running" kill -0 "$DAEMON_PID"
 stop_daemon
 check "xen-netmodesd logged no sanitizer report" bash -c "! grep -q 'Sanitizer' '$TMP/daemon.log'"
