@@ -58,7 +58,7 @@ bool is_digit(char c)
 	return c >= '0' && c <= '9';
 }
 
-static int hex_value(char c)
+int hex_value(char c)
 {
 	if (is_digit(c))
 		return c - '0';

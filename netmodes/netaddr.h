@@ -63,6 +63,8 @@ bool prefix_equal(const struct prefix *a, const struct prefix *b);
 
 /* Locale-free: a value's meaning must not depend on LANG. */
 bool is_digit(char c);
+/* A hex digit's value, -1 for anything else. */
+int hex_value(char c);
 
 /* Quotes s for a message: printable ASCII kept, the rest as \xNN, cut at n-1 bytes. */
 char *quote_value(const char *s, char *buf, size_t n);

@@ -16,6 +16,7 @@
 #include "netmodes/host/dirs.h"
 #include "netmodes/netaddr.h"
 #include "hotplug/daemon/daemon_conns.h"
+#include "hotplug/daemon/daemon_droplog.h"
 #include "hotplug/daemon/daemon_watch.h"
 #include "hotplug/call/log.h"
 #include "hotplug/call/usage.h"
@@ -352,6 +353,8 @@ int daemon_main(const struct invocation *inv, const struct applet_table *all)
 		unlink(path);
 		return 1;
 	}
+	if (droplog_start(&e) < 0)
+		log_line(LOG_WARNING, "no drop log: %s; the kernel's lines name no guest", e.msg);
 	log_line(LOG_NOTICE, "serving on %s with %u workers%s", path, o.workers,
 		 o.watch ? ", watching " WATCH_PATH : "");
 
@@ -387,6 +390,7 @@ int daemon_main(const struct invocation *inv, const struct applet_table *all)
 	close(lfd);
 	if (o.watch)
 		watch_stop();
+	droplog_stop();
 	jobs_stop();
 	conns_stop();
 	log_line(LOG_NOTICE, "stopped after %lu calls", jobs_served());

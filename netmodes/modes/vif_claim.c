@@ -51,30 +51,58 @@ static void device_of(const char *sysfs, const char *name, char *ret, size_t n)
 	ret[len] = '\0';
 }
 
+/* The device l's own sysfs entry links to, "" when none (or the entry is not l's). */
+static void own_device(const char *sysfs, const struct link_info *l, char *ret, size_t n)
+{
+	ret[0] = '\0';
+	if (sysfs_is(sysfs, l))
+		device_of(sysfs, l->name, ret, n);
+}
+
+/* "vif-D-N", netback's name for backend/vif/D/N. */
+static bool netback_device(const char *dev, unsigned *domid, unsigned *devid)
+{
+	int end = 0;
+
+	return sscanf(dev, "vif-%u-%u%n", domid, devid, &end) == 2 && !dev[end];
+}
+
+/* The claim's "xen-netmodes:backend/vif/D/N", digits only. */
+static bool claim_of(const char *alias, unsigned *domid, unsigned *devid)
+{
+	char d[8], n[8];
+	int end = 0;
+
+	if (strncmp(alias, CLAIM_PREFIX, strlen(CLAIM_PREFIX)) ||
+	    sscanf(alias + strlen(CLAIM_PREFIX), "backend/vif/%7[0-9]/%7[0-9]%n", d, n, &end) != 2 ||
+	    alias[strlen(CLAIM_PREFIX) + (size_t)end])
+		return false;
+	*domid = (unsigned)strtoul(d, NULL, 10);
+	*devid = (unsigned)strtoul(n, NULL, 10);
+	return true;
+}
+
 void claim_read(const char *sysfs, const struct link_info *l, unsigned domid, unsigned devid,
 		struct vif_claim *ret)
 {
 	char ours[CLAIM_LEN], dev[128], want[32];
 	unsigned d, n;
-	int end = 0;
 
 	memset(ret, 0, sizeof(*ret));
-	if (sysfs_is(sysfs, l)) {
-		device_of(sysfs, l->name, dev, sizeof(dev));
-		if (dev[0]) {
-			ret->by_device = true;
-			snprintf(want, sizeof(want), "vif-%u-%u", domid, devid);
-			if (!strcmp(dev, want)) {
-				ret->state = CLAIM_OURS;
-			} else {
-				ret->state = CLAIM_OTHER;
-				if (sscanf(dev, "vif-%u-%u%n", &d, &n, &end) == 2 && !dev[end])
-					snprintf(ret->owner, sizeof(ret->owner), "backend/vif/%u/%u", d, n);
-				else
-					snprintf(ret->owner, sizeof(ret->owner), "device %s", dev);
-			}
-			return;
+	own_device(sysfs, l, dev, sizeof(dev));
+	if (dev[0]) {
+		ret->by_device = true;
+		snprintf(want, sizeof(want), "vif-%u-%u", domid, devid);
+		if (!strcmp(dev, want)) {
+			ret->state = CLAIM_OURS;
+		} else {
+			ret->state = CLAIM_OTHER;
+			if (netback_device(dev, &d, &n))
+				snprintf(ret->owner, sizeof(ret->owner), "backend/vif/%u/%u", d, n);
+			else
+				snprintf(ret->owner, sizeof(ret->owner), "device %s", dev);
 		}
+		return;
 	}
 	claim_alias(domid, devid, ours);
 	if (!strcmp(l->alias, ours))
@@ -83,4 +111,14 @@ void claim_read(const char *sysfs, const struct link_info *l, unsigned domid, un
 		ret->state = CLAIM_OTHER;
 		snprintf(ret->owner, sizeof(ret->owner), "%s", l->alias + strlen(CLAIM_PREFIX));
 	}
+}
+
+bool claim_owner(const char *sysfs, const struct link_info *l, unsigned *domid, unsigned *devid)
+{
+	char dev[128];
+
+	own_device(sysfs, l, dev, sizeof(dev));
+	if (dev[0])
+		return netback_device(dev, domid, devid);
+	return claim_of(l->alias, domid, devid);
 }

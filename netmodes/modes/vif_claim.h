@@ -49,4 +49,11 @@ void claim_alias(unsigned domid, unsigned devid, char ret[CLAIM_LEN]);
 void claim_read(const char *sysfs, const struct link_info *l, unsigned domid, unsigned devid,
 		struct vif_claim *ret);
 
+/*
+ * Whose l is, whatever backend asks: the same sources as claim_read (the
+ * device link, else the alias). Returns true with the backend's domid and
+ * devid, false when l is no backend's (no claim, another device's link).
+ */
+bool claim_owner(const char *sysfs, const struct link_info *l, unsigned *domid, unsigned *devid);
+
 #endif

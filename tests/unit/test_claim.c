@@ -142,6 +142,41 @@ static void test_alias_text(void **state)
 	assert_string_equal(a, "xen-netmodes:backend/vif/4294967295/65535");
 }
 
+/* Whose a device is with no backend asking: the drop log's question. */
+static void test_owner(void **state)
+{
+	/* no claim: not ours, malformed, another backend type, a domid no domain has */
+	const char *bad[] = { "", "uplink to the lab", "xen-netmodes:", "xen-netmodes:backend/vif/1",
+			      "xen-netmodes:backend/vif/1/0/x", "xen-netmodes:backend/vif/-1/0",
+			      "xen-netmodes:backend/vif/1/ 0", "xen-netmodes:backend/vbd/1/0",
+			      "xen-netmodes:backend/vif/12345678/0" };
+	struct link_info l = dev_link("vif1.0", 7, "xen-netmodes:backend/vif/2/0");
+	unsigned d = 99, n = 99;
+
+	(void)state;
+	assert_true(claim_owner(root, &l, &d, &n)); /* netback's word beats an alias */
+	assert_int_equal(d, 1);
+	assert_int_equal(n, 0);
+	l = dev_link("web0", 8, "");
+	assert_true(claim_owner(root, &l, &d, &n));
+	assert_int_equal(d, 3);
+	assert_int_equal(n, 1);
+	l = dev_link("eth0", 2, "xen-netmodes:backend/vif/1/0"); /* a host's NIC */
+	assert_false(claim_owner(root, &l, &d, &n));
+	l = dev_link("veth0", 9, "xen-netmodes:backend/vif/12/3");
+	assert_true(claim_owner(root, &l, &d, &n));
+	assert_int_equal(d, 12);
+	assert_int_equal(n, 3);
+	l = dev_link("vif1.0", 70, "xen-netmodes:backend/vif/5/1"); /* another device's sysfs entry */
+	assert_true(claim_owner(root, &l, &d, &n));
+	assert_int_equal(d, 5);
+	assert_int_equal(n, 1);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		l = dev_link("veth0", 9, bad[i]);
+		assert_false(claim_owner(root, &l, &d, &n));
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -149,6 +184,7 @@ int main(void)
 		cmocka_unit_test(test_alias_without_device_link),
 		cmocka_unit_test(test_sysfs_of_another_device),
 		cmocka_unit_test(test_alias_text),
+		cmocka_unit_test(test_owner),
 	};
 
 	return cmocka_run_group_tests_name("whose device", tests, setup, teardown);
