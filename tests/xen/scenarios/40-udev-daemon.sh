@@ -54,6 +54,11 @@ check "u2 reaches dom0" gcall 10.9.1.12 'ping -c1 -W3 10.9.1.1'
 last_failed &&
 	{ ip neigh show dev xenbr0; bridge link; nft list set bridge xen-netmodes addrs4; ping -c1 -W2 10.9.1.12; } 2>&1 | evidence 30
 check "u2's vif is filtered" test "$(nft_of "vif$d.0")" -gt 0
+# Who is spoofing: the kernel logs u2's first drop, the daemon names the guest.
+gcall 10.9.1.12 "probe udp eth0 00:16:3e:00:00:42 ff:ff:ff:ff:ff:ff 10.9.1.99 10.9.1.255 4000 4000 SPIP" >/dev/null
+check "the daemon logs who is dropping: guest u2 (domain $d) vif$d.0, ipv4" until_ok 20 \
+	grep -q "guest u2 (domain $d) vif$d.0 started dropping frames: ipv4 (dropped so far: ipv4 [1-9]" "$HOTPLUG_LOG"
+last_failed && { dmesg | grep xen-netmodes; grep -i drop "$HOTPLUG_LOG"; } 2>&1 | evidence 10
 check_eq "hotplug-status of u2's vif" connected "$(xenstore-read "backend/vif/$d/0/hotplug-status" 2>&1)"
 check "xl destroy u2 (through the daemon)" env XEN_NETMODES_DAEMON=yes xl destroy u2
 check_eq "one online and one offline of vif$d.0 (none by the watch)" "1 1" \
