@@ -616,10 +616,24 @@ static struct nftnl_set *set_obj(const struct port_family *pf, const char *name,
 	return s;
 }
 
+/* s with nft(8)'s note that its key, a name, is a string (listed as "vif1.0"); NULL, s freed, when out of memory. */
+static struct nftnl_set *string_keyed(struct nftnl_set *s)
+{
+	struct nftnl_udata_buf *ud = nftnl_udata_buf_alloc(64);
+
+	if (!ud) {
+		nftnl_set_free(s);
+		return NULL;
+	}
+	nftnl_udata_put_u32(ud, NFTNL_UDATA_SET_KEYBYTEORDER, BYTEORDER_HOST_ENDIAN);
+	nftnl_set_set_data(s, NFTNL_SET_USERDATA, nftnl_udata_buf_data(ud), nftnl_udata_buf_len(ud));
+	nftnl_udata_buf_free(ud);
+	return s;
+}
+
 static struct nftnl_set *port_set_new(const struct port_family *pf, const struct port_set_def *d)
 {
 	struct nftnl_set *s = set_obj(pf, d->name, (uint32_t)(d - port_sets) + 1);
-	struct nftnl_udata_buf *ud;
 
 	if (!s)
 		return NULL;
@@ -643,21 +657,13 @@ static struct nftnl_set *port_set_new(const struct port_family *pf, const struct
 		return s;
 	}
 	nftnl_set_set_u32(s, NFTNL_SET_FLAGS, 0);
-	if (!(ud = nftnl_udata_buf_alloc(64))) {
-		nftnl_set_free(s);
-		return NULL;
-	}
-	nftnl_udata_put_u32(ud, NFTNL_UDATA_SET_KEYBYTEORDER, BYTEORDER_HOST_ENDIAN);
-	nftnl_set_set_data(s, NFTNL_SET_USERDATA, nftnl_udata_buf_data(ud), nftnl_udata_buf_len(ud));
-	nftnl_udata_buf_free(ud);
-	return s;
+	return string_keyed(s);
 }
 
 /* The drop log's limiter: keyed by the port's name, its elements timing out. */
 static struct nftnl_set *droplog_set_new(const struct port_family *pf)
 {
 	struct nftnl_set *s = set_obj(pf, DROPLOG_SET, PORT_SETS + CONST_SETS + 1);
-	struct nftnl_udata_buf *ud;
 
 	if (!s)
 		return NULL;
@@ -666,14 +672,7 @@ static struct nftnl_set *droplog_set_new(const struct port_family *pf)
 	nftnl_set_set_u32(s, NFTNL_SET_FLAGS, NFT_SET_EVAL | NFT_SET_TIMEOUT);
 	nftnl_set_set_u64(s, NFTNL_SET_TIMEOUT, DROPLOG_TIMEOUT_MS);
 	nftnl_set_set_u32(s, NFTNL_SET_DESC_SIZE, DROP_SET_SIZE);
-	if (!(ud = nftnl_udata_buf_alloc(64))) {
-		nftnl_set_free(s);
-		return NULL;
-	}
-	nftnl_udata_put_u32(ud, NFTNL_UDATA_SET_KEYBYTEORDER, BYTEORDER_HOST_ENDIAN);
-	nftnl_set_set_data(s, NFTNL_SET_USERDATA, nftnl_udata_buf_data(ud), nftnl_udata_buf_len(ud));
-	nftnl_udata_buf_free(ud);
-	return s;
+	return string_keyed(s);
 }
 
 /* A fixed set and its elements: two messages. */
