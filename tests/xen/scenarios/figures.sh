@@ -5,8 +5,9 @@
 # whose vif script is /bin/true, the floor under all three. Each vif's
 # script is a wrapper that times it from fork to exit (probe time): the
 # hotplug's own share of each create. The wrapper (a dash and the probe)
-# costs each create the same in all three ways. An emulated host: ratios
-# travel, absolute times do not.
+# costs each create the same in all three ways. Then vif-openvswitch beside
+# vif-bridge, per call, on Open vSwitch's kernel datapath (ovs_calls). An
+# emulated host: ratios travel, absolute times do not.
 . /xnm/lib.sh
 N=${FIGURES_N:-20}
 grep -q xnm.figures_n= /proc/cmdline && N=$(sed -n "s/.*xnm\.figures_n=\([0-9]*\).*/\1/p" /proc/cmdline)
@@ -121,6 +122,49 @@ xenstored_alive() {
 	return 1
 }
 
+# vif-openvswitch beside vif-bridge, per call (issue 32), on the kernel's
+# datapath as a Debian host runs Open vSwitch (65-ovs.sh starts it the same
+# way): one small guest, a vif attached and detached OVS_K times on each way
+# in turn, vif-bridge on xenbr1, this project's and Debian's
+# vif-openvswitch on ovsbr0, each call timed by the wrapper above.
+OVS_K=${OVS_K:-15}
+wrapper ovs "$S/vif-openvswitch"
+wrapper ovsdebian "$S/vif-openvswitch.distrib"
+wrapper bridge "$S/vif-bridge"
+ovs_start() {
+	mkdir -p /etc/openvswitch /var/run/openvswitch /var/log/openvswitch
+	modprobe openvswitch && rm -f /etc/openvswitch/conf.db &&
+		ovsdb-tool create /etc/openvswitch/conf.db /usr/share/openvswitch/vswitch.ovsschema &&
+		ovsdb-server /etc/openvswitch/conf.db --remote=punix:/var/run/openvswitch/db.sock \
+			--pidfile=/var/run/openvswitch/ovsdb-server.pid --detach --no-chdir -vconsole:off \
+			--log-file=/var/log/openvswitch/ovsdb-server.log &&
+		ovs-vsctl --no-wait init &&
+		ovs-vswitchd unix:/var/run/openvswitch/db.sock --pidfile=/var/run/openvswitch/ovs-vswitchd.pid \
+			--detach --no-chdir -vconsole:off --log-file=/var/log/openvswitch/ovs-vswitchd.log &&
+		ovs-vsctl --timeout=20 add-br ovsbr0 && ip link set ovsbr0 up
+}
+ovs_calls() {
+	local i w c
+	check "Open vSwitch runs, ovsbr0 on the kernel's datapath" ovs_start || return 0
+	check "xl create fo (one vif on xenbr1)" create fo 10.9.3.200/24 10.9.3.1 "mac=00:16:3e:00:04:01, bridge=xenbr1"
+	for w in bridge ovs ovsdebian; do : >"$T/$w.hotplug"; done
+	for i in $(seq "$OVS_K"); do
+		for w in bridge:xenbr1 ovs:ovsbr0 ovsdebian:ovsbr0; do
+			xl network-attach fo mac=00:16:3e:00:04:02 ip=10.9.3.201 bridge="${w#*:}" script="$T/${w%%:*}.sh" \
+				>/dev/null 2>&1 || say "# figure: ${w%%:*}: attach $i failed"
+			xl network-detach fo 1 >/dev/null 2>&1 || say "# figure: ${w%%:*}: detach $i failed"
+		done
+	done
+	for w in bridge ovs ovsdebian; do
+		for c in online offline; do
+			eval "${w}_$c=$(grep " $c" "$T/$w.hotplug" | cut -d' ' -f1 | median)"
+		done
+		say "# figure: $w: vif online median $(eval echo "\$${w}_online") ms, offline median $(eval echo "\$${w}_offline") ms ($(grep -c ' online' "$T/$w.hotplug") calls)"
+	done
+	say "# figure: vif-openvswitch online over vif-bridge online: ours $(over "$ovs_online" "$bridge_online"), Debian's $(over "$ovsdebian_online" "$bridge_online")"
+	xl destroy fo >/dev/null 2>&1
+}
+
 # This project's ways first: Debian's, 20 at once, loads the host the most
 # (libxl's hotplug timeout kills its scripts, some abort under the
 # emulation), and nothing of it must stand in the way of the others. The
@@ -138,6 +182,8 @@ with_daemon row daemon
 xenstored_alive "the daemon's row" || exit 1
 row debian
 xenstored_alive "Debian's row" || exit 1
+ovs_calls
+xenstored_alive "the Open vSwitch calls" || exit 1
 burst oneshot
 xenstored_alive "the one-shot's burst" || exit 1
 with_daemon burst daemon
