@@ -11,6 +11,12 @@ cleanup() {
 	if [ "$rc" -ne 0 ] && [ -s "$TMP/daemon.log" ]; then
 		echo "# xen-netmodesd's log, its last lines:"
 		tail -n 40 "$TMP/daemon.log" | sed 's/^/#   /'
+		# A sanitizer's report is long: its head (where it happened) would not be in the tail.
+		if grep -q Sanitizer "$TMP/daemon.log"; then
+			echo "# its sanitizer report, its first lines:"
+			grep -m1 -A 60 -E '^(==[0-9]+==|WARNING: ThreadSanitizer|.*runtime error)' "$TMP/daemon.log" |
+				sed 's/^/#   /'
+		fi
 	fi
 	for ns in "${NAMESPACES[@]}"; do
 		ip netns del "$ns" 2>/dev/null || true
