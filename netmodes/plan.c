@@ -6,22 +6,20 @@
 #include <string.h>
 
 #include "netmodes/callenv.h"
+#include "netmodes/grow.h"
 
 int plan_add(struct plan *p, const struct op_type *type, void *data)
 {
-	if (p->n == p->cap) {
-		size_t cap = p->cap ? 2 * p->cap : 16;
-		struct op *ops = realloc(p->ops, cap * sizeof(*ops));
-		if (!ops) {
-			if (type->release)
-				type->release(data);
-			else
-				free(data);
-			return -ENOMEM;
-		}
-		p->ops = ops;
-		p->cap = cap;
+	struct op *ops = grow_for(p->ops, &p->cap, p->n, sizeof(*ops), 16);
+
+	if (!ops) {
+		if (type->release)
+			type->release(data);
+		else
+			free(data);
+		return -ENOMEM;
 	}
+	p->ops = ops;
 	p->ops[p->n++] = (struct op){ .type = type, .data = data };
 	return 0;
 }

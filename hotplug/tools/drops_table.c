@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "netmodes/grow.h"
+
 static const enum port_kind kinds[DROPS_PORT_KINDS] = { PORT_BRIDGED, PORT_ROUTED, PORT_OVS };
 
 const char *drops_kind_name(enum port_kind kind)
@@ -28,19 +30,15 @@ static void add_port(const char *ifname, const struct port_drops *d, void *data)
 {
 	struct adding *a = data;
 	struct drops_table *t = a->t;
+	struct drops_port *p;
 
 	if (a->failed)
 		return;
-	if (t->n == t->cap) {
-		size_t cap = t->cap ? 2 * t->cap : 16;
-		struct drops_port *p = realloc(t->p, cap * sizeof(*p));
-		if (!p) {
-			a->failed = true;
-			return;
-		}
-		t->p = p;
-		t->cap = cap;
+	if (!(p = grow_for(t->p, &t->cap, t->n, sizeof(*p), 16))) {
+		a->failed = true;
+		return;
 	}
+	t->p = p;
 	t->p[t->n] = (struct drops_port){ .kind = a->kind, .d = *d };
 	snprintf(t->p[t->n].ifname, sizeof(t->p[t->n].ifname), "%s", ifname);
 	t->n++;

@@ -8,6 +8,7 @@
 #include <libnftnl/expr.h>
 #include <libnftnl/set.h>
 
+#include "netmodes/grow.h"
 #include "netmodes/nft/port_codec.h"
 #include "netmodes/nft/port_filter.h"
 
@@ -66,21 +67,16 @@ struct drop_list {
 static void take_elem(struct nftnl_set_elem *el, void *data)
 {
 	struct drop_list *l = data;
-	struct drop_elem d;
+	struct drop_elem d, *e;
 
 	drop_elem_read(el, &d);
 	if (d.kind < 0 || (l->only && strcmp(d.ifname, l->only)))
 		return;
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? 2 * l->cap : 64;
-		struct drop_elem *e = realloc(l->e, cap * sizeof(*e));
-		if (!e) {
-			l->nomem = true;
-			return;
-		}
-		l->e = e;
-		l->cap = cap;
+	if (!(e = grow_for(l->e, &l->cap, l->n, sizeof(*e), 64))) {
+		l->nomem = true;
+		return;
 	}
+	l->e = e;
 	l->e[l->n++] = d;
 }
 
