@@ -5,17 +5,15 @@
 BACKGROUND=() # servers a test starts, stopped on exit (those still running)
 
 cleanup() {
-	local rc=$? ns
+	local rc=$? ns report
 	kill_own "${BACKGROUND[@]}"
 	# A suite that failed shows what its daemon said: CI keeps nothing else.
 	if [ "$rc" -ne 0 ] && [ -s "$TMP/daemon.log" ]; then
 		echo "# xen-netmodesd's log, its last lines:"
 		tail -n 40 "$TMP/daemon.log" | sed 's/^/#   /'
-		# A sanitizer's report is long: its head (where it happened) would not be in the tail.
-		if grep -q Sanitizer "$TMP/daemon.log"; then
+		if report=$(sanitizer_report "$TMP/daemon.log"); then
 			echo "# its sanitizer report, its first lines:"
-			grep -m1 -A 60 -E '^(==[0-9]+==|WARNING: ThreadSanitizer|.*runtime error)' "$TMP/daemon.log" |
-				sed 's/^/#   /'
+			sed 's/^/#   /' <<<"$report"
 		fi
 	fi
 	for ns in "${NAMESPACES[@]}"; do

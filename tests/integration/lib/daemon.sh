@@ -39,6 +39,12 @@ stop_daemon() {
 	wait "$DAEMON_PID" 2>/dev/null || true
 	DAEMON_PID=
 }
+# sanitizer_report LOG: succeeds when LOG holds a sanitizer's report, and
+# prints its head (where it happened: the tail of a long report is not).
+sanitizer_report() {
+	grep -q Sanitizer "$1" || return 1
+	grep -m1 -A30 -E '^==[0-9]+==|runtime error|^Tracer caught' "$1" || grep -m1 -B2 -A30 Sanitizer "$1"
+}
 daemon_calls() {
 	sed -n 's/.*stopped after \([0-9]*\) calls$/\1/p' "$TMP/daemon.log" | tail -n 1
 }

@@ -35,17 +35,9 @@ ip link set xnmctl up
 # its default socket (the project's default ovsdb_socket), the switch on the
 # kernel datapath.
 part "ovs"
-mkdir -p /etc/openvswitch /var/run/openvswitch /var/log/openvswitch
 check "modprobe openvswitch" modprobe openvswitch
-check "ovsdb-server starts" sh -c 'rm -f /etc/openvswitch/conf.db &&
-	ovsdb-tool create /etc/openvswitch/conf.db /usr/share/openvswitch/vswitch.ovsschema &&
-	ovsdb-server /etc/openvswitch/conf.db --remote=punix:/var/run/openvswitch/db.sock \
-		--pidfile=/var/run/openvswitch/ovsdb-server.pid --detach --no-chdir -vconsole:off \
-		--log-file=/var/log/openvswitch/ovsdb-server.log &&
-	ovs-vsctl --no-wait init'
-check "ovs-vswitchd starts" ovs-vswitchd unix:/var/run/openvswitch/db.sock \
-	--pidfile=/var/run/openvswitch/ovs-vswitchd.pid --detach --no-chdir -vconsole:off \
-	--log-file=/var/log/openvswitch/ovs-vswitchd.log
+check "ovsdb-server starts" ovs_db_start
+check "ovs-vswitchd starts" ovs_switchd_start
 check "ovsbr0 with eth0 its uplink, on the kernel datapath" \
 	vsctl add-br ovsbr0 -- add-port ovsbr0 eth0
 check_eq "ovsbr0's datapath is the kernel's" system "$(vsctl get bridge ovsbr0 datapath_type | tr -d '"' | sed 's/^$/system/')"

@@ -123,8 +123,8 @@ xenstored_alive() {
 }
 
 # vif-openvswitch beside vif-bridge, per call (issue 32), on the kernel's
-# datapath as a Debian host runs Open vSwitch (65-ovs.sh starts it the same
-# way): one small guest, a vif attached and detached OVS_K times on each way
+# datapath as a Debian host runs Open vSwitch (lib.sh's ovs_db_start and
+# ovs_switchd_start, as 65-ovs.sh): one small guest, a vif attached and detached OVS_K times on each way
 # in turn, vif-bridge on xenbr1, this project's and Debian's
 # vif-openvswitch on ovsbr0, each call timed by the wrapper above.
 OVS_K=${OVS_K:-15}
@@ -132,16 +132,7 @@ wrapper ovs "$S/vif-openvswitch"
 wrapper ovsdebian "$S/vif-openvswitch.distrib"
 wrapper bridge "$S/vif-bridge"
 ovs_start() {
-	mkdir -p /etc/openvswitch /var/run/openvswitch /var/log/openvswitch
-	modprobe openvswitch && rm -f /etc/openvswitch/conf.db &&
-		ovsdb-tool create /etc/openvswitch/conf.db /usr/share/openvswitch/vswitch.ovsschema &&
-		ovsdb-server /etc/openvswitch/conf.db --remote=punix:/var/run/openvswitch/db.sock \
-			--pidfile=/var/run/openvswitch/ovsdb-server.pid --detach --no-chdir -vconsole:off \
-			--log-file=/var/log/openvswitch/ovsdb-server.log &&
-		ovs-vsctl --no-wait init &&
-		ovs-vswitchd unix:/var/run/openvswitch/db.sock --pidfile=/var/run/openvswitch/ovs-vswitchd.pid \
-			--detach --no-chdir -vconsole:off --log-file=/var/log/openvswitch/ovs-vswitchd.log &&
-		ovs-vsctl --timeout=20 add-br ovsbr0 && ip link set ovsbr0 up
+	ovs_db_start && ovs_switchd_start && ovs-vsctl --timeout=20 add-br ovsbr0 && ip link set ovsbr0 up
 }
 ovs_calls() {
 	local i w c

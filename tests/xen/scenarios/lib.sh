@@ -265,3 +265,21 @@ lan_vlans() {
 		in_lan ip link set "eth1.${v%%:*}" up
 	done
 }
+
+# Open vSwitch in dom0 as Debian's ovs-ctl starts it: the default socket,
+# the kernel's openvswitch datapath; a fresh database each time.
+# ovs_db_start: the module, the database and ovsdb-server;
+# ovs_switchd_start: ovs-vswitchd on it.
+ovs_db_start() {
+	mkdir -p /etc/openvswitch /var/run/openvswitch /var/log/openvswitch
+	modprobe openvswitch && rm -f /etc/openvswitch/conf.db &&
+		ovsdb-tool create /etc/openvswitch/conf.db /usr/share/openvswitch/vswitch.ovsschema &&
+		ovsdb-server /etc/openvswitch/conf.db --remote=punix:/var/run/openvswitch/db.sock \
+			--pidfile=/var/run/openvswitch/ovsdb-server.pid --detach --no-chdir -vconsole:off \
+			--log-file=/var/log/openvswitch/ovsdb-server.log &&
+		ovs-vsctl --no-wait init
+}
+ovs_switchd_start() {
+	ovs-vswitchd unix:/var/run/openvswitch/db.sock --pidfile=/var/run/openvswitch/ovs-vswitchd.pid \
+		--detach --no-chdir -vconsole:off --log-file=/var/log/openvswitch/ovs-vswitchd.log
+}
